@@ -1,0 +1,42 @@
+"""The vocabulary of what can happen to the plan, written to the `event` table in the same
+transaction as the change, and published to Prefect's event stream after it commits."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel import Session
+
+from domain.models import Event
+
+
+class EventName(StrEnum):
+    ITEM_CREATED = "item.created"
+    ITEM_UPDATED = "item.updated"  # a re-import changed it
+    ITEM_COMPLETED = "item.completed"
+    ITEM_EXTENDED = "item.extended"
+    RUNG_REACHED = "item.rung_reached"
+    RUNG_SKIPPED = "item.rung_skipped"
+    NOTICE_QUEUED = "notice.queued"
+    NOTICE_SENT = "notice.sent"
+    NOTICE_DEFERRED = "notice.deferred"  # transient failure, retried later
+    NOTICE_FAILED = "notice.failed"
+    IMPORTED = "import.completed"
+
+
+def record(
+    session: Session,
+    name: EventName,
+    *,
+    item_id: int | None = None,
+    notice_id: int | None = None,
+    check_date: date | None = None,
+    **data: Any,
+) -> Event:
+    event = Event(
+        name=name.value, item_id=item_id, notice_id=notice_id, check_date=check_date, data=data
+    )
+    session.add(event)
+    return event

@@ -1,0 +1,150 @@
+"""The reminder ladder (thang nhắc việc): which rung an open item has reached on a day.
+
+Two tracks per item. The unit track: R7, R3, R1 (nhắc việc), R0 (đến hạn), then O1, O4, O7, …
+(đôn đốc) while overdue. The escalation track: E1, E2 (chuyển cấp trên). Per item and track a
+check sends only the most advanced rung reached and not yet recorded; earlier unrecorded rungs
+are recorded as skipped, so after downtime nothing stale goes out and nothing is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from domain.calendar import WorkingCalendar
+from domain.policy import Policy
+
+
+class Track(StrEnum):
+    UNIT = "unit"
+    ESCALATION = "escalation"
+
+
+class RungKind(StrEnum):
+    REMINDER = "reminder"  # nhắc việc
+    DUE = "due"  # đến hạn
+    OVERDUE = "overdue"  # đôn đốc
+    ESCALATION = "escalation"  # chuyển cấp trên
+
+    @property
+    def label(self) -> str:
+        return {
+            RungKind.REMINDER: "nhắc việc",
+            RungKind.DUE: "đến hạn",
+            RungKind.OVERDUE: "đôn đốc",
+            RungKind.ESCALATION: "báo cáo cấp trên",
+        }[self]
+
+
+@dataclass(frozen=True)
+class Rung:
+    track: Track
+    kind: RungKind
+    # Working days left (reminder, due) or overdue (overdue, escalation) when it is reached.
+    days: int
+    level: int = 0  # escalation level, 1-based
+
+    @property
+    def name(self) -> str:
+        if self.kind in (RungKind.REMINDER, RungKind.DUE):
+            return f"R{self.days}"
+        if self.kind is RungKind.OVERDUE:
+            return f"O{self.days}"
+        return f"E{self.level}"
+
+    def reached_on(self, due: date, calendar: WorkingCalendar) -> date:
+        """The first working day on which this rung is reached for due date `due`."""
+        if self.kind in (RungKind.REMINDER, RungKind.DUE):
+            return calendar.working_day_with_remaining(due, self.days)
+        return calendar.add_working_days(due, self.days)
+
+
+def _before_due(policy: Policy) -> list[Rung]:
+    reminders = [Rung(Track.UNIT, RungKind.REMINDER, days) for days in policy.reminder_days]
+    return reminders + [Rung(Track.UNIT, RungKind.DUE, 0)]
+
+
+def rungs_through(track: Track, last: Rung, policy: Policy) -> list[Rung]:
+    """The rungs of `track` in order, up to and including `last`."""
+    if track is Track.ESCALATION:
+        return [escalation_rung(level, policy) for level in range(1, last.level + 1)]
+    rungs = _before_due(policy)
+    if last.kind is RungKind.OVERDUE:
+        rungs += [
+            Rung(Track.UNIT, RungKind.OVERDUE, days)
+            for days in range(1, last.days + 1, policy.overdue_repeat_days)
+        ]
+        return rungs
+    return rungs[: rungs.index(last) + 1]
+
+
+def escalation_rung(level: int, policy: Policy) -> Rung:
+    return Rung(Track.ESCALATION, RungKind.ESCALATION, policy.escalation_days[level - 1], level)
+
+
+def reached(track: Track, due: date, as_of: date, calendar: WorkingCalendar, policy: Policy):
+    """The most advanced rung of `track` reached on `as_of`, or None."""
+    overdue = calendar.overdue(due, as_of)
+    if track is Track.ESCALATION:
+        levels = [i + 1 for i, days in enumerate(policy.escalation_days) if overdue >= days]
+        return escalation_rung(levels[-1], policy) if levels else None
+    if overdue >= 1:
+        step = policy.overdue_repeat_days
+        return Rung(Track.UNIT, RungKind.OVERDUE, 1 + (overdue - 1) // step * step)
+    remaining = calendar.remaining(as_of, due)
+    for rung in reversed(_before_due(policy)):
+        if remaining <= rung.days:
+            return rung
+    return None
+
+
+def next_rung(track: Track, due: date, as_of: date, calendar: WorkingCalendar, policy: Policy):
+    """(rung, date) of the next rung of `track` after `as_of`, or None when the track is done."""
+    current = reached(track, due, as_of, calendar, policy)
+    if track is Track.ESCALATION:
+        level = current.level + 1 if current else 1
+        if level > len(policy.escalation_days):
+            return None
+        rung = escalation_rung(level, policy)
+    elif current is not None and current.kind is RungKind.OVERDUE:
+        rung = Rung(Track.UNIT, RungKind.OVERDUE, current.days + policy.overdue_repeat_days)
+    else:
+        ladder = _before_due(policy) + [Rung(Track.UNIT, RungKind.OVERDUE, 1)]
+        rung = ladder[ladder.index(current) + 1] if current else ladder[0]
+    return rung, rung.reached_on(due, calendar)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a check does for one item and track: send `send`, record `skip` as skipped."""
+
+    track: Track
+    send: Rung
+    skip: tuple[Rung, ...]
+
+
+def decide(
+    due: date | None,
+    as_of: date,
+    calendar: WorkingCalendar,
+    policy: Policy,
+    recorded: Collection[tuple[Track, str]] = (),
+) -> list[Decision]:
+    """The ladder's decisions for an open item on `as_of`.
+
+    `recorded` holds the (track, rung name) pairs the ledger already has for this item and due
+    date. A check on a non-working day decides nothing: the next working day catches up.
+    """
+    if due is None or not calendar.is_working_day(as_of):
+        return []
+    decisions = []
+    for track in Track:
+        rung = reached(track, due, as_of, calendar, policy)
+        if rung is None or (track, rung.name) in recorded:
+            continue
+        earlier = rungs_through(track, rung, policy)[:-1]
+        skip = tuple(r for r in earlier if (track, r.name) not in recorded)
+        decisions.append(Decision(track, rung, skip))
+    return decisions

@@ -1,0 +1,185 @@
+"""The tables: units, plans, inspections, tracked items, extensions, the ladder's ledger, the
+notification outbox and the append-only event history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _timestamp(**kwargs: Any) -> Any:
+    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), **kwargs)
+
+
+class Unit(SQLModel, table=True):
+    """Đơn vị: a node of the tree that escalation climbs."""
+
+    code: str = Field(primary_key=True, max_length=40)
+    name: str
+    parent_code: str | None = Field(default=None, foreign_key="unit.code", max_length=40)
+    head_title: str | None = None
+    head_email: str | None = None
+    focal_email: str | None = None  # đầu mối CCHC
+    active: bool = True
+    # A dissolved unit's open items follow its successor (2025 reorganisation).
+    successor_code: str | None = Field(default=None, foreign_key="unit.code", max_length=40)
+
+
+class Plan(SQLModel, table=True):
+    """Kế hoạch CCHC, e.g. the city's 2021 plan issued by Decision 32/QĐ-UBND."""
+
+    code: str = Field(primary_key=True, max_length=40)
+    year: int
+    title: str
+    decision_number: str | None = None
+    decision_date: date | None = None
+    owner_unit_code: str | None = Field(default=None, foreign_key="unit.code", max_length=40)
+
+
+class TaskGroup(SQLModel, table=True):
+    """Nhiệm vụ chính: a Roman-numbered group of the plan."""
+
+    __table_args__ = (UniqueConstraint("plan_code", "numeral"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_code: str = Field(foreign_key="plan.code", max_length=40)
+    numeral: str = Field(max_length=10)
+    title: str
+    position: int
+
+
+class Inspection(SQLModel, table=True):
+    """Đợt kiểm tra, with the date its conclusion was issued."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    concluded_on: date
+
+
+class Finding(SQLModel, table=True):
+    """Tồn tại, hạn chế: what an inspection found, remediated by a tracked item."""
+
+    code: str = Field(primary_key=True, max_length=40)
+    inspection_id: int = Field(foreign_key="inspection.id")
+    description: str
+
+
+class TrackedItem(SQLModel, table=True):
+    """A plan task (nhiệm vụ cụ thể) or a remediation item (nhiệm vụ khắc phục)."""
+
+    __table_args__ = (
+        UniqueConstraint("scope", "code"),
+        # The sweep reads open items with a due date in unit order.
+        Index("ix_item_sweep", "completed_on", "unit_code", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=12)  # "task" | "remediation"
+    # Codes are unique within a plan ("3.2") or within the findings register ("KT19-05").
+    scope: str = Field(max_length=40)
+    code: str = Field(max_length=40)
+    plan_code: str | None = Field(default=None, foreign_key="plan.code", max_length=40)
+    group_id: int | None = Field(default=None, foreign_key="taskgroup.id")
+    finding_code: str | None = Field(default=None, foreign_key="finding.code", max_length=40)
+    position: int = 0
+    content: str
+    unit_code: str = Field(foreign_key="unit.code", max_length=40)
+    cooperating: str | None = None
+    product: str | None = None
+    deadline_text: str
+    deadline_kind: str = Field(max_length=12)  # DeadlineKind
+    due_date: date | None = None  # the date in force, after extensions
+    original_due_date: date | None = None
+    opens_on: date | None = None
+    completed_on: date | None = None
+    evidence: str | None = None
+    updated_at: datetime = _timestamp()
+
+    @property
+    def extended(self) -> bool:
+        return self.due_date != self.original_due_date
+
+
+class Extension(SQLModel, table=True):
+    """Gia hạn: a deadline moved, with why and on whose approval."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="trackeditem.id", index=True)
+    previous_due: date | None
+    new_due: date
+    reason: str
+    approved_by: str | None = None
+    recorded_at: datetime = _timestamp()
+
+
+class LadderEntry(SQLModel, table=True):
+    """The ledger: one row per rung decided for an item and due date, queued or skipped."""
+
+    __table_args__ = (UniqueConstraint("item_id", "track", "rung", "due_date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="trackeditem.id")
+    track: str = Field(max_length=12)
+    rung: str = Field(max_length=8)
+    due_date: date
+    check_date: date
+    state: str = Field(max_length=10)  # "queued" | "skipped"
+    reason: str | None = None
+    created_at: datetime = _timestamp()
+
+
+class Notice(SQLModel, table=True):
+    """The outbox: one e-mail (a digest) per recipient per check. Nothing is sent unless it is
+    here first; `key` makes a rerun of the same check add nothing."""
+
+    __table_args__ = (Index("ix_notice_state", "state", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=300)
+    check_date: date
+    recipient: str
+    recipient_unit_code: str | None = Field(default=None, max_length=40)
+    cc: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    subject: str | None = None
+    text_body: str | None = None
+    html_body: str | None = None
+    # collecting → pending → sending → sent | failed; pending again after a transient failure.
+    state: str = Field(default="collecting", max_length=12)
+    attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    claimed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    claim_token: str | None = Field(default=None, max_length=40)
+    message_id: str | None = None
+    last_error: str | None = None
+    sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_at: datetime = _timestamp()
+
+
+class NoticeEntry(SQLModel, table=True):
+    """Which ledger rungs a notice carries, and in what role the recipient gets them."""
+
+    __table_args__ = (UniqueConstraint("notice_id", "ledger_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="notice.id", index=True)
+    ledger_id: int = Field(foreign_key="ladderentry.id", index=True)
+    # "responsible": the unit's own head; "supervisor": an escalation; "informed": the unit head
+    # told that the item went up.
+    role: str = Field(max_length=12)
+
+
+class Event(SQLModel, table=True):
+    """Append-only history. Written in the same transaction as the change it records."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = _timestamp(index=True)
+    name: str = Field(max_length=40)
+    item_id: int | None = Field(default=None, foreign_key="trackeditem.id", index=True)
+    notice_id: int | None = Field(default=None, foreign_key="notice.id", index=True)
+    check_date: date | None = None
+    flow_run_id: str | None = Field(default=None, max_length=40)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Set once the event has been handed to Prefect's event stream.
+    published: bool = False

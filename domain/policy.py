@@ -1,0 +1,170 @@
+"""The secretariat's policy: the ladder's days, who is copied, the secretariat itself and local
+calendar overrides. Defaults are DESIGN.md's; a policy file (TOML or YAML) may change them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from domain.calendar import CalendarOverrides
+
+# Who may be copied on a notice: the focal officer (đầu mối CCHC) of the responsible unit,
+# the responsible unit's head (on escalations), the secretariat.
+CC_ROLES = ("focal", "unit_head", "secretariat")
+
+
+@dataclass(frozen=True)
+class Policy:
+    reminder_days: tuple[int, ...] = (7, 3, 1)
+    overdue_repeat_days: int = 3
+    escalation_days: tuple[int, ...] = (5, 15)
+    cc_reminder: tuple[str, ...] = ("focal",)
+    cc_overdue: tuple[str, ...] = ("focal", "secretariat")
+    cc_escalation: tuple[tuple[str, ...], ...] = (("unit_head", "secretariat"), ("secretariat",))
+    secretariat_name: str = "Cơ quan thường trực cải cách hành chính"
+    secretariat_email: str | None = None
+    calendar: CalendarOverrides = field(default_factory=CalendarOverrides)
+
+    @property
+    def due_soon_days(self) -> int:
+        return self.reminder_days[0]
+
+
+class PolicyError(ValueError):
+    def __init__(self, source: str, key: str, reason: str) -> None:
+        super().__init__(f"{source}: khóa '{key}': {reason}")
+        self.source, self.key, self.reason = source, key, reason
+
+
+_KNOWN = {
+    "reminder_days",
+    "overdue_repeat_days",
+    "escalation_days",
+    "cc",
+    "secretariat",
+    "calendar",
+}
+
+
+def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
+    """Build a Policy from a parsed policy file; refuse unknown keys and bad values by name."""
+    fail = _failer(source)
+    for key in data:
+        if key not in _KNOWN:
+            fail(key, f"khóa không được hỗ trợ (các khóa hợp lệ: {', '.join(sorted(_KNOWN))})")
+    defaults = Policy()
+    values: dict[str, Any] = {}
+
+    if "reminder_days" in data:
+        days = _int_list(data["reminder_days"], "reminder_days", fail)
+        if days != sorted(set(days), reverse=True) or days[-1] < 1:
+            fail("reminder_days", "cần các số nguyên dương, giảm dần, không trùng (vd. [7, 3, 1])")
+        values["reminder_days"] = tuple(days)
+    if "overdue_repeat_days" in data:
+        repeat = data["overdue_repeat_days"]
+        if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
+            fail("overdue_repeat_days", f"cần số nguyên dương, nhận được {repeat!r}")
+        values["overdue_repeat_days"] = repeat
+    if "escalation_days" in data:
+        days = _int_list(data["escalation_days"], "escalation_days", fail)
+        if days != sorted(set(days)) or days[0] < 1:
+            fail("escalation_days", "cần các số nguyên dương, tăng dần, không trùng (vd. [5, 15])")
+        values["escalation_days"] = tuple(days)
+
+    cc = data.get("cc", {})
+    if not isinstance(cc, Mapping):
+        fail("cc", "cần một bảng (reminder, overdue, escalation)")
+    for key in cc:
+        if key not in ("reminder", "overdue", "escalation"):
+            fail(f"cc.{key}", "chỉ có reminder, overdue, escalation")
+    if "reminder" in cc:
+        values["cc_reminder"] = _roles(cc["reminder"], "cc.reminder", fail)
+    if "overdue" in cc:
+        values["cc_overdue"] = _roles(cc["overdue"], "cc.overdue", fail)
+    levels = len(values.get("escalation_days", defaults.escalation_days))
+    if "escalation" in cc:
+        per_level = cc["escalation"]
+        if not isinstance(per_level, list) or len(per_level) != levels:
+            fail("cc.escalation", f"cần {levels} danh sách, mỗi cấp chuyển cấp một danh sách")
+        values["cc_escalation"] = tuple(
+            _roles(roles, f"cc.escalation[{i}]", fail) for i, roles in enumerate(per_level)
+        )
+    elif levels != len(defaults.cc_escalation):
+        fail("cc.escalation", f"escalation_days có {levels} cấp: hãy nêu cc cho từng cấp")
+
+    secretariat = data.get("secretariat", {})
+    if not isinstance(secretariat, Mapping):
+        fail("secretariat", "cần một bảng (name, email)")
+    for key in secretariat:
+        if key not in ("name", "email"):
+            fail(f"secretariat.{key}", "chỉ có name, email")
+    if "name" in secretariat:
+        values["secretariat_name"] = _text(secretariat["name"], "secretariat.name", fail)
+    if "email" in secretariat:
+        email = _text(secretariat["email"], "secretariat.email", fail)
+        if "@" not in email:
+            fail("secretariat.email", f"không phải địa chỉ e-mail: {email!r}")
+        values["secretariat_email"] = email
+
+    calendar = data.get("calendar", {})
+    if not isinstance(calendar, Mapping):
+        fail("calendar", "cần một bảng (days_off, working_days)")
+    for key in calendar:
+        if key not in ("days_off", "working_days"):
+            fail(f"calendar.{key}", "chỉ có days_off, working_days")
+    off = _dates(calendar.get("days_off", []), "calendar.days_off", fail)
+    work = _dates(calendar.get("working_days", []), "calendar.working_days", fail)
+    try:
+        values["calendar"] = CalendarOverrides(frozenset(off), frozenset(work))
+    except ValueError as error:
+        fail("calendar", str(error))
+    return Policy(**values)
+
+
+def _failer(source: str):
+    def fail(key: str, reason: str):
+        raise PolicyError(source, key, reason)
+
+    return fail
+
+
+def _int_list(value: Any, key: str, fail) -> list[int]:
+    if not isinstance(value, list) or not value:
+        fail(key, f"cần một danh sách số nguyên, nhận được {value!r}")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        fail(key, f"cần một danh sách số nguyên, nhận được {value!r}")
+    return list(value)
+
+
+def _roles(value: Any, key: str, fail) -> tuple[str, ...]:
+    if not isinstance(value, list) or any(role not in CC_ROLES for role in value):
+        fail(key, f"cần danh sách trong {list(CC_ROLES)}, nhận được {value!r}")
+    return tuple(value)
+
+
+def _text(value: Any, key: str, fail) -> str:
+    if not isinstance(value, str) or not value.strip():
+        fail(key, f"cần một chuỗi không rỗng, nhận được {value!r}")
+    return value.strip()
+
+
+def _dates(value: Any, key: str, fail) -> list[date]:
+    if not isinstance(value, list):
+        fail(key, f"cần danh sách ngày (DD/MM/YYYY hoặc YYYY-MM-DD), nhận được {value!r}")
+    days = []
+    for item in value:
+        if isinstance(item, datetime):
+            days.append(item.date())
+        elif isinstance(item, date):
+            days.append(item)
+        else:
+            try:
+                text = str(item).strip()
+                days.append(
+                    datetime.strptime(text, "%d/%m/%Y" if "/" in text else "%Y-%m-%d").date()
+                )
+            except ValueError:
+                fail(key, f"ngày không hợp lệ: {item!r}")
+    return days

@@ -1,0 +1,223 @@
+"""`cchc`: the command line. Commands that run no flow never import Prefect, so they start fast."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from domain.importers import ImportFailed
+from domain.policy import PolicyError
+from domain.tracking import ItemError
+from flows.settings import Settings
+
+app = typer.Typer(
+    help="Theo dõi, nhắc việc và đôn đốc nhiệm vụ cải cách hành chính (CCHC).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+import_app = typer.Typer(help="Nhập dữ liệu từ tệp .xlsx hoặc .csv (tất cả hoặc không gì cả).")
+task_app = typer.Typer(help="Ghi nhận hoàn thành hoặc gia hạn một nhiệm vụ.")
+app.add_typer(import_app, name="import")
+app.add_typer(task_app, name="task")
+
+console = Console()
+errors = Console(stderr=True)
+
+
+class UserError(Exception):
+    """Something the user can fix; printed without a traceback."""
+
+
+def parse_day(text: str) -> date:
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise typer.BadParameter(f"cần ngày dạng DD/MM/YYYY, nhận được {text!r}") from None
+
+
+Day = Annotated[date, typer.Option(parser=parse_day, metavar="DD/MM/YYYY")]
+OptionalDay = Annotated[
+    date | None, typer.Option(parser=parse_day, metavar="DD/MM/YYYY", show_default="hôm nay")
+]
+Plan = Annotated[str | None, typer.Option("--plan", help="mã kế hoạch, khi mã nhiệm vụ trùng")]
+
+
+@contextmanager
+def session_scope(settings: Settings) -> Iterator:
+    """One transaction: committed when the block ends, rolled back on any error."""
+    from sqlmodel import Session
+
+    from domain.db import is_current, make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        if not is_current(engine):
+            raise UserError("cơ sở dữ liệu chưa được khởi tạo hoặc cần nâng cấp: chạy `cchc init`")
+        with Session(engine) as session, session.begin():
+            yield session
+    finally:
+        engine.dispose()
+
+
+def run(command):
+    """Render the errors a user can cause once, in Vietnamese, with a non-zero exit."""
+    try:
+        return command()
+    except ImportFailed as failure:
+        errors.print(f"[bold red]Không nhập gì cả: {len(failure.problems)} lỗi[/]")
+        for problem in failure.problems:
+            errors.print(f"  • {problem}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    except (UserError, ItemError, PolicyError) as error:
+        errors.print(f"[bold red]Lỗi:[/] {error}", highlight=False)
+        raise typer.Exit(1 if not isinstance(error, PolicyError) else 2) from None
+
+
+@app.command()
+def init() -> None:
+    """Tạo hoặc nâng cấp cơ sở dữ liệu."""
+    from domain.db import make_engine, upgrade
+
+    settings = Settings()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    engine.dispose()
+    console.print(f"Cơ sở dữ liệu đã sẵn sàng: {settings.database_url}")
+
+
+class ImportKind(StrEnum):
+    units = "units"
+    plan = "plan"
+    findings = "findings"
+
+
+def _import(kind: ImportKind, file: Path, **plan_options) -> None:
+    from domain import importers, item_imports
+    from flows.tables import read_table
+
+    settings = Settings()
+
+    def work() -> None:
+        columns = {
+            ImportKind.units: importers.UNIT_COLUMNS,
+            ImportKind.plan: importers.PLAN_COLUMNS,
+            ImportKind.findings: importers.FINDING_COLUMNS,
+        }[kind]
+        table = read_table(file, columns)
+        with session_scope(settings) as session:
+            if kind is ImportKind.units:
+                summary = importers.import_units(session, table)
+            elif kind is ImportKind.plan:
+                header = item_imports.read_plan_header(session, table, **plan_options)
+                summary = item_imports.import_plan(session, table, header, settings.calendar)
+            else:
+                summary = item_imports.import_findings(session, table, settings.calendar)
+        console.print(f"Đã nhập {file.name}: {summary}")
+
+    run(work)
+
+
+@import_app.command("units")
+def import_units(file: Path) -> None:
+    """Danh sách đơn vị (cây đơn vị, người đứng đầu, đầu mối CCHC)."""
+    _import(ImportKind.units, file)
+
+
+@import_app.command("plan")
+def import_plan(
+    file: Path,
+    code: Annotated[str | None, typer.Option(help="mã kế hoạch (mặc định KH-<năm>)")] = None,
+    year: Annotated[int | None, typer.Option(help="năm kế hoạch, khi tệp không có tiêu đề")] = None,
+    owner: Annotated[str | None, typer.Option(help="mã đơn vị ban hành kế hoạch")] = None,
+) -> None:
+    """Kế hoạch CCHC: nhóm nhiệm vụ (I, II, …) và nhiệm vụ cụ thể."""
+    _import(ImportKind.plan, file, code=code, year=year, owner=owner)
+
+
+@import_app.command("findings")
+def import_findings(file: Path) -> None:
+    """Tồn tại, hạn chế sau kiểm tra và nhiệm vụ khắc phục."""
+    _import(ImportKind.findings, file)
+
+
+@task_app.command("done")
+def task_done(
+    code: str,
+    on: Day,
+    evidence: Annotated[str | None, typer.Option(help="văn bản, sản phẩm chứng minh")] = None,
+    plan: Plan = None,
+) -> None:
+    """Ghi nhận nhiệm vụ đã hoàn thành."""
+    from domain.tracking import complete_item, find_item
+
+    settings = Settings()
+
+    def work() -> None:
+        with session_scope(settings) as session:
+            item = complete_item(session, find_item(session, code, plan), on, evidence)
+            timing = "đúng hạn" if item.due_date is None or on <= item.due_date else "quá hạn"
+        console.print(f"Đã ghi nhận: {code} hoàn thành ngày {on:%d/%m/%Y} ({timing}).")
+
+    run(work)
+
+
+@task_app.command("extend")
+def task_extend(
+    code: str,
+    to: Day,
+    reason: Annotated[str, typer.Option(help="lý do gia hạn")],
+    approved_by: Annotated[str | None, typer.Option(help="người/văn bản cho phép gia hạn")] = None,
+    plan: Plan = None,
+) -> None:
+    """Gia hạn nhiệm vụ: giữ hạn gốc, nhắc việc lại theo hạn mới."""
+    from domain.tracking import extend_item, find_item
+
+    settings = Settings()
+
+    def work() -> None:
+        with session_scope(settings) as session:
+            extension = extend_item(session, find_item(session, code, plan), to, reason, approved_by)
+            before = extension.previous_due
+        shown = f"{before:%d/%m/%Y}" if before else "không thời hạn"
+        console.print(f"Đã gia hạn {code}: {shown} → {to:%d/%m/%Y}.")
+
+    run(work)
+
+
+@app.command()
+def status(
+    as_of: OptionalDay = None,
+    unit: Annotated[str | None, typer.Option(help="chỉ đơn vị này và các đơn vị trực thuộc")] = None,
+    plan: Plan = None,
+    as_json: Annotated[bool, typer.Option("--json", help="in JSON (xem README)")] = False,
+) -> None:
+    """Tiến độ: số nhiệm vụ theo tình trạng, nhóm, đơn vị; tỷ lệ hoàn thành; việc quá hạn."""
+    from domain.models import Plan as PlanRow
+    from domain.reports import status_report
+    from flows.views import print_status
+
+    settings = Settings()
+
+    def work() -> None:
+        day = as_of or settings.today()
+        with session_scope(settings) as session:
+            chosen = session.get(PlanRow, plan) if plan else None
+            if plan and chosen is None:
+                raise UserError(f"không có kế hoạch mã {plan}")
+            report = status_report(
+                session, day, settings.calendar, settings.policy, plan=chosen, unit=unit
+            )
+            if as_json:
+                typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+            else:
+                print_status(console, report)
+
+    run(work)

@@ -1,0 +1,73 @@
+"""Configuration, read once from the environment (prefix CCHC_) and `.env`, then passed on."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.calendar import WorkingCalendar
+from domain.policy import Policy, PolicyError, policy_from_mapping
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CCHC_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///cchc.db"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    mail_from: str = "cchc@localhost.localdomain"
+    maildir: Path = Path("outbox")
+    timezone: str = "Asia/Ho_Chi_Minh"
+    policy_file: Path | None = None
+
+    @cached_property
+    def policy(self) -> Policy:
+        if self.policy_file is None:
+            return Policy()
+        return load_policy(self.policy_file)
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        return WorkingCalendar(self.policy.calendar)
+
+    def today(self) -> date:
+        return datetime.now(ZoneInfo(self.timezone)).date()
+
+
+def load_policy(path: Path) -> Policy:
+    """Read a TOML (.toml) or YAML (.yaml, .yml) policy file; refuse it whole if anything is
+    wrong, naming the key."""
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise PolicyError(source, "(tệp)", f"không đọc được: {error.strerror}") from error
+    suffix = Path(path).suffix.lower()
+    try:
+        if suffix == ".toml":
+            data = tomllib.loads(raw.decode("utf-8"))
+        elif suffix in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(raw) or {}
+        else:
+            raise PolicyError(source, "(tệp)", "chỉ nhận tệp .toml, .yaml hoặc .yml")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise PolicyError(source, "(cú pháp)", str(error)) from error
+    except Exception as error:  # yaml.YAMLError, imported lazily
+        if isinstance(error, PolicyError):
+            raise
+        raise PolicyError(source, "(cú pháp)", str(error)) from error
+    if not isinstance(data, dict):
+        raise PolicyError(source, "(tệp)", "cần một bảng khóa = giá trị ở cấp cao nhất")
+    return policy_from_mapping(data, source)

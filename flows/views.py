@@ -1,0 +1,86 @@
+"""Rich tables for the terminal, with Vietnamese labels."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from domain.reports import StatusReport, Tally
+from domain.status import Status, format_percent, percent
+
+
+def print_status(console: Console, report: StatusReport) -> None:
+    plan = report.plan
+    heading = f"Tiến độ đến ngày {report.as_of:%d/%m/%Y}"
+    if plan is not None:
+        heading += f" — {plan.title}"
+        if plan.decision_number:
+            heading += f" (QĐ {plan.decision_number})"
+    console.print(f"[bold]{heading}[/]")
+    console.print(report.progress_line())
+    rates = report.tasks.rates
+    if rates is not None:
+        console.print(
+            f"Tỷ lệ hoàn thành nhiệm vụ đã đến hạn: {rates.due_done}/{rates.due_total} "
+            f"(đạt {format_percent(rates.of_due)})"
+        )
+
+    by_status = Table(title="Theo tình trạng")
+    by_status.add_column("Tình trạng")
+    by_status.add_column("Nhiệm vụ KH", justify="right")
+    by_status.add_column("Khắc phục sau KT", justify="right")
+    for status in Status:
+        by_status.add_row(
+            status.label,
+            str(report.tasks.statuses[status]),
+            str(report.remediation.statuses[status]),
+        )
+    by_status.add_row("[bold]Tổng[/]", str(report.tasks.total), str(report.remediation.total))
+    console.print(by_status)
+
+    if report.groups:
+        groups = _tally_table("Theo nhóm nhiệm vụ", "Nhóm")
+        for group, tally in report.groups:
+            _tally_row(groups, f"{group.numeral}. {group.title}", tally)
+        console.print(groups)
+
+    units = _tally_table("Theo đơn vị chủ trì", "Đơn vị")
+    for unit, tally in report.units:
+        _tally_row(units, f"{unit.code} — {unit.name}", tally)
+    console.print(units)
+
+    if not report.overdue:
+        console.print("[green]Không có nhiệm vụ quá hạn.[/]")
+        return
+    overdue = Table(title="Nhiệm vụ quá hạn")
+    for column in ("Mã", "Nội dung", "Đơn vị", "Thời hạn", "Hạn", "Quá hạn (ngày LV)"):
+        overdue.add_column(column)
+    for line in report.overdue:
+        overdue.add_row(
+            line.code,
+            line.content,
+            line.unit_code,
+            line.deadline_text,
+            f"{line.due:%d/%m/%Y}" if line.due else "",
+            str(line.overdue_days),
+        )
+    console.print(overdue)
+
+
+def _tally_table(title: str, first: str) -> Table:
+    table = Table(title=title)
+    table.add_column(first)
+    for column in ("Tổng", "Hoàn thành", "Đang thực hiện", "Quá hạn", "Tỷ lệ"):
+        table.add_column(column, justify="right")
+    return table
+
+
+def _tally_row(table: Table, name: str, tally: Tally) -> None:
+    table.add_row(
+        name,
+        str(tally.total),
+        str(tally.done),
+        str(tally.total - tally.done),
+        str(tally.overdue),
+        format_percent(percent(tally.done, tally.total)),
+    )
