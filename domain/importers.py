@@ -171,7 +171,7 @@ def completion_from(check: RowChecker, row: Row) -> date | None:
     word = normalise(state) if state else None
     if word is not None and word not in _DONE_WORDS | _OPEN_WORDS:
         check.fail(row, "state", state, "trạng thái không rõ (Hoàn thành / Đang thực hiện)")
-    elif word in _DONE_WORDS and completed is None:
+    elif word in _DONE_WORDS and row.values.get("completed_on") is None:
         check.fail(row, "completed_on", None, "đã hoàn thành nhưng thiếu ngày hoàn thành")
     elif word in _OPEN_WORDS and completed is not None:
         check.fail(row, "state", state, "có ngày hoàn thành nhưng trạng thái chưa hoàn thành")

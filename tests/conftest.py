@@ -1,0 +1,56 @@
+"""Shared fixtures: a real database (a SQLite file, and PostgreSQL when one is reachable) and
+the example data."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from domain.db import make_engine, upgrade
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "sonla-2021"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "CCHC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _postgres_database() -> Iterator[str]:
+    """Create a throwaway PostgreSQL database; skip (fail under CI=true) without a server."""
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"cchc_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # any driver error means "no usable server here"
+        admin.dispose()
+        reason = f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {error.__class__.__name__}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason + " (CI=true requires it)")
+        pytest.skip(reason)
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cchc.db'}"
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture
+def engine(database_url) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()

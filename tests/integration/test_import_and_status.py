@@ -1,0 +1,177 @@
+"""Importing the Sơn La 2021 fixture into a real database and reading the figures back, the way
+the secretariat does, through the command line."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, func, select
+from typer.testing import CliRunner
+
+from domain.models import Event, TrackedItem
+from flows.cli import app
+from tests.conftest import EXAMPLES
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cchc(engine, database_url, monkeypatch, tmp_path):
+    """Run `cchc …` against the test database; return (exit code, output)."""
+    monkeypatch.setenv("CCHC_DATABASE_URL", database_url)
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str):
+        result = runner.invoke(app, list(args))
+        return result.exit_code, result.output
+
+    return invoke
+
+
+@pytest.fixture
+def loaded(cchc):
+    for kind, name in (
+        ("units", "units.csv"),
+        ("plan", "plan-2021.xlsx"),
+        ("findings", "findings-2019-2020.csv"),
+    ):
+        code, output = cchc("import", kind, str(EXAMPLES / name))
+        assert code == 0, output
+    return cchc
+
+
+def status_json(cchc, day: str) -> dict:
+    code, output = cchc("status", "--as-of", day, "--json")
+    assert code == 0, output
+    return json.loads(output)
+
+
+def test_status_on_25_june_2021_reports_the_seeds_figures(loaded):
+    report = status_json(loaded, "25/06/2021")
+    tasks = report["tasks"]
+    assert (tasks["total"], tasks["done"], tasks["in_progress"], tasks["overdue"]) == (70, 36, 34, 0)
+    assert tasks["by_status"]["done_on_time"] == 36 and tasks["by_status"]["done_late"] == 0
+    assert tasks["rate_all_text"] == "51,4%"
+    assert [g["done"] for g in report["by_group"]] == [7, 5, 5, 6, 5, 4, 4]
+    assert [g["numeral"] for g in report["by_group"]] == ["I", "II", "III", "IV", "V", "VI", "VII"]
+    assert report["plan"]["decision"] == "32/QĐ-UBND"
+    assert report["plan"]["decision_date"] == "2021-01-07"
+
+
+def test_status_on_1_july_2021_shows_3_2_and_4_3_overdue_and_the_due_rate(loaded):
+    report = status_json(loaded, "01/07/2021")
+    task_overdue = {(o["code"], o["unit"]) for o in report["overdue"] if o["kind"] == "task"}
+    assert task_overdue == {("3.2", "VP"), ("4.3", "PNV")}
+    assert all(o["overdue_working_days"] == 1 for o in report["overdue"] if o["kind"] == "task")
+    assert report["tasks"]["overdue"] == 2
+    assert (report["tasks"]["due_done"], report["tasks"]["due_total"]) == (36, 38)
+    assert report["tasks"]["rate_due_text"] == "94,7%"
+
+
+def test_findings_are_on_time_late_or_long_overdue_as_the_fixture_says(loaded):
+    report = status_json(loaded, "01/07/2021")
+    remediation = report["remediation"]["by_status"]
+    assert remediation["done_on_time"] == 3 and remediation["done_late"] == 1
+    overdue = {o["code"] for o in report["overdue"] if o["kind"] == "remediation"}
+    assert overdue == {"KT19-05", "KT20-06"}
+
+
+def test_status_for_one_unit_counts_only_its_subtree(loaded):
+    report = status_json(loaded, "01/07/2021")
+    vp_only = status_json_unit(loaded, "01/07/2021", "VP")
+    vp_total = next(u["total"] for u in report["by_unit"] if u["unit"] == "VP")
+    assert vp_only["tasks"]["total"] + vp_only["remediation"]["total"] == vp_total
+    assert {u["unit"] for u in vp_only["by_unit"]} == {"VP"}
+
+
+def status_json_unit(cchc, day: str, unit: str) -> dict:
+    code, output = cchc("status", "--as-of", day, "--unit", unit, "--json")
+    assert code == 0, output
+    return json.loads(output)
+
+
+def test_reimporting_the_same_files_duplicates_nothing(loaded, engine):
+    code, output = loaded("import", "plan", str(EXAMPLES / "plan-2021.xlsx"))
+    assert code == 0 and "0 mới" in output and "70 không đổi" in output
+    code, output = loaded("import", "plan", str(EXAMPLES / "plan-2021.csv"), "--year", "2021")
+    assert code == 0 and "0 mới" in output, output
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(TrackedItem)).one() == 76
+        imports = session.exec(select(Event).where(Event.name == "import.completed")).all()
+        assert len(imports) == 5
+
+
+def test_completion_recorded_by_command_survives_a_reimport(loaded, engine):
+    code, output = loaded("task", "done", "3.2", "--on", "02/07/2021", "--evidence", "Báo cáo 15")
+    assert code == 0, output
+    code, output = loaded("import", "plan", str(EXAMPLES / "plan-2021.xlsx"))
+    assert code == 0, output
+    with Session(engine) as session:
+        item = session.exec(select(TrackedItem).where(TrackedItem.code == "3.2")).one()
+        assert item.completed_on == date(2021, 7, 2) and item.evidence == "Báo cáo 15"
+    report = status_json(loaded, "05/07/2021")
+    assert report["tasks"]["by_status"]["done_late"] == 1
+
+
+def _broken_plan(tmp_path: Path) -> Path:
+    lines = (EXAMPLES / "plan-2021.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(",PNV,", ",PHONG-MA,")  # 1.1: unknown unit code
+    lines[3] = lines[3].replace("Quý I/2021", "Sớm nhất có thể")  # 1.2: unreadable deadline
+    lines[4] = lines[4].replace("05/03/2021", "31/02/2021")  # 1.3: no such day
+    broken = tmp_path / "plan-broken.csv"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return broken
+
+
+def test_a_plan_with_three_errors_reports_all_three_and_writes_nothing(cchc, database_url, tmp_path):
+    code, output = cchc("import", "units", str(EXAMPLES / "units.csv"))
+    assert code == 0, output
+    broken = _broken_plan(tmp_path)
+    fingerprint = _fingerprint(database_url)
+    code, output = cchc("import", "plan", str(broken), "--year", "2021")
+    assert code == 1
+    flat = " ".join(output.split())
+    assert "3 lỗi" in flat
+    assert "plan-broken.csv, dòng 3, cột C (Cơ quan chủ trì)" in flat and "PHONG-MA" in flat
+    assert "dòng 4, cột F (Thời gian hoàn thành)" in flat and "Sớm nhất có thể" in flat
+    assert "dòng 5, cột H (Ngày hoàn thành)" in flat and "31/02/2021" in flat
+    assert _fingerprint(database_url) == fingerprint
+
+
+def _fingerprint(database_url: str):
+    """The SQLite file's bytes, or every row of every table on PostgreSQL."""
+    if database_url.startswith("sqlite"):
+        return hashlib.sha256(Path(database_url.removeprefix("sqlite:///")).read_bytes()).hexdigest()
+    from sqlalchemy import MetaData, create_engine
+
+    engine = create_engine(database_url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.connect() as connection:
+        rows = {t: sorted(map(repr, connection.execute(metadata.tables[t].select()))) for t in metadata.tables}
+    engine.dispose()
+    return rows
+
+
+def test_commands_refuse_an_uninitialised_database(monkeypatch, tmp_path):
+    monkeypatch.setenv("CCHC_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 1 and "cchc init" in result.output
+
+
+def test_extending_keeps_the_original_date_and_reports_on_time_with_extension(loaded):
+    code, output = loaded(
+        "task", "extend", "3.2", "--to", "31/07/2021", "--reason", "Chờ danh mục TTHC mới",
+    )
+    assert code == 0, output
+    overdue = {o["code"] for o in status_json(loaded, "05/07/2021")["overdue"]}
+    assert "3.2" not in overdue and "4.3" in overdue
+    code, output = loaded("task", "done", "3.2", "--on", "30/07/2021")
+    assert code == 0 and "đúng hạn" in output
+    report = status_json(loaded, "02/08/2021")
+    assert report["tasks"]["by_status"]["done_on_time_extended"] == 1
