@@ -127,7 +127,7 @@ class LadderEntry(SQLModel, table=True):
     rung: str = Field(max_length=8)
     due_date: date
     check_date: date
-    state: str = Field(max_length=10)  # "queued" | "skipped"
+    state: str = Field(max_length=12)  # "queued" | "skipped" | "unaddressed"
     reason: str | None = None
     created_at: datetime = _timestamp()
 

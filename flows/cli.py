@@ -221,3 +221,84 @@ def status(
                 print_status(console, report)
 
     run(work)
+
+
+def _run_flow(description: str, call):
+    """Run a Prefect flow behind a spinner that says what it waits for."""
+    with console.status(
+        f"{description} — đang khởi động Prefect (lần đầu trên máy này có thể mất 1–2 phút "
+        "để tạo cơ sở dữ liệu lịch sử chạy)…"
+    ):
+        from flows import deadline_check
+
+        return call(deadline_check)
+
+
+@app.command()
+def check(
+    as_of: OptionalDay = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="chỉ in ai sẽ nhận gì")] = False,
+) -> None:
+    """Chạy kiểm tra hạn một lần: xếp thư nhắc vào hộp thư đi rồi gửi."""
+    settings = Settings()
+
+    def work() -> None:
+        with session_scope(settings):
+            pass  # refuses an uninitialised database before Prefect starts
+        day = as_of or settings.today()
+        result = _run_flow(
+            f"Kiểm tra hạn ngày {day:%d/%m/%Y}",
+            lambda flows: flows.deadline_check(as_of=day, dry_run=dry_run),
+        )
+        from flows.views import print_check
+
+        print_check(console, result)
+
+    run(work)
+
+
+@app.command()
+def dispatch() -> None:
+    """Gửi ngay các thư đang chờ trong hộp thư đi, kể cả thư đã tạm hoãn."""
+    settings = Settings()
+
+    def work() -> None:
+        with session_scope(settings):
+            pass
+        result = _run_flow(
+            "Gửi thư", lambda flows: flows.dispatch_notifications(respect_backoff=False)
+        )
+        console.print(
+            f"Đã gửi {result['sent']} thư, tạm hoãn {result['deferred']}, lỗi {result['failed']}."
+        )
+
+    run(work)
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Option(help="thư mục chứa dữ liệu chạy thử")] = Path("demo"),
+) -> None:
+    """Chạy thử với dữ liệu mẫu Sơn La 2021: nhập dữ liệu, kiểm tra hạn ngày 01/07/2021."""
+    import os
+    import shutil
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "sonla-2021"
+    folder = folder.resolve()
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    # The demo is its own installation: its settings go where every command reads them.
+    os.environ["CCHC_DATABASE_URL"] = f"sqlite:///{folder / 'cchc-demo.db'}"
+    os.environ["CCHC_MAILDIR"] = str(folder / "outbox")
+    os.environ["CCHC_POLICY_FILE"] = str(examples / "policy.toml")
+    os.environ.pop("CCHC_SMTP_HOST", None)
+    init()
+    import_units(examples / "units.csv")
+    import_plan(examples / "plan-2021.xlsx")
+    import_findings(examples / "findings-2019-2020.csv")
+    check(as_of=date(2021, 7, 1), dry_run=False)
+    emails = sorted((folder / "outbox").glob("*.eml"))
+    console.print(f"\n[bold]{len(emails)} thư (.eml) trong {folder / 'outbox'}[/]")
+    for email_file in emails:
+        console.print(f"  {email_file.name}")
+    status(as_of=date(2021, 7, 1), unit=None, plan=None, as_json=False)

@@ -84,3 +84,23 @@ def _tally_row(table: Table, name: str, tally: Tally) -> None:
         str(tally.overdue),
         format_percent(percent(tally.done, tally.total)),
     )
+
+
+def print_check(console: Console, result: dict) -> None:
+    if result.get("dry_run"):
+        console.print(f"[bold]Chạy thử ngày {result['as_of']}: không ghi, không gửi gì.[/]")
+        if not result["would_send"]:
+            console.print("Không có thư nào sẽ được gửi.")
+        for recipient, subject, codes in result["would_send"]:
+            console.print(f"  → {recipient}: {subject}  [{', '.join(codes)}]", markup=False)
+        return
+    check, sent = result["check"], result["dispatch"]
+    if not check["working_day"]:
+        console.print("Hôm nay không phải ngày làm việc: không gửi nhắc việc.")
+    console.print(
+        f"Đã xét {check['items']} nhiệm vụ đang mở: {check['queued']} bậc nhắc mới, "
+        f"{check['notices']} thư mới; đã gửi {sent['sent']}, tạm hoãn {sent['deferred']}, "
+        f"lỗi {sent['failed']}."
+    )
+    for to, subject, _message_id in sent["sent_to"]:
+        console.print(f"  ✉ {to}: {subject}", markup=False)

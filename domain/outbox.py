@@ -1,0 +1,102 @@
+"""The outbox's life cycle: a digest is collected during a check, sealed with its rendered text,
+claimed by one sender, then marked sent, deferred (transient failure) or failed (permanent).
+
+Claims are safe under concurrent senders: on PostgreSQL rows are locked with SKIP LOCKED, and
+everywhere the claiming UPDATE re-checks the state, so a row is claimed once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlmodel import Session
+
+from domain.events import EventName, record
+from domain.models import Notice, utcnow
+
+# A claim older than this is presumed to belong to a sender that crashed before marking it.
+CLAIM_LEASE = timedelta(minutes=15)
+MAX_ATTEMPTS = 12
+
+
+def backoff(attempts: int) -> timedelta:
+    """Delay before the next try after `attempts` transient failures: 1, 2, 4 … minutes, at
+    most 2 hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
+
+
+def collecting(session: Session, limit: int) -> Sequence[Notice]:
+    return session.exec(
+        select(Notice).where(Notice.state == "collecting").order_by(Notice.id).limit(limit)
+    ).scalars().all()
+
+
+def seal(
+    session: Session, notice: Notice, subject: str, text_body: str, html_body: str
+) -> None:
+    notice.subject, notice.text_body, notice.html_body = subject, text_body, html_body
+    notice.state = "pending"
+    notice.next_attempt_at = utcnow()
+    session.add(notice)
+
+
+def claim(
+    session: Session,
+    token: str,
+    limit: int,
+    *,
+    now: datetime,
+    retry_deferred_before: datetime | None = None,
+) -> list[Notice]:
+    """Mark up to `limit` sendable notices as ours; returns them.
+
+    A deferred notice waits out its backoff, unless `retry_deferred_before` is given (a person
+    asked to send now): then notices last tried before that moment go at once."""
+    due = or_(Notice.next_attempt_at.is_(None), Notice.next_attempt_at <= now)
+    if retry_deferred_before is not None:
+        due = or_(due, Notice.claimed_at.is_(None), Notice.claimed_at < retry_deferred_before)
+    ready = and_(Notice.state == "pending", due)
+    abandoned = and_(Notice.state == "sending", Notice.claimed_at < now - CLAIM_LEASE)
+    candidates = select(Notice.id).where(or_(ready, abandoned)).order_by(Notice.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = list(session.exec(candidates).scalars())
+    if not ids:
+        return []
+    session.exec(
+        update(Notice)
+        .where(Notice.id.in_(ids))
+        .where(or_(Notice.state == "pending", abandoned))
+        .values(state="sending", claim_token=token, claimed_at=now, attempts=Notice.attempts + 1)
+    )
+    return list(
+        session.exec(select(Notice).where(Notice.claim_token == token, Notice.state == "sending"))
+        .scalars()
+    )
+
+
+def mark_sent(session: Session, notice: Notice, message_id: str, *, now: datetime) -> None:
+    notice.state, notice.message_id, notice.sent_at, notice.last_error = "sent", message_id, now, None
+    session.add(notice)
+    record(session, EventName.NOTICE_SENT, notice_id=notice.id, check_date=notice.check_date,
+           to=notice.recipient, cc=notice.cc, message_id=message_id, attempts=notice.attempts)
+
+
+def mark_transient(session: Session, notice: Notice, reply: str, *, now: datetime) -> None:
+    if notice.attempts >= MAX_ATTEMPTS:
+        mark_failed(session, notice, f"bỏ cuộc sau {notice.attempts} lần thử; lần cuối: {reply}")
+        return
+    notice.state, notice.last_error = "pending", reply
+    notice.next_attempt_at = now + backoff(notice.attempts)
+    session.add(notice)
+    record(session, EventName.NOTICE_DEFERRED, notice_id=notice.id, check_date=notice.check_date,
+           to=notice.recipient, reply=reply, attempts=notice.attempts,
+           next_attempt_at=notice.next_attempt_at.isoformat())
+
+
+def mark_failed(session: Session, notice: Notice, reply: str) -> None:
+    notice.state, notice.last_error = "failed", reply
+    session.add(notice)
+    record(session, EventName.NOTICE_FAILED, notice_id=notice.id, check_date=notice.check_date,
+           to=notice.recipient, reply=reply, attempts=notice.attempts)

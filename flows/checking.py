@@ -1,0 +1,184 @@
+"""The deadline check as plain steps — sweep, seal, dispatch — so they can be called by the Prefect
+flows (`flows.deadline_check`), the embedded scheduler and the tests alike."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from domain import ledger, outbox
+from domain.locks import check_lock
+from domain.models import Notice, utcnow
+from flows.settings import Settings
+from notifications.delivery import DeliveryOutcome, SmtpSettings, sender_for
+from notifications.digests import render_digest
+from notifications.email import OutgoingMessage, make_message_id
+
+BATCH_SIZE = 500
+SEAL_BATCH = 100
+SEND_BATCH = 50
+
+
+@dataclass
+class CheckSummary:
+    as_of: date
+    working_day: bool
+    items: int = 0
+    queued: int = 0
+    skipped: int = 0
+    unaddressed: int = 0
+    notices: int = 0
+
+
+@dataclass
+class DispatchSummary:
+    sent: int = 0
+    deferred: int = 0
+    failed: int = 0
+    sent_to: list[tuple[str, str, str]] = field(default_factory=list)  # (to, subject, message id)
+
+
+def sweep_and_seal(
+    engine: Engine, settings: Settings, as_of: date, log: logging.Logger | logging.LoggerAdapter
+) -> CheckSummary:
+    """Apply the ladder to every open item, one transaction per batch, then render each new
+    digest. Under the check lock, so concurrent checks never split a digest."""
+    summary = CheckSummary(as_of, settings.calendar.is_working_day(as_of))
+    with check_lock(engine):
+        if not summary.working_day:
+            log.info("%s không phải ngày làm việc: không gửi nhắc việc", f"{as_of:%d/%m/%Y}")
+        else:
+            with Session(engine) as session:
+                tree = ledger.load_unit_tree(session)
+            for batch in ledger.stream_open_items(engine, as_of, BATCH_SIZE):
+                with Session(engine) as session, session.begin():
+                    outcome = ledger.record_batch(
+                        session, batch, as_of=as_of, calendar=settings.calendar,
+                        policy=settings.policy, tree=tree,
+                    )
+                summary.items += len(batch)
+                summary.queued += outcome.queued
+                summary.skipped += outcome.skipped
+                summary.unaddressed += outcome.unaddressed
+                summary.notices += outcome.new_notices
+                log.info("đã xét %d nhiệm vụ đang mở, %d bậc nhắc mới", summary.items, summary.queued)
+        # Sealing also finishes digests a crashed check left collecting.
+        seal_digests(engine, settings)
+    return summary
+
+
+def seal_digests(engine: Engine, settings: Settings) -> int:
+    sealed = 0
+    while True:
+        with Session(engine) as session, session.begin():
+            notices = outbox.collecting(session, SEAL_BATCH)
+            if not notices:
+                return sealed
+            tree = ledger.load_unit_tree(session)
+            for notice in notices:
+                view = ledger.digest_view(session, notice, settings.calendar, tree)
+                rendered = render_digest(
+                    view, settings.policy.secretariat_name, settings.policy.secretariat_email
+                )
+                outbox.seal(session, notice, rendered.subject, rendered.text, rendered.html)
+            sealed += len(notices)
+
+
+def preview(engine: Engine, settings: Settings, as_of: date) -> list[tuple[str, str, list[str]]]:
+    """What a check on `as_of` would send — (recipient, subject, item codes) — written nowhere."""
+    if not settings.calendar.is_working_day(as_of):
+        return []
+    with Session(engine) as session:
+        session.begin()
+        try:
+            tree = ledger.load_unit_tree(session)
+            for batch in ledger.stream_open_items(engine, as_of, BATCH_SIZE):
+                ledger.record_batch(session, batch, as_of=as_of, calendar=settings.calendar,
+                                    policy=settings.policy, tree=tree)
+            session.flush()
+            result = []
+            for notice in session.query(Notice).filter(Notice.check_date == as_of,
+                                                       Notice.state == "collecting"):
+                view = ledger.digest_view(session, notice, settings.calendar, tree)
+                subject = render_digest(view, settings.policy.secretariat_name, None).subject
+                result.append((notice.recipient, subject, [line.code for line in view.lines]))
+            return result
+        finally:
+            session.rollback()
+
+
+def smtp_settings(settings: Settings) -> SmtpSettings | None:
+    if not settings.smtp_host:
+        return None
+    return SmtpSettings(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        security=settings.smtp_security,
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+    )
+
+
+def dispatch(
+    engine: Engine,
+    settings: Settings,
+    log: logging.Logger | logging.LoggerAdapter,
+    *,
+    respect_backoff: bool = True,
+) -> DispatchSummary:
+    """Send what the outbox holds: claim a batch, send it, record each outcome; repeat."""
+    sender = sender_for(smtp_settings(settings), settings.maildir)
+    domain = settings.mail_from.rpartition("@")[2] or "localhost"
+    token = uuid.uuid4().hex
+    started = utcnow()
+    summary = DispatchSummary()
+    while True:
+        with Session(engine) as session, session.begin():
+            claimed = outbox.claim(
+                session, token, SEND_BATCH, now=utcnow(),
+                retry_deferred_before=None if respect_backoff else started,
+            )
+            messages = [
+                OutgoingMessage(
+                    notice_id=n.id,
+                    sender=settings.mail_from,
+                    to=(n.recipient,),
+                    cc=tuple(n.cc),
+                    subject=n.subject or "",
+                    text=n.text_body or "",
+                    html=n.html_body or "",
+                    message_id=make_message_id(n.id, n.key, domain),
+                    date=utcnow(),
+                )
+                for n in claimed
+            ]
+            session.expunge_all()
+        if not messages:
+            return summary
+        results = sender.send_all_sync(messages)
+        by_id = {m.notice_id: m for m in messages}
+        with Session(engine) as session, session.begin():
+            for result in results:
+                notice = session.get(Notice, result.notice_id)
+                now = utcnow()
+                if result.outcome is DeliveryOutcome.SENT:
+                    message = by_id[result.notice_id]
+                    outbox.mark_sent(session, notice, message.message_id, now=now)
+                    summary.sent += 1
+                    summary.sent_to.append((notice.recipient, notice.subject, message.message_id))
+                elif result.outcome is DeliveryOutcome.TRANSIENT:
+                    outbox.mark_transient(session, notice, result.detail, now=now)
+                    summary.deferred += 1
+                    log.warning("tạm hoãn thư gửi %s: %s", notice.recipient, result.detail)
+                else:
+                    outbox.mark_failed(session, notice, result.detail)
+                    summary.failed += 1
+                    log.error("không gửi được thư tới %s: %s", notice.recipient, result.detail)
+        if summary.deferred and all(r.outcome is DeliveryOutcome.TRANSIENT for r in results):
+            # The server is unreachable: stop here, the next dispatch retries with backoff.
+            return summary

@@ -1,0 +1,115 @@
+"""Turning a digest (one recipient, one check) into a Vietnamese e-mail: subject, text and HTML.
+Templates live in `templates/`; HTML is autoescaped, the subject is one line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from domain.ladder import RungKind
+from domain.ledger import DigestLine, DigestView
+from domain.recipients import Role
+from domain.status import format_number
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class RenderedDigest:
+    subject: str
+    text: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Sections:
+    """The digest's parts, in the order a head of unit should read them."""
+
+    overdue: list[DigestLine]
+    due_today: list[DigestLine]
+    due_soon: list[DigestLine]
+    escalated: list[DigestLine]  # this unit's items reported to a supervisor
+    subordinates: dict[str, list[DigestLine]]  # for a supervisor: unit name → its items
+
+    @classmethod
+    def of(cls, view: DigestView) -> Sections:
+        own = [line for line in view.lines if line.role == Role.RESPONSIBLE]
+        subordinates: dict[str, list[DigestLine]] = {}
+        for line in view.lines:
+            if line.role == Role.SUPERVISOR:
+                subordinates.setdefault(f"{line.unit_name} ({line.unit_code})", []).append(line)
+        return cls(
+            overdue=[line for line in own if line.kind is RungKind.OVERDUE],
+            due_today=[line for line in own if line.kind is RungKind.DUE],
+            due_soon=[line for line in own if line.kind is RungKind.REMINDER],
+            escalated=[line for line in view.lines if line.role == Role.INFORMED],
+            subordinates=subordinates,
+        )
+
+
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2")),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["vndate"] = lambda day: day.strftime("%d/%m/%Y") if day else ""
+    environment.filters["vnnumber"] = format_number
+    return environment
+
+
+_ENVIRONMENT = _environment()
+
+
+def subject_for(view: DigestView, sections: Sections) -> str:
+    parts = []
+    if sections.overdue:
+        parts.append(f"{len(sections.overdue)} nhiệm vụ quá hạn")
+    if sections.due_today:
+        parts.append(f"{len(sections.due_today)} nhiệm vụ đến hạn hôm nay")
+    if sections.due_soon:
+        parts.append(f"{len(sections.due_soon)} nhiệm vụ sắp đến hạn")
+    if sections.escalated:
+        parts.append(f"{len(sections.escalated)} nhiệm vụ đã báo cáo cấp trên")
+    if sections.subordinates:
+        count = sum(len(lines) for lines in sections.subordinates.values())
+        parts.append(
+            f"{count} nhiệm vụ quá hạn của {len(sections.subordinates)} đơn vị trực thuộc"
+        )
+    unit = view.recipient_unit.name if view.recipient_unit else view.recipient
+    subject = f"[CCHC] {unit}: {', '.join(parts)} ({view.check_date:%d/%m/%Y})"
+    # Whatever a unit's name holds, a subject is one header line.
+    return re.sub(r"\s+", " ", subject).strip()
+
+
+def render_digest(
+    view: DigestView, secretariat_name: str, secretariat_email: str | None
+) -> RenderedDigest:
+    sections = Sections.of(view)
+    context = {
+        "view": view,
+        "sections": sections,
+        "greeting": _greeting(view),
+        "secretariat_name": secretariat_name,
+        "secretariat_email": secretariat_email,
+    }
+    return RenderedDigest(
+        subject=subject_for(view, sections),
+        text=_ENVIRONMENT.get_template("digest.txt.j2").render(context),
+        html=_ENVIRONMENT.get_template("digest.html.j2").render(context),
+    )
+
+
+def _greeting(view: DigestView) -> str:
+    unit = view.recipient_unit
+    if unit is None:
+        return "Kính gửi Quý đơn vị"
+    if unit.head_email and unit.head_email.lower() == view.recipient.lower():
+        return f"Kính gửi: {unit.head_title or 'Thủ trưởng'}, {unit.name}"
+    return f"Kính gửi: Đầu mối cải cách hành chính, {unit.name}"
