@@ -54,3 +54,28 @@ def engine(database_url) -> Iterator[Engine]:
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def smtp_server():
+    from tests.smtp_server import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+def load_examples(engine: Engine, calendar) -> None:
+    """The Sơn La 2021 fixture, imported the way `cchc import` does."""
+    from sqlmodel import Session
+
+    from domain import importers, item_imports
+    from flows.tables import read_table
+
+    with Session(engine) as session, session.begin():
+        importers.import_units(session, read_table(EXAMPLES / "units.csv", importers.UNIT_COLUMNS))
+        table = read_table(EXAMPLES / "plan-2021.xlsx", importers.PLAN_COLUMNS)
+        header = item_imports.read_plan_header(session, table)
+        item_imports.import_plan(session, table, header, calendar)
+        findings = read_table(EXAMPLES / "findings-2019-2020.csv", importers.FINDING_COLUMNS)
+        item_imports.import_findings(session, findings, calendar)

@@ -1,0 +1,275 @@
+"""Delivering built messages: over SMTP through a few reused connections, or into a
+directory of .eml files when no SMTP server is configured. Whether to notify is decided
+elsewhere; this only reports, per message, whether it went out and if not, whether
+trying again later can help."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import tempfile
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal, cast
+
+import aiosmtplib
+from aiosmtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
+
+from notifications.email import (
+    AddressError,
+    OutgoingMessage,
+    build_email,
+    envelope_recipients,
+    validate_address,
+)
+
+log = logging.getLogger(__name__)
+
+# Everything a server or the network can do to one delivery; anything else is a bug and
+# propagates. TimeoutError and ssl.SSLError are OSErrors.
+_DELIVERY_ERRORS = (SMTPException, OSError)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int = 25
+    security: Literal["none", "starttls", "tls"] = "none"
+    username: str | None = None
+    password: str | None = None
+    timeout: float = 30.0
+    max_connections: int = 4
+    validate_certs: bool = True
+    ca_file: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
+
+
+class DeliveryOutcome(StrEnum):
+    SENT = "sent"
+    TRANSIENT = "transient"  # worth retrying later
+    PERMANENT = "permanent"  # retrying the same message will fail the same way
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    notice_id: int
+    outcome: DeliveryOutcome
+    detail: str  # Message-ID when sent; the server's code and reply (or the error) otherwise
+
+
+class Sender(ABC):
+    @abstractmethod
+    async def send_all(self, messages: Sequence[OutgoingMessage]) -> list[DeliveryResult]:
+        """One result per message, in input order; failures are results, not exceptions."""
+
+    def send_all_sync(self, messages: Sequence[OutgoingMessage]) -> list[DeliveryResult]:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self.send_all(messages))
+        raise RuntimeError(
+            "send_all_sync() cannot run inside a running event loop; await send_all() instead"
+        )
+
+
+@dataclass(frozen=True)
+class _Job:
+    index: int
+    message: OutgoingMessage
+    mime: EmailMessage
+    sender: str
+    recipients: list[str]
+
+
+class SmtpSender(Sender):
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+
+    async def send_all(self, messages: Sequence[OutgoingMessage]) -> list[DeliveryResult]:
+        results: list[DeliveryResult | None] = [None] * len(messages)
+        pending: deque[_Job] = deque()
+        for index, message in enumerate(messages):
+            try:
+                pending.append(_prepare(index, message))
+            except AddressError as error:
+                results[index] = _failure(message.notice_id, error)
+
+        async with asyncio.TaskGroup() as group:
+            workers = [
+                group.create_task(self._work(pending, results))
+                for _ in range(min(self.settings.max_connections, len(pending)))
+            ]
+        # Jobs are left only if every worker gave up because it could not connect; they
+        # would meet the same server, so they share its last answer instead of each
+        # waiting out a connection timeout of their own.
+        give_ups = [failure for worker in workers if (failure := worker.result())]
+        for job in pending:
+            results[job.index] = DeliveryResult(
+                job.message.notice_id, give_ups[-1].outcome, give_ups[-1].detail
+            )
+        assert all(result is not None for result in results)
+        return cast(list[DeliveryResult], results)
+
+    async def _work(
+        self, pending: deque[_Job], results: list[DeliveryResult | None]
+    ) -> DeliveryResult | None:
+        """Send jobs from the shared queue over one connection, reconnecting after a break.
+        Returns the failure that made it stop early, if it could not connect."""
+        client: aiosmtplib.SMTP | None = None
+        try:
+            while pending:
+                job = pending.popleft()
+                if client is None or not client.is_connected:
+                    if client is not None:
+                        await _close(client)
+                        client = None
+                    try:
+                        client = await self._connect()
+                    except _DELIVERY_ERRORS as error:
+                        results[job.index] = _failure(job.message.notice_id, error)
+                        return results[job.index]
+                results[job.index] = await _send(client, job)
+        finally:
+            if client is not None:
+                await _close(client)
+        return None
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        settings = self.settings
+        client = aiosmtplib.SMTP(
+            hostname=settings.host,
+            port=settings.port,
+            timeout=settings.timeout,
+            use_tls=settings.security == "tls",
+            # aiosmtplib reads None as "upgrade whenever offered"; "none" must mean none.
+            start_tls=settings.security == "starttls",
+            validate_certs=settings.validate_certs,
+            cert_bundle=settings.ca_file,
+            username=settings.username,
+            password=settings.password,
+        )
+        await client.connect()
+        return client
+
+
+def _prepare(index: int, message: OutgoingMessage) -> _Job:
+    return _Job(
+        index=index,
+        message=message,
+        mime=build_email(message),
+        sender=validate_address(message.sender),
+        recipients=envelope_recipients(message),
+    )
+
+
+async def _send(client: aiosmtplib.SMTP, job: _Job) -> DeliveryResult:
+    notice_id = job.message.notice_id
+    try:
+        refused, _ = await client.send_message(
+            job.mime, sender=job.sender, recipients=job.recipients
+        )
+    except _DELIVERY_ERRORS as error:
+        return _failure(notice_id, error)
+    for address, response in refused.items():
+        log.warning(
+            "notice %s: %s refused: %s %s", notice_id, address, response.code, response.message
+        )
+    # A copy reached the cc'd but the addressee refused it: the notice did not reach the one
+    # who must act. Recorded as failed, not retried: a retry would copy the others twice.
+    addressees = {validate_address(a) for a in job.message.to}
+    for address, response in refused.items():
+        if address in addressees:
+            detail = f"{response.code} {response.message} ({address}); đã tới người nhận bản sao"
+            return DeliveryResult(notice_id, DeliveryOutcome.PERMANENT, detail)
+    return DeliveryResult(notice_id, DeliveryOutcome.SENT, job.message.message_id)
+
+
+async def _close(client: aiosmtplib.SMTP) -> None:
+    try:
+        if client.is_connected:
+            await client.quit()
+    except _DELIVERY_ERRORS:
+        pass  # the connection is being dropped anyway
+    finally:
+        client.close()
+
+
+def _failure(notice_id: int, error: Exception) -> DeliveryResult:
+    if isinstance(error, AddressError):
+        return DeliveryResult(notice_id, DeliveryOutcome.PERMANENT, str(error))
+    if isinstance(error, SMTPRecipientsRefused):
+        refusals = error.recipients
+        detail = "; ".join(f"{r.code} {r.message} ({r.recipient})" for r in refusals)
+        permanent = all(_is_permanent(r.code) for r in refusals)
+    elif isinstance(error, SMTPResponseException):
+        detail = f"{error.code} {error.message}"
+        permanent = _is_permanent(error.code)
+    else:
+        detail = str(error) or type(error).__name__
+        permanent = False
+    outcome = DeliveryOutcome.PERMANENT if permanent else DeliveryOutcome.TRANSIENT
+    return DeliveryResult(notice_id, outcome, detail)
+
+
+def _is_permanent(code: int) -> bool:
+    return 500 <= code < 600
+
+
+class MaildirSender(Sender):
+    """Writes each message as an .eml file, for a secretariat without an SMTP relay (or a
+    dry run): one file per notice, re-written in place if the notice is sent again."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+
+    async def send_all(self, messages: Sequence[OutgoingMessage]) -> list[DeliveryResult]:
+        # File writes block; keep them off the event loop.
+        return await asyncio.to_thread(lambda: [self._write(m) for m in messages])
+
+    def _write(self, message: OutgoingMessage) -> DeliveryResult:
+        try:
+            data = build_email(message).as_bytes()
+        except AddressError as error:
+            return _failure(message.notice_id, error)
+        try:
+            _write_atomically(self.directory / _file_name(message), data)
+        except OSError as error:
+            return _failure(message.notice_id, error)
+        return DeliveryResult(message.notice_id, DeliveryOutcome.SENT, message.message_id)
+
+
+def _file_name(message: OutgoingMessage) -> str:
+    recipient = re.sub(r"[^a-z0-9.@_-]+", "_", message.to[0].lower())[:100]
+    return f"{message.date:%Y%m%d}-{message.notice_id}-{recipient}.eml"
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Same directory, so os.replace is an atomic rename; the leading dot keeps a temp file
+    # out of *.eml globs.
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+
+
+def sender_for(settings: SmtpSettings | None, maildir: Path) -> Sender:
+    return SmtpSender(settings) if settings is not None else MaildirSender(maildir)

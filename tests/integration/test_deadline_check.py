@@ -1,0 +1,205 @@
+"""The deadline check end to end without Prefect: the ladder over a real database, digests
+rendered, delivered to a real SMTP server (aiosmtpd) or written as .eml files."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from domain.models import LadderEntry, Notice, TrackedItem, Unit
+from flows import checking
+from flows.settings import Settings
+from tests.conftest import EXAMPLES, load_examples
+
+log = logging.getLogger("test")
+
+VP_HEAD = "chanhvanphong@tpsonla.sonla.example"
+PNV_HEAD = "truongphong@pnv.tpsonla.sonla.example"
+
+
+def settings_for(database_url: str, tmp_path, smtp_port: int | None = None) -> Settings:
+    return Settings(
+        database_url=database_url,
+        smtp_host="127.0.0.1" if smtp_port else None,
+        smtp_port=smtp_port or 25,
+        maildir=tmp_path / "outbox",
+        policy_file=EXAMPLES / "policy.toml",
+        mail_from="cchc@tpsonla.sonla.example",
+    )
+
+
+def run_check(engine, settings: Settings, day: date, respect_backoff: bool = True):
+    summary = checking.sweep_and_seal(engine, settings, day, log)
+    return summary, checking.dispatch(engine, settings, log, respect_backoff=respect_backoff)
+
+
+def codes_in(message) -> set[str]:
+    return set(re.findall(r"^- \[([^\]]+)\]", message.get_body(("plain",)).get_content(), re.M))
+
+
+def test_first_check_of_july_2021_sends_each_head_only_their_own_overdue_items(
+    engine, database_url, tmp_path, smtp_server
+):
+    settings = settings_for(database_url, tmp_path, smtp_server.port)
+    load_examples(engine, settings.calendar)
+    _, sent = run_check(engine, settings, date(2021, 7, 1))
+    by_recipient = {m["To"]: m for m in smtp_server.messages}
+    assert len(by_recipient) == len(smtp_server.messages) == sent.sent
+    assert "3.2" in codes_in(by_recipient[VP_HEAD])
+    assert "4.3" in codes_in(by_recipient[PNV_HEAD])
+    assert "1 nhiệm vụ quá hạn" in by_recipient[VP_HEAD]["Subject"]
+    with Session(engine) as session:
+        unit_of = {i.code: i.unit_code for i in session.exec(select(TrackedItem))}
+        heads = {u.head_email: u.code for u in session.exec(select(Unit))}
+    for message in smtp_server.messages:
+        unit = heads[message["To"]]
+        if "trực thuộc" not in message["Subject"]:
+            assert {unit_of[code] for code in codes_in(message)} == {unit}, message["Subject"]
+
+    _, again = run_check(engine, settings, date(2021, 7, 1))
+    assert again.sent == 0 and len(smtp_server.messages) == sent.sent
+
+
+@pytest.fixture
+def tet_item(engine):
+    """A commune's item due Saturday 10/02/2024, in the middle of Tết, under a district."""
+    with Session(engine) as session, session.begin():
+        session.add_all([
+            Unit(code="TINH", name="UBND tỉnh", head_title="Chủ tịch UBND tỉnh",
+                 head_email="chutich@tinh.example"),
+            Unit(code="HUYEN", name="UBND huyện", parent_code="TINH",
+                 head_title="Chủ tịch UBND huyện", head_email="chutich@huyen.example"),
+            Unit(code="XA", name="UBND xã <Mường>", parent_code="HUYEN",
+                 head_title="Chủ tịch UBND xã", head_email="chutich@xa.example"),
+        ])
+        session.flush()
+        item = TrackedItem(
+            kind="task", scope="KH-2024", code="1.1",
+            content="<script>alert(1)</script>\r\nBáo cáo kết quả", unit_code="XA",
+            deadline_text="Trước 10/02/2024", deadline_kind="fixed",
+            due_date=date(2024, 2, 10), original_due_date=date(2024, 2, 10),
+        )
+        session.add(item)
+    return item
+
+
+def sent_days(engine, recipient: str) -> list[date]:
+    with Session(engine) as session:
+        return sorted(session.exec(
+            select(Notice.check_date).where(Notice.recipient == recipient, Notice.state == "sent")
+        ))
+
+
+def test_checking_every_day_sends_the_ladders_rungs_on_their_exact_days(engine, database_url, tmp_path, tet_item):
+    settings = settings_for(database_url, tmp_path)
+    day = date(2024, 1, 22)
+    while day <= date(2024, 2, 23):
+        run_check(engine, settings, day)
+        day += timedelta(days=1)
+    unit_track = [date(2024, 1, 29), date(2024, 2, 2), date(2024, 2, 6), date(2024, 2, 7),
+                  date(2024, 2, 15), date(2024, 2, 20), date(2024, 2, 23)]
+    # On 21/02 (E1) the commune head is told the item went up to the district.
+    assert sent_days(engine, "chutich@xa.example") == sorted(unit_track + [date(2024, 2, 21)])
+    assert sent_days(engine, "chutich@huyen.example") == [date(2024, 2, 21)]
+    with Session(engine) as session:
+        rungs = session.exec(
+            select(LadderEntry.check_date, LadderEntry.rung)
+            .where(LadderEntry.track == "unit").order_by(LadderEntry.check_date)
+        ).all()
+    assert [r for _, r in rungs] == ["R7", "R3", "R1", "R0", "O1", "O4", "O7"]
+    assert all(d.weekday() < 5 and not date(2024, 2, 8) <= d <= date(2024, 2, 14) for d, _ in rungs)
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == len(unit_track) + 2
+
+
+def test_after_a_missed_week_one_catch_up_notice_goes_per_item_and_track(engine, database_url, tmp_path, tet_item):
+    settings = settings_for(database_url, tmp_path)
+    run_check(engine, settings, date(2024, 1, 29))
+    summary, sent = run_check(engine, settings, date(2024, 2, 22))
+    # unit track: O4 (R3, R1, R0, O1 skipped); escalation track: E1 → one digest each to the
+    # commune (its O4 and the news that E1 went up) and to the district.
+    assert (summary.queued, summary.skipped) == (2, 4)
+    assert sorted(to for to, _, _ in sent.sent_to) == ["chutich@huyen.example", "chutich@xa.example"]
+    with Session(engine) as session:
+        skipped = session.exec(select(LadderEntry.rung).where(LadderEntry.state == "skipped")).all()
+    assert sorted(skipped) == ["O1", "R0", "R1", "R3"]
+
+
+def test_nothing_is_sent_on_a_weekend_or_a_tet_day(engine, database_url, tmp_path, tet_item):
+    settings = settings_for(database_url, tmp_path)
+    for day in (date(2024, 2, 3), date(2024, 2, 8), date(2024, 2, 12), date(2024, 2, 14)):
+        summary, sent = run_check(engine, settings, day)
+        assert not summary.working_day and sent.sent == 0
+
+
+def test_hostile_content_is_escaped_in_html_and_the_subject_stays_one_line(
+    engine, database_url, tmp_path, tet_item, smtp_server
+):
+    settings = settings_for(database_url, tmp_path, smtp_server.port)
+    run_check(engine, settings, date(2024, 2, 7))
+    (message,) = smtp_server.messages
+    html = message.get_body(("html",)).get_content()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    assert "&lt;Mường&gt;" in html or "Mường" not in html
+    assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
+    assert message["Subject"].startswith("[CCHC] UBND xã <Mường>: 1 nhiệm vụ đến hạn hôm nay")
+
+
+def test_a_check_with_the_smtp_server_down_keeps_notices_for_one_later_dispatch(
+    engine, database_url, tmp_path
+):
+    from tests.smtp_server import SmtpServer, free_port
+
+    port = free_port()
+    settings = settings_for(database_url, tmp_path, port)
+    load_examples(engine, settings.calendar)
+    summary, sent = run_check(engine, settings, date(2021, 7, 1))
+    assert summary.notices > 0 and sent.sent == 0 and sent.deferred > 0
+    server = SmtpServer(port).start()
+    try:
+        result = checking.dispatch(engine, settings, log, respect_backoff=False)
+        assert result.sent == summary.notices and result.failed == 0
+        assert checking.dispatch(engine, settings, log, respect_backoff=False).sent == 0
+        recipients = [m["To"] for m in server.messages]
+        assert len(recipients) == len(set(recipients)) == summary.notices
+    finally:
+        server.stop()
+
+
+def test_a_permanent_refusal_fails_only_that_notice(engine, database_url, tmp_path, smtp_server):
+    smtp_server.recorder.rcpt_replies[VP_HEAD] = "550 5.1.1 mailbox unavailable"
+    settings = settings_for(database_url, tmp_path, smtp_server.port)
+    load_examples(engine, settings.calendar)
+    _, sent = run_check(engine, settings, date(2021, 7, 1))
+    assert sent.failed == 1 and sent.sent >= 1
+    with Session(engine) as session:
+        failed = session.exec(select(Notice).where(Notice.state == "failed")).one()
+    assert failed.recipient == VP_HEAD and "550" in failed.last_error
+    assert PNV_HEAD in {m["To"] for m in smtp_server.messages}
+
+
+def test_dry_run_says_who_would_get_what_and_writes_nothing(engine, database_url, tmp_path):
+    settings = settings_for(database_url, tmp_path)
+    load_examples(engine, settings.calendar)
+    planned = checking.preview(engine, settings, date(2021, 7, 1))
+    assert {r for r, _, _ in planned} >= {VP_HEAD, PNV_HEAD}
+    assert dict((r, c) for r, _, c in planned)[VP_HEAD] == ["3.2"]
+    with Session(engine) as session:
+        assert session.exec(select(Notice)).first() is None
+        assert session.exec(select(LadderEntry)).first() is None
+
+
+def test_an_extension_rearms_the_ladder_under_the_new_date(engine, database_url, tmp_path, tet_item):
+    from domain.tracking import extend_item, find_item
+
+    settings = settings_for(database_url, tmp_path)
+    run_check(engine, settings, date(2024, 2, 15))  # O1
+    with Session(engine) as session, session.begin():
+        extend_item(session, find_item(session, "1.1"), date(2024, 3, 15), "Chờ hướng dẫn")
+    summary, _ = run_check(engine, settings, date(2024, 2, 20))
+    assert summary.queued == 0  # no longer overdue, not yet within 7 working days
+    summary, sent = run_check(engine, settings, date(2024, 3, 6))
+    assert summary.queued == 1 and "sắp đến hạn" in sent.sent_to[0][1]
