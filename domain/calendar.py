@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import holidays
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,8 @@ class WorkingCalendar:
     """
 
     def __init__(self, overrides: CalendarOverrides | None = None) -> None:
+        import holidays  # costly to import: only when a calendar is needed
+
         self.overrides = overrides or CalendarOverrides()
         self._national = holidays.country_holidays("VN", language="vi")
         self._years: set[int] = set()

@@ -37,14 +37,16 @@ class DeadlineError(ValueError):
         self.reason = reason
 
 
+# Plans and conclusions of public administration; anything outside is a typing mistake.
+_FIRST_YEAR, _LAST_YEAR = 1990, 2100
 _ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_YEAR = r"(?:/|-|\.|\s+nam\s+|\s+)(\d{4})"
+_YEAR = r"(?:\s*[/.-]\s*|\s+nam\s+|\s+)(\d{4})"
 _DATE = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})"
 _DATE_WORDS = r"(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})"
 
 _MONTH = re.compile(rf"thang\s+(\d{{1,2}}){_YEAR}")
 _QUARTER = re.compile(rf"quy\s+(i{{1,3}}|iv|[1-4]){_YEAR}")
-_HALF = re.compile(r"(?:6|sau)\s+thang\s+(dau|cuoi)\s+nam(?:\s+(\d{4}))?")
+_HALF = re.compile(r"(?:0?6|sau)\s+thang\s+(dau|cuoi)\s+nam(?:\s+(\d{4}))?")
 _YEAR_ONLY = re.compile(r"nam\s+(\d{4})")
 _BEFORE = re.compile(rf"(?:truoc|han chot|cham nhat)?\s*(?:ngay\s+)?(?:{_DATE}|{_DATE_WORDS})")
 _DAYS = re.compile(
@@ -77,6 +79,17 @@ def parse_deadline(
     if text is None or not str(text).strip():
         raise DeadlineError("", "thời hạn bị để trống")
     original = str(text).strip()
+    try:
+        return _parse(original, year, start, calendar)
+    except DeadlineError:
+        raise
+    except (ValueError, OverflowError) as error:  # a date that cannot exist: year 0, …
+        raise DeadlineError(original, f"ngày không hợp lệ ({error})") from None
+
+
+def _parse(
+    original: str, year: int | None, start: date | None, calendar: WorkingCalendar | None
+) -> Deadline:
     key = normalise(original)
 
     if key == "thuong xuyen":
@@ -126,6 +139,8 @@ def parse_deadline(
 
 
 def _fixed(text: str, due: date, opens: date | None) -> Deadline:
+    if not _FIRST_YEAR <= due.year <= _LAST_YEAR:
+        raise DeadlineError(text, f"năm {due.year} nằm ngoài khoảng {_FIRST_YEAR}–{_LAST_YEAR}")
     return Deadline(text, DeadlineKind.FIXED, due=due, opens=opens)
 
 

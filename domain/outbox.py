@@ -26,7 +26,7 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
 
 
-def collecting(session: Session, limit: int) -> Sequence[Notice]:
+def collecting(session: Session, limit: int | None) -> Sequence[Notice]:
     return session.exec(
         select(Notice).where(Notice.state == "collecting").order_by(Notice.id).limit(limit)
     ).scalars().all()

@@ -102,8 +102,7 @@ def preview(engine: Engine, settings: Settings, as_of: date) -> list[tuple[str, 
                                     policy=settings.policy, tree=tree)
             session.flush()
             result = []
-            for notice in session.query(Notice).filter(Notice.check_date == as_of,
-                                                       Notice.state == "collecting"):
+            for notice in outbox.collecting(session, limit=None):
                 view = ledger.digest_view(session, notice, settings.calendar, tree)
                 subject = render_digest(view, settings.policy.secretariat_name, None).subject
                 result.append((notice.recipient, subject, [line.code for line in view.lines]))

@@ -13,9 +13,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from domain.importers import ImportFailed
-from domain.policy import PolicyError
-from domain.tracking import ItemError
 from flows.settings import Settings
 
 app = typer.Typer(
@@ -69,6 +66,10 @@ def session_scope(settings: Settings) -> Iterator:
 
 def run(command):
     """Render the errors a user can cause once, in Vietnamese, with a non-zero exit."""
+    from domain.importers import ImportFailed
+    from domain.policy import PolicyError
+    from domain.tracking import ItemError
+
     try:
         return command()
     except ImportFailed as failure:
@@ -229,9 +230,12 @@ def _run_flow(description: str, call):
         f"{description} — đang khởi động Prefect (lần đầu trên máy này có thể mất 1–2 phút "
         "để tạo cơ sở dữ liệu lịch sử chạy)…"
     ):
+        from prefect import tags
+
         from flows import deadline_check
 
-        return call(deadline_check)
+        with tags("cchc"):
+            return call(deadline_check)
 
 
 @app.command()

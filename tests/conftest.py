@@ -79,3 +79,15 @@ def load_examples(engine: Engine, calendar) -> None:
         item_imports.import_plan(session, table, header, calendar)
         findings = read_table(EXAMPLES / "findings-2019-2020.csv", importers.FINDING_COLUMNS)
         item_imports.import_findings(session, findings, calendar)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One Prefect test server for the whole session (starting one costs a minute or more)."""
+    from flows import prefect_env
+
+    prefect_env.configure()
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=600):
+        yield

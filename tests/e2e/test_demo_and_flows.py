@@ -1,0 +1,92 @@
+"""The whole thing through its entry points, on Prefect's test server: `cchc demo`, `cchc check`
+and `cchc dispatch`, with the run history Prefect keeps."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+from email import policy
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from tests.conftest import EXAMPLES
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch, prefect_harness):
+    monkeypatch.chdir(tmp_path)
+    for name in ("CCHC_DATABASE_URL", "CCHC_SMTP_HOST", "CCHC_MAILDIR", "CCHC_POLICY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def test_demo_leaves_valid_vietnamese_emails_and_the_status_table(workdir, monkeypatch):
+    result = runner.invoke(app, ["demo"])
+    # the demo sets its own CCHC_* variables; undo them for the next test
+    for name in ("CCHC_DATABASE_URL", "CCHC_MAILDIR", "CCHC_POLICY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    assert result.exit_code == 0, result.output
+    assert "51,4%" in result.output and "94,7%" in result.output
+    files = sorted((workdir / "demo" / "outbox").glob("*.eml"))
+    assert len(files) >= 2
+    for path in files:
+        raw = path.read_bytes()
+        head = raw.split(b"\r\n\r\n", 1)[0]
+        assert b"Subject: =?utf-8?" in head  # RFC 2047, not raw UTF-8
+        message = email.message_from_bytes(raw, policy=policy.default)
+        assert message.get_content_type() == "multipart/alternative"
+        assert message["Message-ID"] and message["Date"] and message["To"]
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        assert "Kính gửi" in text and "<html" in html
+        assert message["Subject"].startswith("[CCHC] ") and "nhiệm vụ" in message["Subject"]
+        assert "vụquá" not in message["Subject"]
+    subjects = {email.message_from_bytes(p.read_bytes(), policy=policy.default)["To"]: p for p in files}
+    assert "chanhvanphong@tpsonla.sonla.example" in subjects
+    assert "truongphong@pnv.tpsonla.sonla.example" in subjects
+
+    again = runner.invoke(app, ["demo"])
+    for name in ("CCHC_DATABASE_URL", "CCHC_MAILDIR", "CCHC_POLICY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    assert again.exit_code == 0, again.output
+    assert len(list((workdir / "demo" / "outbox").glob("*.eml"))) == len(files)
+
+
+def _cli(*args: str):
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_check_runs_are_named_after_their_day_and_a_rerun_sends_nothing(workdir, monkeypatch):
+    monkeypatch.setenv("CCHC_DATABASE_URL", f"sqlite:///{workdir / 'cchc.db'}")
+    monkeypatch.setenv("CCHC_POLICY_FILE", str(EXAMPLES / "policy.toml"))
+    _cli("init")
+    _cli("import", "units", str(EXAMPLES / "units.csv"))
+    _cli("import", "plan", str(EXAMPLES / "plan-2021.csv"), "--year", "2021")
+    dry = _cli("check", "--as-of", "01/07/2021", "--dry-run")
+    assert "chanhvanphong@tpsonla.sonla.example" in dry
+    assert not list((workdir / "outbox").glob("*.eml"))
+    first = _cli("check", "--as-of", "01/07/2021")
+    assert "đã gửi 2" in first  # the VP head (3.2) and the PNV head (4.3)
+    second = _cli("check", "--as-of", "01/07/2021")
+    assert "đã gửi 0" in second
+    assert "Đã gửi 0 thư" in _cli("dispatch")
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+
+    async def runs():
+        async with get_client() as client:
+            return await client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=["kiem-tra-han-01-07-2021"]))
+            )
+
+    found = asyncio.run(runs())
+    assert len(found) == 2 and all("cchc" in run.tags for run in found)
+    assert all(run.state.is_completed() for run in found)
