@@ -3,6 +3,7 @@ transaction as the change, and published to Prefect's event stream after it comm
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -26,6 +27,10 @@ class EventName(StrEnum):
     IMPORTED = "import.completed"
 
 
+# The Prefect flow run recording events, set by the flows so history can say which run did what.
+current_flow_run: ContextVar[str | None] = ContextVar("current_flow_run", default=None)
+
+
 def record(
     session: Session,
     name: EventName,
@@ -36,7 +41,12 @@ def record(
     **data: Any,
 ) -> Event:
     event = Event(
-        name=name.value, item_id=item_id, notice_id=notice_id, check_date=check_date, data=data
+        name=name.value,
+        item_id=item_id,
+        notice_id=notice_id,
+        check_date=check_date,
+        flow_run_id=current_flow_run.get(),
+        data=data,
     )
     session.add(event)
     return event

@@ -302,15 +302,15 @@ def _sources(session: Session, items: Sequence[TrackedItem]) -> dict[int, str]:
 def _sent_before(session: Session, item_ids: list[int], notice_id: int) -> dict[int, list[str]]:
     """For each item, the notices already sent about it: "O4 20/02/2024 → a@x (Message-ID)"."""
     rows = session.exec(
-        select(LadderEntry.item_id, LadderEntry.rung, Notice.sent_at, Notice.recipient)
+        select(LadderEntry.item_id, LadderEntry.rung, Notice.check_date, Notice.recipient)
         .join(NoticeEntry, NoticeEntry.ledger_id == LadderEntry.id)
         .join(Notice, Notice.id == NoticeEntry.notice_id)
         .where(LadderEntry.item_id.in_(item_ids))
         .where(Notice.state == "sent")
         .where(Notice.id != notice_id)
-        .order_by(Notice.sent_at)
+        .order_by(Notice.check_date, Notice.id)
     )
     history: dict[int, list[str]] = defaultdict(list)
-    for item_id, rung, sent_at, recipient in rows:
-        history[item_id].append(f"{rung} {sent_at:%d/%m/%Y} → {recipient}")
+    for item_id, rung, check_date, recipient in rows:
+        history[item_id].append(f"{rung} {check_date:%d/%m/%Y} → {recipient}")
     return history

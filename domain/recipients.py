@@ -69,12 +69,12 @@ class UnitTree:
         return unit
 
     def supervisor(self, code: str, level: int, levels: int) -> UnitInfo | None:
-        """Level 1 goes to the nearest ancestor with a head's address; the last level to the
-        root's head (DESIGN: E1 parent, E2 root)."""
+        """Level 1 goes to the nearest ancestor with a head's address; the last of two or more
+        levels to the root's head (DESIGN: E1 parent, E2 root)."""
         ancestors = self.ancestors_with_head(code)
         if not ancestors:
             return None
-        if level >= levels:
+        if level >= levels > 1:
             root = self.root(code)
             return root if root.head_email and root.code != code else ancestors[-1]
         return ancestors[min(level, len(ancestors)) - 1]

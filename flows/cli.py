@@ -22,8 +22,10 @@ app = typer.Typer(
 )
 import_app = typer.Typer(help="Nhập dữ liệu từ tệp .xlsx hoặc .csv (tất cả hoặc không gì cả).")
 task_app = typer.Typer(help="Ghi nhận hoàn thành hoặc gia hạn một nhiệm vụ.")
+history_app = typer.Typer(help="Lịch sử: các lần chạy, hoặc từng nhiệm vụ (`history item MÃ`).")
 app.add_typer(import_app, name="import")
 app.add_typer(task_app, name="task")
+app.add_typer(history_app, name="history")
 
 console = Console()
 errors = Console(stderr=True)
@@ -31,6 +33,13 @@ errors = Console(stderr=True)
 
 class UserError(Exception):
     """Something the user can fix; printed without a traceback."""
+
+
+def load_settings() -> Settings:
+    """The configuration, with the policy file read now: a bad one is refused at start."""
+    settings = Settings()
+    settings.policy  # noqa: B018 (reading it validates it)
+    return settings
 
 
 def parse_day(text: str) -> date:
@@ -104,9 +113,8 @@ def _import(kind: ImportKind, file: Path, **plan_options) -> None:
     from domain import importers, item_imports
     from flows.tables import read_table
 
-    settings = Settings()
-
     def work() -> None:
+        settings = load_settings()
         columns = {
             ImportKind.units: importers.UNIT_COLUMNS,
             ImportKind.plan: importers.PLAN_COLUMNS,
@@ -159,9 +167,8 @@ def task_done(
     """Ghi nhận nhiệm vụ đã hoàn thành."""
     from domain.tracking import complete_item, find_item
 
-    settings = Settings()
-
     def work() -> None:
+        settings = load_settings()
         with session_scope(settings) as session:
             item = complete_item(session, find_item(session, code, plan), on, evidence)
             timing = "đúng hạn" if item.due_date is None or on <= item.due_date else "quá hạn"
@@ -181,9 +188,8 @@ def task_extend(
     """Gia hạn nhiệm vụ: giữ hạn gốc, nhắc việc lại theo hạn mới."""
     from domain.tracking import extend_item, find_item
 
-    settings = Settings()
-
     def work() -> None:
+        settings = load_settings()
         with session_scope(settings) as session:
             extension = extend_item(session, find_item(session, code, plan), to, reason, approved_by)
             before = extension.previous_due
@@ -205,9 +211,8 @@ def status(
     from domain.reports import status_report
     from flows.views import print_status
 
-    settings = Settings()
-
     def work() -> None:
+        settings = load_settings()
         day = as_of or settings.today()
         with session_scope(settings) as session:
             chosen = session.get(PlanRow, plan) if plan else None
@@ -244,9 +249,8 @@ def check(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="chỉ in ai sẽ nhận gì")] = False,
 ) -> None:
     """Chạy kiểm tra hạn một lần: xếp thư nhắc vào hộp thư đi rồi gửi."""
-    settings = Settings()
-
     def work() -> None:
+        settings = load_settings()
         with session_scope(settings):
             pass  # refuses an uninitialised database before Prefect starts
         day = as_of or settings.today()
@@ -264,9 +268,8 @@ def check(
 @app.command()
 def dispatch() -> None:
     """Gửi ngay các thư đang chờ trong hộp thư đi, kể cả thư đã tạm hoãn."""
-    settings = Settings()
-
     def work() -> None:
+        settings = load_settings()
         with session_scope(settings):
             pass
         result = _run_flow(
@@ -306,3 +309,55 @@ def demo(
     for email_file in emails:
         console.print(f"  {email_file.name}")
     status(as_of=date(2021, 7, 1), unit=None, plan=None, as_json=False)
+
+
+@history_app.callback(invoke_without_command=True)
+def history(
+    context: typer.Context,
+    limit: Annotated[int, typer.Option(help="số lần chạy gần nhất")] = 10,
+) -> None:
+    """Các lần chạy kiểm tra/gửi thư gần đây, với thư đã gửi của mỗi lần."""
+    if context.invoked_subcommand is not None:
+        return
+    from domain.explain import recent_runs
+    from flows.views import print_runs
+
+    def work() -> None:
+        settings = load_settings()
+        with session_scope(settings) as session:
+            print_runs(console, recent_runs(session, limit))
+
+    run(work)
+
+
+@history_app.command("item")
+def history_item(code: str, plan: Plan = None) -> None:
+    """Dòng thời gian của một nhiệm vụ: tạo, cập nhật, gia hạn, nhắc, gửi, lỗi."""
+    from domain.explain import item_timeline
+    from domain.tracking import find_item
+    from flows.views import print_timeline
+
+    def work() -> None:
+        settings = load_settings()
+        with session_scope(settings) as session:
+            item = find_item(session, code, plan)
+            print_timeline(console, f"{item.code} ({item.scope})", item_timeline(session, item))
+
+    run(work)
+
+
+@app.command()
+def explain(code: str, as_of: OptionalDay = None, plan: Plan = None) -> None:
+    """Vì sao nhiệm vụ được (hay chưa được) nhắc: bậc đã đến, đã gửi, bỏ qua, chờ, bậc tới."""
+    from domain.explain import explain_item
+    from domain.tracking import find_item
+
+    def work() -> None:
+        settings = load_settings()
+        day = as_of or settings.today()
+        with session_scope(settings) as session:
+            item = find_item(session, code, plan)
+            for line in explain_item(session, item, day, settings.calendar, settings.policy):
+                console.print(line, markup=False, highlight=False)
+
+    run(work)

@@ -19,20 +19,25 @@ prefect_env.configure()
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.events import emit_event  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 
 from domain.db import make_engine  # noqa: E402
-from flows import checking  # noqa: E402
+from domain.events import current_flow_run  # noqa: E402
+from flows import checking, publishing  # noqa: E402
 from flows.settings import Settings  # noqa: E402
 
 
 @contextmanager
 def _database() -> Iterator[tuple[Settings, Engine]]:
+    """The engine for one task, with the events it records tagged with this flow run."""
     settings = Settings()
     engine = make_engine(settings.database_url)
+    token = current_flow_run.set(str(flow_run.id) if flow_run.id else None)
     try:
         yield settings, engine
     finally:
+        current_flow_run.reset(token)
         engine.dispose()
 
 
@@ -56,6 +61,12 @@ def deliver_notices(respect_backoff: bool) -> checking.DispatchSummary:
             return checking.dispatch(engine, settings, get_run_logger(), respect_backoff=respect_backoff)
 
 
+@task(name="publish-events", cache_policy=NO_CACHE)
+def publish_events() -> int:
+    with _database() as (_settings, engine):
+        return publishing.publish_pending(engine, emit_event, get_run_logger())
+
+
 @task(name="preview-notices", cache_policy=NO_CACHE)
 def preview_notices(as_of: date) -> list[tuple[str, str, list[str]]]:
     with _database() as (settings, engine):
@@ -74,6 +85,7 @@ def deadline_check(as_of: date | None = None, dry_run: bool = False) -> dict:
         return {"as_of": as_of.isoformat(), "dry_run": True, "would_send": planned}
     summary = sweep_open_items(as_of)
     sent = deliver_notices(respect_backoff=True)
+    publish_events()
     create_markdown_artifact(
         key="deadline-check",
         markdown=_report(summary, sent),
@@ -90,6 +102,7 @@ def deadline_check(as_of: date | None = None, dry_run: bool = False) -> dict:
 def dispatch_notifications(respect_backoff: bool = True) -> dict:
     """Gửi các thư đang chờ trong hộp thư đi (kể cả thư tạm hoãn do lỗi tạm thời)."""
     sent = deliver_notices(respect_backoff)
+    publish_events()
     if sent.sent or sent.failed or sent.deferred:
         create_markdown_artifact(key="dispatch", markdown=_report(None, sent))
     return sent.__dict__

@@ -104,3 +104,47 @@ def print_check(console: Console, result: dict) -> None:
     )
     for to, subject, _message_id in sent["sent_to"]:
         console.print(f"  ✉ {to}: {subject}", markup=False)
+
+
+_EVENT_LABELS = {
+    "item.created": "tạo mới",
+    "item.updated": "cập nhật khi nhập lại",
+    "item.completed": "hoàn thành",
+    "item.extended": "gia hạn",
+    "item.rung_reached": "đến bậc nhắc",
+    "notice.queued": "xếp thư vào hộp thư đi",
+    "notice.sent": "đã gửi thư",
+    "notice.deferred": "tạm hoãn gửi (lỗi tạm thời)",
+    "notice.failed": "gửi thất bại",
+}
+
+
+def print_timeline(console: Console, code: str, events) -> None:
+    table = Table(title=f"Lịch sử nhiệm vụ {code}")
+    for column in ("Thời điểm", "Sự kiện", "Chi tiết"):
+        table.add_column(column)
+    for event in events:
+        details = ", ".join(f"{k}={v}" for k, v in event.data.items() if v not in (None, [], ""))
+        table.add_row(
+            f"{event.occurred_at:%d/%m/%Y %H:%M}",
+            _EVENT_LABELS.get(event.name, event.name),
+            details,
+        )
+    console.print(table)
+
+
+def print_runs(console: Console, runs: list[dict]) -> None:
+    if not runs:
+        console.print("Chưa có lần chạy nào (chạy `cchc check`).")
+        return
+    console.print("[bold]Các lần chạy gần đây[/]")
+    for run in runs:
+        checked = f"kiểm tra ngày {run['check_date']:%d/%m/%Y}" if run["check_date"] else "gửi thư"
+        console.print(
+            f"{run['started']:%d/%m/%Y %H:%M} · {checked} · {run['rungs']} bậc nhắc · "
+            f"đã gửi {run['sent']} · tạm hoãn {run['deferred']} · lỗi {run['failed']} · "
+            f"flow run {run['flow_run_id'][:8]}",
+            highlight=False,
+        )
+        for recipient in run["sent_to"]:
+            console.print(f"    ✉ {recipient}", highlight=False)

@@ -4,6 +4,7 @@ and `cchc dispatch`, with the run history Prefect keeps."""
 from __future__ import annotations
 
 import asyncio
+import time
 import email
 from email import policy
 from pathlib import Path
@@ -63,9 +64,23 @@ def _cli(*args: str):
     return result.output
 
 
+def _check_runs_of_1_july() -> list:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+
+    async def read():
+        async with get_client() as client:
+            return await client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=["kiem-tra-han-01-07-2021"]))
+            )
+
+    return asyncio.run(read())
+
+
 def test_check_runs_are_named_after_their_day_and_a_rerun_sends_nothing(workdir, monkeypatch):
     monkeypatch.setenv("CCHC_DATABASE_URL", f"sqlite:///{workdir / 'cchc.db'}")
     monkeypatch.setenv("CCHC_POLICY_FILE", str(EXAMPLES / "policy.toml"))
+    earlier = {run.id for run in _check_runs_of_1_july()}  # the demo's runs share the name
     _cli("init")
     _cli("import", "units", str(EXAMPLES / "units.csv"))
     _cli("import", "plan", str(EXAMPLES / "plan-2021.csv"), "--year", "2021")
@@ -77,16 +92,44 @@ def test_check_runs_are_named_after_their_day_and_a_rerun_sends_nothing(workdir,
     second = _cli("check", "--as-of", "01/07/2021")
     assert "đã gửi 0" in second
     assert "Đã gửi 0 thư" in _cli("dispatch")
+    history = _cli("history")
+    assert "01/07/2021" in history
 
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
-
-    async def runs():
-        async with get_client() as client:
-            return await client.read_flow_runs(
-                flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=["kiem-tra-han-01-07-2021"]))
-            )
-
-    found = asyncio.run(runs())
+    found = [run for run in _check_runs_of_1_july() if run.id not in earlier]
     assert len(found) == 2 and all("cchc" in run.tags for run in found)
     assert all(run.state.is_completed() for run in found)
+
+
+def test_escalations_reach_prefects_event_stream(workdir, monkeypatch):
+    """KT19-05 (commune X-CX) is 15+ working days overdue on 01/07/2021: E2."""
+    from prefect.client.orchestration import get_client
+    from prefect.events.filters import EventFilter, EventNameFilter, EventResourceFilter
+
+    monkeypatch.setenv("CCHC_DATABASE_URL", f"sqlite:///{workdir / 'cchc.db'}")
+    monkeypatch.setenv("CCHC_POLICY_FILE", str(EXAMPLES / "policy.toml"))
+    _cli("init")
+    _cli("import", "units", str(EXAMPLES / "units.csv"))
+    _cli("import", "findings", str(EXAMPLES / "findings-2019-2020.csv"))
+    _cli("check", "--as-of", "01/07/2021")
+
+    async def read():
+        async with get_client() as client:
+            page = await client.read_events(
+                limit=50,
+                filter=EventFilter(
+                    event=EventNameFilter(name=["cchc.item.escalated"]),
+                    resource=EventResourceFilter(id=["cchc.item.KT19-05"]),
+                )
+            )
+            return page.events
+
+    events = []
+    for _ in range(50):  # the server ingests events asynchronously
+        events = asyncio.run(read())
+        if events:
+            break
+        time.sleep(0.2)
+    assert events, "no cchc.item.escalated event for KT19-05"
+    payload = events[0].payload
+    assert payload["level"] == 2 and payload["unit"] == "X-CX" and payload["due"] == "2019-12-31"
+    assert events[0].resource["cchc.unit"] == "X-CX"

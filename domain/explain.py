@@ -1,0 +1,164 @@
+"""Answers to "why did (or didn't) they get it?": an item's ladder on a day, and its timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlmodel import Session
+
+from domain.calendar import WorkingCalendar
+from domain.ladder import Track, next_rung, reached
+from domain.ledger import load_unit_tree
+from domain.models import Event, Extension, LadderEntry, Notice, NoticeEntry, TrackedItem
+from domain.policy import Policy
+from domain.recipients import deliveries
+from domain.status import status_of
+
+_TRACK_NAMES = {Track.UNIT: "Nhắc việc, đôn đốc", Track.ESCALATION: "Báo cáo cấp trên"}
+_WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+def _d(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
+
+
+def explain_item(
+    session: Session, item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy: Policy
+) -> list[str]:
+    """Sentences, in the order a secretariat reads them: the item, then per track what was
+    reached, sent, skipped or pending, and what comes next."""
+    status = status_of(due=item.due_date, opens=item.opens_on, completed_on=item.completed_on,
+                       extended=item.extended, as_of=as_of, calendar=calendar,
+                       due_soon_days=policy.due_soon_days)
+    lines = [
+        f"[{item.code}] {item.content}",
+        f"Đơn vị chủ trì: {item.unit_code}. Thời hạn: {item.deadline_text} "
+        f"(hạn {_d(item.due_date)}). Tình trạng ngày {_d(as_of)}: {status.label}.",
+    ]
+    for extension in session.exec(
+        select(Extension).where(Extension.item_id == item.id).order_by(Extension.id)
+    ).scalars():
+        approved = f", người cho phép: {extension.approved_by}" if extension.approved_by else ""
+        lines.append(f"Đã gia hạn {_d(extension.previous_due)} → {_d(extension.new_due)} "
+                     f"(lý do: {extension.reason}{approved}).")
+    if status.is_done:
+        lines.append(f"Đã hoàn thành ngày {_d(item.completed_on)}: thang nhắc việc đã dừng, "
+                     "không gửi gì thêm.")
+        return lines + _sent_lines(session, item.id)
+    if item.due_date is None:
+        return lines + ["Nhiệm vụ không có hạn cụ thể: không nhắc việc theo hạn."]
+    if not calendar.is_working_day(as_of):
+        why = calendar.holiday_name(as_of) or _WEEKDAYS[as_of.weekday()]
+        lines.append(f"Ngày {_d(as_of)} không phải ngày làm việc ({why}): kiểm tra ngày này "
+                     "không gửi gì; ngày làm việc kế tiếp sẽ gửi bù bậc mới nhất.")
+    tree = load_unit_tree(session)
+    for track in Track:
+        lines.append(f"{_TRACK_NAMES[track]}:")
+        lines += [f"  {line}" for line in _track_lines(session, item, track, as_of, calendar,
+                                                        policy, tree)]
+    return lines
+
+
+def _track_lines(session, item, track, as_of, calendar, policy, tree) -> list[str]:
+    due = item.due_date
+    lines = []
+    entries = session.exec(
+        select(LadderEntry)
+        .where(LadderEntry.item_id == item.id, LadderEntry.track == track.value,
+               LadderEntry.due_date == due, LadderEntry.check_date <= as_of)
+        .order_by(LadderEntry.id)
+    ).scalars().all()
+    for entry in entries:
+        if entry.state == "skipped":
+            lines.append(f"{entry.rung}: bỏ qua ngày {_d(entry.check_date)} ({entry.reason}).")
+        elif entry.state == "unaddressed":
+            lines.append(f"{entry.rung}: không gửi ngày {_d(entry.check_date)} — {entry.reason}.")
+        else:
+            lines += [f"{entry.rung}: {text}" for text in _notice_lines(session, entry)]
+    current = reached(track, due, as_of, calendar, policy)
+    recorded = {entry.rung for entry in entries}
+    if current is not None and current.name not in recorded:
+        targets = deliveries(tree, item.unit_code, current, policy)
+        if not targets:
+            lines.append(f"{current.name}: đã đến bậc này nhưng không có địa chỉ e-mail người "
+                         "nhận (xem danh sách đơn vị).")
+        else:
+            lines.append(f"{current.name}: đã đến bậc này, chưa có lần kiểm tra nào ghi nhận; "
+                         f"lần kiểm tra tới sẽ gửi tới {', '.join(t.to for t in targets)}.")
+    if current is None and not entries:
+        lines.append("Chưa đến bậc nào.")
+    upcoming = next_rung(track, due, as_of, calendar, policy)
+    if upcoming is not None:
+        rung, day = upcoming
+        lines.append(f"Bậc tiếp theo: {rung.name} ({rung.kind.label}) vào ngày {_d(day)}.")
+    return lines
+
+
+def _notice_lines(session: Session, entry: LadderEntry) -> list[str]:
+    notices = session.exec(
+        select(Notice).join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
+        .where(NoticeEntry.ledger_id == entry.id).order_by(Notice.id)
+    ).scalars().all()
+    return [_notice_state(notice) for notice in notices]
+
+
+def _notice_state(notice: Notice) -> str:
+    cc = f" (cc {', '.join(notice.cc)})" if notice.cc else ""
+    if notice.state == "sent":
+        return (f"đã gửi lúc {notice.sent_at:%H:%M %d/%m/%Y} tới {notice.recipient}{cc}, "
+                f"Message-ID {notice.message_id}.")
+    if notice.state == "failed":
+        return f"gửi tới {notice.recipient} thất bại: {notice.last_error}."
+    if notice.state == "pending" and notice.attempts:
+        return (f"đang chờ gửi lại tới {notice.recipient} (đã thử {notice.attempts} lần, lỗi "
+                f"tạm thời: {notice.last_error}; thử lại từ {notice.next_attempt_at:%H:%M %d/%m/%Y}).")
+    return f"đang chờ gửi tới {notice.recipient}{cc} (lần gửi tới trong hộp thư đi)."
+
+
+def _sent_lines(session: Session, item_id: int) -> list[str]:
+    entries = session.exec(
+        select(LadderEntry).where(LadderEntry.item_id == item_id, LadderEntry.state == "queued")
+        .order_by(LadderEntry.id)
+    ).scalars().all()
+    return [f"  {entry.rung}: {text}" for entry in entries for text in _notice_lines(session, entry)]
+
+
+def item_timeline(session: Session, item: TrackedItem) -> Iterable[Event]:
+    """Every event about the item, and about the notices that carried it, oldest first."""
+    notice_ids = select(NoticeEntry.notice_id).join(
+        LadderEntry, LadderEntry.id == NoticeEntry.ledger_id
+    ).where(LadderEntry.item_id == item.id)
+    return session.exec(
+        select(Event)
+        .where(or_(Event.item_id == item.id, Event.notice_id.in_(notice_ids)))
+        .order_by(Event.occurred_at, Event.id)
+    ).scalars()
+
+
+def recent_runs(session: Session, limit: int) -> list[dict]:
+    """The last `limit` flow runs that recorded anything, newest first, with what each sent."""
+    runs = session.exec(
+        select(Event.flow_run_id, func.min(Event.occurred_at), func.max(Event.check_date))
+        .where(Event.flow_run_id.is_not(None))
+        .group_by(Event.flow_run_id)
+        .order_by(func.min(Event.occurred_at).desc())
+        .limit(limit)
+    ).all()
+    result = []
+    for run_id, started, check_date in runs:
+        counts = dict(session.exec(
+            select(Event.name, func.count()).where(Event.flow_run_id == run_id).group_by(Event.name)
+        ).all())
+        sent_to = session.exec(
+            select(Notice.recipient).join(Event, Event.notice_id == Notice.id)
+            .where(Event.flow_run_id == run_id, Event.name == "notice.sent")
+        ).scalars().all()
+        result.append({
+            "flow_run_id": run_id, "started": started, "check_date": check_date,
+            "rungs": counts.get("item.rung_reached", 0), "sent": counts.get("notice.sent", 0),
+            "deferred": counts.get("notice.deferred", 0), "failed": counts.get("notice.failed", 0),
+            "sent_to": sent_to,
+        })
+    return result

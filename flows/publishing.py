@@ -1,0 +1,96 @@
+"""Handing the engine's own events to Prefect's event stream, after they are committed, so
+automations and the UI's event feed see them (resource `cchc.item.<code>`)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+from sqlmodel import Session
+
+from domain.events import EventName
+from domain.models import Event, TrackedItem
+
+PUBLISH_BATCH = 500
+
+_RUNG_EVENTS = {
+    "reminder": "cchc.item.due-soon",
+    "due": "cchc.item.due",
+    "overdue": "cchc.item.overdue",
+    "escalation": "cchc.item.escalated",
+}
+_ITEM_EVENTS = {
+    EventName.ITEM_CREATED: "cchc.item.created",
+    EventName.ITEM_UPDATED: "cchc.item.updated",
+    EventName.ITEM_COMPLETED: "cchc.item.completed",
+    EventName.ITEM_EXTENDED: "cchc.item.extended",
+}
+_NOTICE_EVENTS = {
+    EventName.NOTICE_QUEUED: "cchc.notice.queued",
+    EventName.NOTICE_SENT: "cchc.notice.sent",
+    EventName.NOTICE_DEFERRED: "cchc.notice.deferred",
+    EventName.NOTICE_FAILED: "cchc.notice.failed",
+}
+
+
+def prefect_event(event: Event, item: TrackedItem | None) -> dict[str, Any] | None:
+    """The Prefect event (keyword arguments of `emit_event`) for one of ours, or None."""
+    payload = {k: v for k, v in event.data.items() if v is not None}
+    if event.check_date:
+        payload["check_date"] = event.check_date.isoformat()
+    if item is not None:
+        name = (
+            _RUNG_EVENTS.get(event.data.get("kind"))
+            if event.name == EventName.RUNG_REACHED
+            else _ITEM_EVENTS.get(event.name)
+        )
+        if name is None:
+            return None
+        resource = {
+            "prefect.resource.id": f"cchc.item.{item.code}",
+            "prefect.resource.name": item.code,
+            "cchc.source": item.scope,
+            "cchc.unit": item.unit_code,
+        }
+        payload.setdefault("unit", item.unit_code)
+        payload.setdefault("due", item.due_date.isoformat() if item.due_date else None)
+        return {"event": name, "resource": resource, "occurred": event.occurred_at,
+                "payload": payload}
+    if event.notice_id is not None and event.name in _NOTICE_EVENTS:
+        resource = {"prefect.resource.id": f"cchc.notice.{event.notice_id}"}
+        return {"event": _NOTICE_EVENTS[event.name], "resource": resource,
+                "occurred": event.occurred_at, "payload": payload}
+    return None
+
+
+def publish_pending(
+    engine: Engine, emit: Callable[..., Any], log: logging.Logger | logging.LoggerAdapter
+) -> int:
+    """Emit every committed, unpublished event, oldest first; an unreachable Prefect API never
+    fails the caller (the events stay in our own history either way)."""
+    published = 0
+    while True:
+        with Session(engine) as session, session.begin():
+            rows = session.exec(
+                select(Event, TrackedItem)
+                .outerjoin(TrackedItem, TrackedItem.id == Event.item_id)
+                .where(Event.published.is_(False))
+                .order_by(Event.id)
+                .limit(PUBLISH_BATCH)
+            ).all()
+            if not rows:
+                return published
+            for event, item in rows:
+                spec = prefect_event(event, item)
+                if spec is None:
+                    continue
+                try:
+                    emit(**spec)
+                    published += 1
+                except Exception as error:  # the stream is a convenience, never a failure
+                    log.warning("không gửi được sự kiện %s tới Prefect: %s", spec["event"], error)
+            session.exec(
+                update(Event).where(Event.id.in_([e.id for e, _ in rows])).values(published=True)
+            )

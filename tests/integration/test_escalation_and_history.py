@@ -1,0 +1,185 @@
+"""Escalation up the unit tree, extensions, and the answers to "why did (or didn't) they get
+it?" — on a real database, with e-mails written as .eml files."""
+
+from __future__ import annotations
+
+import email
+import logging
+from datetime import date, timedelta
+from email import policy as email_policy
+
+import pytest
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from domain.explain import explain_item, item_timeline
+from domain.models import Notice, TrackedItem, Unit
+from domain.tracking import complete_item, extend_item, find_item
+from flows import checking
+from flows.cli import app
+from flows.settings import Settings
+from tests.conftest import EXAMPLES, load_examples
+
+log = logging.getLogger("test")
+SECRETARIAT = "cchc@noivu.example"
+
+
+@pytest.fixture
+def settings(database_url, tmp_path) -> Settings:
+    policy = tmp_path / "policy.toml"
+    policy.write_text(f'[secretariat]\nname = "Sở Nội vụ"\nemail = "{SECRETARIAT}"\n', "utf-8")
+    return Settings(database_url=database_url, maildir=tmp_path / "outbox", policy_file=policy)
+
+
+@pytest.fixture
+def commune_item(engine) -> None:
+    """Item 1.1 of commune XA (under district HUYEN, under province TINH), due Sat 10/02/2024."""
+    with Session(engine) as session, session.begin():
+        session.add_all([
+            Unit(code="TINH", name="UBND tỉnh", head_title="Chủ tịch UBND tỉnh",
+                 head_email="chutich@tinh.example"),
+            Unit(code="HUYEN", name="UBND huyện", parent_code="TINH",
+                 head_title="Chủ tịch UBND huyện", head_email="chutich@huyen.example"),
+            Unit(code="XA", name="UBND xã", parent_code="HUYEN", head_title="Chủ tịch UBND xã",
+                 head_email="chutich@xa.example"),
+        ])
+        session.flush()
+        session.add(TrackedItem(
+            kind="task", scope="KH-2024", code="1.1", content="Niêm yết thủ tục hành chính",
+            unit_code="XA", deadline_text="Trước 10/02/2024", deadline_kind="fixed",
+            due_date=date(2024, 2, 10), original_due_date=date(2024, 2, 10),
+        ))
+
+
+def check_daily(engine, settings, first: date, last: date) -> None:
+    day = first
+    while day <= last:
+        checking.sweep_and_seal(engine, settings, day, log)
+        checking.dispatch(engine, settings, log)
+        day += timedelta(days=1)
+
+
+def sent(engine, recipient: str) -> list[Notice]:
+    with Session(engine) as session:
+        return list(session.exec(
+            select(Notice).where(Notice.recipient == recipient, Notice.state == "sent")
+            .order_by(Notice.check_date)
+        ))
+
+
+def test_escalation_goes_to_the_district_then_to_the_province_each_once(engine, settings, commune_item):
+    check_daily(engine, settings, date(2024, 1, 22), date(2024, 3, 8))
+    district, province = sent(engine, "chutich@huyen.example"), sent(engine, "chutich@tinh.example")
+    assert [n.check_date for n in district] == [date(2024, 2, 21)]
+    assert [n.check_date for n in province] == [date(2024, 3, 6)]
+    assert district[0].cc == [SECRETARIAT] and province[0].cc == [SECRETARIAT]
+    assert "1 nhiệm vụ quá hạn của 1 đơn vị trực thuộc" in district[0].subject
+    assert "UBND xã (XA)" in district[0].text_body and "quá hạn 5 ngày" in district[0].html_body
+    # the commune's own head hears of E1 the same day, in a digest with only the commune's item
+    commune_days = [n.check_date for n in sent(engine, "chutich@xa.example")]
+    assert date(2024, 2, 21) in commune_days
+    e2_digest = province[0].text_body
+    assert "Đã nhắc: E1 21/02/2024 → chutich@huyen.example" in e2_digest
+
+
+def test_completion_stops_everything_after_it(engine, settings, commune_item):
+    check_daily(engine, settings, date(2024, 1, 22), date(2024, 2, 21))
+    with Session(engine) as session, session.begin():
+        complete_item(session, find_item(session, "1.1"), date(2024, 2, 22))
+    check_daily(engine, settings, date(2024, 2, 22), date(2024, 3, 8))
+    with Session(engine) as session:
+        later = session.exec(select(Notice).where(Notice.check_date > date(2024, 2, 21))).all()
+    assert later == []
+    assert [n.check_date for n in sent(engine, "chutich@huyen.example")] == [date(2024, 2, 21)]
+
+
+def test_a_unit_without_a_head_address_escalates_to_the_next_ancestor_that_has_one(
+    engine, settings, commune_item
+):
+    with Session(engine) as session, session.begin():
+        session.get(Unit, "HUYEN").head_email = None
+    check_daily(engine, settings, date(2024, 2, 21), date(2024, 2, 21))
+    assert [n.check_date for n in sent(engine, "chutich@tinh.example")] == [date(2024, 2, 21)]
+
+
+def test_a_dissolved_units_items_follow_its_successor(engine, settings, commune_item):
+    with Session(engine) as session, session.begin():
+        session.add(Unit(code="XA-MOI", name="UBND xã mới", parent_code="HUYEN",
+                         head_title="Chủ tịch UBND xã", head_email="chutich@xamoi.example"))
+        session.flush()
+        old = session.get(Unit, "XA")
+        old.active, old.successor_code = False, "XA-MOI"
+    check_daily(engine, settings, date(2024, 2, 7), date(2024, 2, 7))
+    assert len(sent(engine, "chutich@xamoi.example")) == 1
+    assert sent(engine, "chutich@xa.example") == []
+
+
+def test_extending_3_2_rearms_the_reminders_and_completion_counts_on_time_with_extension(
+    engine, settings
+):
+    load_examples(engine, settings.calendar)
+    check_daily(engine, settings, date(2021, 7, 1), date(2021, 7, 1))
+    with Session(engine) as session, session.begin():
+        extend_item(session, find_item(session, "3.2"), date(2021, 7, 31),
+                    "Chờ bộ thủ tục mới của tỉnh", approved_by="Chủ tịch UBND thành phố")
+    check_daily(engine, settings, date(2021, 7, 2), date(2021, 7, 29))
+    with Session(engine) as session:
+        item = find_item(session, "3.2")
+        assert item.original_due_date == date(2021, 6, 30)
+        days = session.exec(
+            select(Notice.check_date)
+            .where(Notice.recipient == "chanhvanphong@tpsonla.sonla.example")
+            .order_by(Notice.check_date)
+        ).all()
+    # O1 on 01/07 only, then R7, R3, R1 for the new date (VP's other items add none here)
+    assert days == [date(2021, 7, 1), date(2021, 7, 21), date(2021, 7, 27), date(2021, 7, 29)]
+    with Session(engine) as session, session.begin():
+        complete_item(session, find_item(session, "3.2"), date(2021, 7, 30))
+    with Session(engine) as session:
+        explained = explain_item(session, find_item(session, "3.2"), date(2021, 8, 2),
+                                 settings.calendar, settings.policy)
+        timeline = [e.name for e in item_timeline(session, find_item(session, "3.2"))]
+    assert "hoàn thành đúng hạn (có gia hạn)" in explained[1]
+    assert any("Chờ bộ thủ tục mới" in line and "Chủ tịch UBND thành phố" in line for line in explained)
+    assert timeline[0] == "item.created" and "item.extended" in timeline
+    assert timeline.count("notice.sent") == 4 and timeline[-1] == "item.completed"
+
+
+def test_explain_answers_sent_skipped_and_not_yet_due(engine, settings, commune_item):
+    check_daily(engine, settings, date(2024, 1, 29), date(2024, 1, 29))
+    check_daily(engine, settings, date(2024, 2, 7), date(2024, 2, 7))
+    with Session(engine) as session:
+        item = find_item(session, "1.1")
+        on_7th = "\n".join(explain_item(session, item, date(2024, 2, 7), settings.calendar,
+                                        settings.policy))
+        message_id = session.exec(select(Notice.message_id).where(Notice.check_date == date(2024, 2, 7))).one()
+        before = "\n".join(explain_item(session, item, date(2024, 1, 22), settings.calendar,
+                                        settings.policy))
+        on_tet = "\n".join(explain_item(session, item, date(2024, 2, 12), settings.calendar,
+                                        settings.policy))
+    assert f"R0: đã gửi lúc" in on_7th and "tới chutich@xa.example" in on_7th and message_id in on_7th
+    assert "R3: bỏ qua ngày 07/02/2024 (đã có bậc mới hơn: R0)" in on_7th
+    assert "R1: bỏ qua" in on_7th
+    assert "Bậc tiếp theo: O1 (đôn đốc) vào ngày 15/02/2024" in on_7th
+    assert "Chưa đến bậc nào." in before and "Bậc tiếp theo: R7 (nhắc việc) vào ngày 29/01/2024" in before
+    assert "không phải ngày làm việc (Mùng ba Tết Nguyên Đán)" in on_tet
+
+
+def test_a_bad_policy_file_is_refused_at_start_naming_the_key(tmp_path, monkeypatch):
+    bad = tmp_path / "policy.yaml"
+    bad.write_text("reminder_days: [3, 7]\n", encoding="utf-8")
+    monkeypatch.setenv("CCHC_POLICY_FILE", str(bad))
+    monkeypatch.setenv("CCHC_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    result = CliRunner().invoke(app, ["status"])
+    assert result.exit_code == 2
+    assert "reminder_days" in result.output and "policy.yaml" in result.output
+
+
+def test_a_yaml_policy_changes_the_ladder(database_url, tmp_path, engine, commune_item):
+    policy = tmp_path / "policy.yml"
+    policy.write_text("reminder_days: [10]\nescalation_days: [2]\ncc:\n  escalation: [[secretariat]]\n"
+                      "secretariat:\n  email: cchc@noivu.example\n", encoding="utf-8")
+    settings = Settings(database_url=database_url, maildir=tmp_path / "outbox", policy_file=policy)
+    check_daily(engine, settings, date(2024, 1, 22), date(2024, 2, 19))
+    assert [n.check_date for n in sent(engine, "chutich@huyen.example")] == [date(2024, 2, 16)]
+    assert sent(engine, "chutich@xa.example")[0].check_date == date(2024, 1, 24)
