@@ -361,3 +361,34 @@ def explain(code: str, as_of: OptionalDay = None, plan: Plan = None) -> None:
                 console.print(line, markup=False, highlight=False)
 
     run(work)
+
+
+@app.command()
+def serve() -> None:
+    """Chạy bộ lập lịch nhúng: kiểm tra hạn và gửi thư theo lịch trong prefect.yaml."""
+    def work() -> None:
+        import time
+
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        from flows import prefect_env
+        from flows.scheduler import build_scheduler, install_jobs, scheduled_flows
+
+        settings = load_settings()
+        with session_scope(settings):
+            pass
+        prefect_env.configure()
+        scheduler = build_scheduler(settings.database_url, BackgroundScheduler)
+        scheduler.start(paused=True)
+        install_jobs(scheduler, scheduled_flows())
+        for job in scheduler.get_jobs():
+            console.print(f"{job.id}: {job.trigger} — lần tới {job.next_run_time:%d/%m/%Y %H:%M}")
+        console.print("Đang chạy (Ctrl+C để dừng)…")
+        scheduler.resume()
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            scheduler.shutdown()
+
+    run(work)

@@ -175,3 +175,16 @@ def test_extending_keeps_the_original_date_and_reports_on_time_with_extension(lo
     assert code == 0 and "đúng hạn" in output
     report = status_json(loaded, "02/08/2021")
     assert report["tasks"]["by_status"]["done_on_time_extended"] == 1
+
+
+def test_commands_that_run_no_flow_do_not_import_prefect(loaded):
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from typer.testing import CliRunner; from flows.cli import app; "
+        "r = CliRunner().invoke(app, ['status', '--as-of', '25/06/2021', '--json']); "
+        "assert r.exit_code == 0, r.output; print('prefect' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
