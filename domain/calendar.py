@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 
-
 @dataclass(frozen=True)
 class CalendarOverrides:
     """Days the local government decides differently from the national calendar."""

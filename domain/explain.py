@@ -11,7 +11,14 @@ from sqlmodel import Session
 from domain.calendar import WorkingCalendar
 from domain.ladder import Track, next_rung, reached
 from domain.ledger import load_unit_tree
-from domain.models import Event, Extension, LadderEntry, Notice, NoticeEntry, TrackedItem
+from domain.models import (
+    Event,
+    Extension,
+    LadderEntry,
+    Notice,
+    NoticeEntry,
+    TrackedItem,
+)
 from domain.policy import Policy
 from domain.recipients import deliveries
 from domain.status import status_of

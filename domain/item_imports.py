@@ -17,9 +17,9 @@ from domain.importers import (
     FINDINGS_SCOPE,
     ImportSummary,
     Row,
+    RowChecker,
     Table,
     assign_changes,
-    RowChecker,
     completion_from,
 )
 from domain.models import Finding, Inspection, Plan, TaskGroup, TrackedItem, Unit

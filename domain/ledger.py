@@ -1,5 +1,5 @@
-"""The check's records: streaming the open items, writing the ladder's decisions to the ledger,
-gathering them into one digest notice per recipient, and reading a digest back for rendering."""
+"""The check's records: streaming the open items, writing the ladder's decisions to the ledger
+and gathering them into one digest notice per recipient."""
 
 from __future__ import annotations
 
@@ -7,22 +7,22 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, func, insert, or_, select, update
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
-from domain.events import EventName, record
-from domain.ladder import Decision, Rung, RungKind, Track, decide
+from domain.events import EventName, event_row
+from domain.ladder import Rung, Track, decide
 from domain.models import (
-    Finding,
-    Inspection,
+    Event,
     LadderEntry,
     Notice,
     NoticeEntry,
-    Plan,
     TrackedItem,
     Unit,
+    utcnow,
 )
 from domain.policy import Policy
 from domain.recipients import Delivery, UnitInfo, UnitTree, deliveries
@@ -57,19 +57,9 @@ def stream_open_items(engine: Engine, as_of: date, batch_size: int) -> Iterator[
 
 
 def load_unit_tree(session: Session) -> UnitTree:
-    return UnitTree(
-        UnitInfo(
-            code=u.code,
-            name=u.name,
-            parent=u.parent_code,
-            head_title=u.head_title,
-            head_email=u.head_email,
-            focal_email=u.focal_email,
-            active=u.active,
-            successor=u.successor_code,
-        )
-        for u in session.exec(select(Unit)).scalars()
-    )
+    columns = (Unit.code, Unit.name, Unit.parent_code, Unit.head_title, Unit.head_email,
+               Unit.focal_email, Unit.active, Unit.successor_code)
+    return UnitTree(UnitInfo(*row) for row in session.execute(select(*columns)))
 
 
 @dataclass
@@ -89,20 +79,59 @@ def record_batch(
     policy: Policy,
     tree: UnitTree,
 ) -> BatchOutcome:
-    """Apply the ladder to a batch and write its ledger rows, notices and events (the caller
-    commits them as one transaction)."""
+    """Apply the ladder to a batch and write its ledger rows, notices and events with a few
+    bulk statements (the caller commits them as one transaction)."""
     outcome = BatchOutcome()
     recorded = _recorded(session, items)
-    notices: dict[str, Notice] = {}
+    entries: list[dict[str, Any]] = []
+    to_deliver: list[tuple[int, list[Delivery]]] = []  # (index in entries, its deliveries)
+    events: list[dict[str, Any]] = []
     for item in items:
         for decision in decide(item.due_date, as_of, calendar, policy, recorded[item.id]):
-            _record_decision(session, item, decision, as_of, policy, tree, notices, outcome)
+            rung = decision.send
+            reason = f"đã có bậc mới hơn: {rung.name}"
+            entries += [_entry(item, r, as_of, "skipped", reason) for r in decision.skip]
+            targets = deliveries(tree, item.unit_code, rung, policy)
+            if targets:
+                to_deliver.append((len(entries), targets))
+                entries.append(_entry(item, rung, as_of, "queued", None))
+            else:
+                entries.append(_entry(item, rung, as_of, "unaddressed",
+                                      "không có địa chỉ e-mail người nhận"))
+            events.append(event_row(
+                EventName.RUNG_REACHED, item_id=item.id, check_date=as_of, code=item.code,
+                rung=rung.name, track=rung.track.value, kind=rung.kind.value, level=rung.level,
+                unit=tree.responsible(item.unit_code).code, due=item.due_date.isoformat(),
+                skipped=[r.name for r in decision.skip],
+            ))
+            outcome.skipped += len(decision.skip)
+            outcome.queued += bool(targets)
+            outcome.unaddressed += not targets
+    if not entries:
+        return outcome
+    session.execute(insert(LadderEntry), entries)
+    ledger_ids = _ledger_ids(session, [entries[index] for index, _ in to_deliver])
+    notice_ids = _collecting_notices(
+        session, [t for _, targets in to_deliver for t in targets], as_of, events, outcome
+    )
+    links = [
+        {
+            "notice_id": notice_ids[t.to.lower()],
+            "ledger_id": ledger_ids[_ledger_key(entries[index])],
+            "role": t.role,
+        }
+        for index, targets in to_deliver
+        for t in targets
+    ]
+    if links:
+        session.execute(insert(NoticeEntry), links)
+    session.execute(insert(Event), events)
     return outcome
 
 
 def _recorded(session: Session, items: Sequence[OpenItem]) -> dict[int, set[tuple[Track, str]]]:
     due = {item.id: item.due_date for item in items}
-    rows = session.exec(
+    rows = session.execute(
         select(LadderEntry.item_id, LadderEntry.track, LadderEntry.rung, LadderEntry.due_date)
         .where(LadderEntry.item_id.in_(due))
     )
@@ -113,204 +142,96 @@ def _recorded(session: Session, items: Sequence[OpenItem]) -> dict[int, set[tupl
     return recorded
 
 
-def _record_decision(
-    session: Session,
-    item: OpenItem,
-    decision: Decision,
-    as_of: date,
-    policy: Policy,
-    tree: UnitTree,
-    notices: dict[str, Notice],
-    outcome: BatchOutcome,
-) -> None:
-    rung = decision.send
-    for skipped in decision.skip:
-        session.add(_entry(item, skipped, as_of, "skipped", f"đã có bậc mới hơn: {rung.name}"))
-    outcome.skipped += len(decision.skip)
-    targets = deliveries(tree, item.unit_code, rung, policy)
-    entry = _entry(item, rung, as_of, "queued" if targets else "unaddressed",
-                   None if targets else "không có địa chỉ e-mail người nhận")
-    session.add(entry)
-    session.flush()
-    record(
-        session,
-        EventName.RUNG_REACHED,
-        item_id=item.id,
-        check_date=as_of,
-        code=item.code,
-        rung=rung.name,
-        track=rung.track.value,
-        kind=rung.kind.value,
-        level=rung.level,
-        unit=tree.responsible(item.unit_code).code,
-        due=item.due_date.isoformat(),
-        skipped=[r.name for r in decision.skip],
+def _ledger_key(row: dict[str, Any]) -> tuple:
+    return row["item_id"], row["track"], row["rung"], row["due_date"]
+
+
+def _ledger_ids(session: Session, rows: list[dict[str, Any]]) -> dict[tuple, int]:
+    """The ids of just-inserted ledger rows, found by their unique key. (A bulk INSERT …
+    RETURNING in parameter order costs quadratic time in SQLAlchemy's SQLite path.)"""
+    if not rows:
+        return {}
+    wanted = {_ledger_key(row) for row in rows}
+    found = session.execute(
+        select(LadderEntry.id, LadderEntry.item_id, LadderEntry.track, LadderEntry.rung,
+               LadderEntry.due_date)
+        .where(LadderEntry.item_id.in_({row["item_id"] for row in rows}))
     )
-    if not targets:
-        outcome.unaddressed += 1
-        return
-    outcome.queued += 1
-    for target in targets:
-        notice = _notice_for(session, target, as_of, notices, outcome)
-        session.add(NoticeEntry(notice_id=notice.id, ledger_id=entry.id, role=target.role))
+    return {tuple(key): ledger_id for ledger_id, *key in found if tuple(key) in wanted}
 
 
 def _entry(item: OpenItem, rung: Rung, as_of: date, state: str, reason: str | None):
-    return LadderEntry(
-        item_id=item.id,
-        track=rung.track.value,
-        rung=rung.name,
-        due_date=item.due_date,
-        check_date=as_of,
-        state=state,
-        reason=reason,
-    )
-
-
-def notice_key(as_of: date, recipient: str) -> str:
-    """One digest per recipient per check day."""
-    return f"{as_of.isoformat()}:{recipient.lower()}"
-
-
-def _notice_for(
-    session: Session,
-    target: Delivery,
-    as_of: date,
-    cache: dict[str, Notice],
-    outcome: BatchOutcome,
-) -> Notice:
-    key = notice_key(as_of, target.to)
-    notice = cache.get(key) or session.exec(select(Notice).where(Notice.key == key)).scalar()
-    if notice is None:
-        notice = Notice(key=key, check_date=as_of, recipient=target.to,
-                        recipient_unit_code=target.unit.code, cc=list(target.cc))
-        session.add(notice)
-        session.flush()
-        record(session, EventName.NOTICE_QUEUED, notice_id=notice.id, check_date=as_of,
-               to=target.to, unit=target.unit.code)
-        outcome.new_notices += 1
-    elif set(target.cc) - set(notice.cc):
-        notice.cc = sorted(set(notice.cc) | set(target.cc))
-        session.add(notice)
-    cache[key] = notice
-    return notice
-
-
-@dataclass(frozen=True)
-class DigestLine:
-    """One item in a digest, with what the recipient needs to act on it."""
-
-    code: str
-    content: str
-    source: str  # the plan or the inspection it comes from
-    unit_code: str
-    unit_name: str
-    deadline_text: str
-    due: date
-    original_due: date | None
-    rung: str
-    kind: RungKind
-    role: str
-    remaining_days: int
-    overdue_days: int
-    earlier: tuple[str, ...]  # notices already sent about it ("R3 02/02/2024 → …")
-
-
-@dataclass(frozen=True)
-class DigestView:
-    notice_id: int
-    check_date: date
-    recipient: str
-    recipient_unit: UnitInfo | None
-    cc: tuple[str, ...]
-    lines: tuple[DigestLine, ...]
-
-
-def digest_view(
-    session: Session, notice: Notice, calendar: WorkingCalendar, tree: UnitTree
-) -> DigestView:
-    rows = session.exec(
-        select(NoticeEntry.role, LadderEntry, TrackedItem)
-        .join(LadderEntry, LadderEntry.id == NoticeEntry.ledger_id)
-        .join(TrackedItem, TrackedItem.id == LadderEntry.item_id)
-        .where(NoticeEntry.notice_id == notice.id)
-        .order_by(TrackedItem.unit_code, TrackedItem.scope, TrackedItem.position)
-    ).all()
-    sources = _sources(session, [item for _, _, item in rows])
-    history = _sent_before(session, [item.id for _, _, item in rows], notice.id)
-    lines = []
-    for role, entry, item in rows:
-        unit = tree.responsible(item.unit_code)
-        lines.append(
-            DigestLine(
-                code=item.code,
-                content=item.content,
-                source=sources[item.id],
-                unit_code=unit.code,
-                unit_name=unit.name,
-                deadline_text=item.deadline_text,
-                due=entry.due_date,
-                original_due=item.original_due_date
-                if item.original_due_date != entry.due_date
-                else None,
-                rung=entry.rung,
-                kind=_kind(entry.rung),
-                role=role,
-                remaining_days=calendar.remaining(notice.check_date, entry.due_date),
-                overdue_days=calendar.overdue(entry.due_date, notice.check_date),
-                earlier=tuple(history.get(item.id, ())),
-            )
-        )
-    return DigestView(
-        notice_id=notice.id,
-        check_date=notice.check_date,
-        recipient=notice.recipient,
-        recipient_unit=tree.units.get(notice.recipient_unit_code or ""),
-        cc=tuple(notice.cc),
-        lines=tuple(lines),
-    )
-
-
-def _kind(rung: str) -> RungKind:
-    if rung.startswith("E"):
-        return RungKind.ESCALATION
-    if rung.startswith("O"):
-        return RungKind.OVERDUE
-    return RungKind.DUE if rung == "R0" else RungKind.REMINDER
-
-
-def _sources(session: Session, items: Sequence[TrackedItem]) -> dict[int, str]:
-    plans = {p.code: p for p in session.exec(select(Plan)).scalars()}
-    findings = {
-        code: name
-        for code, name in session.exec(
-            select(Finding.code, Inspection.name).join(
-                Inspection, Inspection.id == Finding.inspection_id
-            ).where(Finding.code.in_({i.finding_code for i in items if i.finding_code}))
-        )
+    return {
+        "item_id": item.id,
+        "track": rung.track.value,
+        "rung": rung.name,
+        "due_date": item.due_date,
+        "check_date": as_of,
+        "state": state,
+        "reason": reason,
+        "created_at": utcnow(),
     }
-    out = {}
-    for item in items:
-        if item.plan_code and item.plan_code in plans:
-            plan = plans[item.plan_code]
-            out[item.id] = plan.title + (f" ({plan.decision_number})" if plan.decision_number else "")
-        else:
-            out[item.id] = f"Kết luận kiểm tra: {findings.get(item.finding_code, item.scope)}"
-    return out
 
 
-def _sent_before(session: Session, item_ids: list[int], notice_id: int) -> dict[int, list[str]]:
-    """For each item, the notices already sent about it: "O4 20/02/2024 → a@x (Message-ID)"."""
-    rows = session.exec(
-        select(LadderEntry.item_id, LadderEntry.rung, Notice.check_date, Notice.recipient)
-        .join(NoticeEntry, NoticeEntry.ledger_id == LadderEntry.id)
-        .join(Notice, Notice.id == NoticeEntry.notice_id)
-        .where(LadderEntry.item_id.in_(item_ids))
-        .where(Notice.state == "sent")
-        .where(Notice.id != notice_id)
-        .order_by(Notice.check_date, Notice.id)
-    )
-    history: dict[int, list[str]] = defaultdict(list)
-    for item_id, rung, check_date, recipient in rows:
-        history[item_id].append(f"{rung} {check_date:%d/%m/%Y} → {recipient}")
-    return history
+def _collecting_notices(
+    session: Session,
+    targets: Sequence[Delivery],
+    as_of: date,
+    events: list[dict[str, Any]],
+    outcome: BatchOutcome,
+) -> dict[str, int]:
+    """The id of the digest still being collected for each recipient on `as_of`, created if
+    need be. A recipient whose digest of the day already went out (a second check that day,
+    after an import) gets a second one: nothing joins a sealed digest and is lost."""
+    wanted: dict[str, tuple[Delivery, set[str]]] = {}
+    for target in targets:
+        wanted.setdefault(target.to.lower(), (target, set()))[1].update(target.cc)
+    if not wanted:
+        return {}
+    found: dict[str, int] = {}
+    sent_today: dict[str, int] = defaultdict(int)
+    for notice_id, recipient, state, cc in session.execute(
+        select(Notice.id, Notice.recipient, Notice.state, Notice.cc)
+        .where(Notice.check_date == as_of, func.lower(Notice.recipient).in_(wanted))
+        .order_by(Notice.id)
+    ):
+        address = recipient.lower()
+        sent_today[address] += 1
+        if state == "collecting":
+            found[address] = notice_id
+            extra = wanted[address][1] - set(cc)
+            if extra:
+                session.execute(update(Notice).where(Notice.id == notice_id)
+                                .values(cc=sorted(set(cc) | extra)))
+    new = [
+        {
+            "key": notice_key(as_of, target.to, sent_today[address] + 1),
+            "check_date": as_of,
+            "recipient": target.to,
+            "recipient_unit_code": target.unit.code,
+            "cc": sorted(cc - {target.to}),
+            "state": "collecting",
+            "attempts": 0,
+            "created_at": utcnow(),
+        }
+        for address, (target, cc) in wanted.items()
+        if address not in found
+    ]
+    if new:
+        session.execute(insert(Notice), new)
+        created = dict(session.execute(
+            select(Notice.key, Notice.id).where(Notice.key.in_([row["key"] for row in new]))
+        ).all())
+        for row in new:
+            notice_id = found[row["recipient"].lower()] = created[row["key"]]
+            events.append(event_row(EventName.NOTICE_QUEUED, notice_id=notice_id,
+                                    check_date=as_of, to=row["recipient"],
+                                    unit=row["recipient_unit_code"]))
+        outcome.new_notices += len(new)
+    return found
+
+
+def notice_key(as_of: date, recipient: str, number: int = 1) -> str:
+    """One digest per recipient per check day (a second only after the first was sealed)."""
+    suffix = f"#{number}" if number > 1 else ""
+    return f"{as_of.isoformat()}:{recipient.lower()}{suffix}"

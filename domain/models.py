@@ -136,7 +136,10 @@ class Notice(SQLModel, table=True):
     """The outbox: one e-mail (a digest) per recipient per check. Nothing is sent unless it is
     here first; `key` makes a rerun of the same check add nothing."""
 
-    __table_args__ = (Index("ix_notice_state", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_notice_state", "state", "next_attempt_at"),
+        Index("ix_notice_day_recipient", "check_date", "recipient"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=300)
     check_date: date

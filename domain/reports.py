@@ -16,7 +16,13 @@ from domain.calendar import WorkingCalendar
 from domain.importers import FINDINGS_SCOPE
 from domain.models import Plan, TaskGroup, TrackedItem, Unit
 from domain.policy import Policy
-from domain.status import CompletionRates, Status, completion_rates, format_percent, status_of
+from domain.status import (
+    CompletionRates,
+    Status,
+    completion_rates,
+    format_percent,
+    status_of,
+)
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,14 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from domain import ledger, outbox
+from domain.digest_lines import digest_views
 from domain.locks import check_lock
 from domain.models import Notice, utcnow
+from domain.recipients import UnitTree
 from flows.settings import Settings
 from notifications.delivery import DeliveryOutcome, SmtpSettings, sender_for
 from notifications.digests import render_digest
@@ -50,11 +52,11 @@ def sweep_and_seal(
     digest. Under the check lock, so concurrent checks never split a digest."""
     summary = CheckSummary(as_of, settings.calendar.is_working_day(as_of))
     with check_lock(engine):
+        with Session(engine) as session:
+            tree = ledger.load_unit_tree(session)
         if not summary.working_day:
             log.info("%s không phải ngày làm việc: không gửi nhắc việc", f"{as_of:%d/%m/%Y}")
         else:
-            with Session(engine) as session:
-                tree = ledger.load_unit_tree(session)
             for batch in ledger.stream_open_items(engine, as_of, BATCH_SIZE):
                 with Session(engine) as session, session.begin():
                     outcome = ledger.record_batch(
@@ -68,23 +70,21 @@ def sweep_and_seal(
                 summary.notices += outcome.new_notices
                 log.info("đã xét %d nhiệm vụ đang mở, %d bậc nhắc mới", summary.items, summary.queued)
         # Sealing also finishes digests a crashed check left collecting.
-        seal_digests(engine, settings)
+        seal_digests(engine, settings, tree)
     return summary
 
 
-def seal_digests(engine: Engine, settings: Settings) -> int:
+def seal_digests(engine: Engine, settings: Settings, tree: UnitTree) -> int:
     sealed = 0
+    policy = settings.policy
     while True:
         with Session(engine) as session, session.begin():
             notices = outbox.collecting(session, SEAL_BATCH)
             if not notices:
                 return sealed
-            tree = ledger.load_unit_tree(session)
-            for notice in notices:
-                view = ledger.digest_view(session, notice, settings.calendar, tree)
-                rendered = render_digest(
-                    view, settings.policy.secretariat_name, settings.policy.secretariat_email
-                )
+            for view, notice in zip(digest_views(session, notices, settings.calendar, tree),
+                                    notices, strict=True):
+                rendered = render_digest(view, policy.secretariat_name, policy.secretariat_email)
                 outbox.seal(session, notice, rendered.subject, rendered.text, rendered.html)
             sealed += len(notices)
 
@@ -100,13 +100,12 @@ def preview(engine: Engine, settings: Settings, as_of: date) -> list[tuple[str, 
             for batch in ledger.stream_open_items(engine, as_of, BATCH_SIZE):
                 ledger.record_batch(session, batch, as_of=as_of, calendar=settings.calendar,
                                     policy=settings.policy, tree=tree)
-            session.flush()
-            result = []
-            for notice in outbox.collecting(session, limit=None):
-                view = ledger.digest_view(session, notice, settings.calendar, tree)
-                subject = render_digest(view, settings.policy.secretariat_name, None).subject
-                result.append((notice.recipient, subject, [line.code for line in view.lines]))
-            return result
+            notices = outbox.collecting(session, limit=None)
+            return [
+                (view.recipient, render_digest(view, settings.policy.secretariat_name, None).subject,
+                 [line.code for line in view.lines])
+                for view in digest_views(session, notices, settings.calendar, tree)
+            ]
         finally:
             session.rollback()
 
@@ -162,8 +161,11 @@ def dispatch(
         results = sender.send_all_sync(messages)
         by_id = {m.notice_id: m for m in messages}
         with Session(engine) as session, session.begin():
+            claimed = {n.id: n for n in session.exec(
+                select(Notice).where(Notice.id.in_(list(by_id)))
+            ).scalars()}
             for result in results:
-                notice = session.get(Notice, result.notice_id)
+                notice = claimed[result.notice_id]
                 now = utcnow()
                 if result.outcome is DeliveryOutcome.SENT:
                     message = by_id[result.notice_id]

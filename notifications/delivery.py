@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal, cast
@@ -26,6 +26,7 @@ from aiosmtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseExcepti
 from notifications.email import (
     AddressError,
     OutgoingMessage,
+    as_eml,
     build_email,
     envelope_recipients,
     validate_address,
@@ -87,7 +88,7 @@ class Sender(ABC):
 class _Job:
     index: int
     message: OutgoingMessage
-    mime: EmailMessage
+    mime: Message
     sender: str
     recipients: list[str]
 
@@ -239,7 +240,7 @@ class MaildirSender(Sender):
 
     def _write(self, message: OutgoingMessage) -> DeliveryResult:
         try:
-            data = build_email(message).as_bytes()
+            data = as_eml(build_email(message))
         except AddressError as error:
             return _failure(message.notice_id, error)
         try:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from domain.digest_lines import DigestLine, DigestView
 from domain.ladder import RungKind
-from domain.ledger import DigestLine, DigestView
 from domain.recipients import Role
 from domain.status import format_number
 

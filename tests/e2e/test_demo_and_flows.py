@@ -4,10 +4,9 @@ and `cchc dispatch`, with the run history Prefect keeps."""
 from __future__ import annotations
 
 import asyncio
-import time
 import email
+import time
 from email import policy
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner

@@ -9,9 +9,9 @@ from datetime import date
 from sqlmodel import Session, func, select
 
 from domain.models import Notice
+from flows.settings import Settings
 from tests.conftest import load_examples
 from tests.workers import check_and_dispatch
-from flows.settings import Settings
 
 
 def test_two_checks_started_together_deliver_each_notice_once(engine, database_url, tmp_path, smtp_server):

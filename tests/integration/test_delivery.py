@@ -8,6 +8,7 @@ import email
 import ipaddress
 import socket
 import ssl
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import policy
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -31,7 +32,12 @@ from notifications.delivery import (
     SmtpSettings,
     sender_for,
 )
-from notifications.email import AddressError, OutgoingMessage, make_message_id, validate_address
+from notifications.email import (
+    AddressError,
+    OutgoingMessage,
+    make_message_id,
+    validate_address,
+)
 
 SUBJECT = "Nhắc việc CCHC: 2 nhiệm vụ sắp đến hạn — Phòng Nội vụ"
 SENDER = "cchc@vanphong.example"
@@ -127,13 +133,37 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class DrainingController(Controller):
+    """Stops only once the server has seen every client hang up; a plain stop can race a
+    client's close and leave a server-side socket for the garbage collector."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.protocols: list[SMTP] = []
+
+    def factory(self) -> SMTP:
+        protocol = super().factory()
+        self.protocols.append(protocol)
+        return protocol
+
+    def stop(self, no_assert: bool = False) -> None:
+        deadline = time.monotonic() + 2.0
+        while any(p.transport is not None for p in self.protocols):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        super().stop(no_assert)
+
+
 @pytest.fixture
 def start_server() -> Iterator[Callable[..., Server]]:
     controllers: list[Controller] = []
 
     def start(handler: RecordingHandler | None = None, **smtp_options: Any) -> Server:
         handler = handler or RecordingHandler()
-        controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **smtp_options)
+        controller = DrainingController(
+            handler, hostname="127.0.0.1", port=free_port(), **smtp_options
+        )
         controller.start()
         controllers.append(controller)
         return Server(controller.port, handler)

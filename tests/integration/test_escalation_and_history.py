@@ -3,10 +3,8 @@ it?" — on a real database, with e-mails written as .eml files."""
 
 from __future__ import annotations
 
-import email
 import logging
 from datetime import date, timedelta
-from email import policy as email_policy
 
 import pytest
 from sqlmodel import Session, select
@@ -18,7 +16,7 @@ from domain.tracking import complete_item, extend_item, find_item
 from flows import checking
 from flows.cli import app
 from flows.settings import Settings
-from tests.conftest import EXAMPLES, load_examples
+from tests.conftest import load_examples
 
 log = logging.getLogger("test")
 SECRETARIAT = "cchc@noivu.example"
@@ -157,7 +155,7 @@ def test_explain_answers_sent_skipped_and_not_yet_due(engine, settings, commune_
                                         settings.policy))
         on_tet = "\n".join(explain_item(session, item, date(2024, 2, 12), settings.calendar,
                                         settings.policy))
-    assert f"R0: đã gửi lúc" in on_7th and "tới chutich@xa.example" in on_7th and message_id in on_7th
+    assert "R0: đã gửi lúc" in on_7th and "tới chutich@xa.example" in on_7th and message_id in on_7th
     assert "R3: bỏ qua ngày 07/02/2024 (đã có bậc mới hơn: R0)" in on_7th
     assert "R1: bỏ qua" in on_7th
     assert "Bậc tiếp theo: O1 (đôn đốc) vào ngày 15/02/2024" in on_7th

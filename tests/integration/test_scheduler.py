@@ -9,7 +9,12 @@ from datetime import datetime, timedelta, timezone
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from flows.scheduler import ScheduledFlow, build_scheduler, install_jobs, scheduled_flows
+from flows.scheduler import (
+    ScheduledFlow,
+    build_scheduler,
+    install_jobs,
+    scheduled_flows,
+)
 
 
 def test_the_embedded_scheduler_uses_prefect_yamls_schedules():

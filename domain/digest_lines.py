@@ -1,0 +1,156 @@
+"""Reading digests back for rendering: for each notice, the items it carries with what the
+recipient needs to act on them. Read for a batch of notices at once (a few queries per batch)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from domain.calendar import WorkingCalendar
+from domain.ladder import RungKind
+from domain.models import (
+    Finding,
+    Inspection,
+    LadderEntry,
+    Notice,
+    NoticeEntry,
+    Plan,
+    TrackedItem,
+)
+from domain.recipients import UnitInfo, UnitTree
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One item in a digest, with what the recipient needs to act on it."""
+
+    code: str
+    content: str
+    source: str  # the plan or the inspection it comes from
+    unit_code: str
+    unit_name: str
+    deadline_text: str
+    due: date
+    original_due: date | None
+    rung: str
+    kind: RungKind
+    role: str
+    remaining_days: int
+    overdue_days: int
+    earlier: tuple[str, ...]  # notices already sent about it ("R3 02/02/2024 → …")
+
+
+@dataclass(frozen=True)
+class DigestView:
+    notice_id: int
+    check_date: date
+    recipient: str
+    recipient_unit: UnitInfo | None
+    cc: tuple[str, ...]
+    lines: tuple[DigestLine, ...]
+
+
+def digest_views(
+    session: Session, notices: Sequence[Notice], calendar: WorkingCalendar, tree: UnitTree
+) -> list[DigestView]:
+    rows = session.execute(
+        select(NoticeEntry.notice_id, NoticeEntry.role, LadderEntry, TrackedItem)
+        .join(LadderEntry, LadderEntry.id == NoticeEntry.ledger_id)
+        .join(TrackedItem, TrackedItem.id == LadderEntry.item_id)
+        .where(NoticeEntry.notice_id.in_([n.id for n in notices]))
+        .order_by(TrackedItem.unit_code, TrackedItem.scope, TrackedItem.position)
+    ).all()
+    items = {item.id: item for *_, item in rows}
+    sources = _sources(session, list(items.values()))
+    history = _sent_before(session, list(items), [n.id for n in notices])
+    by_notice: dict[int, list[DigestLine]] = defaultdict(list)
+    checked = {n.id: n.check_date for n in notices}
+    for notice_id, role, entry, item in rows:
+        unit = tree.responsible(item.unit_code)
+        day = checked[notice_id]
+        by_notice[notice_id].append(
+            DigestLine(
+                code=item.code,
+                content=item.content,
+                source=sources[item.id],
+                unit_code=unit.code,
+                unit_name=unit.name,
+                deadline_text=item.deadline_text,
+                due=entry.due_date,
+                original_due=item.original_due_date
+                if item.original_due_date != entry.due_date
+                else None,
+                rung=entry.rung,
+                kind=_kind(entry.rung),
+                role=role,
+                remaining_days=calendar.remaining(day, entry.due_date),
+                overdue_days=calendar.overdue(entry.due_date, day),
+                earlier=tuple(history.get(item.id, ())),
+            )
+        )
+    return [
+        DigestView(
+            notice_id=notice.id,
+            check_date=notice.check_date,
+            recipient=notice.recipient,
+            recipient_unit=tree.units.get(notice.recipient_unit_code or ""),
+            cc=tuple(notice.cc),
+            lines=tuple(by_notice[notice.id]),
+        )
+        for notice in notices
+    ]
+
+
+def _kind(rung: str) -> RungKind:
+    if rung.startswith("E"):
+        return RungKind.ESCALATION
+    if rung.startswith("O"):
+        return RungKind.OVERDUE
+    return RungKind.DUE if rung == "R0" else RungKind.REMINDER
+
+
+def _sources(session: Session, items: Sequence[TrackedItem]) -> dict[int, str]:
+    plans = {
+        code: title + (f" ({decision})" if decision else "")
+        for code, title, decision in session.execute(
+            select(Plan.code, Plan.title, Plan.decision_number)
+            .where(Plan.code.in_({i.plan_code for i in items if i.plan_code}))
+        )
+    }
+    inspections = dict(
+        session.execute(
+            select(Finding.code, Inspection.name)
+            .join(Inspection, Inspection.id == Finding.inspection_id)
+            .where(Finding.code.in_({i.finding_code for i in items if i.finding_code}))
+        ).all()
+    )
+    return {
+        item.id: plans[item.plan_code]
+        if item.plan_code in plans
+        else f"Kết luận kiểm tra: {inspections.get(item.finding_code, item.scope)}"
+        for item in items
+    }
+
+
+def _sent_before(
+    session: Session, item_ids: list[int], notice_ids: list[int]
+) -> dict[int, list[str]]:
+    """For each item, the notices already sent about it: "O4 20/02/2024 → a@x"."""
+    rows = session.execute(
+        select(LadderEntry.item_id, LadderEntry.rung, Notice.check_date, Notice.recipient)
+        .join(NoticeEntry, NoticeEntry.ledger_id == LadderEntry.id)
+        .join(Notice, Notice.id == NoticeEntry.notice_id)
+        .where(LadderEntry.item_id.in_(item_ids))
+        .where(Notice.state == "sent")
+        .where(Notice.id.not_in(notice_ids))
+        .order_by(Notice.check_date, Notice.id)
+    )
+    history: dict[int, list[str]] = defaultdict(list)
+    for item_id, rung, check_date, recipient in rows:
+        history[item_id].append(f"{rung} {check_date:%d/%m/%Y} → {recipient}")
+    return history
