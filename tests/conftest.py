@@ -91,3 +91,31 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=600):
         yield
+
+
+@pytest.fixture
+def commune_item(engine):
+    """Item 1.1 of a commune (XA, under district HUYEN, under province TINH), due Saturday
+    10/02/2024 in the middle of Tết; its text and its unit's name hold markup and a line break."""
+    from datetime import date
+
+    from sqlmodel import Session
+
+    from domain.models import TrackedItem, Unit
+
+    with Session(engine) as session, session.begin():
+        session.add_all([
+            Unit(code="TINH", name="UBND tỉnh", head_title="Chủ tịch UBND tỉnh",
+                 head_email="chutich@tinh.example"),
+            Unit(code="HUYEN", name="UBND huyện", parent_code="TINH",
+                 head_title="Chủ tịch UBND huyện", head_email="chutich@huyen.example"),
+            Unit(code="XA", name="UBND xã <Mường>", parent_code="HUYEN",
+                 head_title="Chủ tịch UBND xã", head_email="chutich@xa.example"),
+        ])
+        session.flush()
+        session.add(TrackedItem(
+            kind="task", scope="KH-2024", code="1.1",
+            content="<script>alert(1)</script>\r\nBáo cáo kết quả", unit_code="XA",
+            deadline_text="Trước 10/02/2024", deadline_kind="fixed",
+            due_date=date(2024, 2, 10), original_due_date=date(2024, 2, 10),
+        ))

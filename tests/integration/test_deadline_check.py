@@ -7,7 +7,6 @@ import logging
 import re
 from datetime import date, timedelta
 
-import pytest
 from sqlmodel import Session, select
 
 from domain.models import LadderEntry, Notice, TrackedItem, Unit
@@ -64,29 +63,6 @@ def test_first_check_of_july_2021_sends_each_head_only_their_own_overdue_items(
     assert again.sent == 0 and len(smtp_server.messages) == sent.sent
 
 
-@pytest.fixture
-def tet_item(engine):
-    """A commune's item due Saturday 10/02/2024, in the middle of Tết, under a district."""
-    with Session(engine) as session, session.begin():
-        session.add_all([
-            Unit(code="TINH", name="UBND tỉnh", head_title="Chủ tịch UBND tỉnh",
-                 head_email="chutich@tinh.example"),
-            Unit(code="HUYEN", name="UBND huyện", parent_code="TINH",
-                 head_title="Chủ tịch UBND huyện", head_email="chutich@huyen.example"),
-            Unit(code="XA", name="UBND xã <Mường>", parent_code="HUYEN",
-                 head_title="Chủ tịch UBND xã", head_email="chutich@xa.example"),
-        ])
-        session.flush()
-        item = TrackedItem(
-            kind="task", scope="KH-2024", code="1.1",
-            content="<script>alert(1)</script>\r\nBáo cáo kết quả", unit_code="XA",
-            deadline_text="Trước 10/02/2024", deadline_kind="fixed",
-            due_date=date(2024, 2, 10), original_due_date=date(2024, 2, 10),
-        )
-        session.add(item)
-    return item
-
-
 def sent_days(engine, recipient: str) -> list[date]:
     with Session(engine) as session:
         return sorted(session.exec(
@@ -94,7 +70,7 @@ def sent_days(engine, recipient: str) -> list[date]:
         ))
 
 
-def test_checking_every_day_sends_the_ladders_rungs_on_their_exact_days(engine, database_url, tmp_path, tet_item):
+def test_checking_every_day_sends_the_ladders_rungs_on_their_exact_days(engine, database_url, tmp_path, commune_item):
     settings = settings_for(database_url, tmp_path)
     day = date(2024, 1, 22)
     while day <= date(2024, 2, 23):
@@ -115,7 +91,7 @@ def test_checking_every_day_sends_the_ladders_rungs_on_their_exact_days(engine, 
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == len(unit_track) + 2
 
 
-def test_after_a_missed_week_one_catch_up_notice_goes_per_item_and_track(engine, database_url, tmp_path, tet_item):
+def test_after_a_missed_week_one_catch_up_notice_goes_per_item_and_track(engine, database_url, tmp_path, commune_item):
     settings = settings_for(database_url, tmp_path)
     run_check(engine, settings, date(2024, 1, 29))
     summary, sent = run_check(engine, settings, date(2024, 2, 22))
@@ -128,7 +104,7 @@ def test_after_a_missed_week_one_catch_up_notice_goes_per_item_and_track(engine,
     assert sorted(skipped) == ["O1", "R0", "R1", "R3"]
 
 
-def test_nothing_is_sent_on_a_weekend_or_a_tet_day(engine, database_url, tmp_path, tet_item):
+def test_nothing_is_sent_on_a_weekend_or_a_tet_day(engine, database_url, tmp_path, commune_item):
     settings = settings_for(database_url, tmp_path)
     for day in (date(2024, 2, 3), date(2024, 2, 8), date(2024, 2, 12), date(2024, 2, 14)):
         summary, sent = run_check(engine, settings, day)
@@ -136,7 +112,7 @@ def test_nothing_is_sent_on_a_weekend_or_a_tet_day(engine, database_url, tmp_pat
 
 
 def test_hostile_content_is_escaped_in_html_and_the_subject_stays_one_line(
-    engine, database_url, tmp_path, tet_item, smtp_server
+    engine, database_url, tmp_path, commune_item, smtp_server
 ):
     settings = settings_for(database_url, tmp_path, smtp_server.port)
     run_check(engine, settings, date(2024, 2, 7))
@@ -192,7 +168,7 @@ def test_dry_run_says_who_would_get_what_and_writes_nothing(engine, database_url
         assert session.exec(select(LadderEntry)).first() is None
 
 
-def test_an_extension_rearms_the_ladder_under_the_new_date(engine, database_url, tmp_path, tet_item):
+def test_an_extension_rearms_the_ladder_under_the_new_date(engine, database_url, tmp_path, commune_item):
     from domain.tracking import extend_item, find_item
 
     settings = settings_for(database_url, tmp_path)

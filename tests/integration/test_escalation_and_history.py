@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from domain.explain import explain_item, item_timeline
-from domain.models import Notice, TrackedItem, Unit
+from domain.models import Notice, Unit
 from domain.tracking import complete_item, extend_item, find_item
 from flows import checking
 from flows.cli import app
@@ -27,26 +27,6 @@ def settings(database_url, tmp_path) -> Settings:
     policy = tmp_path / "policy.toml"
     policy.write_text(f'[secretariat]\nname = "Sở Nội vụ"\nemail = "{SECRETARIAT}"\n', "utf-8")
     return Settings(database_url=database_url, maildir=tmp_path / "outbox", policy_file=policy)
-
-
-@pytest.fixture
-def commune_item(engine) -> None:
-    """Item 1.1 of commune XA (under district HUYEN, under province TINH), due Sat 10/02/2024."""
-    with Session(engine) as session, session.begin():
-        session.add_all([
-            Unit(code="TINH", name="UBND tỉnh", head_title="Chủ tịch UBND tỉnh",
-                 head_email="chutich@tinh.example"),
-            Unit(code="HUYEN", name="UBND huyện", parent_code="TINH",
-                 head_title="Chủ tịch UBND huyện", head_email="chutich@huyen.example"),
-            Unit(code="XA", name="UBND xã", parent_code="HUYEN", head_title="Chủ tịch UBND xã",
-                 head_email="chutich@xa.example"),
-        ])
-        session.flush()
-        session.add(TrackedItem(
-            kind="task", scope="KH-2024", code="1.1", content="Niêm yết thủ tục hành chính",
-            unit_code="XA", deadline_text="Trước 10/02/2024", deadline_kind="fixed",
-            due_date=date(2024, 2, 10), original_due_date=date(2024, 2, 10),
-        ))
 
 
 def check_daily(engine, settings, first: date, last: date) -> None:
@@ -72,7 +52,7 @@ def test_escalation_goes_to_the_district_then_to_the_province_each_once(engine, 
     assert [n.check_date for n in province] == [date(2024, 3, 6)]
     assert district[0].cc == [SECRETARIAT] and province[0].cc == [SECRETARIAT]
     assert "1 nhiệm vụ quá hạn của 1 đơn vị trực thuộc" in district[0].subject
-    assert "UBND xã (XA)" in district[0].text_body and "quá hạn 5 ngày" in district[0].html_body
+    assert "UBND xã <Mường> (XA)" in district[0].text_body and "quá hạn 5 ngày" in district[0].html_body
     # the commune's own head hears of E1 the same day, in a digest with only the commune's item
     commune_days = [n.check_date for n in sent(engine, "chutich@xa.example")]
     assert date(2024, 2, 21) in commune_days
