@@ -87,7 +87,12 @@ class StatusReport:
     remediation: Tally
     groups: list[tuple[TaskGroup, Tally]]
     units: list[tuple[Unit, Tally]]
-    overdue: list[ItemLine]
+    items: list[ItemLine]  # every item, in plan order then the findings
+
+    @property
+    def overdue(self) -> list[ItemLine]:
+        lines = [line for line in self.items if line.status is Status.OVERDUE]
+        return sorted(lines, key=lambda line: (-line.overdue_days, line.scope, line.code))
 
     def progress_line(self) -> str:
         """The secretariat's own sentence: "đã hoàn thành 36/70 nhiệm vụ (đạt 51,4%), …"."""
@@ -184,7 +189,7 @@ def status_report(
     tasks, remediation = Tally(), Tally()
     per_group: dict[int, Tally] = {gid: Tally() for gid in groups}
     per_unit: dict[str, Tally] = {}
-    overdue: list[ItemLine] = []
+    lines: list[ItemLine] = []
     for item in session.exec(query.execution_options(yield_per=1000)).scalars():
         if units_wanted is not None and item.unit_code not in units_wanted:
             continue
@@ -195,8 +200,7 @@ def status_report(
         if item.group_id in per_group:
             per_group[item.group_id].statuses[line.status] += 1
         per_unit.setdefault(item.unit_code, Tally()).statuses[line.status] += 1
-        if line.status is Status.OVERDUE:
-            overdue.append(line)
+        lines.append(line)
     tasks.rates = completion_rates(task_facts, as_of)
     remediation.rates = completion_rates(remediation_facts, as_of)
     unit_rows = {u.code: u for u in session.exec(select(Unit).where(Unit.code.in_(per_unit))).scalars()}
@@ -207,7 +211,7 @@ def status_report(
         remediation=remediation,
         groups=[(groups[gid], tally) for gid, tally in per_group.items()],
         units=[(unit_rows[code], per_unit[code]) for code in sorted(per_unit)],
-        overdue=sorted(overdue, key=lambda line: (-line.overdue_days, line.scope, line.code)),
+        items=lines,
     )
 
 

@@ -5,16 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from domain.digest_lines import DigestLine, DigestView
 from domain.ladder import RungKind
 from domain.recipients import Role
-from domain.status import format_number
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+from notifications.templating import templates
 
 
 @dataclass(frozen=True)
@@ -50,21 +45,6 @@ class Sections:
         )
 
 
-def _environment() -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(enabled_extensions=("html", "html.j2")),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    environment.filters["vndate"] = lambda day: day.strftime("%d/%m/%Y") if day else ""
-    environment.filters["vnnumber"] = format_number
-    return environment
-
-
-_ENVIRONMENT = _environment()
 
 
 def subject_for(view: DigestView, sections: Sections) -> str:
@@ -101,8 +81,8 @@ def render_digest(
     }
     return RenderedDigest(
         subject=subject_for(view, sections),
-        text=_ENVIRONMENT.get_template("digest.txt.j2").render(context),
-        html=_ENVIRONMENT.get_template("digest.html.j2").render(context),
+        text=templates.get_template("digest.txt.j2").render(context),
+        html=templates.get_template("digest.html.j2").render(context),
     )
 
 

@@ -1,0 +1,136 @@
+"""The `cchc` commands that run Prefect flows: check, dispatch, demo, and the embedded scheduler."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flows.cli import (
+    OptionalDay,
+    app,
+    console,
+    import_findings,
+    import_plan,
+    import_units,
+    init,
+    load_settings,
+    run,
+    session_scope,
+    status,
+)
+
+
+def _run_flow(description: str, call):
+    """Run a Prefect flow behind a spinner that says what it waits for."""
+    with console.status(
+        f"{description} — đang khởi động Prefect (lần đầu trên máy này có thể mất 1–2 phút "
+        "để tạo cơ sở dữ liệu lịch sử chạy)…"
+    ):
+        from prefect import tags
+
+        from flows import deadline_check
+
+        with tags("cchc"):
+            return call(deadline_check)
+
+
+@app.command()
+def check(
+    as_of: OptionalDay = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="chỉ in ai sẽ nhận gì")] = False,
+) -> None:
+    """Chạy kiểm tra hạn một lần: xếp thư nhắc vào hộp thư đi rồi gửi."""
+    def work() -> None:
+        settings = load_settings()
+        with session_scope(settings):
+            pass  # refuses an uninitialised database before Prefect starts
+        day = as_of or settings.today()
+        result = _run_flow(
+            f"Kiểm tra hạn ngày {day:%d/%m/%Y}",
+            lambda flows: flows.deadline_check(as_of=day, dry_run=dry_run),
+        )
+        from flows.views import print_check
+
+        print_check(console, result)
+
+    run(work)
+
+
+@app.command()
+def dispatch() -> None:
+    """Gửi ngay các thư đang chờ trong hộp thư đi, kể cả thư đã tạm hoãn."""
+    def work() -> None:
+        settings = load_settings()
+        with session_scope(settings):
+            pass
+        result = _run_flow(
+            "Gửi thư", lambda flows: flows.dispatch_notifications(respect_backoff=False)
+        )
+        console.print(
+            f"Đã gửi {result['sent']} thư, tạm hoãn {result['deferred']}, lỗi {result['failed']}."
+        )
+
+    run(work)
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Option(help="thư mục chứa dữ liệu chạy thử")] = Path("demo"),
+) -> None:
+    """Chạy thử với dữ liệu mẫu Sơn La 2021: nhập dữ liệu, kiểm tra hạn ngày 01/07/2021."""
+    import os
+    import shutil
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "sonla-2021"
+    folder = folder.resolve()
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    # The demo is its own installation: its settings go where every command reads them.
+    os.environ["CCHC_DATABASE_URL"] = f"sqlite:///{folder / 'cchc-demo.db'}"
+    os.environ["CCHC_MAILDIR"] = str(folder / "outbox")
+    os.environ["CCHC_POLICY_FILE"] = str(examples / "policy.toml")
+    os.environ.pop("CCHC_SMTP_HOST", None)
+    init()
+    import_units(examples / "units.csv")
+    import_plan(examples / "plan-2021.xlsx")
+    import_findings(examples / "findings-2019-2020.csv")
+    check(as_of=date(2021, 7, 1), dry_run=False)
+    emails = sorted((folder / "outbox").glob("*.eml"))
+    console.print(f"\n[bold]{len(emails)} thư (.eml) trong {folder / 'outbox'}[/]")
+    for email_file in emails:
+        console.print(f"  {email_file.name}")
+    status(as_of=date(2021, 7, 1), unit=None, plan=None, as_json=False)
+
+
+@app.command()
+def serve() -> None:
+    """Chạy bộ lập lịch nhúng: kiểm tra hạn và gửi thư theo lịch trong prefect.yaml."""
+    def work() -> None:
+        import time
+
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        from flows import prefect_env
+        from flows.scheduler import build_scheduler, install_jobs, scheduled_flows
+
+        settings = load_settings()
+        with session_scope(settings):
+            pass
+        prefect_env.configure()
+        scheduler = build_scheduler(settings.database_url, BackgroundScheduler)
+        scheduler.start(paused=True)
+        install_jobs(scheduler, scheduled_flows())
+        for job in scheduler.get_jobs():
+            console.print(f"{job.id}: {job.trigger} — lần tới {job.next_run_time:%d/%m/%Y %H:%M}")
+        console.print("Đang chạy (Ctrl+C để dừng)…")
+        scheduler.resume()
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            scheduler.shutdown()
+
+    run(work)

@@ -1,0 +1,73 @@
+"""The progress report as a file the secretariat can send on: Markdown, HTML or Excel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from domain.reports import StatusReport
+from domain.status import Status, format_percent, percent
+from notifications.templating import templates
+
+FORMATS = (".md", ".html", ".xlsx")
+
+
+def render_report(report: StatusReport, suffix: str) -> str:
+    """Markdown (".md") or HTML (".html") text of the report."""
+    name = {".md": "report.md.j2", ".html": "report.html.j2"}[suffix]
+    return templates.get_template(name).render(
+        report=report, statuses=list(Status), percent=percent
+    )
+
+
+def write_report(report: StatusReport, path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"định dạng báo cáo không hỗ trợ: {suffix} (chọn {', '.join(FORMATS)})")
+    if suffix == ".xlsx":
+        _write_workbook(report, path)
+    else:
+        path.write_text(render_report(report, suffix), encoding="utf-8")
+
+
+def _write_workbook(report: StatusReport, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Tổng hợp"
+    title = report.plan.title if report.plan else "Nhiệm vụ cải cách hành chính"
+    summary.append([f"{title} — tiến độ đến ngày {report.as_of:%d/%m/%Y}"])
+    summary.append([report.progress_line()])
+    rates = report.tasks.rates
+    if rates is not None:
+        summary.append([f"Hoàn thành nhiệm vụ đã đến hạn: {rates.due_done}/{rates.due_total} "
+                        f"(đạt {format_percent(rates.of_due)})"])
+    summary.append([])
+    summary.append(["Nhóm", "Tổng", "Hoàn thành", "Đang thực hiện", "Quá hạn", "Tỷ lệ"])
+    for group, tally in report.groups:
+        summary.append([f"{group.numeral}. {group.title}", tally.total, tally.done,
+                        tally.total - tally.done, tally.overdue,
+                        format_percent(percent(tally.done, tally.total))])
+    summary.append([])
+    summary.append(["Đơn vị", "Tổng", "Hoàn thành", "Đang thực hiện", "Quá hạn", "Tỷ lệ"])
+    for unit, tally in report.units:
+        summary.append([f"{unit.code} — {unit.name}", tally.total, tally.done,
+                        tally.total - tally.done, tally.overdue,
+                        format_percent(percent(tally.done, tally.total))])
+    summary["A1"].font = Font(bold=True, size=13)
+
+    items = workbook.create_sheet("Nhiệm vụ")
+    items.append(["Mã", "Nội dung", "Đơn vị chủ trì", "Thời hạn", "Hạn", "Hạn gốc",
+                  "Tình trạng", "Quá hạn (ngày làm việc)"])
+    for line in report.items:
+        items.append([line.code, line.content, line.unit_code, line.deadline_text, line.due,
+                      line.original_due, line.status.label, line.overdue_days or None])
+    for cell in items[1]:
+        cell.font = Font(bold=True)
+    for column in ("E", "F"):
+        for cell in items[column][1:]:
+            cell.number_format = "DD/MM/YYYY"
+    items.column_dimensions["B"].width = 80
+    items.freeze_panes = "A2"
+    workbook.save(path)
