@@ -179,3 +179,29 @@ def test_an_extension_rearms_the_ladder_under_the_new_date(engine, database_url,
     assert summary.queued == 0  # no longer overdue, not yet within 7 working days
     summary, sent = run_check(engine, settings, date(2024, 3, 6))
     assert summary.queued == 1 and "sắp đến hạn" in sent.sent_to[0][1]
+
+
+def test_a_notice_claimed_by_a_sender_that_crashed_is_sent_by_the_next_dispatch(
+    engine, database_url, tmp_path, commune_item
+):
+    from datetime import datetime, timezone
+
+    from sqlalchemy import update
+
+    from notifications.email import make_message_id
+
+    settings = settings_for(database_url, tmp_path)
+    checking.sweep_and_seal(engine, settings, date(2024, 2, 7), log)
+    # A sender claimed it and died before sending or marking it.
+    with Session(engine) as session, session.begin():
+        session.exec(update(Notice).values(
+            state="sending", claim_token="dead", attempts=1,
+            claimed_at=datetime.now(timezone.utc) - timedelta(minutes=30),
+        ))
+    result = checking.dispatch(engine, settings, log)
+    assert result.sent == 1
+    with Session(engine) as session:
+        notice = session.exec(select(Notice)).one()
+    assert notice.state == "sent" and notice.attempts == 2
+    assert notice.message_id == make_message_id(notice.id, notice.key, "tpsonla.sonla.example")
+    assert checking.dispatch(engine, settings, log).sent == 0
