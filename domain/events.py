@@ -19,7 +19,6 @@ class EventName(StrEnum):
     ITEM_COMPLETED = "item.completed"
     ITEM_EXTENDED = "item.extended"
     RUNG_REACHED = "item.rung_reached"
-    RUNG_SKIPPED = "item.rung_skipped"
     NOTICE_QUEUED = "notice.queued"
     NOTICE_SENT = "notice.sent"
     NOTICE_DEFERRED = "notice.deferred"  # transient failure, retried later

@@ -65,7 +65,6 @@ class Row:
 class Table:
     file: str
     title_lines: list[str]
-    header_row: int
     letters: dict[str, str]
     labels: dict[str, str]
     rows: list[Row]

@@ -37,7 +37,6 @@ class ItemLine:
     original_due: date | None
     status: Status
     overdue_days: int
-    remaining_days: int | None
 
 
 @dataclass
@@ -237,7 +236,6 @@ def item_line(item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy:
         original_due=item.original_due_date,
         status=status,
         overdue_days=calendar.overdue(due, as_of) if due and not status.is_done else 0,
-        remaining_days=calendar.remaining(as_of, due) if due and not status.is_done else None,
     )
 
 

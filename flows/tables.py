@@ -72,7 +72,6 @@ def _locate(path: Path, raw: list[tuple[Any, ...]], columns: Sequence[Column]) -
             return Table(
                 file=path.name,
                 title_lines=title,
-                header_row=index + 1,
                 letters={key: get_column_letter(pos + 1) for key, pos in found.items()},
                 labels={c.key: c.label for c in columns},
                 rows=[
