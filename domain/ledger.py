@@ -109,7 +109,7 @@ def record_batch(
             outcome.unaddressed += not targets
     if not entries:
         return outcome
-    session.execute(insert(LadderEntry), entries)
+    _insert_rows(session, LadderEntry, entries)
     ledger_ids = _ledger_ids(session, [entries[index] for index, _ in to_deliver])
     notice_ids = _collecting_notices(
         session, [t for _, targets in to_deliver for t in targets], as_of, events, outcome
@@ -124,9 +124,15 @@ def record_batch(
         for t in targets
     ]
     if links:
-        session.execute(insert(NoticeEntry), links)
-    session.execute(insert(Event), events)
+        _insert_rows(session, NoticeEntry, links)
+    _insert_rows(session, Event, events)
     return outcome
+
+
+def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    """A Core multi-row INSERT: the ORM's bulk path splits rows by which values are None and
+    sends hundreds of statements per batch to PostgreSQL."""
+    session.connection().execute(insert(model.__table__), rows)
 
 
 def _recorded(session: Session, items: Sequence[OpenItem]) -> dict[int, set[tuple[Track, str]]]:
@@ -218,7 +224,7 @@ def _collecting_notices(
         if address not in found
     ]
     if new:
-        session.execute(insert(Notice), new)
+        _insert_rows(session, Notice, new)
         created = dict(session.execute(
             select(Notice.key, Notice.id).where(Notice.key.in_([row["key"] for row in new]))
         ).all())

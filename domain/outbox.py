@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlmodel import Session
 
 from domain.events import EventName, record
@@ -32,13 +32,18 @@ def collecting(session: Session, limit: int | None) -> Sequence[Notice]:
     ).scalars().all()
 
 
-def seal(
-    session: Session, notice: Notice, subject: str, text_body: str, html_body: str
-) -> None:
-    notice.subject, notice.text_body, notice.html_body = subject, text_body, html_body
-    notice.state = "pending"
-    notice.next_attempt_at = utcnow()
-    session.add(notice)
+def seal(session: Session, rendered: Sequence[tuple[int, str, str, str]]) -> None:
+    """Give collected digests their rendered (notice id, subject, text, html) and queue them,
+    in one statement."""
+    table = Notice.__table__
+    now = utcnow()
+    session.connection().execute(
+        update(table).where(table.c.id == bindparam("notice_id")).values(
+            subject=bindparam("subject"), text_body=bindparam("text"), html_body=bindparam("html"),
+            state="pending", next_attempt_at=now,
+        ),
+        [{"notice_id": i, "subject": s, "text": t, "html": h} for i, s, t, h in rendered],
+    )
 
 
 def claim(

@@ -82,10 +82,11 @@ def seal_digests(engine: Engine, settings: Settings, tree: UnitTree) -> int:
             notices = outbox.collecting(session, SEAL_BATCH)
             if not notices:
                 return sealed
-            for view, notice in zip(digest_views(session, notices, settings.calendar, tree),
-                                    notices, strict=True):
-                rendered = render_digest(view, policy.secretariat_name, policy.secretariat_email)
-                outbox.seal(session, notice, rendered.subject, rendered.text, rendered.html)
+            rendered = []
+            for view in digest_views(session, notices, settings.calendar, tree):
+                digest = render_digest(view, policy.secretariat_name, policy.secretariat_email)
+                rendered.append((view.notice_id, digest.subject, digest.text, digest.html))
+            outbox.seal(session, rendered)
             sealed += len(notices)
 
 
