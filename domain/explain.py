@@ -20,7 +20,7 @@ from domain.models import (
     TrackedItem,
 )
 from domain.policy import Policy
-from domain.recipients import deliveries
+from domain.recipients import delivery_for
 from domain.status import status_of
 
 _TRACK_NAMES = {Track.UNIT: "Nhắc việc, đôn đốc", Track.ESCALATION: "Báo cáo cấp trên"}
@@ -87,13 +87,13 @@ def _track_lines(session, item, track, as_of, calendar, policy, tree) -> list[st
     current = reached(track, due, as_of, calendar, policy)
     recorded = {entry.rung for entry in entries}
     if current is not None and current.name not in recorded:
-        targets = deliveries(tree, item.unit_code, current, policy)
-        if not targets:
+        target = delivery_for(tree, item.unit_code, current, policy)
+        if target is None:
             lines.append(f"{current.name}: đã đến bậc này nhưng không có địa chỉ e-mail người "
                          "nhận (xem danh sách đơn vị).")
         else:
             lines.append(f"{current.name}: đã đến bậc này, chưa có lần kiểm tra nào ghi nhận; "
-                         f"lần kiểm tra tới sẽ gửi tới {', '.join(t.to for t in targets)}.")
+                         f"lần kiểm tra tới sẽ gửi tới {target.to}.")
     if current is None and not entries:
         lines.append("Chưa đến bậc nào.")
     upcoming = next_rung(track, due, as_of, calendar, policy)

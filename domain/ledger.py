@@ -25,7 +25,7 @@ from domain.models import (
     utcnow,
 )
 from domain.policy import Policy
-from domain.recipients import Delivery, UnitInfo, UnitTree, deliveries
+from domain.recipients import Delivery, UnitInfo, UnitTree, delivery_for
 
 
 @dataclass(frozen=True)
@@ -84,16 +84,16 @@ def record_batch(
     outcome = BatchOutcome()
     recorded = _recorded(session, items)
     entries: list[dict[str, Any]] = []
-    to_deliver: list[tuple[int, list[Delivery]]] = []  # (index in entries, its deliveries)
+    to_deliver: list[tuple[int, Delivery]] = []  # (index in entries, where it goes)
     events: list[dict[str, Any]] = []
     for item in items:
         for decision in decide(item.due_date, as_of, calendar, policy, recorded[item.id]):
             rung = decision.send
             reason = f"đã có bậc mới hơn: {rung.name}"
             entries += [_entry(item, r, as_of, "skipped", reason) for r in decision.skip]
-            targets = deliveries(tree, item.unit_code, rung, policy)
-            if targets:
-                to_deliver.append((len(entries), targets))
+            target = delivery_for(tree, item.unit_code, rung, policy)
+            if target is not None:
+                to_deliver.append((len(entries), target))
                 entries.append(_entry(item, rung, as_of, "queued", None))
             else:
                 entries.append(_entry(item, rung, as_of, "unaddressed",
@@ -105,23 +105,20 @@ def record_batch(
                 skipped=[r.name for r in decision.skip],
             ))
             outcome.skipped += len(decision.skip)
-            outcome.queued += bool(targets)
-            outcome.unaddressed += not targets
+            outcome.queued += target is not None
+            outcome.unaddressed += target is None
     if not entries:
         return outcome
     _insert_rows(session, LadderEntry, entries)
     ledger_ids = _ledger_ids(session, [entries[index] for index, _ in to_deliver])
-    notice_ids = _collecting_notices(
-        session, [t for _, targets in to_deliver for t in targets], as_of, events, outcome
-    )
+    notice_ids = _collecting_notices(session, [t for _, t in to_deliver], as_of, events, outcome)
     links = [
         {
             "notice_id": notice_ids[t.to.lower()],
             "ledger_id": ledger_ids[_ledger_key(entries[index])],
             "role": t.role,
         }
-        for index, targets in to_deliver
-        for t in targets
+        for index, t in to_deliver
     ]
     if links:
         _insert_rows(session, NoticeEntry, links)

@@ -168,8 +168,7 @@ class NoticeEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     notice_id: int = Field(foreign_key="notice.id", index=True)
     ledger_id: int = Field(foreign_key="ladderentry.id", index=True)
-    # "responsible": the unit's own head; "supervisor": an escalation; "informed": the unit head
-    # told that the item went up.
+    # "responsible": the unit's own head; "supervisor": an escalation to an ancestor's head.
     role: str = Field(max_length=12)
 
 

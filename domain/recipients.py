@@ -26,7 +26,6 @@ class UnitInfo:
 class Role:
     RESPONSIBLE = "responsible"  # the unit's own head: its items
     SUPERVISOR = "supervisor"  # an ancestor's head: a subordinate unit's overdue items
-    INFORMED = "informed"  # told that the unit's item went up to a supervisor
 
 
 @dataclass(frozen=True)
@@ -80,36 +79,31 @@ class UnitTree:
         return ancestors[min(level, len(ancestors)) - 1]
 
 
-def deliveries(tree: UnitTree, unit_code: str, rung: Rung, policy: Policy) -> list[Delivery]:
-    """Where the notice for `rung` of an item of `unit_code` goes. Empty when nobody has an
+def delivery_for(tree: UnitTree, unit_code: str, rung: Rung, policy: Policy) -> Delivery | None:
+    """Where the notice for `rung` of an item of `unit_code` goes. None when nobody has an
     address (the ledger records that, so `cchc explain` can say so)."""
     unit = tree.responsible(unit_code)
     secretariat = (policy.secretariat_email,) if policy.secretariat_email else ()
     if rung.track is Track.UNIT:
         roles = policy.cc_overdue if rung.kind is RungKind.OVERDUE else policy.cc_reminder
         if not unit.head_email:
-            return []
+            return None
         cc = _cc(roles, unit, secretariat)
-        return [Delivery(unit.head_email, unit, Role.RESPONSIBLE, _without(cc, unit.head_email))]
+        return Delivery(unit.head_email, unit, Role.RESPONSIBLE, _without(cc, unit.head_email))
 
     levels = len(policy.escalation_days)
     supervisor = tree.supervisor(unit.code, rung.level, levels)
     if supervisor is None:
-        return []
-    roles = policy.cc_escalation[rung.level - 1]
-    # Copies go to the secretariat only; the unit's own people get their own digest, so that no
-    # one reads another unit's items in a supervisor's digest.
-    cc = secretariat if "secretariat" in roles else ()
-    result = [Delivery(supervisor.head_email, supervisor, Role.SUPERVISOR,
-                       _without(cc, supervisor.head_email))]
-    informed = {unit.head_email if "unit_head" in roles else None,
-                unit.focal_email if "focal" in roles else None} - {None, supervisor.head_email}
-    result += [Delivery(address, unit, Role.INFORMED) for address in sorted(informed)]
-    return result
+        return None
+    cc = _cc(policy.cc_escalation[rung.level - 1], unit, secretariat)
+    return Delivery(supervisor.head_email, supervisor, Role.SUPERVISOR,
+                    _without(cc, supervisor.head_email))
 
 
 def _cc(roles: tuple[str, ...], unit: UnitInfo, secretariat: tuple[str, ...]) -> tuple[str, ...]:
     cc = []
+    if "unit_head" in roles and unit.head_email:
+        cc.append(unit.head_email)
     if "focal" in roles and unit.focal_email:
         cc.append(unit.focal_email)
     if "secretariat" in roles:

@@ -26,7 +26,6 @@ class Sections:
     overdue: list[DigestLine]
     due_today: list[DigestLine]
     due_soon: list[DigestLine]
-    escalated: list[DigestLine]  # this unit's items reported to a supervisor
     subordinates: dict[str, list[DigestLine]]  # for a supervisor: unit name → its items
 
     @classmethod
@@ -40,7 +39,6 @@ class Sections:
             overdue=[line for line in own if line.kind is RungKind.OVERDUE],
             due_today=[line for line in own if line.kind is RungKind.DUE],
             due_soon=[line for line in own if line.kind is RungKind.REMINDER],
-            escalated=[line for line in view.lines if line.role == Role.INFORMED],
             subordinates=subordinates,
         )
 
@@ -55,8 +53,6 @@ def subject_for(view: DigestView, sections: Sections) -> str:
         parts.append(f"{len(sections.due_today)} nhiệm vụ đến hạn hôm nay")
     if sections.due_soon:
         parts.append(f"{len(sections.due_soon)} nhiệm vụ sắp đến hạn")
-    if sections.escalated:
-        parts.append(f"{len(sections.escalated)} nhiệm vụ đã báo cáo cấp trên")
     if sections.subordinates:
         count = sum(len(lines) for lines in sections.subordinates.values())
         parts.append(
