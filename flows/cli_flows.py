@@ -29,9 +29,9 @@ def _run_flow(description: str, call):
         f"{description} — đang khởi động Prefect (lần đầu trên máy này có thể mất 1–2 phút "
         "để tạo cơ sở dữ liệu lịch sử chạy)…"
     ):
-        from prefect import tags
+        from flows import deadline_check  # first: it sets Prefect's settings for this engine
 
-        from flows import deadline_check
+        from prefect import tags  # noqa: I001
 
         with tags("cchc"):
             return call(deadline_check)
