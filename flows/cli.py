@@ -199,6 +199,17 @@ def task_extend(
     run(work)
 
 
+def _report(session, settings: Settings, day: date, plan: str | None, unit: str | None):
+    """The status report of `plan` (default: the latest) on `day`, for `unit`'s subtree."""
+    from domain.models import Plan as PlanRow
+    from domain.reports import status_report
+
+    chosen = session.get(PlanRow, plan) if plan else None
+    if plan and chosen is None:
+        raise UserError(f"không có kế hoạch mã {plan}")
+    return status_report(session, day, settings.calendar, settings.policy, plan=chosen, unit=unit)
+
+
 @app.command()
 def status(
     as_of: OptionalDay = None,
@@ -207,20 +218,13 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="in JSON (xem README)")] = False,
 ) -> None:
     """Tiến độ: số nhiệm vụ theo tình trạng, nhóm, đơn vị; tỷ lệ hoàn thành; việc quá hạn."""
-    from domain.models import Plan as PlanRow
-    from domain.reports import status_report
     from flows.views import print_status
 
     def work() -> None:
         settings = load_settings()
         day = as_of or settings.today()
         with session_scope(settings) as session:
-            chosen = session.get(PlanRow, plan) if plan else None
-            if plan and chosen is None:
-                raise UserError(f"không có kế hoạch mã {plan}")
-            report = status_report(
-                session, day, settings.calendar, settings.policy, plan=chosen, unit=unit
-            )
+            report = _report(session, settings, day, plan, unit)
             if as_json:
                 typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
             else:
@@ -290,8 +294,6 @@ def report(
     plan: Plan = None,
 ) -> None:
     """Báo cáo tiến độ để gửi đi: Excel, HTML hoặc Markdown."""
-    from domain.models import Plan as PlanRow
-    from domain.reports import status_report
     from notifications.reports import FORMATS, render_report, write_report
 
     def work() -> None:
@@ -300,12 +302,7 @@ def report(
             raise UserError(f"định dạng báo cáo không hỗ trợ: {out.name} (chọn {', '.join(FORMATS)})")
         day = as_of or settings.today()
         with session_scope(settings) as session:
-            chosen = session.get(PlanRow, plan) if plan else None
-            if plan and chosen is None:
-                raise UserError(f"không có kế hoạch mã {plan}")
-            result = status_report(
-                session, day, settings.calendar, settings.policy, plan=chosen, unit=unit
-            )
+            result = _report(session, settings, day, plan, unit)
             if out is None:
                 typer.echo(render_report(result, ".md"))
                 return

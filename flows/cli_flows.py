@@ -29,9 +29,11 @@ def _run_flow(description: str, call):
         f"{description} — đang khởi động Prefect (lần đầu trên máy này có thể mất 1–2 phút "
         "để tạo cơ sở dữ liệu lịch sử chạy)…"
     ):
-        from flows import deadline_check  # first: it sets Prefect's settings for this engine
-
         from prefect import tags  # noqa: I001
+
+        from flows import (
+            deadline_check,  # first: it sets Prefect's settings for this engine
+        )
 
         with tags("cchc"):
             return call(deadline_check)

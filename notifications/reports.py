@@ -44,17 +44,15 @@ def _write_workbook(report: StatusReport, path: Path) -> None:
         summary.append([f"Hoàn thành nhiệm vụ đã đến hạn: {rates.due_done}/{rates.due_total} "
                         f"(đạt {format_percent(rates.of_due)})"])
     summary.append([])
-    summary.append(["Nhóm", "Tổng", "Hoàn thành", "Đang thực hiện", "Quá hạn", "Tỷ lệ"])
-    for group, tally in report.groups:
-        summary.append([f"{group.numeral}. {group.title}", tally.total, tally.done,
-                        tally.total - tally.done, tally.overdue,
-                        format_percent(percent(tally.done, tally.total))])
-    summary.append([])
-    summary.append(["Đơn vị", "Tổng", "Hoàn thành", "Đang thực hiện", "Quá hạn", "Tỷ lệ"])
-    for unit, tally in report.units:
-        summary.append([f"{unit.code} — {unit.name}", tally.total, tally.done,
-                        tally.total - tally.done, tally.overdue,
-                        format_percent(percent(tally.done, tally.total))])
+    for heading, rows in (
+        ("Nhóm", [(f"{g.numeral}. {g.title}", tally) for g, tally in report.groups]),
+        ("Đơn vị", [(f"{u.code} — {u.name}", tally) for u, tally in report.units]),
+    ):
+        summary.append([heading, "Tổng", "Hoàn thành", "Đang thực hiện", "Quá hạn", "Tỷ lệ"])
+        for name, tally in rows:
+            summary.append([name, tally.total, tally.done, tally.total - tally.done,
+                            tally.overdue, format_percent(percent(tally.done, tally.total))])
+        summary.append([])
     summary["A1"].font = Font(bold=True, size=13)
 
     items = workbook.create_sheet("Nhiệm vụ")
