@@ -210,3 +210,25 @@ def test_reports_in_excel_html_and_markdown_carry_the_same_figures(loaded, tmp_p
     assert code == 0 and "đạt 51,4%" in markdown and "Không có nhiệm vụ quá hạn." not in markdown
     code, output = loaded("report", "--out", str(tmp_path / "r.pdf"))
     assert code == 1 and ".pdf" in output
+
+
+def test_a_reorganisation_is_imported_with_dissolved_units_and_successors(cchc, engine, tmp_path):
+    code, output = cchc("import", "units", str(EXAMPLES / "units.csv"))
+    assert code == 0, output
+    lines = (EXAMPLES / "units.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0] + ",Còn hoạt động,Đơn vị kế thừa"
+    rows = [line + (",Không,P-TH" if line.startswith("P-CL,") else ",Có,") for line in lines[1:]]
+    merged = tmp_path / "units-2025.csv"
+    merged.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    code, output = cchc("import", "units", str(merged))
+    assert code == 0 and "1 cập nhật" in output, output
+    with Session(engine) as session:
+        from domain.models import Unit
+
+        dissolved = session.get(Unit, "P-CL")
+        assert (dissolved.active, dissolved.successor_code) == (False, "P-TH")
+
+    rows = [line + (",Có,P-TH" if line.startswith("P-CL,") else ",Có,") for line in lines[1:]]
+    merged.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    code, output = cchc("import", "units", str(merged))
+    assert code == 1 and "chỉ đơn vị đã giải thể mới có đơn vị kế thừa" in " ".join(output.split())
