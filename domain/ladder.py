@@ -3,7 +3,8 @@
 Two tracks per item. The unit track: R7, R3, R1 (nhắc việc), R0 (đến hạn), then O1, O4, O7, …
 (đôn đốc) while overdue. The escalation track: E1, E2 (chuyển cấp trên). Per item and track a
 check sends only the most advanced rung reached and not yet recorded; earlier unrecorded rungs
-are recorded as skipped, so after downtime nothing stale goes out and nothing is lost.
+are recorded as skipped (repeats of the overdue notice excepted), so after downtime nothing
+stale goes out and nothing is lost.
 """
 
 from __future__ import annotations
@@ -144,7 +145,13 @@ def decide(
         rung = reached(track, due, as_of, calendar, policy)
         if rung is None or (track, rung.name) in recorded:
             continue
-        earlier = rungs_through(track, rung, policy)[:-1]
+        # Repeats of the overdue notice (O4, O7, …) are the same notice again: one passed
+        # unsent is not worth a ledger row (an item two years late would get hundreds).
+        earlier = [r for r in rungs_through(track, rung, policy)[:-1] if not _is_repeat(r)]
         skip = tuple(r for r in earlier if (track, r.name) not in recorded)
         decisions.append(Decision(track, rung, skip))
     return decisions
+
+
+def _is_repeat(rung: Rung) -> bool:
+    return rung.kind is RungKind.OVERDUE and rung.days > 1
