@@ -167,6 +167,9 @@ def dispatch(
             ).scalars()}
             for result in results:
                 notice = claimed[result.notice_id]
+                if notice.claim_token != token:
+                    # Our claim outlived its lease and another sender took the notice over.
+                    continue
                 now = utcnow()
                 if result.outcome is DeliveryOutcome.SENT:
                     message = by_id[result.notice_id]

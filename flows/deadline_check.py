@@ -108,6 +108,10 @@ def dispatch_notifications(respect_backoff: bool = True) -> dict:
     return sent.__dict__
 
 
+# An artifact is read by a person in the UI: the first rows, then a count.
+ARTIFACT_ROWS = 200
+
+
 def _report(summary: checking.CheckSummary | None, sent: checking.DispatchSummary) -> str:
     lines = []
     if summary is not None:
@@ -130,6 +134,8 @@ def _report(summary: checking.CheckSummary | None, sent: checking.DispatchSummar
     ]
     lines += [
         f"| {to} | {subject.replace('|', '/')} | `{message_id}` |"
-        for to, subject, message_id in sent.sent_to
+        for to, subject, message_id in sent.sent_to[:ARTIFACT_ROWS]
     ]
+    if len(sent.sent_to) > ARTIFACT_ROWS:
+        lines.append(f"| … và {len(sent.sent_to) - ARTIFACT_ROWS} thư khác | | |")
     return "\n".join(lines)

@@ -86,6 +86,10 @@ def _tally_row(table: Table, name: str, tally: Tally) -> None:
     )
 
 
+# Lines of recipients printed after a check; the rest are in `cchc history`.
+SHOWN = 50
+
+
 def print_check(console: Console, result: dict) -> None:
     if result.get("dry_run"):
         console.print(f"[bold]Chạy thử ngày {result['as_of']}: không ghi, không gửi gì.[/]")
@@ -102,8 +106,10 @@ def print_check(console: Console, result: dict) -> None:
         f"{check['notices']} thư mới; đã gửi {sent['sent']}, tạm hoãn {sent['deferred']}, "
         f"lỗi {sent['failed']}."
     )
-    for to, subject, _message_id in sent["sent_to"]:
+    for to, subject, _message_id in sent["sent_to"][:SHOWN]:
         console.print(f"  ✉ {to}: {subject}", markup=False)
+    if len(sent["sent_to"]) > SHOWN:
+        console.print(f"  … và {len(sent['sent_to']) - SHOWN} thư khác (xem `cchc history`).")
 
 
 _EVENT_LABELS = {
