@@ -103,7 +103,6 @@ FINDING_COLUMNS = (
 )
 
 FINDINGS_SCOPE = "KT"
-_ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _DONE_WORDS = {"hoan thanh", "da hoan thanh"}
 _OPEN_WORDS = {"dang thuc hien", "chua thuc hien", "chua hoan thanh", "chua trien khai"}
 

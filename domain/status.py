@@ -86,10 +86,6 @@ class CompletionRates:
     due_done: int
 
     @property
-    def in_progress(self) -> int:
-        return self.total - self.done
-
-    @property
     def of_all(self) -> Decimal | None:
         return percent(self.done, self.total)
 
