@@ -109,6 +109,19 @@ class ImportKind(StrEnum):
     findings = "findings"
 
 
+def _publish_events(settings: Settings) -> None:
+    import logging
+
+    from domain.db import make_engine
+    from flows.publishing import publish_after_command
+
+    engine = make_engine(settings.database_url)
+    try:
+        publish_after_command(engine, logging.getLogger("cchc"))
+    finally:
+        engine.dispose()
+
+
 def _import(kind: ImportKind, file: Path, **plan_options) -> None:
     from domain import importers, item_imports
     from flows.tables import read_table
@@ -130,6 +143,8 @@ def _import(kind: ImportKind, file: Path, **plan_options) -> None:
             else:
                 summary = item_imports.import_findings(session, table, settings.calendar)
         console.print(f"Đã nhập {file.name}: {summary}")
+        if settings.prefect_api_url:
+            _publish_events(settings)
 
     run(work)
 

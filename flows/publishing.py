@@ -58,6 +58,10 @@ def prefect_event(event: Event, item: TrackedItem | None) -> dict[str, Any] | No
         payload.setdefault("due", item.due_date.isoformat() if item.due_date else None)
         return {"event": name, "resource": resource, "occurred": event.occurred_at,
                 "payload": payload}
+    if event.name == EventName.IMPORTED:
+        resource = {"prefect.resource.id": f"cchc.import.{event.data.get('what', 'data')}"}
+        return {"event": "cchc.import.completed", "resource": resource,
+                "occurred": event.occurred_at, "payload": payload}
     if event.notice_id is not None and event.name in _NOTICE_EVENTS:
         resource = {"prefect.resource.id": f"cchc.notice.{event.notice_id}"}
         return {"event": _NOTICE_EVENTS[event.name], "resource": resource,
@@ -94,3 +98,19 @@ def publish_pending(
             session.exec(
                 update(Event).where(Event.id.in_([e.id for e, _ in rows])).values(published=True)
             )
+
+
+def publish_after_command(engine: Engine, log: logging.Logger) -> int:
+    """Publish from a command outside any flow run (an import), so a deployment's trigger can
+    react at once. Only called when a Prefect server is configured: without one, emitting would
+    start a local server just for this."""
+    from flows import prefect_env
+
+    prefect_env.configure()
+    from prefect.events import emit_event
+    from prefect.events.worker import EventsWorker
+
+    try:
+        return publish_pending(engine, emit_event, log)
+    finally:
+        EventsWorker.drain_all(timeout=10)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.calendar import WorkingCalendar
@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     maildir: Path = Path("outbox")
     timezone: str = "Asia/Ho_Chi_Minh"
     policy_file: Path | None = None
+    # Prefect's own setting: when a Prefect server is configured, commands such as an import
+    # publish their events to it at once.
+    prefect_api_url: str | None = Field(default=None, validation_alias="PREFECT_API_URL")
 
     @cached_property
     def policy(self) -> Policy:

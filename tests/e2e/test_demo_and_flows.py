@@ -132,3 +132,36 @@ def test_escalations_reach_prefects_event_stream(workdir, monkeypatch):
     payload = events[0].payload
     assert payload["level"] == 2 and payload["unit"] == "X-CX" and payload["due"] == "2019-12-31"
     assert events[0].resource["cchc.unit"] == "X-CX"
+
+
+def test_an_import_tells_prefect_at_once_so_the_deployments_trigger_can_rerun_the_check(
+    workdir, monkeypatch
+):
+    from prefect.client.orchestration import get_client
+    from prefect.events.filters import EventFilter, EventNameFilter, EventResourceFilter
+    from prefect.settings import PREFECT_API_URL
+
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    monkeypatch.setenv("CCHC_DATABASE_URL", f"sqlite:///{workdir / 'cchc.db'}")
+    _cli("init")
+    _cli("import", "units", str(EXAMPLES / "units.csv"))
+
+    async def read():
+        async with get_client() as client:
+            page = await client.read_events(
+                limit=50,
+                filter=EventFilter(
+                    event=EventNameFilter(name=["cchc.import.completed"]),
+                    resource=EventResourceFilter(id=["cchc.import.units"]),
+                ),
+            )
+            return page.events
+
+    events = []
+    for _ in range(50):
+        events = asyncio.run(read())
+        if events:
+            break
+        time.sleep(0.2)
+    assert events and events[0].payload["file"] == "units.csv"
+    assert "20 mới" in events[0].payload["summary"]
