@@ -143,7 +143,10 @@ def decide(
     decisions = []
     for track in Track:
         rung = reached(track, due, as_of, calendar, policy)
-        if rung is None or (track, rung.name) in recorded:
+        if rung is None or _rank(rung) <= max(
+            (_rank_of(name) for t, name in recorded if t is track), default=(-1, 0)
+        ):
+            # Already recorded, or a check dated before one already made: nothing to add.
             continue
         # Repeats of the overdue notice (O4, O7, …) are the same notice again: one passed
         # unsent is not worth a ledger row (an item two years late would get hundreds).
@@ -155,3 +158,15 @@ def decide(
 
 def _is_repeat(rung: Rung) -> bool:
     return rung.kind is RungKind.OVERDUE and rung.days > 1
+
+
+def _rank(rung: Rung) -> tuple[int, int]:
+    """Order of rungs within a track: R7 < R3 < R1 < R0 < O1 < O4 < …; E1 < E2."""
+    if rung.kind in (RungKind.REMINDER, RungKind.DUE):
+        return 0, -rung.days
+    return (1, rung.days) if rung.kind is RungKind.OVERDUE else (2, rung.level)
+
+
+def _rank_of(name: str) -> tuple[int, int]:
+    number = int(name[1:])
+    return {"R": (0, -number), "O": (1, number), "E": (2, number)}[name[0]]

@@ -277,3 +277,12 @@ def test_a_local_day_off_moves_the_ladder():
     log = drive(DUE, d("15/02/2024"), d("23/02/2024"), calendar=local)
     assert sent(log, Track.UNIT) == [("O1", "15/02/2024"), ("O4", "21/02/2024")]
     assert sent(log, Track.ESCALATION) == [("E1", "22/02/2024")]
+
+
+def test_a_check_dated_before_one_already_made_sends_nothing_older():
+    calendar, policy = WorkingCalendar(), Policy()
+    due = date(2024, 2, 10)
+    recorded = {(Track.UNIT, "O1")}
+    assert decide(due, date(2024, 2, 6), calendar, policy, recorded) == []
+    later = decide(due, date(2024, 2, 20), calendar, policy, recorded)
+    assert [d.send.name for d in later] == ["O4"]
