@@ -119,3 +119,9 @@ def commune_item(engine):
             deadline_text="Trước 10/02/2024", deadline_kind="fixed",
             due_date=date(2024, 2, 10), original_due_date=date(2024, 2, 10),
         ))
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL database (skipped without a server, required under CI=true)."""
+    yield from _postgres_database()

@@ -7,6 +7,7 @@ import asyncio
 import email
 import time
 from email import policy
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -165,3 +166,40 @@ def test_an_import_tells_prefect_at_once_so_the_deployments_trigger_can_rerun_th
         time.sleep(0.2)
     assert events and events[0].payload["file"] == "units.csv"
     assert "20 mới" in events[0].payload["summary"]
+
+
+def test_two_cchc_check_processes_started_at_once_on_postgresql_deliver_each_notice_once(
+    workdir, monkeypatch, postgres_url, smtp_server
+):
+    import os
+    import subprocess
+    import sys
+    from collections import Counter
+
+    from prefect.settings import PREFECT_API_URL
+
+    env = {
+        **os.environ,
+        "CCHC_DATABASE_URL": postgres_url,
+        "CCHC_POLICY_FILE": str(EXAMPLES / "policy.toml"),
+        "CCHC_SMTP_HOST": "127.0.0.1",
+        "CCHC_SMTP_PORT": str(smtp_server.port),
+        "PREFECT_API_URL": PREFECT_API_URL.value(),  # both report to the test's Prefect server
+    }
+    for name in ("CCHC_DATABASE_URL", "CCHC_POLICY_FILE"):
+        monkeypatch.setenv(name, env[name])
+    _cli("init")
+    _cli("import", "units", str(EXAMPLES / "units.csv"))
+    _cli("import", "plan", str(EXAMPLES / "plan-2021.xlsx"))
+    _cli("import", "findings", str(EXAMPLES / "findings-2019-2020.csv"))
+
+    cchc = str(Path(sys.executable).parent / "cchc")
+    checks = [
+        subprocess.Popen([cchc, "check", "--as-of", "01/07/2021"], env=env, cwd=workdir,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for _ in range(2)
+    ]
+    outputs = [check.communicate(timeout=300)[0] for check in checks]
+    assert [check.returncode for check in checks] == [0, 0], outputs
+    recipients = Counter(message["To"] for message in smtp_server.messages)
+    assert len(recipients) == 5 and set(recipients.values()) == {1}, recipients
