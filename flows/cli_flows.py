@@ -23,6 +23,12 @@ from flows.cli import (
 )
 
 
+def require_database(settings) -> None:
+    """Refuse an uninitialised database before Prefect starts (which takes seconds)."""
+    with session_scope(settings):
+        pass
+
+
 def _run_flow(description: str, call):
     """Run a Prefect flow behind a spinner that says what it waits for."""
     with console.status(
@@ -47,8 +53,7 @@ def check(
     """Chạy kiểm tra hạn một lần: xếp thư nhắc vào hộp thư đi rồi gửi."""
     def work() -> None:
         settings = load_settings()
-        with session_scope(settings):
-            pass  # refuses an uninitialised database before Prefect starts
+        require_database(settings)
         day = as_of or settings.today()
         result = _run_flow(
             f"Kiểm tra hạn ngày {day:%d/%m/%Y}",
@@ -66,8 +71,7 @@ def dispatch() -> None:
     """Gửi ngay các thư đang chờ trong hộp thư đi, kể cả thư đã tạm hoãn."""
     def work() -> None:
         settings = load_settings()
-        with session_scope(settings):
-            pass
+        require_database(settings)
         result = _run_flow(
             "Gửi thư", lambda flows: flows.dispatch_notifications(respect_backoff=False)
         )
@@ -119,8 +123,7 @@ def serve() -> None:
         from flows.scheduler import build_scheduler, install_jobs, scheduled_flows
 
         settings = load_settings()
-        with session_scope(settings):
-            pass
+        require_database(settings)
         prefect_env.configure()
         scheduler = build_scheduler(settings.database_url, BackgroundScheduler)
         scheduler.start(paused=True)
