@@ -19,8 +19,8 @@ from flows.cli import (
     load_settings,
     run,
     session_scope,
-    status,
 )
+from flows.cli_reading import status
 
 
 def require_database(settings) -> None:

@@ -1,0 +1,136 @@
+"""The `cchc` commands that read: status, report, history and explain."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flows.cli import (
+    OptionalDay,
+    Plan,
+    UserError,
+    app,
+    console,
+    history_app,
+    load_settings,
+    run,
+    session_scope,
+)
+from flows.settings import Settings
+
+
+def _report(session, settings: Settings, day: date, plan: str | None, unit: str | None):
+    """The status report of `plan` (default: the latest) on `day`, for `unit`'s subtree."""
+    from domain.models import Plan as PlanRow
+    from domain.reports import status_report
+
+    chosen = session.get(PlanRow, plan) if plan else None
+    if plan and chosen is None:
+        raise UserError(f"không có kế hoạch mã {plan}")
+    return status_report(session, day, settings.calendar, settings.policy, plan=chosen, unit=unit)
+
+
+@app.command()
+def status(
+    as_of: OptionalDay = None,
+    unit: Annotated[str | None, typer.Option(help="chỉ đơn vị này và các đơn vị trực thuộc")] = None,
+    plan: Plan = None,
+    as_json: Annotated[bool, typer.Option("--json", help="in JSON (xem README)")] = False,
+) -> None:
+    """Tiến độ: số nhiệm vụ theo tình trạng, nhóm, đơn vị; tỷ lệ hoàn thành; việc quá hạn."""
+    from flows.views import print_status
+
+    def work() -> None:
+        settings = load_settings()
+        day = as_of or settings.today()
+        with session_scope(settings) as session:
+            report = _report(session, settings, day, plan, unit)
+            if as_json:
+                typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+            else:
+                print_status(console, report)
+
+    run(work)
+
+
+@history_app.callback(invoke_without_command=True)
+def history(
+    context: typer.Context,
+    limit: Annotated[int, typer.Option(help="số lần chạy gần nhất")] = 10,
+) -> None:
+    """Các lần chạy kiểm tra/gửi thư gần đây, với thư đã gửi của mỗi lần."""
+    if context.invoked_subcommand is not None:
+        return
+    from domain.explain import recent_runs
+    from flows.views import print_runs
+
+    def work() -> None:
+        settings = load_settings()
+        with session_scope(settings) as session:
+            print_runs(console, recent_runs(session, limit))
+
+    run(work)
+
+
+@history_app.command("item")
+def history_item(code: str, plan: Plan = None) -> None:
+    """Dòng thời gian của một nhiệm vụ: tạo, cập nhật, gia hạn, nhắc, gửi, lỗi."""
+    from domain.explain import item_timeline
+    from domain.tracking import find_item
+    from flows.views import print_timeline
+
+    def work() -> None:
+        settings = load_settings()
+        with session_scope(settings) as session:
+            item = find_item(session, code, plan)
+            print_timeline(console, f"{item.code} ({item.scope})", item_timeline(session, item))
+
+    run(work)
+
+
+@app.command()
+def explain(code: str, as_of: OptionalDay = None, plan: Plan = None) -> None:
+    """Vì sao nhiệm vụ được (hay chưa được) nhắc: bậc đã đến, đã gửi, bỏ qua, chờ, bậc tới."""
+    from domain.explain import explain_item
+    from domain.tracking import find_item
+
+    def work() -> None:
+        settings = load_settings()
+        day = as_of or settings.today()
+        with session_scope(settings) as session:
+            item = find_item(session, code, plan)
+            for line in explain_item(session, item, day, settings.calendar, settings.policy):
+                console.print(line, markup=False, highlight=False)
+
+    run(work)
+
+
+
+@app.command()
+def report(
+    as_of: OptionalDay = None,
+    out: Annotated[Path | None, typer.Option(help="tệp .xlsx, .html hoặc .md (mặc định: in Markdown)")] = None,
+    unit: Annotated[str | None, typer.Option(help="chỉ đơn vị này và các đơn vị trực thuộc")] = None,
+    plan: Plan = None,
+) -> None:
+    """Báo cáo tiến độ để gửi đi: Excel, HTML hoặc Markdown."""
+    from notifications.reports import FORMATS, render_report, write_report
+
+    def work() -> None:
+        settings = load_settings()
+        if out is not None and out.suffix.lower() not in FORMATS:
+            raise UserError(f"định dạng báo cáo không hỗ trợ: {out.name} (chọn {', '.join(FORMATS)})")
+        day = as_of or settings.today()
+        with session_scope(settings) as session:
+            result = _report(session, settings, day, plan, unit)
+            if out is None:
+                typer.echo(render_report(result, ".md"))
+                return
+            write_report(result, out)
+        console.print(f"Đã ghi báo cáo: {out}")
+
+    run(work)
