@@ -4,7 +4,7 @@ and gathering them into one digest notice per recipient."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -36,21 +36,25 @@ class OpenItem:
     due_date: date
 
 
-def open_items_query(as_of: date):
-    """Items with a due date and not completed on `as_of`, in id order (a stable stream)."""
-    return (
+def open_items_query(as_of: date, units: Collection[str] | None = None):
+    """Items with a due date and not completed on `as_of` (of `units` only, when given), in id
+    order (a stable stream)."""
+    query = (
         select(TrackedItem.id, TrackedItem.code, TrackedItem.unit_code, TrackedItem.due_date)
         .where(TrackedItem.due_date.is_not(None))
         .where(or_(TrackedItem.completed_on.is_(None), TrackedItem.completed_on > as_of))
         .order_by(TrackedItem.id)
     )
+    return query if units is None else query.where(TrackedItem.unit_code.in_(units))
 
 
-def stream_open_items(engine: Engine, as_of: date, batch_size: int) -> Iterator[list[OpenItem]]:
+def stream_open_items(
+    engine: Engine, as_of: date, batch_size: int, units: Collection[str] | None = None
+) -> Iterator[list[OpenItem]]:
     """Open items in batches, read with a server-side cursor: never the whole table in memory."""
     with engine.connect() as connection:
         result = connection.execution_options(stream_results=True, yield_per=batch_size).execute(
-            open_items_query(as_of)
+            open_items_query(as_of, units)
         )
         for rows in result.partitions():
             yield [OpenItem(*row) for row in rows]
@@ -78,9 +82,11 @@ def record_batch(
     calendar: WorkingCalendar,
     policy: Policy,
     tree: UnitTree,
+    partition: str = "",
 ) -> BatchOutcome:
     """Apply the ladder to a batch and write its ledger rows, notices and events with a few
-    bulk statements (the caller commits them as one transaction)."""
+    bulk statements (the caller commits them as one transaction). A check of one unit subtree
+    (`partition`) collects its own digests, so checks of different subtrees never share one."""
     outcome = BatchOutcome()
     recorded = _recorded(session, items)
     entries: list[dict[str, Any]] = []
@@ -111,7 +117,9 @@ def record_batch(
         return outcome
     _insert_rows(session, LadderEntry, entries)
     ledger_ids = _ledger_ids(session, [entries[index] for index, _ in to_deliver])
-    notice_ids = _collecting_notices(session, [t for _, t in to_deliver], as_of, events, outcome)
+    notice_ids = _collecting_notices(
+        session, [t for _, t in to_deliver], as_of, partition, events, outcome
+    )
     links = [
         {
             "notice_id": notice_ids[t.to.lower()],
@@ -180,6 +188,7 @@ def _collecting_notices(
     session: Session,
     targets: Sequence[Delivery],
     as_of: date,
+    partition: str,
     events: list[dict[str, Any]],
     outcome: BatchOutcome,
 ) -> dict[str, int]:
@@ -195,7 +204,8 @@ def _collecting_notices(
     sent_today: dict[str, int] = defaultdict(int)
     for notice_id, recipient, state, cc in session.execute(
         select(Notice.id, Notice.recipient, Notice.state, Notice.cc)
-        .where(Notice.check_date == as_of, func.lower(Notice.recipient).in_(wanted))
+        .where(Notice.check_date == as_of, Notice.partition == partition)
+        .where(func.lower(Notice.recipient).in_(wanted))
         .order_by(Notice.id)
     ):
         address = recipient.lower()
@@ -208,8 +218,9 @@ def _collecting_notices(
                                 .values(cc=sorted(set(cc) | extra)))
     new = [
         {
-            "key": notice_key(as_of, target.to, sent_today[address] + 1),
+            "key": notice_key(as_of, target.to, sent_today[address] + 1, partition),
             "check_date": as_of,
+            "partition": partition,
             "recipient": target.to,
             "recipient_unit_code": target.unit.code,
             "cc": sorted(cc - {target.to}),
@@ -234,7 +245,8 @@ def _collecting_notices(
     return found
 
 
-def notice_key(as_of: date, recipient: str, number: int = 1) -> str:
-    """One digest per recipient per check day (a second only after the first was sealed)."""
-    suffix = f"#{number}" if number > 1 else ""
+def notice_key(as_of: date, recipient: str, number: int = 1, partition: str = "") -> str:
+    """One digest per recipient per check day (a second only after the first was sealed), and
+    per unit subtree when checks are partitioned."""
+    suffix = (f"#{number}" if number > 1 else "") + (f"@{partition}" if partition else "")
     return f"{as_of.isoformat()}:{recipient.lower()}{suffix}"

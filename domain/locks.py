@@ -11,21 +11,20 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-_CHECK_LOCK_KEY = zlib.crc32(b"cchc.deadline-check")
-
 
 @contextmanager
-def check_lock(engine: Engine) -> Iterator[None]:
-    """Blocks until no other check runs on this database."""
+def check_lock(engine: Engine, partition: str = "") -> Iterator[None]:
+    """Blocks until no other check of the same unit subtree runs on this database."""
+    key = zlib.crc32(f"cchc.deadline-check:{partition}".encode())
     if engine.dialect.name == "postgresql":
         # A session-level advisory lock is released by the server if this process dies.
         with engine.connect() as connection:
-            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _CHECK_LOCK_KEY})
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
             connection.commit()
             try:
                 yield
             finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _CHECK_LOCK_KEY})
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                 connection.commit()
         return
     database = engine.url.database
@@ -33,7 +32,8 @@ def check_lock(engine: Engine) -> Iterator[None]:
         yield
         return
     # SQLite: a lock file beside the database; the OS releases it if this process dies.
-    with Path(database + ".check-lock").open("a") as handle:
+    suffix = f".{partition}" if partition else ""
+    with Path(f"{database}.check-lock{suffix}").open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

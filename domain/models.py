@@ -145,6 +145,8 @@ class Notice(SQLModel, table=True):
     check_date: date
     recipient: str
     recipient_unit_code: str | None = Field(default=None, max_length=40)
+    # The unit subtree whose check collected it ("" for a check of the whole database).
+    partition: str = Field(default="", max_length=40)
     cc: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     subject: str | None = None
     text_body: str | None = None

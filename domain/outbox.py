@@ -26,9 +26,12 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
 
 
-def collecting(session: Session, limit: int | None) -> Sequence[Notice]:
+def collecting(session: Session, limit: int | None, partition: str = "") -> Sequence[Notice]:
     return session.exec(
-        select(Notice).where(Notice.state == "collecting").order_by(Notice.id).limit(limit)
+        select(Notice)
+        .where(Notice.state == "collecting", Notice.partition == partition)
+        .order_by(Notice.id)
+        .limit(limit)
     ).scalars().all()
 
 

@@ -60,6 +60,20 @@ class UnitTree:
             parent = unit.parent
         return found
 
+    def subtree(self, code: str) -> set[str]:
+        """`code` and every unit below it."""
+        children: dict[str, list[str]] = {}
+        for unit in self.units.values():
+            if unit.parent is not None:
+                children.setdefault(unit.parent, []).append(unit.code)
+        found, todo = set(), [code]
+        while todo:
+            current = todo.pop()
+            if current not in found:
+                found.add(current)
+                todo.extend(children.get(current, []))
+        return found
+
     def root(self, code: str) -> UnitInfo:
         unit, seen = self.units[code], {code}
         while unit.parent is not None and unit.parent not in seen:

@@ -46,22 +46,29 @@ class DispatchSummary:
 
 
 def sweep_and_seal(
-    engine: Engine, settings: Settings, as_of: date, log: logging.Logger | logging.LoggerAdapter
+    engine: Engine,
+    settings: Settings,
+    as_of: date,
+    log: logging.Logger | logging.LoggerAdapter,
+    unit: str | None = None,
 ) -> CheckSummary:
-    """Apply the ladder to every open item, one transaction per batch, then render each new
-    digest. Under the check lock, so concurrent checks never split a digest."""
+    """Apply the ladder to every open item (of `unit`'s subtree, when given), one transaction
+    per batch, then render each new digest. Under the check lock, so concurrent checks of the
+    same items never split a digest; checks of disjoint subtrees run side by side."""
     summary = CheckSummary(as_of, settings.calendar.is_working_day(as_of))
-    with check_lock(engine):
+    partition = unit or ""
+    with check_lock(engine, partition):
         with Session(engine) as session:
             tree = ledger.load_unit_tree(session)
+        units = _subtree(tree, unit)
         if not summary.working_day:
             log.info("%s không phải ngày làm việc: không gửi nhắc việc", f"{as_of:%d/%m/%Y}")
         else:
-            for batch in ledger.stream_open_items(engine, as_of, BATCH_SIZE):
+            for batch in ledger.stream_open_items(engine, as_of, BATCH_SIZE, units):
                 with Session(engine) as session, session.begin():
                     outcome = ledger.record_batch(
                         session, batch, as_of=as_of, calendar=settings.calendar,
-                        policy=settings.policy, tree=tree,
+                        policy=settings.policy, tree=tree, partition=partition,
                     )
                 summary.items += len(batch)
                 summary.queued += outcome.queued
@@ -70,16 +77,28 @@ def sweep_and_seal(
                 summary.notices += outcome.new_notices
                 log.info("đã xét %d nhiệm vụ đang mở, %d bậc nhắc mới", summary.items, summary.queued)
         # Sealing also finishes digests a crashed check left collecting.
-        seal_digests(engine, settings, tree)
+        seal_digests(engine, settings, tree, partition)
     return summary
 
 
-def seal_digests(engine: Engine, settings: Settings, tree: UnitTree) -> int:
+class UnknownUnit(ValueError):
+    pass
+
+
+def _subtree(tree: UnitTree, unit: str | None) -> set[str] | None:
+    if unit is None:
+        return None
+    if unit not in tree.units:
+        raise UnknownUnit(f"không có đơn vị mã {unit}")
+    return tree.subtree(unit)
+
+
+def seal_digests(engine: Engine, settings: Settings, tree: UnitTree, partition: str = "") -> int:
     sealed = 0
     policy = settings.policy
     while True:
         with Session(engine) as session, session.begin():
-            notices = outbox.collecting(session, SEAL_BATCH)
+            notices = outbox.collecting(session, SEAL_BATCH, partition)
             if not notices:
                 return sealed
             rendered = []
@@ -90,7 +109,9 @@ def seal_digests(engine: Engine, settings: Settings, tree: UnitTree) -> int:
             sealed += len(notices)
 
 
-def preview(engine: Engine, settings: Settings, as_of: date) -> list[tuple[str, str, list[str]]]:
+def preview(
+    engine: Engine, settings: Settings, as_of: date, unit: str | None = None
+) -> list[tuple[str, str, list[str]]]:
     """What a check on `as_of` would send — (recipient, subject, item codes) — written nowhere."""
     if not settings.calendar.is_working_day(as_of):
         return []
@@ -98,10 +119,11 @@ def preview(engine: Engine, settings: Settings, as_of: date) -> list[tuple[str, 
         session.begin()
         try:
             tree = ledger.load_unit_tree(session)
-            for batch in ledger.stream_open_items(engine, as_of, BATCH_SIZE):
+            units, partition = _subtree(tree, unit), unit or ""
+            for batch in ledger.stream_open_items(engine, as_of, BATCH_SIZE, units):
                 ledger.record_batch(session, batch, as_of=as_of, calendar=settings.calendar,
-                                    policy=settings.policy, tree=tree)
-            notices = outbox.collecting(session, limit=None)
+                                    policy=settings.policy, tree=tree, partition=partition)
+            notices = outbox.collecting(session, None, partition)
             return [
                 (view.recipient, render_digest(view, settings.policy.secretariat_name, None).subject,
                  [line.code for line in view.lines])

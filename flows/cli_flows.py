@@ -10,6 +10,7 @@ import typer
 
 from flows.cli import (
     OptionalDay,
+    UserError,
     app,
     console,
     import_findings,
@@ -23,10 +24,14 @@ from flows.cli import (
 from flows.cli_reading import status
 
 
-def require_database(settings) -> None:
-    """Refuse an uninitialised database before Prefect starts (which takes seconds)."""
-    with session_scope(settings):
-        pass
+def require_database(settings, unit: str | None = None) -> None:
+    """Refuse an uninitialised database, or an unknown unit, before Prefect starts (which
+    takes seconds)."""
+    from domain.models import Unit
+
+    with session_scope(settings) as session:
+        if unit is not None and session.get(Unit, unit) is None:
+            raise UserError(f"không có đơn vị mã {unit}")
 
 
 def _run_flow(description: str, call):
@@ -49,15 +54,18 @@ def _run_flow(description: str, call):
 def check(
     as_of: OptionalDay = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="chỉ in ai sẽ nhận gì")] = False,
+    unit: Annotated[str | None, typer.Option(
+        help="chỉ kiểm tra đơn vị này và các đơn vị trực thuộc (chia việc giữa các worker)"
+    )] = None,
 ) -> None:
     """Chạy kiểm tra hạn một lần: xếp thư nhắc vào hộp thư đi rồi gửi."""
     def work() -> None:
         settings = load_settings()
-        require_database(settings)
+        require_database(settings, unit)
         day = as_of or settings.today()
         result = _run_flow(
             f"Kiểm tra hạn ngày {day:%d/%m/%Y}",
-            lambda flows: flows.deadline_check(as_of=day, dry_run=dry_run),
+            lambda flows: flows.deadline_check(as_of=day, dry_run=dry_run, unit=unit),
         )
         from flows.views import print_check
 
@@ -103,7 +111,7 @@ def demo(
     import_units(examples / "units.csv")
     import_plan(examples / "plan-2021.xlsx")
     import_findings(examples / "findings-2019-2020.csv")
-    check(as_of=date(2021, 7, 1), dry_run=False)
+    check(as_of=date(2021, 7, 1), dry_run=False, unit=None)
     emails = sorted((folder / "outbox").glob("*.eml"))
     console.print(f"\n[bold]{len(emails)} thư (.eml) trong {folder / 'outbox'}[/]")
     for email_file in emails:

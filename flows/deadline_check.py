@@ -44,13 +44,15 @@ def _database() -> Iterator[tuple[Settings, Engine]]:
 def _check_run_name() -> str:
     as_of = flow_run.parameters.get("as_of")
     label = as_of.strftime("%d-%m-%Y") if isinstance(as_of, date) else "hom-nay"
-    return f"kiem-tra-han-{label}" + ("-thu" if flow_run.parameters.get("dry_run") else "")
+    unit = flow_run.parameters.get("unit")
+    return (f"kiem-tra-han-{label}" + (f"-{unit.lower()}" if unit else "")
+            + ("-thu" if flow_run.parameters.get("dry_run") else ""))
 
 
 @task(name="sweep-open-items", cache_policy=NO_CACHE)
-def sweep_open_items(as_of: date) -> checking.CheckSummary:
+def sweep_open_items(as_of: date, unit: str | None) -> checking.CheckSummary:
     with _database() as (settings, engine):
-            return checking.sweep_and_seal(engine, settings, as_of, get_run_logger())
+        return checking.sweep_and_seal(engine, settings, as_of, get_run_logger(), unit)
 
 
 # Delivery touches the network and the database: a crash mid-way is safe to retry, because
@@ -58,7 +60,7 @@ def sweep_open_items(as_of: date) -> checking.CheckSummary:
 @task(name="deliver-notices", retries=2, retry_delay_seconds=30, cache_policy=NO_CACHE)
 def deliver_notices(respect_backoff: bool) -> checking.DispatchSummary:
     with _database() as (settings, engine):
-            return checking.dispatch(engine, settings, get_run_logger(), respect_backoff=respect_backoff)
+        return checking.dispatch(engine, settings, get_run_logger(), respect_backoff=respect_backoff)
 
 
 @task(name="publish-events", cache_policy=NO_CACHE)
@@ -68,22 +70,25 @@ def publish_events() -> int:
 
 
 @task(name="preview-notices", cache_policy=NO_CACHE)
-def preview_notices(as_of: date) -> list[tuple[str, str, list[str]]]:
+def preview_notices(as_of: date, unit: str | None) -> list[tuple[str, str, list[str]]]:
     with _database() as (settings, engine):
-            return checking.preview(engine, settings, as_of)
+        return checking.preview(engine, settings, as_of, unit)
 
 
 @flow(name="deadline-check", flow_run_name=_check_run_name, log_prints=False)
-def deadline_check(as_of: date | None = None, dry_run: bool = False) -> dict:
-    """Kiểm tra hạn: nhắc việc, đôn đốc, báo cáo cấp trên theo thang nhắc việc."""
+def deadline_check(as_of: date | None = None, dry_run: bool = False, unit: str | None = None) -> dict:
+    """Kiểm tra hạn: nhắc việc, đôn đốc, báo cáo cấp trên theo thang nhắc việc.
+
+    `unit` limits the check to that unit's subtree, so that workers can share a country by
+    disjoint subtrees (one deployment per province, say)."""
     settings = Settings()
     as_of = as_of or settings.today()
     logger = get_run_logger()
     if dry_run:
-        planned = preview_notices(as_of)
+        planned = preview_notices(as_of, unit)
         logger.info("chạy thử %s: %d thư sẽ được gửi", f"{as_of:%d/%m/%Y}", len(planned))
         return {"as_of": as_of.isoformat(), "dry_run": True, "would_send": planned}
-    summary = sweep_open_items(as_of)
+    summary = sweep_open_items(as_of, unit)
     sent = deliver_notices(respect_backoff=True)
     publish_events()
     create_markdown_artifact(

@@ -6,7 +6,9 @@ import logging
 from datetime import date
 
 
-def check_and_dispatch(database_url: str, smtp_port: int, maildir: str, as_of: date, start) -> None:
+def check_and_dispatch(
+    database_url: str, smtp_port: int, maildir: str, as_of: date, start, unit: str | None = None
+) -> None:
     """What `cchc check` does after Prefect has started: sweep, seal, dispatch."""
     from domain.db import make_engine
     from flows import checking
@@ -18,7 +20,7 @@ def check_and_dispatch(database_url: str, smtp_port: int, maildir: str, as_of: d
     engine = make_engine(database_url)
     log = logging.getLogger("worker")
     start.wait()
-    checking.sweep_and_seal(engine, settings, as_of, log)
+    checking.sweep_and_seal(engine, settings, as_of, log, unit)
     checking.dispatch(engine, settings, log)
     engine.dispose()
 

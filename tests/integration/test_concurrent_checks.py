@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from collections import Counter
 from datetime import date
@@ -37,3 +38,39 @@ def test_two_checks_started_together_deliver_each_notice_once(engine, database_u
     recipients = Counter(message["To"] for message in smtp_server.messages)
     assert notices == sent == len(smtp_server.messages) > 0
     assert max(recipients.values()) == 1
+
+
+def test_checks_of_disjoint_subtrees_run_side_by_side_and_together_cover_everything(
+    engine, database_url, tmp_path, smtp_server
+):
+    settings = Settings(database_url=database_url)
+    load_examples(engine, settings.calendar)
+    context = multiprocessing.get_context("spawn")
+    start = context.Event()
+    workers = [
+        context.Process(
+            target=check_and_dispatch,
+            args=(database_url, smtp_server.port, str(tmp_path / "outbox"), date(2021, 7, 1),
+                  start, unit),
+        )
+        for unit in ("TP-SL", "VPUBT")  # the city's subtree; the provincial office
+    ]
+    for worker in workers:
+        worker.start()
+    start.set()
+    for worker in workers:
+        worker.join(120)
+        assert worker.exitcode == 0
+    received = Counter(message["To"] for message in smtp_server.messages)
+    assert received == {
+        "chanhvanphong@tpsonla.sonla.example": 1,  # VP: 3.2
+        "truongphong@pnv.tpsonla.sonla.example": 1,  # PNV: 4.3
+        "chutich@chiengxom.tpsonla.sonla.example": 1,  # X-CX: KT19-05
+        "chanhvanphong@vpubnd.sonla.example": 1,  # VPUBT: KT20-06
+        "chutich@tinh.sonla.example": 2,  # E2 of KT19-05 and of KT20-06: one digest per subtree
+    }
+    # A check of the whole database afterwards finds everything already recorded.
+    from flows import checking
+
+    summary = checking.sweep_and_seal(engine, settings, date(2021, 7, 1), logging.getLogger("t"))
+    assert summary.queued == 0 and summary.items > 0

@@ -2,12 +2,13 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 19:53:52.128508
+Create Date: 2026-11-25 20:40:41.135648
 """
 
+from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
+
 
 revision = '0001'
 down_revision = None
@@ -29,6 +30,7 @@ def upgrade() -> None:
     sa.Column('check_date', sa.Date(), nullable=False),
     sa.Column('recipient', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('recipient_unit_code', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('partition', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('cc', sa.JSON(), nullable=False),
     sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('text_body', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
