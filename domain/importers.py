@@ -198,6 +198,10 @@ def import_units(session: Session, table: Table) -> ImportSummary:
             "active": _active(check, row),
             "successor_code": check.text(row, "successor", required=False),
         }
+        # A file without the reorganisation columns leaves what the database knows alone.
+        for key, field_name in (("active", "active"), ("successor", "successor_code")):
+            if key not in table.letters and values["code"] in known:
+                values[field_name] = getattr(known[values["code"]], field_name)
         parsed.append({"row": row, **values})
     codes = set(seen) | set(known)
     for values in parsed:

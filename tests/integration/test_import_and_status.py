@@ -232,3 +232,19 @@ def test_a_reorganisation_is_imported_with_dissolved_units_and_successors(cchc, 
     merged.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     code, output = cchc("import", "units", str(merged))
     assert code == 1 and "chỉ đơn vị đã giải thể mới có đơn vị kế thừa" in " ".join(output.split())
+
+
+def test_reimporting_a_unit_list_without_reorganisation_columns_keeps_a_dissolution(cchc, engine, tmp_path):
+    from domain.models import Unit
+
+    lines = (EXAMPLES / "units.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0] + ",Còn hoạt động,Đơn vị kế thừa"
+    rows = [line + (",Không,P-TH" if line.startswith("P-CL,") else ",Có,") for line in lines[1:]]
+    merged = tmp_path / "units-2025.csv"
+    merged.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    assert cchc("import", "units", str(merged))[0] == 0
+    code, output = cchc("import", "units", str(EXAMPLES / "units.csv"))
+    assert code == 0 and "20 không đổi" in output, output
+    with Session(engine) as session:
+        dissolved = session.get(Unit, "P-CL")
+        assert (dissolved.active, dissolved.successor_code) == (False, "P-TH")
