@@ -109,12 +109,13 @@ def import_plan(
                 "group": groups[-1]["numeral"] if groups else None,
                 "content": content,
                 "unit_code": _unit(check, row, units),
-                "cooperating": check.text(row, "cooperating", required=False),
-                "product": check.text(row, "product", required=False),
                 "deadline": deadline,
                 "completed_on": completion_from(check, row),
                 "position": len(tasks),
             }
+            # Optional columns the file lacks leave what the database holds alone.
+            | {key: check.text(row, key, required=False)
+               for key in ("cooperating", "product") if key in table.letters}
         )
     check.raise_if_any()
 

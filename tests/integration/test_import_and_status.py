@@ -248,3 +248,21 @@ def test_reimporting_a_unit_list_without_reorganisation_columns_keeps_a_dissolut
     with Session(engine) as session:
         dissolved = session.get(Unit, "P-CL")
         assert (dissolved.active, dissolved.successor_code) == (False, "P-TH")
+
+
+def test_a_plan_file_with_fewer_columns_updates_what_it_has_and_keeps_the_rest(loaded, engine, tmp_path):
+    import csv
+
+    with (EXAMPLES / "plan-2021.csv").open(encoding="utf-8") as source:
+        rows = [[r[0], r[1], r[2], r[5]] for r in csv.reader(source)]  # STT, content, lead, deadline
+    rows[rows.index(next(r for r in rows if r[0] == "2.8"))][3] = "Tháng 8/2021"
+    slim = tmp_path / "plan-slim.csv"
+    with slim.open("w", encoding="utf-8", newline="") as target:
+        csv.writer(target).writerows(rows)
+    code, output = loaded("import", "plan", str(slim), "--year", "2021")
+    assert code == 0 and "1 cập nhật" in output, output
+    with Session(engine) as session:
+        item = session.exec(select(TrackedItem).where(TrackedItem.code == "2.8")).one()
+        assert item.due_date == date(2021, 8, 31) and item.cooperating == "PNV, PTP"
+        done = session.exec(select(TrackedItem).where(TrackedItem.code == "1.1")).one()
+        assert done.completed_on == date(2021, 1, 7)
