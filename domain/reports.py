@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
 from domain.importers import FINDINGS_SCOPE
+from domain.ledger import load_unit_tree
 from domain.models import Plan, TaskGroup, TrackedItem, Unit
 from domain.policy import Policy
 from domain.status import (
@@ -145,20 +146,6 @@ def latest_plan(session: Session) -> Plan | None:
     return session.exec(select(Plan).order_by(Plan.year.desc(), Plan.code.desc())).scalars().first()
 
 
-def subtree(session: Session, root: str) -> set[str]:
-    """`root` and every unit below it."""
-    children: dict[str | None, list[str]] = {}
-    for code, parent in session.exec(select(Unit.code, Unit.parent_code)):
-        children.setdefault(parent, []).append(code)
-    found, todo = set(), [root]
-    while todo:
-        code = todo.pop()
-        if code not in found:
-            found.add(code)
-            todo.extend(children.get(code, []))
-    return found
-
-
 def status_report(
     session: Session,
     as_of: date,
@@ -169,7 +156,7 @@ def status_report(
     unit: str | None = None,
 ) -> StatusReport:
     plan = plan or latest_plan(session)
-    units_wanted = subtree(session, unit) if unit else None
+    units_wanted = load_unit_tree(session).subtree(unit) if unit else None
     groups = {}
     if plan is not None:
         groups = {

@@ -100,11 +100,33 @@ def test_check_runs_are_named_after_their_day_and_a_rerun_sends_nothing(workdir,
     assert all(run.state.is_completed() for run in found)
 
 
-def test_escalations_reach_prefects_event_stream(workdir, monkeypatch):
-    """KT19-05 (commune X-CX) is 15+ working days overdue on 01/07/2021: E2."""
+def _prefect_events(name: str, resource_id: str) -> list:
+    """Events of `name` about `resource_id` in the test server's event store; the server
+    ingests events asynchronously, so wait a little for them."""
     from prefect.client.orchestration import get_client
     from prefect.events.filters import EventFilter, EventNameFilter, EventResourceFilter
 
+    async def read():
+        async with get_client() as client:
+            page = await client.read_events(
+                limit=50,
+                filter=EventFilter(
+                    event=EventNameFilter(name=[name]),
+                    resource=EventResourceFilter(id=[resource_id]),
+                ),
+            )
+            return page.events
+
+    for _ in range(50):
+        events = asyncio.run(read())
+        if events:
+            return events
+        time.sleep(0.2)
+    return []
+
+
+def test_escalations_reach_prefects_event_stream(workdir, monkeypatch):
+    """KT19-05 (commune X-CX) is 15+ working days overdue on 01/07/2021: E2."""
     monkeypatch.setenv("CCHC_DATABASE_URL", f"sqlite:///{workdir / 'cchc.db'}")
     monkeypatch.setenv("CCHC_POLICY_FILE", str(EXAMPLES / "policy.toml"))
     _cli("init")
@@ -112,23 +134,7 @@ def test_escalations_reach_prefects_event_stream(workdir, monkeypatch):
     _cli("import", "findings", str(EXAMPLES / "findings-2019-2020.csv"))
     _cli("check", "--as-of", "01/07/2021")
 
-    async def read():
-        async with get_client() as client:
-            page = await client.read_events(
-                limit=50,
-                filter=EventFilter(
-                    event=EventNameFilter(name=["cchc.item.escalated"]),
-                    resource=EventResourceFilter(id=["cchc.item.KT19-05"]),
-                )
-            )
-            return page.events
-
-    events = []
-    for _ in range(50):  # the server ingests events asynchronously
-        events = asyncio.run(read())
-        if events:
-            break
-        time.sleep(0.2)
+    events = _prefect_events("cchc.item.escalated", "cchc.item.KT19-05")
     assert events, "no cchc.item.escalated event for KT19-05"
     payload = events[0].payload
     assert payload["level"] == 2 and payload["unit"] == "X-CX" and payload["due"] == "2019-12-31"
@@ -138,8 +144,6 @@ def test_escalations_reach_prefects_event_stream(workdir, monkeypatch):
 def test_an_import_tells_prefect_at_once_so_the_deployments_trigger_can_rerun_the_check(
     workdir, monkeypatch
 ):
-    from prefect.client.orchestration import get_client
-    from prefect.events.filters import EventFilter, EventNameFilter, EventResourceFilter
     from prefect.settings import PREFECT_API_URL
 
     monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
@@ -147,23 +151,7 @@ def test_an_import_tells_prefect_at_once_so_the_deployments_trigger_can_rerun_th
     _cli("init")
     _cli("import", "units", str(EXAMPLES / "units.csv"))
 
-    async def read():
-        async with get_client() as client:
-            page = await client.read_events(
-                limit=50,
-                filter=EventFilter(
-                    event=EventNameFilter(name=["cchc.import.completed"]),
-                    resource=EventResourceFilter(id=["cchc.import.units"]),
-                ),
-            )
-            return page.events
-
-    events = []
-    for _ in range(50):
-        events = asyncio.run(read())
-        if events:
-            break
-        time.sleep(0.2)
+    events = _prefect_events("cchc.import.completed", "cchc.import.units")
     assert events and events[0].payload["file"] == "units.csv"
     assert "20 mới" in events[0].payload["summary"]
 

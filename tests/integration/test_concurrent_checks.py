@@ -15,16 +15,15 @@ from tests.conftest import load_examples
 from tests.workers import check_and_dispatch
 
 
-def test_two_checks_started_together_deliver_each_notice_once(engine, database_url, tmp_path, smtp_server):
-    load_examples(engine, Settings(database_url=database_url).calendar)
+def run_at_once(database_url: str, smtp_port: int, tmp_path, units: list[str | None]) -> None:
+    """One process per entry of `units` (None: the whole database), all checking 01/07/2021
+    at the same moment."""
     context = multiprocessing.get_context("spawn")
     start = context.Event()
     workers = [
-        context.Process(
-            target=check_and_dispatch,
-            args=(database_url, smtp_server.port, str(tmp_path / "outbox"), date(2021, 7, 1), start),
-        )
-        for _ in range(2)
+        context.Process(target=check_and_dispatch, args=(
+            database_url, smtp_port, str(tmp_path / "outbox"), date(2021, 7, 1), start, unit))
+        for unit in units
     ]
     for worker in workers:
         worker.start()
@@ -32,6 +31,11 @@ def test_two_checks_started_together_deliver_each_notice_once(engine, database_u
     for worker in workers:
         worker.join(120)
         assert worker.exitcode == 0
+
+
+def test_two_checks_started_together_deliver_each_notice_once(engine, database_url, tmp_path, smtp_server):
+    load_examples(engine, Settings(database_url=database_url).calendar)
+    run_at_once(database_url, smtp_server.port, tmp_path, [None, None])
     with Session(engine) as session:
         notices = session.exec(select(func.count()).select_from(Notice)).one()
         sent = session.exec(select(func.count()).select_from(Notice).where(Notice.state == "sent")).one()
@@ -45,22 +49,8 @@ def test_checks_of_disjoint_subtrees_run_side_by_side_and_together_cover_everyth
 ):
     settings = Settings(database_url=database_url)
     load_examples(engine, settings.calendar)
-    context = multiprocessing.get_context("spawn")
-    start = context.Event()
-    workers = [
-        context.Process(
-            target=check_and_dispatch,
-            args=(database_url, smtp_server.port, str(tmp_path / "outbox"), date(2021, 7, 1),
-                  start, unit),
-        )
-        for unit in ("TP-SL", "VPUBT")  # the city's subtree; the provincial office
-    ]
-    for worker in workers:
-        worker.start()
-    start.set()
-    for worker in workers:
-        worker.join(120)
-        assert worker.exitcode == 0
+    # the city's subtree and the provincial office, side by side
+    run_at_once(database_url, smtp_server.port, tmp_path, ["TP-SL", "VPUBT"])
     received = Counter(message["To"] for message in smtp_server.messages)
     assert received == {
         "chanhvanphong@tpsonla.sonla.example": 1,  # VP: 3.2
