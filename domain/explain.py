@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
@@ -142,30 +142,3 @@ def item_timeline(session: Session, item: TrackedItem) -> Iterable[Event]:
         .where(or_(Event.item_id == item.id, Event.notice_id.in_(notice_ids)))
         .order_by(Event.occurred_at, Event.id)
     ).scalars()
-
-
-def recent_runs(session: Session, limit: int) -> list[dict]:
-    """The last `limit` flow runs that recorded anything, newest first, with what each sent."""
-    runs = session.exec(
-        select(Event.flow_run_id, func.min(Event.occurred_at), func.max(Event.check_date))
-        .where(Event.flow_run_id.is_not(None))
-        .group_by(Event.flow_run_id)
-        .order_by(func.min(Event.occurred_at).desc())
-        .limit(limit)
-    ).all()
-    result = []
-    for run_id, started, check_date in runs:
-        counts = dict(session.exec(
-            select(Event.name, func.count()).where(Event.flow_run_id == run_id).group_by(Event.name)
-        ).all())
-        sent_to = session.exec(
-            select(Notice.recipient).join(Event, Event.notice_id == Notice.id)
-            .where(Event.flow_run_id == run_id, Event.name == "notice.sent")
-        ).scalars().all()
-        result.append({
-            "flow_run_id": run_id, "started": started, "check_date": check_date,
-            "rungs": counts.get("item.rung_reached", 0), "sent": counts.get("notice.sent", 0),
-            "deferred": counts.get("notice.deferred", 0), "failed": counts.get("notice.failed", 0),
-            "sent_to": sent_to,
-        })
-    return result

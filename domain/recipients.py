@@ -26,6 +26,7 @@ class UnitInfo:
 class Role:
     RESPONSIBLE = "responsible"  # the unit's own head: its items
     SUPERVISOR = "supervisor"  # an ancestor's head: a subordinate unit's overdue items
+    SECRETARIAT = "secretariat"  # the secretariat's alert: items just escalated, any unit
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from domain import ledger, outbox
+from domain import alerts, ledger, outbox
 from domain.digest_lines import digest_views
 from domain.locks import check_lock
 from domain.models import Notice, utcnow
@@ -107,6 +107,17 @@ def seal_digests(engine: Engine, settings: Settings, tree: UnitTree, partition: 
                 rendered.append((view.notice_id, digest.subject, digest.text, digest.html))
             outbox.seal(session, rendered)
             sealed += len(notices)
+
+
+def queue_alert(engine: Engine, settings: Settings, as_of: date) -> bool:
+    """Queue the secretariat's alert of new escalations, rendered like a digest; False when
+    there is nothing new to tell. Under its own lock, so alerts triggered together queue one."""
+    with check_lock(engine, alerts.ALERT_PARTITION):
+        with Session(engine) as session, session.begin():
+            notice_id = alerts.collect_alert(session, settings.policy.secretariat_email, as_of)
+            tree = ledger.load_unit_tree(session)
+        seal_digests(engine, settings, tree, alerts.ALERT_PARTITION)
+    return notice_id is not None
 
 
 def preview(

@@ -121,29 +121,21 @@ def demo(
 
 @app.command()
 def serve() -> None:
-    """Chạy bộ lập lịch nhúng: kiểm tra hạn và gửi thư theo lịch trong prefect.yaml."""
+    """Chạy bộ lập lịch nhúng: kiểm tra hạn và gửi thư theo lịch trong prefect.yaml (dừng bằng
+    Ctrl+C hoặc SIGTERM)."""
     def work() -> None:
-        import time
-
-        from apscheduler.schedulers.background import BackgroundScheduler
+        import logging
 
         from flows import prefect_env
-        from flows.scheduler import build_scheduler, install_jobs, scheduled_flows
+        from flows.scheduler import scheduled_flows
+        from flows.scheduler import serve as serve_forever
 
         settings = load_settings()
         require_database(settings)
         prefect_env.configure()
-        scheduler = build_scheduler(settings.database_url, BackgroundScheduler)
-        scheduler.start(paused=True)
-        install_jobs(scheduler, scheduled_flows())
-        for job in scheduler.get_jobs():
-            console.print(f"{job.id}: {job.trigger} — lần tới {job.next_run_time:%d/%m/%Y %H:%M}")
-        console.print("Đang chạy (Ctrl+C để dừng)…")
-        scheduler.resume()
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            scheduler.shutdown()
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        # APScheduler's own lines repeat ours ("Running job …"): keep its warnings only.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        serve_forever(settings.database_url, scheduled_flows())
 
     run(work)

@@ -65,13 +65,13 @@ def history(
     """Các lần chạy kiểm tra/gửi thư gần đây, với thư đã gửi của mỗi lần."""
     if context.invoked_subcommand is not None:
         return
-    from domain.explain import recent_runs
+    from flows.prefect_history import recent_runs
     from flows.views import print_runs
 
     def work() -> None:
-        settings = load_settings()
-        with session_scope(settings) as session:
-            print_runs(console, recent_runs(session, limit))
+        with console.status("Đang đọc lịch sử chạy từ Prefect…"):
+            runs = recent_runs(limit)
+        print_runs(console, runs)
 
     run(work)
 

@@ -1,4 +1,4 @@
-"""The Prefect flows: the daily deadline check and the outbox dispatch.
+"""The Prefect flows: the daily deadline check, the outbox dispatch and the secretariat's alert.
 
 A check reads top to bottom like the job: take the day, sweep the open items in batches and
 apply the ladder, render the digests, deliver them, and leave an artifact that says who got
@@ -11,21 +11,25 @@ from contextlib import contextmanager
 from datetime import date
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from flows import prefect_env
 
 prefect_env.configure()
 
 from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.artifacts import create_markdown_artifact  # noqa: E402
+from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.events import emit_event  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 
 from domain.db import make_engine  # noqa: E402
 from domain.events import current_flow_run  # noqa: E402
+from domain.reports import status_report  # noqa: E402
+from domain.run_log import run_notices  # noqa: E402
 from flows import checking, publishing  # noqa: E402
 from flows.settings import Settings  # noqa: E402
+from notifications.run_history import notice_rows, progress_markdown  # noqa: E402
 
 
 @contextmanager
@@ -75,6 +79,46 @@ def preview_notices(as_of: date, unit: str | None) -> list[tuple[str, str, list[
         return checking.preview(engine, settings, as_of, unit)
 
 
+@task(name="record-run", cache_policy=NO_CACHE)
+def record_run(
+    as_of: date | None, unit: str | None, counts: dict[str, int], progress: bool = True
+) -> None:
+    """Leave the run's history where the secretariat reads it: artifacts on the run page (the
+    notices sent, the failures with the server's reply, the plan's progress under a stable key)
+    and the run's counts as labels, which `cchc history` reads back."""
+    from prefect.client.orchestration import get_client
+
+    run_id = str(flow_run.id)
+    with _database() as (settings, engine), Session(engine) as session:
+        delivered = run_notices(session, run_id)
+        progress = (
+            status_report(session, as_of, settings.calendar, settings.policy, unit=unit)
+            if as_of is not None and progress else None
+        )
+    sent = [n for n in delivered if not n.failed]
+    failed = [n for n in delivered if n.failed]
+    if sent:
+        create_table_artifact(key="cchc-notices", table=notice_rows(sent[:ARTIFACT_ROWS]),
+                              description=_more("Thư đã gửi", sent))
+    if failed:
+        create_table_artifact(key="cchc-failures", table=notice_rows(failed[:ARTIFACT_ROWS]),
+                              description=_more("Thư chưa gửi được, kèm trả lời của máy chủ thư",
+                                                failed))
+    if progress is not None:
+        create_markdown_artifact(key="cchc-progress", markdown=progress_markdown(progress, counts),
+                                 description=f"Tiến độ ngày {as_of:%d/%m/%Y}")
+    labels = {f"cchc.{name}": value for name, value in counts.items()}
+    if as_of is not None:
+        labels["cchc.as_of"] = as_of.isoformat()
+    with get_client(sync_client=True) as client:
+        client.update_flow_run_labels(flow_run.id, labels)
+
+
+def _more(title: str, notices: list) -> str:
+    extra = len(notices) - ARTIFACT_ROWS
+    return title + (f" ({ARTIFACT_ROWS} thư đầu, còn {extra} thư khác)" if extra > 0 else "")
+
+
 @flow(name="deadline-check", flow_run_name=_check_run_name, log_prints=False)
 def deadline_check(as_of: date | None = None, dry_run: bool = False, unit: str | None = None) -> dict:
     """Kiểm tra hạn: nhắc việc, đôn đốc, báo cáo cấp trên theo thang nhắc việc.
@@ -84,6 +128,10 @@ def deadline_check(as_of: date | None = None, dry_run: bool = False, unit: str |
     settings = Settings()
     as_of = as_of or settings.today()
     logger = get_run_logger()
+    if not settings.calendar.is_working_day(as_of):
+        # The ladder counts working days: the next working day's check catches up what is due.
+        logger.info("%s: không phải ngày làm việc, không kiểm tra", f"{as_of:%d/%m/%Y}")
+        return {"as_of": as_of.isoformat(), "working_day": False}
     if dry_run:
         planned = preview_notices(as_of, unit)
         logger.info("chạy thử %s: %d thư sẽ được gửi", f"{as_of:%d/%m/%Y}", len(planned))
@@ -91,16 +139,14 @@ def deadline_check(as_of: date | None = None, dry_run: bool = False, unit: str |
     summary = sweep_open_items(as_of, unit)
     sent = deliver_notices(respect_backoff=True)
     publish_events()
-    create_markdown_artifact(
-        key="deadline-check",
-        markdown=_report(summary, sent),
-        description=f"Kết quả kiểm tra hạn ngày {as_of:%d/%m/%Y}",
-    )
+    record_run(as_of, unit, {"items": summary.items, "queued": summary.queued, "sent": sent.sent,
+                       "deferred": sent.deferred, "failed": sent.failed})
     logger.info(
         "kiểm tra %s: %d bậc nhắc mới, %d thư đã gửi, %d tạm hoãn, %d lỗi",
         f"{as_of:%d/%m/%Y}", summary.queued, sent.sent, sent.deferred, sent.failed,
     )
-    return {"as_of": as_of.isoformat(), "check": summary.__dict__, "dispatch": sent.__dict__}
+    return {"as_of": as_of.isoformat(), "working_day": True, "check": summary.__dict__,
+            "dispatch": sent.__dict__}
 
 
 @flow(name="dispatch-notifications", flow_run_name="gui-thu")
@@ -109,38 +155,47 @@ def dispatch_notifications(respect_backoff: bool = True) -> dict:
     sent = deliver_notices(respect_backoff)
     publish_events()
     if sent.sent or sent.failed or sent.deferred:
-        create_markdown_artifact(key="dispatch", markdown=_report(None, sent))
+        record_run(None, None, {"sent": sent.sent, "deferred": sent.deferred, "failed": sent.failed})
     return sent.__dict__
+
+
+@task(name="queue-alert", cache_policy=NO_CACHE)
+def queue_alert(as_of: date) -> bool:
+    with _database() as (settings, engine):
+        return checking.queue_alert(engine, settings, as_of)
+
+
+def _alert_run_name() -> str:
+    code, level = flow_run.parameters.get("code"), flow_run.parameters.get("level")
+    return f"bao-cao-vuot-cap-{code}-e{level}".lower() if code else "bao-cao-vuot-cap"
+
+
+@flow(name="escalation-alert", flow_run_name=_alert_run_name)
+def escalation_alert(
+    code: str | None = None,
+    unit: str | None = None,
+    level: int | None = None,
+    check_date: date | None = None,
+) -> dict:
+    """Báo ngay cho cơ quan thường trực khi có nhiệm vụ bị báo cáo cấp trên.
+
+    Started by the `cchc.item.escalated` event (its payload gives the parameters); the alert
+    lists every escalation not yet alerted, so one run covers a whole check's events."""
+    settings = Settings()
+    logger = get_run_logger()
+    as_of = check_date or settings.today()
+    if code:
+        logger.info("%s (đơn vị %s) đã được báo cáo cấp trên, bậc E%s", code, unit, level)
+    if not settings.policy.secretariat_email:
+        logger.warning("tệp chính sách chưa có secretariat.email: không có ai để báo")
+        return {"queued": False}
+    queued = queue_alert(as_of)
+    sent = deliver_notices(respect_backoff=True)
+    publish_events()
+    record_run(as_of, None, {"sent": sent.sent, "deferred": sent.deferred, "failed": sent.failed},
+               progress=False)
+    return {"queued": queued, "dispatch": sent.__dict__}
 
 
 # An artifact is read by a person in the UI: the first rows, then a count.
 ARTIFACT_ROWS = 200
-
-
-def _report(summary: checking.CheckSummary | None, sent: checking.DispatchSummary) -> str:
-    lines = []
-    if summary is not None:
-        lines += [
-            f"## Kiểm tra hạn ngày {summary.as_of:%d/%m/%Y}",
-            "",
-            "Ngày làm việc." if summary.working_day else "**Không phải ngày làm việc: không nhắc.**",
-            "",
-            f"- Nhiệm vụ đang mở đã xét: {summary.items}",
-            f"- Bậc nhắc mới: {summary.queued} (bỏ qua vì đã có bậc mới hơn: {summary.skipped})",
-            f"- Không có địa chỉ người nhận: {summary.unaddressed}",
-            f"- Thư mới trong hộp thư đi: {summary.notices}",
-            "",
-        ]
-    lines += [
-        f"Đã gửi {sent.sent} thư, tạm hoãn {sent.deferred}, lỗi {sent.failed}.",
-        "",
-        "| Người nhận | Tiêu đề | Message-ID |",
-        "|---|---|---|",
-    ]
-    lines += [
-        f"| {to} | {subject.replace('|', '/')} | `{message_id}` |"
-        for to, subject, message_id in sent.sent_to[:ARTIFACT_ROWS]
-    ]
-    if len(sent.sent_to) > ARTIFACT_ROWS:
-        lines.append(f"| … và {len(sent.sent_to) - ARTIFACT_ROWS} thư khác | | |")
-    return "\n".join(lines)

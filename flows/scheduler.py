@@ -5,11 +5,22 @@ the engine's database so that a run missed while the machine was off is caught u
 from __future__ import annotations
 
 import importlib
+import logging
+import signal
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
+    JobEvent,
+)
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
@@ -69,3 +80,45 @@ def build_scheduler(database_url: str, scheduler_class: type[BaseScheduler]) -> 
         job_defaults={"coalesce": True, "max_instances": 1,
                       "misfire_grace_time": MISFIRE_GRACE_SECONDS},
     )
+
+
+log = logging.getLogger("cchc.serve")
+
+_OUTCOMES = {
+    EVENT_JOB_SUBMITTED: "bắt đầu chạy",
+    EVENT_JOB_EXECUTED: "đã chạy xong",
+    EVENT_JOB_ERROR: "chạy lỗi",
+    EVENT_JOB_MISSED: "bỏ lỡ quá lâu, không chạy bù",
+}
+
+
+def serve(database_url: str, flows: list[ScheduledFlow]) -> None:
+    """Run the flows on their schedules until SIGTERM or SIGINT; a running flow is let finish."""
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    scheduler = build_scheduler(database_url, BackgroundScheduler)
+
+    def report(event: JobEvent) -> None:
+        job = scheduler.get_job(event.job_id)
+        upcoming = f"; lần tới {_when(job.next_run_time)}" if job and job.next_run_time else ""
+        scheduled = getattr(event, "scheduled_run_time", None) or event.scheduled_run_times[0]
+        level = logging.ERROR if event.code == EVENT_JOB_ERROR else logging.INFO
+        log.log(level, "%s (lịch %s): %s%s", event.job_id, _when(scheduled),
+                _OUTCOMES[event.code], upcoming, exc_info=getattr(event, "exception", None))
+
+    scheduler.add_listener(report, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
+                           | EVENT_JOB_MISSED)
+    scheduler.start(paused=True)
+    install_jobs(scheduler, flows)
+    for job in scheduler.get_jobs():
+        log.info("%s: %s — lần tới %s", job.id, job.trigger, _when(job.next_run_time))
+    scheduler.resume()
+    stop.wait()
+    log.info("đang dừng: chờ lần chạy dở (nếu có) kết thúc")
+    scheduler.shutdown(wait=True)
+    log.info("đã dừng")
+
+
+def _when(moment) -> str:
+    return moment.strftime("%d/%m/%Y %H:%M %z")

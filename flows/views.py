@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from rich.console import Console
 from rich.table import Table
 
 from domain.reports import StatusReport, Tally
-from domain.status import Status, format_percent, percent
+from domain.status import Status, format_number, format_percent, percent
+from flows.prefect_history import RunSummary
 
 
 def print_status(console: Console, report: StatusReport) -> None:
@@ -98,9 +102,10 @@ def print_check(console: Console, result: dict) -> None:
         for recipient, subject, codes in result["would_send"]:
             console.print(f"  → {recipient}: {subject}  [{', '.join(codes)}]", markup=False)
         return
+    if not result["working_day"]:
+        console.print(f"{date.fromisoformat(result['as_of']):%d/%m/%Y} không phải ngày làm việc: không kiểm tra, không gửi nhắc việc.")
+        return
     check, sent = result["check"], result["dispatch"]
-    if not check["working_day"]:
-        console.print("Hôm nay không phải ngày làm việc: không gửi nhắc việc.")
     console.print(
         f"Đã xét {check['items']} nhiệm vụ đang mở: {check['queued']} bậc nhắc mới, "
         f"{check['notices']} thư mới; đã gửi {sent['sent']}, tạm hoãn {sent['deferred']}, "
@@ -139,18 +144,20 @@ def print_timeline(console: Console, code: str, events) -> None:
     console.print(table)
 
 
-def print_runs(console: Console, runs: list[dict]) -> None:
+def print_runs(console: Console, runs: list[RunSummary]) -> None:
     if not runs:
         console.print("Chưa có lần chạy nào (chạy `cchc check`).")
         return
     console.print("[bold]Các lần chạy gần đây[/]")
     for run in runs:
-        checked = f"kiểm tra ngày {run['check_date']:%d/%m/%Y}" if run["check_date"] else "gửi thư"
-        console.print(
-            f"{run['started']:%d/%m/%Y %H:%M} · {checked} · {run['rungs']} bậc nhắc · "
-            f"đã gửi {run['sent']} · tạm hoãn {run['deferred']} · lỗi {run['failed']} · "
-            f"flow run {run['flow_run_id'][:8]}",
-            highlight=False,
-        )
-        for recipient in run["sent_to"]:
-            console.print(f"    ✉ {recipient}", highlight=False)
+        parts = [run.name]
+        if run.as_of:
+            parts.append(f"ngày {run.as_of:%d/%m/%Y}")
+        parts.append(run.state)
+        if run.started:
+            parts.append(f"bắt đầu {run.started.astimezone():%d/%m/%Y %H:%M}")
+        parts.append(f"chạy {format_number(Decimal(run.duration.total_seconds()), 1)} s")
+        if run.sent is not None:
+            parts.append(f"đã gửi {run.sent}, lỗi {run.failed or 0}")
+        # One line per run, whatever the terminal's width: easy to read and to grep.
+        console.print(" · ".join(parts), soft_wrap=True, highlight=False, markup=False)

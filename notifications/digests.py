@@ -27,25 +27,29 @@ class Sections:
     due_today: list[DigestLine]
     due_soon: list[DigestLine]
     subordinates: dict[str, list[DigestLine]]  # for a supervisor: unit name → its items
+    escalated: dict[str, list[DigestLine]]  # for the secretariat's alert: unit name → its items
 
     @classmethod
     def of(cls, view: DigestView) -> Sections:
         own = [line for line in view.lines if line.role == Role.RESPONSIBLE]
-        subordinates: dict[str, list[DigestLine]] = {}
-        for line in view.lines:
-            if line.role == Role.SUPERVISOR:
-                subordinates.setdefault(f"{line.unit_name} ({line.unit_code})", []).append(line)
         return cls(
             overdue=[line for line in own if line.kind is RungKind.OVERDUE],
             due_today=[line for line in own if line.kind is RungKind.DUE],
             due_soon=[line for line in own if line.kind is RungKind.REMINDER],
-            subordinates=subordinates,
+            subordinates=_by_unit(view.lines, Role.SUPERVISOR),
+            escalated=_by_unit(view.lines, Role.SECRETARIAT),
         )
 
 
+def _by_unit(lines: tuple[DigestLine, ...], role: str) -> dict[str, list[DigestLine]]:
+    grouped: dict[str, list[DigestLine]] = {}
+    for line in lines:
+        if line.role == role:
+            grouped.setdefault(f"{line.unit_name} ({line.unit_code})", []).append(line)
+    return grouped
 
 
-def subject_for(view: DigestView, sections: Sections) -> str:
+def subject_for(view: DigestView, sections: Sections, secretariat_name: str) -> str:
     parts = []
     if sections.overdue:
         parts.append(f"{len(sections.overdue)} nhiệm vụ quá hạn")
@@ -58,7 +62,10 @@ def subject_for(view: DigestView, sections: Sections) -> str:
         parts.append(
             f"{count} nhiệm vụ quá hạn của {len(sections.subordinates)} đơn vị trực thuộc"
         )
-    unit = view.recipient_unit.name if view.recipient_unit else view.recipient
+    if sections.escalated:
+        count = sum(len(lines) for lines in sections.escalated.values())
+        parts.append(f"{count} nhiệm vụ quá hạn đã báo cáo cấp trên")
+    unit = view.recipient_unit.name if view.recipient_unit else secretariat_name
     subject = f"[CCHC] {unit}: {', '.join(parts)} ({view.check_date:%d/%m/%Y})"
     # Whatever a unit's name holds, a subject is one header line.
     return re.sub(r"\s+", " ", subject).strip()
@@ -71,21 +78,21 @@ def render_digest(
     context = {
         "view": view,
         "sections": sections,
-        "greeting": _greeting(view),
+        "greeting": _greeting(view, secretariat_name),
         "secretariat_name": secretariat_name,
         "secretariat_email": secretariat_email,
     }
     return RenderedDigest(
-        subject=subject_for(view, sections),
+        subject=subject_for(view, sections, secretariat_name),
         text=templates.get_template("digest.txt.j2").render(context),
         html=templates.get_template("digest.html.j2").render(context),
     )
 
 
-def _greeting(view: DigestView) -> str:
+def _greeting(view: DigestView, secretariat_name: str) -> str:
     unit = view.recipient_unit
-    if unit is None:
-        return "Kính gửi Quý đơn vị"
+    if unit is None:  # only the secretariat gets a digest that is no unit's
+        return f"Kính gửi: {secretariat_name}"
     if unit.head_email and unit.head_email.lower() == view.recipient.lower():
         return f"Kính gửi: {unit.head_title or 'Thủ trưởng'}, {unit.name}"
     return f"Kính gửi: Đầu mối cải cách hành chính, {unit.name}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import json
 import time
 from email import policy
 from pathlib import Path
@@ -92,12 +93,38 @@ def test_check_runs_are_named_after_their_day_and_a_rerun_sends_nothing(workdir,
     second = _cli("check", "--as-of", "01/07/2021")
     assert "đã gửi 0" in second
     assert "Đã gửi 0 thư" in _cli("dispatch")
-    history = _cli("history")
-    assert "01/07/2021" in history
+    history = _cli("history", "--limit", "3")
+    assert history.count("kiem-tra-han-01-07-2021") == 2 and "gui-thu" in history
+    assert "ngày 01/07/2021 · Completed" in history and "đã gửi 2, lỗi 0" in history
 
-    found = [run for run in _check_runs_of_1_july() if run.id not in earlier]
+    found = sorted((run for run in _check_runs_of_1_july() if run.id not in earlier),
+                   key=lambda run: run.expected_start_time)
     assert len(found) == 2 and all("cchc" in run.tags for run in found)
     assert all(run.state.is_completed() for run in found)
+    assert found[0].labels["cchc.sent"] == 2 and found[1].labels["cchc.sent"] == 0
+    assert found[0].labels["cchc.as_of"] == "2021-07-01"
+
+    artifacts = _artifacts_of(found[0].id)
+    sent = json.loads(artifacts["cchc-notices"].data)  # a table artifact holds JSON text
+    assert {row["Người nhận"] for row in sent} == {
+        "chanhvanphong@tpsonla.sonla.example", "truongphong@pnv.tpsonla.sonla.example"}
+    assert all(row["Message-ID"].startswith("<") and row["Bậc"] for row in sent)
+    assert "3.2" in {code for row in sent for code in row["Nhiệm vụ"].split(", ")}
+    progress = artifacts["cchc-progress"].data
+    assert "2 thư đã gửi" in progress and "nhiệm vụ (đạt" in progress
+    # The rerun sent nothing: no table of notices, but the progress under the same key.
+    assert set(_artifacts_of(found[1].id)) == {"cchc-progress"}
+
+
+def _artifacts_of(flow_run_id) -> dict:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+        )
+    return {artifact.key: artifact for artifact in artifacts}
 
 
 def _prefect_events(name: str, resource_id: str) -> list:

@@ -21,7 +21,7 @@ def test_the_embedded_scheduler_uses_prefect_yamls_schedules():
     flows = {flow.name: flow for flow in scheduled_flows()}
     check = flows["deadline-check"]
     assert check.entrypoint == "flows/deadline_check.py:deadline_check"
-    assert (check.cron, check.timezone) == ("0 7 * * *", "Asia/Ho_Chi_Minh")
+    assert (check.cron, check.timezone) == ("30 7 * * *", "Asia/Ho_Chi_Minh")
     assert "dispatch-notifications" in flows
 
 

@@ -1,0 +1,53 @@
+"""The secretariat's alert: the moment items are escalated, one e-mail to the secretariat listing
+every escalation of the past week it has not yet been told about — those without anyone to
+receive them included. Triggered by Prefect on `cchc.item.escalated`; however many events a
+check emits, each escalation is alerted once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from domain.events import EventName, record
+from domain.ladder import Track
+from domain.models import LadderEntry, Notice, NoticeEntry
+from domain.recipients import Role
+
+# The outbox partition of alerts, so a check's sealing and theirs never mix.
+ALERT_PARTITION = "@secretariat"
+# Escalations older than this were in the E-rung digests the secretariat is copied on.
+ALERT_WINDOW = timedelta(days=7)
+
+
+def collect_alert(session: Session, secretariat_email: str, as_of: date) -> int | None:
+    """Gather the escalations not yet alerted into one notice to the secretariat (to be sealed
+    and sent like a digest); its id, or None when there is nothing new."""
+    alerted = select(NoticeEntry.ledger_id).where(NoticeEntry.role == Role.SECRETARIAT)
+    ledger_ids = session.exec(
+        select(LadderEntry.id)
+        .where(LadderEntry.track == Track.ESCALATION.value)
+        .where(LadderEntry.state.in_(["queued", "unaddressed"]))
+        .where(LadderEntry.check_date.between(as_of - ALERT_WINDOW, as_of))
+        .where(LadderEntry.id.not_in(alerted))
+        .order_by(LadderEntry.id)
+    ).scalars().all()
+    if not ledger_ids:
+        return None
+    notice = Notice(
+        key=f"alert:{as_of.isoformat()}:{ledger_ids[0]}-{ledger_ids[-1]}",
+        check_date=as_of,
+        recipient=secretariat_email,
+        partition=ALERT_PARTITION,
+        state="collecting",
+    )
+    session.add(notice)
+    session.flush()
+    session.add_all(
+        NoticeEntry(notice_id=notice.id, ledger_id=ledger_id, role=Role.SECRETARIAT)
+        for ledger_id in ledger_ids
+    )
+    record(session, EventName.NOTICE_QUEUED, notice_id=notice.id, check_date=as_of,
+           to=secretariat_email, unit=None)
+    return notice.id

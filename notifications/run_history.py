@@ -1,0 +1,37 @@
+"""What a flow run leaves on its page in the Prefect UI: the notices it delivered as a table
+(Vietnamese headers, one row per e-mail) and the plan's progress as Markdown."""
+
+from __future__ import annotations
+
+from domain.reports import StatusReport
+from domain.run_log import DeliveredNotice
+from notifications.reports import render_report
+
+_RUN_COUNTS = {
+    "items": "nhiệm vụ đang mở đã xét",
+    "queued": "bậc nhắc mới",
+    "sent": "thư đã gửi",
+    "deferred": "thư tạm hoãn",
+    "failed": "thư lỗi",
+}
+
+
+def notice_rows(notices: list[DeliveredNotice]) -> list[dict[str, str]]:
+    return [
+        {
+            "Người nhận": notice.recipient,
+            "Đơn vị": notice.unit_code or "",
+            "Bậc": ", ".join(notice.rungs),
+            "Nhiệm vụ": ", ".join(notice.item_codes),
+            "Kết quả": notice.outcome,
+            "Trả lời của máy chủ thư": notice.server_reply or "",
+            "Message-ID": notice.message_id or "",
+        }
+        for notice in notices
+    ]
+
+
+def progress_markdown(report: StatusReport, counts: dict[str, int]) -> str:
+    """The run's own counts, then the progress report as `cchc report --out x.md` writes it."""
+    run = ", ".join(f"{counts[key]} {label}" for key, label in _RUN_COUNTS.items() if key in counts)
+    return f"_Lần kiểm tra này: {run}._\n\n" + render_report(report, ".md")
