@@ -24,6 +24,7 @@ class EventName(StrEnum):
     NOTICE_DEFERRED = "notice.deferred"  # transient failure, retried later
     NOTICE_FAILED = "notice.failed"
     IMPORTED = "import.completed"
+    SUMMARY_SENT = "summary.sent"  # the weekly report to the secretariat
 
 
 # The Prefect flow run recording events, set by the flows so history can say which run did what.

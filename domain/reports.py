@@ -100,7 +100,7 @@ class StatusReport:
         rate = format_percent(t.rates.of_all if t.rates else None)
         return (
             f"đã hoàn thành {t.done}/{t.total} nhiệm vụ (đạt {rate}), "
-            f"đang thực hiện {t.total - t.done}/{t.total}"
+            f"đang thực hiện {t.total - t.done}/{t.total} nhiệm vụ"
         )
 
     def as_dict(self) -> dict[str, Any]:

@@ -6,11 +6,8 @@ what. The steps themselves live in `flows.checking`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from flows import prefect_env
@@ -23,39 +20,23 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.events import emit_event  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 
-from domain.db import make_engine  # noqa: E402
-from domain.events import current_flow_run  # noqa: E402
 from domain.reports import status_report  # noqa: E402
 from domain.run_log import run_notices  # noqa: E402
 from flows import checking, publishing  # noqa: E402
+from flows.flow_support import flow_database, run_day_label  # noqa: E402
 from flows.settings import Settings  # noqa: E402
 from notifications.run_history import notice_rows, progress_markdown  # noqa: E402
 
 
-@contextmanager
-def _database() -> Iterator[tuple[Settings, Engine]]:
-    """The engine for one task, with the events it records tagged with this flow run."""
-    settings = Settings()
-    engine = make_engine(settings.database_url)
-    token = current_flow_run.set(str(flow_run.id) if flow_run.id else None)
-    try:
-        yield settings, engine
-    finally:
-        current_flow_run.reset(token)
-        engine.dispose()
-
-
 def _check_run_name() -> str:
-    as_of = flow_run.parameters.get("as_of")
-    label = as_of.strftime("%d-%m-%Y") if isinstance(as_of, date) else "hom-nay"
     unit = flow_run.parameters.get("unit")
-    return (f"kiem-tra-han-{label}" + (f"-{unit.lower()}" if unit else "")
+    return (f"kiem-tra-han-{run_day_label()}" + (f"-{unit.lower()}" if unit else "")
             + ("-thu" if flow_run.parameters.get("dry_run") else ""))
 
 
 @task(name="sweep-open-items", cache_policy=NO_CACHE)
 def sweep_open_items(as_of: date, unit: str | None) -> checking.CheckSummary:
-    with _database() as (settings, engine):
+    with flow_database() as (settings, engine):
         return checking.sweep_and_seal(engine, settings, as_of, get_run_logger(), unit)
 
 
@@ -63,19 +44,19 @@ def sweep_open_items(as_of: date, unit: str | None) -> checking.CheckSummary:
 # claimed notices are re-claimed only after their lease and sent ones are never claimed again.
 @task(name="deliver-notices", retries=2, retry_delay_seconds=30, cache_policy=NO_CACHE)
 def deliver_notices(respect_backoff: bool) -> checking.DispatchSummary:
-    with _database() as (settings, engine):
+    with flow_database() as (settings, engine):
         return checking.dispatch(engine, settings, get_run_logger(), respect_backoff=respect_backoff)
 
 
 @task(name="publish-events", cache_policy=NO_CACHE)
 def publish_events() -> int:
-    with _database() as (_settings, engine):
+    with flow_database() as (_settings, engine):
         return publishing.publish_pending(engine, emit_event, get_run_logger())
 
 
 @task(name="preview-notices", cache_policy=NO_CACHE)
 def preview_notices(as_of: date, unit: str | None) -> list[tuple[str, str, list[str]]]:
-    with _database() as (settings, engine):
+    with flow_database() as (settings, engine):
         return checking.preview(engine, settings, as_of, unit)
 
 
@@ -89,7 +70,7 @@ def record_run(
     from prefect.client.orchestration import get_client
 
     run_id = str(flow_run.id)
-    with _database() as (settings, engine), Session(engine) as session:
+    with flow_database() as (settings, engine), Session(engine) as session:
         delivered = run_notices(session, run_id)
         progress = (
             status_report(session, as_of, settings.calendar, settings.policy, unit=unit)
@@ -161,7 +142,7 @@ def dispatch_notifications(respect_backoff: bool = True) -> dict:
 
 @task(name="queue-alert", cache_policy=NO_CACHE)
 def queue_alert(as_of: date) -> bool:
-    with _database() as (settings, engine):
+    with flow_database() as (settings, engine):
         return checking.queue_alert(engine, settings, as_of)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
 from email.message import Message
+from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
@@ -17,6 +18,13 @@ from email.utils import format_datetime
 from email_validator import EmailNotValidError, validate_email
 
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str  # ASCII, so that every mail client shows it as is
+    content_type: str  # "application/…"
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,7 @@ class OutgoingMessage:
     html: str
     message_id: str
     date: datetime
+    attachments: tuple[Attachment, ...] = ()
 
     def __post_init__(self) -> None:
         # Both are caller bugs, not delivery failures, so they fail loudly here.
@@ -87,7 +96,18 @@ def build_email(message: OutgoingMessage) -> Message:
     given and costs several times more per message, which is what limits a country-sized
     dispatch; and its folding (CPython 3.11) drops the space between two encoded words of a
     Vietnamese subject ("nhiệm vụ quá" → "nhiệm vụquá"), which `Header` does not."""
-    mime = MIMEMultipart("alternative")
+    body = MIMEMultipart("alternative")
+    body.attach(MIMEText(message.text, "plain", "utf-8"))
+    body.attach(MIMEText(message.html, "html", "utf-8"))
+    if message.attachments:
+        mime = MIMEMultipart("mixed")
+        mime.attach(body)
+        for attachment in message.attachments:
+            part = MIMEApplication(attachment.data, attachment.content_type.partition("/")[2])
+            part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+            mime.attach(part)
+    else:
+        mime = body
     mime["From"] = validate_address(message.sender)
     mime["To"] = ", ".join(validate_address(a) for a in message.to)
     if message.cc:
@@ -97,8 +117,6 @@ def build_email(message: OutgoingMessage) -> Message:
     mime["Message-ID"] = message.message_id
     # RFC 3834: tells auto-responders (out-of-office) not to reply to a reminder.
     mime["Auto-Submitted"] = "auto-generated"
-    mime.attach(MIMEText(message.text, "plain", "utf-8"))
-    mime.attach(MIMEText(message.html, "html", "utf-8"))
     return mime
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 from domain.reports import StatusReport
@@ -24,12 +26,33 @@ def write_report(report: StatusReport, path: Path) -> None:
     if suffix not in FORMATS:
         raise ValueError(f"định dạng báo cáo không hỗ trợ: {suffix} (chọn {', '.join(FORMATS)})")
     if suffix == ".xlsx":
-        _write_workbook(report, path)
+        path.write_bytes(workbook_bytes(report))
     else:
         path.write_text(render_report(report, suffix), encoding="utf-8")
 
 
-def _write_workbook(report: StatusReport, path: Path) -> None:
+@dataclass(frozen=True)
+class SummaryEmail:
+    """The weekly summary to the secretariat: the report as the body, the workbook attached."""
+
+    subject: str
+    text: str  # the Markdown report, readable as plain text
+    html: str
+    workbook: bytes
+    workbook_name: str
+
+
+def summary_email(report: StatusReport) -> SummaryEmail:
+    return SummaryEmail(
+        subject=f"[CCHC] Tổng hợp tiến độ đến ngày {report.as_of:%d/%m/%Y}: {report.progress_line()}",
+        text=render_report(report, ".md"),
+        html=render_report(report, ".html"),
+        workbook=workbook_bytes(report),
+        workbook_name=f"tien-do-cchc-{report.as_of:%d-%m-%Y}.xlsx",
+    )
+
+
+def workbook_bytes(report: StatusReport) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -68,4 +91,6 @@ def _write_workbook(report: StatusReport, path: Path) -> None:
             cell.number_format = "DD/MM/YYYY"
     items.column_dimensions["B"].width = 80
     items.freeze_panes = "A2"
-    workbook.save(path)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,114 @@
+"""The weekly summary (tổng hợp tuần): the progress report e-mailed to the secretariat — the HTML
+report as the body, the workbook attached — and published as a Prefect artifact.
+
+It reads like the job: build the report as of the day, send it once to the secretariat, leave
+the Markdown report where the Prefect UI shows it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flows import prefect_env
+
+prefect_env.configure()
+
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.artifacts import create_markdown_artifact  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from domain import events  # noqa: E402
+from domain.events import EventName  # noqa: E402
+from domain.models import Event, utcnow  # noqa: E402
+from domain.reports import status_report  # noqa: E402
+from flows.checking import smtp_settings  # noqa: E402
+from flows.flow_support import flow_database, run_day_label  # noqa: E402
+from flows.settings import Settings  # noqa: E402
+from notifications.delivery import DeliveryOutcome, sender_for  # noqa: E402
+from notifications.email import Attachment, OutgoingMessage, make_message_id  # noqa: E402
+from notifications.reports import SummaryEmail, summary_email  # noqa: E402
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class SummaryNotSent(RuntimeError):
+    pass
+
+
+@task(name="build-report", cache_policy=NO_CACHE)
+def build_report(as_of: date) -> SummaryEmail:
+    with flow_database() as (settings, engine), Session(engine) as session:
+        report = status_report(session, as_of, settings.calendar, settings.policy)
+        return summary_email(report)
+
+
+# Sending touches the network; a retry sends the same Message-ID, and a summary already
+# recorded as sent for the day is not sent again.
+@task(name="send-summary", retries=2, retry_delay_seconds=60, cache_policy=NO_CACHE)
+def send_summary(as_of: date, summary: SummaryEmail) -> str | None:
+    """The Message-ID sent, or None when the day's summary had already gone to the address."""
+    with flow_database() as (settings, engine):
+        recipient = settings.policy.secretariat_email
+        with Session(engine) as session:
+            if _already_sent(session, as_of, recipient):
+                get_run_logger().info("tổng hợp ngày %s đã gửi tới %s: không gửi lại",
+                                      f"{as_of:%d/%m/%Y}", recipient)
+                return None
+        message = _message(settings, as_of, recipient, summary)
+        (result,) = sender_for(smtp_settings(settings), settings.maildir).send_all_sync([message])
+        if result.outcome is not DeliveryOutcome.SENT:
+            kind = "tạm thời" if result.outcome is DeliveryOutcome.TRANSIENT else "vĩnh viễn"
+            raise SummaryNotSent(f"không gửi được tổng hợp tới {recipient} (lỗi {kind}): "
+                                 f"{result.detail}")
+        with Session(engine) as session, session.begin():
+            events.record(session, EventName.SUMMARY_SENT, check_date=as_of,
+                          recipient=recipient, message_id=message.message_id)
+        return message.message_id
+
+
+def _already_sent(session: Session, as_of: date, recipient: str) -> bool:
+    sent = session.exec(
+        select(Event.data).where(Event.name == EventName.SUMMARY_SENT.value,
+                                 Event.check_date == as_of)
+    ).scalars()
+    return any(data.get("recipient") == recipient for data in sent)
+
+
+def _message(settings: Settings, as_of: date, recipient: str, summary: SummaryEmail) -> OutgoingMessage:
+    domain = settings.mail_from.rpartition("@")[2] or "localhost"
+    return OutgoingMessage(
+        notice_id=0,  # not an outbox notice: the summary is rebuilt from the database each run
+        sender=settings.mail_from,
+        to=(recipient,),
+        cc=(),
+        subject=summary.subject,
+        text=summary.text,
+        html=summary.html,
+        message_id=make_message_id(0, f"weekly-summary:{as_of.isoformat()}:{recipient}", domain),
+        date=utcnow(),
+        attachments=(Attachment(summary.workbook_name, XLSX, summary.workbook),),
+    )
+
+
+@flow(name="weekly-summary", flow_run_name=lambda: f"tong-hop-tuan-{run_day_label()}")
+def weekly_summary(as_of: date | None = None) -> dict:
+    """Tổng hợp tuần: báo cáo tiến độ gửi cơ quan thường trực CCHC (HTML trong thư, Excel đính kèm)."""
+    settings = Settings()
+    as_of = as_of or settings.today()
+    logger = get_run_logger()
+    summary = build_report(as_of)
+    recipient = settings.policy.secretariat_email
+    message_id = None
+    if recipient is None:
+        logger.warning("chính sách chưa có secretariat.email: không gửi thư tổng hợp "
+                       "(báo cáo vẫn có trong artifact 'weekly-summary')")
+    else:
+        message_id = send_summary(as_of, summary)
+    create_markdown_artifact(
+        key="weekly-summary",
+        markdown=summary.text,
+        description=f"Tổng hợp tiến độ CCHC đến ngày {as_of:%d/%m/%Y}",
+    )
+    return {"as_of": as_of.isoformat(), "recipient": recipient, "sent": message_id is not None,
+            "message_id": message_id, "subject": summary.subject}

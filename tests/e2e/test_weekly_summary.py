@@ -1,0 +1,90 @@
+"""The weekly summary flow on Prefect's test server: the report e-mailed to the secretariat
+through a real SMTP server, once, and published as a Markdown artifact."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from io import BytesIO
+
+import pytest
+
+from tests.conftest import EXAMPLES, load_examples
+
+SECRETARIAT = "cchc@pnv.tpsonla.sonla.example"
+
+
+@pytest.fixture
+def loaded(tmp_path, monkeypatch, prefect_harness):
+    from domain.db import make_engine, upgrade
+    from flows.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'cchc.db'}"
+    for name in ("CCHC_SMTP_HOST", "CCHC_MAILDIR", "CCHC_POLICY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CCHC_DATABASE_URL", url)
+    monkeypatch.setenv("CCHC_MAILDIR", str(tmp_path / "outbox"))
+    engine = make_engine(url)
+    upgrade(engine)
+    load_examples(engine, Settings().calendar)
+    engine.dispose()
+    return tmp_path
+
+
+def _latest_artifact(key: str):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    async def read():
+        async with get_client() as client:
+            return await client.read_latest_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
+            )
+
+    (artifact,) = asyncio.run(read())
+    return artifact
+
+
+def test_the_secretariat_gets_the_report_once_with_the_workbook_attached(
+    loaded, monkeypatch, smtp_server
+):
+    from openpyxl import load_workbook
+
+    from flows.weekly_summary import weekly_summary
+
+    monkeypatch.setenv("CCHC_POLICY_FILE", str(EXAMPLES / "policy.toml"))
+    monkeypatch.setenv("CCHC_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CCHC_SMTP_PORT", str(smtp_server.port))
+
+    result = weekly_summary(as_of=date(2021, 6, 25))
+
+    assert result["sent"] and result["recipient"] == SECRETARIAT
+    (message,) = smtp_server.messages
+    assert message["To"] == SECRETARIAT
+    assert "đã hoàn thành 36/70 nhiệm vụ (đạt 51,4%)" in message["Subject"]
+    html = message.get_body(("html",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert "đạt 51,4%" in html and "đạt 51,4%" in text
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_filename() == "tien-do-cchc-25-06-2021.xlsx"
+    workbook = load_workbook(BytesIO(attachment.get_content()))
+    assert "đã hoàn thành 36/70 nhiệm vụ (đạt 51,4%)" in workbook["Tổng hợp"]["A2"].value
+
+    artifact = _latest_artifact("weekly-summary")
+    assert "đã hoàn thành 36/70 nhiệm vụ (đạt 51,4%)" in artifact.data
+
+    again = weekly_summary(as_of=date(2021, 6, 25))
+    assert not again["sent"] and len(smtp_server.messages) == 1
+
+
+def test_without_a_secretariat_address_nothing_is_sent_and_the_artifact_still_holds_the_report(
+    loaded, caplog
+):
+    from flows.weekly_summary import weekly_summary
+
+    result = weekly_summary(as_of=date(2021, 7, 1))
+
+    assert not result["sent"] and result["recipient"] is None
+    assert not list((loaded / "outbox").glob("*.eml"))
+    assert "secretariat.email" in caplog.text
+    assert "01/07/2021" in _latest_artifact("weekly-summary").data
