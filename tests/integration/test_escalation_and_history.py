@@ -161,3 +161,30 @@ def test_a_yaml_policy_changes_the_ladder(database_url, tmp_path, engine, commun
     check_daily(engine, settings, date(2024, 1, 22), date(2024, 2, 19))
     assert [n.check_date for n in sent(engine, "chutich@huyen.example")] == [date(2024, 2, 16)]
     assert sent(engine, "chutich@xa.example")[0].check_date == date(2024, 1, 24)
+
+
+def test_the_secretariat_is_alerted_once_per_escalation_however_often_the_alert_runs(
+    engine, settings
+):
+    """On 01/07/2021 the example findings hold items escalated to E1 and E2, among them
+    KT19-05 of commune X-CX (E2); every alert after the first finds nothing new."""
+    load_examples(engine, settings.calendar)
+    day = date(2021, 7, 1)
+    checking.sweep_and_seal(engine, settings, day, log)
+    assert checking.queue_alert(engine, settings, day)
+    assert not checking.queue_alert(engine, settings, day)  # a second trigger of the same burst
+    checking.dispatch(engine, settings, log)
+
+    (alert,) = [n for n in sent(engine, SECRETARIAT) if n.cc == []]
+    assert alert.subject.startswith("[CCHC] Sở Nội vụ: ") and "đã báo cáo cấp trên" in alert.subject
+    assert "Kính gửi: Sở Nội vụ" in alert.text_body
+    assert "ĐÃ BÁO CÁO CẤP TRÊN (E2)" in alert.text_body and "[KT19-05]" in alert.text_body
+    assert "<h3" in alert.html_body and "KT19-05" in alert.html_body
+
+    # The next escalations (two plan tasks reach E1 on 07/07), and only they, make the next alert.
+    check_daily(engine, settings, date(2021, 7, 2), date(2021, 7, 7))
+    assert checking.queue_alert(engine, settings, date(2021, 7, 7))
+    checking.dispatch(engine, settings, log)
+    first, second = [n for n in sent(engine, SECRETARIAT) if n.cc == []]
+    assert "2 nhiệm vụ quá hạn đã báo cáo cấp trên" in second.subject
+    assert "(E1)" in second.text_body and "[KT19-05]" not in second.text_body
