@@ -53,7 +53,7 @@ def test_demo_leaves_valid_vietnamese_emails_and_the_status_table(workdir, monke
     assert "truongphong@pnv.tpsonla.sonla.example" in subjects
 
     history = _cli("history", "--limit", "1")
-    assert f"kiem-tra-han-01-07-2021 · ngày 01/07/2021 · Completed" in history
+    assert "kiem-tra-han-01-07-2021 · ngày 01/07/2021 · Completed" in history
     assert f"đã gửi {len(files)}, lỗi 0" in history
 
     again = runner.invoke(app, ["demo"])
