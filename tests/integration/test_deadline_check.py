@@ -204,3 +204,31 @@ def test_a_notice_claimed_by_a_sender_that_crashed_is_sent_by_the_next_dispatch(
     assert notice.state == "sent" and notice.attempts == 2
     assert notice.message_id == make_message_id(notice.id, notice.key, "tpsonla.sonla.example")
     assert checking.dispatch(engine, settings, log).sent == 0
+
+
+def test_a_runs_artifact_rows_name_what_each_email_carried_and_the_servers_refusal(
+    engine, database_url, tmp_path, smtp_server
+):
+    from domain.events import current_flow_run
+    from domain.run_log import run_notices
+    from notifications.run_history import notice_rows
+
+    settings = settings_for(database_url, tmp_path, smtp_server.port)
+    load_examples(engine, settings.calendar)
+    smtp_server.recorder.rcpt_replies[PNV_HEAD] = "550 5.1.1 Hộp thư không tồn tại"
+    token = current_flow_run.set("run-of-1-july")
+    try:
+        run_check(engine, settings, date(2021, 7, 1))
+    finally:
+        current_flow_run.reset(token)
+    with Session(engine) as session:
+        rows = {row["Người nhận"]: row for row in notice_rows(run_notices(session, "run-of-1-july"))}
+        assert run_notices(session, "another-run") == []
+
+    vp = rows[VP_HEAD]
+    assert vp["Kết quả"] == "đã gửi" and vp["Đơn vị"] == "VP" and "3.2" in vp["Nhiệm vụ"].split(", ")
+    assert vp["Message-ID"] in {m["Message-ID"] for m in smtp_server.messages}
+    assert vp["Bậc"] and not vp["Trả lời của máy chủ thư"]
+    refused = rows[PNV_HEAD]
+    assert refused["Kết quả"] == "lỗi" and "4.3" in refused["Nhiệm vụ"].split(", ")
+    assert "550" in refused["Trả lời của máy chủ thư"]
