@@ -35,8 +35,13 @@ _NOTICE_EVENTS = {
 }
 
 
-def prefect_event(event: Event, item: TrackedItem | None) -> dict[str, Any] | None:
-    """The Prefect event (keyword arguments of `emit_event`) for one of ours, or None."""
+def prefect_event(
+    event: Event, item: TrackedItem | None, from_import: bool = False
+) -> dict[str, Any] | None:
+    """The Prefect event (keyword arguments of `emit_event`) for one of ours, or None.
+
+    An import's event asks for a re-check (resource label `cchc.recheck`) only when the import
+    itself publishes it: published later by a check, the check has already covered it."""
     payload = {k: v for k, v in event.data.items() if v is not None}
     if event.check_date:
         payload["check_date"] = event.check_date.isoformat()
@@ -59,7 +64,8 @@ def prefect_event(event: Event, item: TrackedItem | None) -> dict[str, Any] | No
         return {"event": name, "resource": resource, "occurred": event.occurred_at,
                 "payload": payload}
     if event.name == EventName.IMPORTED:
-        resource = {"prefect.resource.id": f"cchc.import.{event.data.get('what', 'data')}"}
+        resource = {"prefect.resource.id": f"cchc.import.{event.data.get('what', 'data')}",
+                    "cchc.recheck": "yes" if from_import else "no"}
         return {"event": "cchc.import.completed", "resource": resource,
                 "occurred": event.occurred_at, "payload": payload}
     if event.notice_id is not None and event.name in _NOTICE_EVENTS:
@@ -70,7 +76,10 @@ def prefect_event(event: Event, item: TrackedItem | None) -> dict[str, Any] | No
 
 
 def publish_pending(
-    engine: Engine, emit: Callable[..., Any], log: logging.Logger | logging.LoggerAdapter
+    engine: Engine,
+    emit: Callable[..., Any],
+    log: logging.Logger | logging.LoggerAdapter,
+    from_import: bool = False,
 ) -> int:
     """Emit every committed, unpublished event, oldest first; an unreachable Prefect API never
     fails the caller (the events stay in our own history either way)."""
@@ -87,7 +96,7 @@ def publish_pending(
             if not rows:
                 return published
             for event, item in rows:
-                spec = prefect_event(event, item)
+                spec = prefect_event(event, item, from_import)
                 if spec is None:
                     continue
                 try:
@@ -111,6 +120,6 @@ def publish_after_command(engine: Engine, log: logging.Logger) -> int:
     from prefect.events.worker import EventsWorker
 
     try:
-        return publish_pending(engine, emit_event, log)
+        return publish_pending(engine, emit_event, log, from_import=True)
     finally:
         EventsWorker.drain_all(timeout=10)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
@@ -99,9 +100,12 @@ def test_a_deployed_check_delivers_leaves_artifacts_and_its_escalations_alert_th
     try:
         _run(env, prefect, "deployment", "run", "deadline-check/deadline-check",
              "--param", "as_of=2021-07-01", "--watch", "--watch-timeout", "600")
-        # The schedule has queued the coming mornings' runs too; ours is the one that ran.
-        (check,) = [r for r in _flow_runs(env, "deadline-check") if r["state_type"] != "SCHEDULED"]
-        assert check["name"] == "kiem-tra-han-01-07-2021" and check["state_type"] == "COMPLETED"
+        # The schedule has queued the coming mornings' runs too; ours is named after its day.
+        runs = _flow_runs(env, "deadline-check")
+        named = [r for r in runs if r["name"] == "kiem-tra-han-01-07-2021"]
+        assert len(named) == 1, [(r["name"], r["state_name"]) for r in runs]
+        check = named[0]
+        assert check["state_type"] == "COMPLETED"
         assert check["labels"]["cchc.sent"] >= 2 and check["labels"]["cchc.failed"] == 0
 
         artifacts = {a["key"]: a for a in _post(env, "/artifacts/filter", {
@@ -119,6 +123,16 @@ def test_a_deployed_check_delivers_leaves_artifacts_and_its_escalations_alert_th
         to_secretariat = [m for m in smtp_server.messages
                           if m["To"] == "cchc@pnv.tpsonla.sonla.example"]
         assert any("đã báo cáo cấp trên" in m["Subject"] for m in to_secretariat)
+
+        # The imports made before the deployments were published by that check: covered by it,
+        # they started no re-check. An import published as it happens does.
+        started = [r["name"] for r in _flow_runs(env, "deadline-check")
+                   if datetime.fromisoformat(r["expected_start_time"]) < datetime.now(timezone.utc)]
+        assert started == ["kiem-tra-han-01-07-2021"]
+        _run(env, cchc, "import", "units", str(EXAMPLES / "units.csv"))
+        recheck = _wait_for_run(env, "deadline-check", tmp_path / "worker.log",
+                                lambda r: r["id"] != check["id"])
+        assert recheck["parameters"] == {} and recheck["state_type"] == "COMPLETED"
     finally:
         worker.terminate()
         worker.wait(timeout=60)
@@ -136,9 +150,10 @@ def _flow_runs(env: dict[str, str], flow: str) -> list[dict]:
                                              "sort": "EXPECTED_START_TIME_DESC"})
 
 
-def _wait_for_run(env: dict[str, str], flow: str, log: Path) -> dict:
+def _wait_for_run(env: dict[str, str], flow: str, log: Path, wanted=lambda run: True) -> dict:
     for _ in range(300):
-        runs = [r for r in _flow_runs(env, flow) if r["state_type"] in ("COMPLETED", "FAILED", "CRASHED")]
+        runs = [r for r in _flow_runs(env, flow)
+                if r["state_type"] in ("COMPLETED", "FAILED", "CRASHED") and wanted(r)]
         if runs:
             return runs[0]
         time.sleep(1)
