@@ -1,107 +1,98 @@
 """The progress picture as of a day: counts per status, per group and per unit, both completion
-rates, and the overdue items — what `cchc status` and `cchc report` show."""
+rates, the overdue items, the remediation per inspection and the PAR-index indicators — what
+`cchc status` and `cchc report` show."""
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from domain import par_index
 from domain.calendar import WorkingCalendar
+from domain.deadlines import DeadlineKind
 from domain.importers import FINDINGS_SCOPE
 from domain.ledger import load_unit_tree
 from domain.models import Plan, TaskGroup, TrackedItem, Unit
 from domain.policy import Policy
-from domain.status import (
-    CompletionRates,
-    Status,
-    completion_rates,
-    format_percent,
-    status_of,
+from domain.report_lines import (
+    InspectionTally,
+    OverdueLine,
+    inspection_tallies,
+    overdue_lines,
+    units_inspected_in,
 )
-
-
-@dataclass(frozen=True)
-class ItemLine:
-    code: str
-    kind: str
-    scope: str
-    content: str
-    unit_code: str
-    deadline_text: str
-    due: date | None
-    original_due: date | None
-    status: Status
-    overdue_days: int
-
-
-@dataclass
-class Tally:
-    """Counts for one slice (the plan, a group, a unit, the findings)."""
-
-    statuses: Counter = field(default_factory=Counter)
-    rates: CompletionRates | None = None
-
-    @property
-    def total(self) -> int:
-        return sum(self.statuses.values())
-
-    @property
-    def done(self) -> int:
-        return sum(n for s, n in self.statuses.items() if s.is_done)
-
-    @property
-    def overdue(self) -> int:
-        return self.statuses[Status.OVERDUE]
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "total": self.total,
-            "done": self.done,
-            "in_progress": self.total - self.done,
-            "overdue": self.overdue,
-            "by_status": {s.value: self.statuses[s] for s in Status},
-        }
-        if self.rates is not None:
-            out |= {
-                "due_total": self.rates.due_total,
-                "due_done": self.rates.due_done,
-                "rate_all": _number(self.rates.of_all),
-                "rate_all_text": format_percent(self.rates.of_all),
-                "rate_due": _number(self.rates.of_due),
-                "rate_due_text": format_percent(self.rates.of_due),
-            }
-        return out
+from domain.status import Status, format_number, format_percent
+from domain.tallies import ItemLine, Tally, item_line
 
 
 @dataclass
 class StatusReport:
     as_of: date
     plan: Plan | None
+    scope: Unit | None  # the unit whose subtree the report covers; None: every unit
     tasks: Tally
     remediation: Tally
     groups: list[tuple[TaskGroup, Tally]]
     units: list[tuple[Unit, Tally]]
+    idle_units: list[Unit]  # units of the scope holding no item at all
     items: list[ItemLine]  # every item, in plan order then the findings
+    overdue_details: list[OverdueLine]  # the overdue items, most overdue first
+    inspections: list[InspectionTally]
+    indicators: list[par_index.Indicator]
 
     @property
     def overdue(self) -> list[ItemLine]:
-        lines = [line for line in self.items if line.status is Status.OVERDUE]
-        return sorted(lines, key=lambda line: (-line.overdue_days, line.scope, line.code))
+        return _most_overdue_first(self.items)
 
     def progress_line(self) -> str:
-        """The secretariat's own sentence: "đã hoàn thành 36/70 nhiệm vụ (đạt 51,4%), …"."""
+        """The secretariat's own sentence: "đã hoàn thành 36/70 nhiệm vụ (đạt 51,4%), …"; a
+        plain statement when there is nothing to count."""
         t = self.tasks
-        rate = format_percent(t.rates.of_all if t.rates else None)
+        if t.total == 0:
+            return self._no_tasks()
+        done, total, running = (format_number(n) for n in (t.done, t.total, t.total - t.done))
         return (
-            f"đã hoàn thành {t.done}/{t.total} nhiệm vụ (đạt {rate}), "
-            f"đang thực hiện {t.total - t.done}/{t.total} nhiệm vụ"
+            f"đã hoàn thành {done}/{total} nhiệm vụ (đạt {format_percent(t.rates.of_all)}), "
+            f"đang thực hiện {running}/{total} nhiệm vụ"
         )
+
+    def summary(self) -> list[str]:
+        """The report's opening sentences, each a plain statement (no "0/0", no "—")."""
+        t, r = self.tasks, self.remediation
+        day = f"{self.as_of:%d/%m/%Y}"
+        lines = [f"Đến ngày {day}, {self.progress_line()}." if t.total
+                 else _sentence(self._no_tasks())]
+        if t.due_total:
+            lines.append(f"Hoàn thành nhiệm vụ đã đến hạn: {format_number(t.due_done)}/"
+                         f"{format_number(t.due_total)} (đạt {format_percent(t.rates.of_due)}).")
+        elif t.total and t.undated == t.total:
+            lines.append(f"{_all_of(t.total)} không có hạn cụ thể (thường xuyên hoặc định kỳ): "
+                         "chưa có nhiệm vụ nào đến hạn để tính tỷ lệ hoàn thành nhiệm vụ đã "
+                         "đến hạn.")
+        elif t.total:
+            lines.append(f"Đến ngày {day} chưa có nhiệm vụ nào đến hạn: chưa tính tỷ lệ hoàn "
+                         "thành nhiệm vụ đã đến hạn.")
+        if r.total:
+            lines.append(f"Nhiệm vụ khắc phục sau kiểm tra: đã hoàn thành {format_number(r.done)}/"
+                         f"{format_number(r.total)}, quá hạn {format_number(r.overdue)}.")
+        else:
+            lines.append("Không có nhiệm vụ khắc phục sau kiểm tra.")
+        if self.idle_units:
+            names = ", ".join(f"{u.code} ({u.name})" for u in self.idle_units)
+            lines.append(f"Đơn vị không có nhiệm vụ nào: {names}.")
+        return lines
+
+    def _no_tasks(self) -> str:
+        if self.plan is None:
+            return "chưa có kế hoạch cải cách hành chính nào"
+        if self.scope is not None:
+            return (f"đơn vị {self.scope.code} ({self.scope.name}) không chủ trì nhiệm vụ nào "
+                    f"của kế hoạch {self.plan.code}")
+        return f"kế hoạch {self.plan.code} chưa có nhiệm vụ nào"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -116,8 +107,8 @@ class StatusReport:
                 "decision": self.plan.decision_number,
                 "decision_date": _iso(self.plan.decision_date),
             },
-            "tasks": self.tasks.as_dict(),
-            "remediation": self.remediation.as_dict(),
+            "tasks": self.tasks.as_dict(with_rates=True),
+            "remediation": self.remediation.as_dict(with_rates=True),
             "by_group": [
                 {"numeral": g.numeral, "title": g.title} | tally.as_dict()
                 for g, tally in self.groups
@@ -156,7 +147,8 @@ def status_report(
     unit: str | None = None,
 ) -> StatusReport:
     plan = plan or latest_plan(session)
-    units_wanted = load_unit_tree(session).subtree(unit) if unit else None
+    tree = load_unit_tree(session)
+    units_wanted = tree.subtree(unit) if unit else None
     groups = {}
     if plan is not None:
         groups = {
@@ -171,7 +163,6 @@ def status_report(
         .where(TrackedItem.scope.in_(scopes))
         .order_by(TrackedItem.scope, TrackedItem.position)
     )
-    task_facts, remediation_facts = [], []
     tasks, remediation = Tally(), Tally()
     per_group: dict[int, Tally] = {gid: Tally() for gid in groups}
     per_unit: dict[str, Tally] = {}
@@ -180,54 +171,54 @@ def status_report(
         if units_wanted is not None and item.unit_code not in units_wanted:
             continue
         line = item_line(item, as_of, calendar, policy)
-        is_task = item.kind == "task"
-        (tasks if is_task else remediation).statuses[line.status] += 1
-        (task_facts if is_task else remediation_facts).append((line.status, line.due))
+        (tasks if item.kind == "task" else remediation).add(line, as_of)
         if item.group_id in per_group:
-            per_group[item.group_id].statuses[line.status] += 1
-        per_unit.setdefault(item.unit_code, Tally()).statuses[line.status] += 1
+            per_group[item.group_id].add(line, as_of)
+        per_unit.setdefault(item.unit_code, Tally()).add(line, as_of)
         lines.append(line)
-    tasks.rates = completion_rates(task_facts, as_of)
-    remediation.rates = completion_rates(remediation_facts, as_of)
-    unit_rows = {u.code: u for u in session.exec(select(Unit).where(Unit.code.in_(per_unit))).scalars()}
+    unit_rows = {u.code: u for u in session.exec(select(Unit)).scalars()}
+    # The units the report answers for: those under the scope's root (the --unit, else the
+    # plan's owner), the root itself excepted — it is the one that plans and inspects.
+    root = unit or (plan.owner_unit_code if plan else None)
+    below = (tree.subtree(root) - {root}) if root else {c for c, u in tree.units.items() if u.parent}
+    eligible = {code for code in below if tree.units[code].active}
+    year = plan.year if plan else as_of.year
     return StatusReport(
         as_of=as_of,
         plan=plan,
+        scope=unit_rows[unit] if unit else None,
         tasks=tasks,
         remediation=remediation,
         groups=[(groups[gid], tally) for gid, tally in per_group.items()],
         units=[(unit_rows[code], per_unit[code]) for code in sorted(per_unit)],
+        idle_units=[unit_rows[code] for code in sorted(eligible - set(per_unit))],
         items=lines,
+        overdue_details=overdue_lines(
+            session, _most_overdue_first(lines), {c: u.name for c, u in unit_rows.items()}, as_of
+        ),
+        inspections=inspection_tallies(session, [ln for ln in lines if ln.kind != "task"]),
+        indicators=[
+            par_index.plan_completion(tasks.done, tasks.total, as_of),
+            par_index.units_inspected(len(units_inspected_in(session, year) & eligible),
+                                      len(eligible), year),
+            par_index.findings_handled(remediation.done, remediation.total),
+            par_index.periodic_reports([ln.code for ln in lines if ln.kind == "task"
+                                        and ln.deadline_kind == DeadlineKind.RECURRING]),
+        ],
     )
 
 
-def item_line(item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy: Policy) -> ItemLine:
-    status = status_of(
-        due=item.due_date,
-        opens=item.opens_on,
-        completed_on=item.completed_on,
-        extended=item.extended,
-        as_of=as_of,
-        calendar=calendar,
-        due_soon_days=policy.due_soon_days,
-    )
-    due = item.due_date
-    return ItemLine(
-        code=item.code,
-        kind=item.kind,
-        scope=item.scope,
-        content=item.content,
-        unit_code=item.unit_code,
-        deadline_text=item.deadline_text,
-        due=due,
-        original_due=item.original_due_date,
-        status=status,
-        overdue_days=calendar.overdue(due, as_of) if due and not status.is_done else 0,
-    )
+def _most_overdue_first(lines: list[ItemLine]) -> list[ItemLine]:
+    overdue = [line for line in lines if line.status is Status.OVERDUE]
+    return sorted(overdue, key=lambda line: (-line.overdue_days, line.scope, line.code))
 
 
-def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:] + "."
+
+
+def _all_of(count: int) -> str:
+    return "Nhiệm vụ duy nhất của kế hoạch" if count == 1 else f"Cả {format_number(count)} nhiệm vụ"
 
 
 def _iso(day: date | None) -> str | None:

@@ -101,10 +101,15 @@ def completion_rates(items: Iterable[tuple[Status, date | None]], as_of: date) -
     for status, due in items:
         total += 1
         done += status.is_done
-        if due is not None and due <= as_of:
+        if already_due(due, as_of):
             due_total += 1
             due_done += status.is_done
     return CompletionRates(total, done, due_total, due_done)
+
+
+def already_due(due: date | None, as_of: date) -> bool:
+    """Counted in the second rate (done ÷ already due): due on or before `as_of`."""
+    return due is not None and due <= as_of
 
 
 def percent(numerator: int, denominator: int) -> Decimal | None:

@@ -8,8 +8,9 @@ from decimal import Decimal
 from rich.console import Console
 from rich.table import Table
 
-from domain.reports import StatusReport, Tally
-from domain.status import Status, format_number, format_percent, percent
+from domain.reports import StatusReport
+from domain.status import Status, format_number
+from domain.tallies import Tally
 from flows.prefect_history import RunSummary
 
 
@@ -21,13 +22,8 @@ def print_status(console: Console, report: StatusReport) -> None:
         if plan.decision_number:
             heading += f" (QĐ {plan.decision_number})"
     console.print(f"[bold]{heading}[/]")
-    console.print(report.progress_line())
-    rates = report.tasks.rates
-    if rates is not None:
-        console.print(
-            f"Tỷ lệ hoàn thành nhiệm vụ đã đến hạn: {rates.due_done}/{rates.due_total} "
-            f"(đạt {format_percent(rates.of_due)})"
-        )
+    for line in report.summary():
+        console.print(line, markup=False, highlight=False)
 
     by_status = Table(title="Theo tình trạng")
     by_status.add_column("Tình trạng")
@@ -86,7 +82,7 @@ def _tally_row(table: Table, name: str, tally: Tally) -> None:
         str(tally.done),
         str(tally.total - tally.done),
         str(tally.overdue),
-        format_percent(percent(tally.done, tally.total)),
+        tally.rate_all_text(),
     )
 
 

@@ -1,0 +1,87 @@
+"""Indicators a PAR-index self-assessment (tự đánh giá, chấm điểm Chỉ số CCHC) asks for, each
+with the inputs it was computed from, so the secretariat can copy the figure and show the
+evidence. Pure functions over counts; the report gathers the counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from domain.status import format_number, format_percent, percent
+
+NO_DATA = "chưa có dữ liệu"
+# The usual bar for "share of subordinate units inspected in the year".
+INSPECTION_BAR = Decimal(30)
+# The usual scoring bands of "mức độ hoàn thành kế hoạch CCHC".
+_PLAN_BANDS = ((Decimal(100), "hoàn thành 100% kế hoạch"),
+               (Decimal(80), "từ 80% đến dưới 100%"),
+               (Decimal(0), "dưới 80%"))
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    inputs: str  # what the figure was computed from, in words
+    value: Decimal | None  # a percentage; None when there is nothing to compute it from
+    assessment: str
+
+    @property
+    def value_text(self) -> str:
+        return NO_DATA if self.value is None else format_percent(self.value)
+
+
+def plan_completion(done: int, total: int, as_of: date) -> Indicator:
+    name = "Mức độ hoàn thành kế hoạch CCHC"
+    if total == 0:
+        return Indicator(name, "kế hoạch chưa có nhiệm vụ nào", None, NO_DATA)
+    rate = percent(done, total)
+    band = next(label for floor, label in _PLAN_BANDS if rate >= floor)
+    return Indicator(
+        name,
+        f"{format_number(done)}/{format_number(total)} nhiệm vụ đã hoàn thành đến ngày "
+        f"{as_of:%d/%m/%Y}",
+        rate,
+        f"mức: {band}",
+    )
+
+
+def units_inspected(inspected: int, eligible: int, year: int) -> Indicator:
+    name = f"Tỷ lệ đơn vị được kiểm tra công tác CCHC trong năm {year}"
+    if eligible == 0:
+        return Indicator(name, "không có đơn vị trực thuộc để kiểm tra", None, NO_DATA)
+    rate = percent(inspected, eligible)
+    verdict = "đạt" if rate >= INSPECTION_BAR else "chưa đạt"
+    return Indicator(
+        name,
+        f"{format_number(inspected)}/{format_number(eligible)} đơn vị trực thuộc có kết luận "
+        f"kiểm tra năm {year} trong sổ theo dõi tồn tại, hạn chế",
+        rate,
+        f"{verdict} mức {format_number(INSPECTION_BAR)}%",
+    )
+
+
+def findings_handled(done: int, total: int) -> Indicator:
+    name = "Tỷ lệ tồn tại, hạn chế sau kiểm tra đã được xử lý"
+    if total == 0:
+        return Indicator(name, "không có nhiệm vụ khắc phục sau kiểm tra", None, NO_DATA)
+    rate = percent(done, total)
+    return Indicator(
+        name,
+        f"{format_number(done)}/{format_number(total)} nhiệm vụ khắc phục đã hoàn thành",
+        rate,
+        "đã xử lý hết" if done == total else f"còn {format_number(total - done)} chưa xử lý",
+    )
+
+
+def periodic_reports(recurring_codes: Sequence[str]) -> Indicator:
+    """The engine tracks a recurring task as one item, not each period's report, so whether
+    each report went out on time is not known here."""
+    inputs = (
+        f"nhiệm vụ định kỳ trong kế hoạch: {', '.join(recurring_codes)}; "
+        "chưa ghi nhận ngày gửi từng kỳ báo cáo"
+        if recurring_codes
+        else "kế hoạch không có nhiệm vụ định kỳ"
+    )
+    return Indicator("Tỷ lệ báo cáo định kỳ gửi đúng hạn", inputs, None, NO_DATA)

@@ -1,0 +1,128 @@
+"""One item's line as of a day (its status, how late it is) and the counts of a slice of items
+(the plan, a group, a unit, the findings) that the report's tables are made of."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from domain.calendar import WorkingCalendar
+from domain.models import TrackedItem
+from domain.policy import Policy
+from domain.status import CompletionRates, Status, already_due, format_percent, status_of
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    item_id: int
+    code: str
+    kind: str
+    scope: str
+    content: str
+    unit_code: str
+    deadline_text: str
+    due: date | None
+    original_due: date | None
+    status: Status
+    overdue_days: int
+    deadline_kind: str
+    finding_code: str | None
+
+
+@dataclass
+class Tally:
+    """Counts for one slice (the plan, a group, a unit, the findings)."""
+
+    statuses: Counter = field(default_factory=Counter)
+    due_total: int = 0  # already due on the report's day (the second rate's denominator)
+    due_done: int = 0
+    undated: int = 0  # thường xuyên or recurring: no single due date
+
+    def add(self, line: ItemLine, as_of: date) -> None:
+        self.statuses[line.status] += 1
+        self.undated += line.due is None
+        if already_due(line.due, as_of):
+            self.due_total += 1
+            self.due_done += line.status.is_done
+
+    @property
+    def total(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def done(self) -> int:
+        return sum(n for s, n in self.statuses.items() if s.is_done)
+
+    @property
+    def overdue(self) -> int:
+        return self.statuses[Status.OVERDUE]
+
+    @property
+    def within_deadline(self) -> int:
+        """Open and not overdue, with a deadline: đang thực hiện trong hạn."""
+        return sum(self.statuses[s] for s in (Status.NOT_YET_DUE, Status.IN_PROGRESS,
+                                              Status.DUE_SOON))
+
+    @property
+    def rates(self) -> CompletionRates:
+        return CompletionRates(self.total, self.done, self.due_total, self.due_done)
+
+    def rate_all_text(self) -> str:
+        return format_percent(self.rates.of_all) if self.total else "không có nhiệm vụ"
+
+    def rate_due_text(self) -> str:
+        return format_percent(self.rates.of_due) if self.due_total else "chưa có việc đến hạn"
+
+    def as_dict(self, *, with_rates: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "total": self.total,
+            "done": self.done,
+            "in_progress": self.total - self.done,
+            "overdue": self.overdue,
+            "by_status": {s.value: self.statuses[s] for s in Status},
+        }
+        if with_rates:
+            out |= {
+                "due_total": self.rates.due_total,
+                "due_done": self.rates.due_done,
+                "rate_all": _number(self.rates.of_all),
+                "rate_all_text": format_percent(self.rates.of_all),
+                "rate_due": _number(self.rates.of_due),
+                "rate_due_text": format_percent(self.rates.of_due),
+            }
+        return out
+
+
+def item_line(item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy: Policy) -> ItemLine:
+    status = status_of(
+        due=item.due_date,
+        opens=item.opens_on,
+        completed_on=item.completed_on,
+        extended=item.extended,
+        as_of=as_of,
+        calendar=calendar,
+        due_soon_days=policy.due_soon_days,
+    )
+    due = item.due_date
+    return ItemLine(
+        item_id=item.id,
+        code=item.code,
+        kind=item.kind,
+        scope=item.scope,
+        content=item.content,
+        unit_code=item.unit_code,
+        deadline_text=item.deadline_text,
+        due=due,
+        original_due=item.original_due_date,
+        status=status,
+        overdue_days=calendar.overdue(due, as_of) if due and not status.is_done else 0,
+        deadline_kind=item.deadline_kind,
+        finding_code=item.finding_code,
+    )
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
