@@ -1,23 +1,38 @@
-"""The progress report as a file the secretariat can send on: Markdown, HTML or Excel."""
+"""The progress report as a file the secretariat can send on: Markdown, HTML (one self-contained
+page with charts, printable) or Excel (one sheet per table)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 
 from domain.reports import StatusReport
-from domain.status import Status, format_percent, percent
+from notifications.charts import bar_chart
+from notifications.report_tables import Percent, ReportTable, cell_text, report_tables
 from notifications.templating import templates
 
 FORMATS = (".md", ".html", ".xlsx")
 
 
+def report_title(report: StatusReport) -> str:
+    return report.plan.title if report.plan else "Nhiệm vụ cải cách hành chính"
+
+
 def render_report(report: StatusReport, suffix: str) -> str:
     """Markdown (".md") or HTML (".html") text of the report."""
     name = {".md": "report.md.j2", ".html": "report.html.j2"}[suffix]
+    tables = [t for t in report_tables(report) if t.in_documents]
+    charts = {
+        "Theo nhóm": bar_chart("Tiến độ theo nhóm nhiệm vụ",
+                               [(f"{g.numeral}. {g.title}", t) for g, t in report.groups]),
+        "Theo đơn vị": bar_chart("Tiến độ theo đơn vị chủ trì",
+                                 [(f"{u.code} — {u.name}", t) for u, t in report.units]),
+    }
     return templates.get_template(name).render(
-        report=report, statuses=list(Status), percent=percent
+        report=report, title=report_title(report), tables=tables, charts=charts,
+        cell=cell_text,
     )
 
 
@@ -53,44 +68,53 @@ def summary_email(report: StatusReport) -> SummaryEmail:
 
 
 def workbook_bytes(report: StatusReport) -> bytes:
+    """The summary sentences on the first sheet, then one sheet per table: a bold, frozen
+    header row, set column widths, counts as numbers, rates as percentages, dates as dates."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     summary = workbook.active
     summary.title = "Tổng hợp"
-    title = report.plan.title if report.plan else "Nhiệm vụ cải cách hành chính"
-    summary.append([f"{title} — tiến độ đến ngày {report.as_of:%d/%m/%Y}"])
-    summary.append([report.progress_line()])
-    rates = report.tasks.rates
-    if rates is not None:
-        summary.append([f"Hoàn thành nhiệm vụ đã đến hạn: {rates.due_done}/{rates.due_total} "
-                        f"(đạt {format_percent(rates.of_due)})"])
-    summary.append([])
-    for heading, rows in (
-        ("Nhóm", [(f"{g.numeral}. {g.title}", tally) for g, tally in report.groups]),
-        ("Đơn vị", [(f"{u.code} — {u.name}", tally) for u, tally in report.units]),
-    ):
-        summary.append([heading, "Tổng", "Hoàn thành", "Đang thực hiện", "Quá hạn", "Tỷ lệ"])
-        for name, tally in rows:
-            summary.append([name, tally.total, tally.done, tally.total - tally.done,
-                            tally.overdue, format_percent(percent(tally.done, tally.total))])
-        summary.append([])
+    summary.append([f"{report_title(report)} — tiến độ đến ngày {report.as_of:%d/%m/%Y}"])
+    for line in report.summary():
+        summary.append([line])
     summary["A1"].font = Font(bold=True, size=13)
-
-    items = workbook.create_sheet("Nhiệm vụ")
-    items.append(["Mã", "Nội dung", "Đơn vị chủ trì", "Thời hạn", "Hạn", "Hạn gốc",
-                  "Tình trạng", "Quá hạn (ngày làm việc)"])
-    for line in report.items:
-        items.append([line.code, line.content, line.unit_code, line.deadline_text, line.due,
-                      line.original_due, line.status.label, line.overdue_days or None])
-    for cell in items[1]:
-        cell.font = Font(bold=True)
-    for column in ("E", "F"):
-        for cell in items[column][1:]:
-            cell.number_format = "DD/MM/YYYY"
-    items.column_dimensions["B"].width = 80
-    items.freeze_panes = "A2"
+    summary.column_dimensions["A"].width = 120
+    for table in report_tables(report):
+        _sheet(workbook.create_sheet(table.sheet), table)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _sheet(sheet, table: ReportTable) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.append([column.header for column in table.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in table.rows:
+        sheet.append([_excel_value(value) for value in row])
+        for cell, value in zip(sheet[sheet.max_row], row, strict=True):
+            if isinstance(value, Percent) and value.value is not None:
+                cell.number_format = "0.0%"
+            elif isinstance(value, date):
+                cell.number_format = "DD/MM/YYYY"
+            elif isinstance(value, int):
+                cell.number_format = "#,##0"
+    if not table.rows and table.empty:
+        sheet.append([table.empty])
+    for index, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+
+
+def _excel_value(value):
+    """Numbers stay numbers (a rate as a fraction, shown with a percent format); a rate with
+    nothing to divide by is the sentence that says so."""
+    if isinstance(value, Percent):
+        return str(value) if value.value is None else float(value.value) / 100
+    return value

@@ -1,0 +1,146 @@
+"""The report's tables, declared once: the Markdown and HTML templates and the workbook all
+write these, so the three formats cannot drift apart. Cells keep their type (int, date,
+Percent) until a format writes them: text in Vietnamese style, or typed cells in Excel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from domain.reports import StatusReport
+from domain.status import Status, format_number, format_percent
+from domain.tallies import Tally
+
+
+@dataclass(frozen=True)
+class Percent:
+    value: Decimal | None
+    missing: str  # what to say when there is nothing to divide by
+
+    def __str__(self) -> str:
+        return self.missing if self.value is None else format_percent(self.value)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int  # in the workbook, in characters
+    numeric: bool = False  # right-aligned
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    sheet: str  # the workbook's sheet name (at most 31 characters)
+    title: str
+    columns: tuple[Column, ...]
+    rows: list[tuple[Any, ...]]
+    empty: str  # said instead of a table without rows
+    in_documents: bool = True  # False: the workbook only (the full item list)
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the Markdown and HTML reports write it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, int):
+        return format_number(value)
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+_COUNTS = (
+    Column("Tổng số", 9, True),
+    Column("Hoàn thành đúng hạn", 12, True),
+    Column("Hoàn thành quá hạn", 12, True),
+    Column("Hoàn thành có gia hạn", 12, True),
+    Column("Đang thực hiện trong hạn", 12, True),
+    Column("Quá hạn", 9, True),
+    Column("Không thời hạn", 10, True),
+    Column("Tỷ lệ hoàn thành / tổng số", 14, True),
+    Column("Tỷ lệ hoàn thành / đã đến hạn", 14, True),
+)
+
+
+def _counts(tally: Tally) -> tuple[Any, ...]:
+    s = tally.statuses
+    return (
+        tally.total,
+        s[Status.DONE_ON_TIME],
+        s[Status.DONE_LATE],
+        s[Status.DONE_ON_TIME_EXTENDED],
+        tally.within_deadline,
+        tally.overdue,
+        s[Status.NO_DEADLINE],
+        Percent(tally.rates.of_all, "không có nhiệm vụ"),
+        Percent(tally.rates.of_due, "chưa có việc đến hạn"),
+    )
+
+
+def report_tables(report: StatusReport) -> list[ReportTable]:
+    plan_total = [("Cộng", *_counts(report.tasks))] if report.groups else []
+    return [
+        ReportTable(
+            "Tình trạng", "Theo tình trạng",
+            (Column("Tình trạng", 34), Column("Nhiệm vụ kế hoạch", 14, True),
+             Column("Khắc phục sau kiểm tra", 14, True)),
+            [(s.label, report.tasks.statuses[s], report.remediation.statuses[s]) for s in Status]
+            + [("Tổng số", report.tasks.total, report.remediation.total)],
+            "",
+        ),
+        ReportTable(
+            "Theo nhóm", "Theo nhóm nhiệm vụ",
+            (Column("Nhóm nhiệm vụ", 50), *_COUNTS),
+            [(f"{g.numeral}. {g.title}", *_counts(t)) for g, t in report.groups] + plan_total,
+            "Kế hoạch chưa có nhóm nhiệm vụ nào.",
+        ),
+        ReportTable(
+            "Theo đơn vị", "Theo đơn vị chủ trì",
+            (Column("Đơn vị", 42), *_COUNTS),
+            [(f"{u.code} — {u.name}", *_counts(t)) for u, t in report.units],
+            "Không có đơn vị nào chủ trì nhiệm vụ trong phạm vi báo cáo.",
+        ),
+        ReportTable(
+            "Quá hạn", "Nhiệm vụ quá hạn",
+            (Column("Đơn vị", 30), Column("Mã", 9), Column("Nội dung", 60),
+             Column("Hạn", 12, True), Column("Số ngày làm việc quá hạn", 12, True),
+             Column("Thông báo gần nhất", 14, True), Column("Bậc thông báo", 10),
+             Column("Mức chuyển cấp trên", 20)),
+            [(f"{o.unit_code} — {o.unit_name}", o.code, o.content, o.due, o.overdue_days,
+              o.last_notice or "chưa gửi", o.last_rung or "", o.escalation_text)
+             for o in report.overdue_details],
+            "Không có nhiệm vụ quá hạn.",
+        ),
+        ReportTable(
+            "Khắc phục sau KT", "Kết quả khắc phục sau kiểm tra",
+            (Column("Đợt kiểm tra", 50), Column("Ngày kết luận", 12, True),
+             Column("Số tồn tại, hạn chế", 10, True), Column("Nhiệm vụ khắc phục", 10, True),
+             Column("Đã hoàn thành", 10, True), Column("Đang thực hiện", 10, True),
+             Column("Quá hạn", 9, True), Column("Tỷ lệ đã xử lý", 12, True)),
+            [(i.name, i.concluded_on, i.findings, i.items, i.done, i.open, i.overdue,
+              Percent(i.share_handled, "không có nhiệm vụ")) for i in report.inspections],
+            "Không có kết luận kiểm tra nào trong phạm vi báo cáo.",
+        ),
+        ReportTable(
+            "Chỉ số CCHC", "Số liệu cho tự đánh giá Chỉ số CCHC",
+            (Column("Chỉ tiêu", 44), Column("Số liệu đầu vào", 60),
+             Column("Kết quả", 14, True), Column("Đánh giá", 28)),
+            [(i.name, i.inputs, Percent(i.value, i.value_text), i.assessment)
+             for i in report.indicators],
+            "",
+        ),
+        ReportTable(
+            "Nhiệm vụ", "Danh sách nhiệm vụ",
+            (Column("Mã", 9), Column("Nội dung", 80), Column("Đơn vị chủ trì", 12),
+             Column("Thời hạn", 18), Column("Hạn", 12, True), Column("Hạn gốc", 12, True),
+             Column("Tình trạng", 28), Column("Quá hạn (ngày làm việc)", 12, True)),
+            [(ln.code, ln.content, ln.unit_code, ln.deadline_text, ln.due, ln.original_due,
+              ln.status.label, ln.overdue_days or None) for ln in report.items],
+            "Không có nhiệm vụ nào.",
+            in_documents=False,
+        ),
+    ]
