@@ -28,6 +28,8 @@ from domain.report_lines import (
 from domain.status import Status, format_number, format_percent
 from domain.tallies import ItemLine, Tally, item_line
 
+_NAMED = 20  # idle units named in the summary; the rest are counted
+
 
 @dataclass
 class StatusReport:
@@ -82,8 +84,11 @@ class StatusReport:
         else:
             lines.append("Không có nhiệm vụ khắc phục sau kiểm tra.")
         if self.idle_units:
-            names = ", ".join(f"{u.code} ({u.name})" for u in self.idle_units)
-            lines.append(f"Đơn vị không có nhiệm vụ nào: {names}.")
+            names = ", ".join(f"{u.code} ({u.name})" for u in self.idle_units[:_NAMED])
+            more = len(self.idle_units) - _NAMED
+            lines.append(f"{format_number(len(self.idle_units))} đơn vị không có nhiệm vụ nào: "
+                         f"{names}" + (f" và {format_number(more)} đơn vị khác." if more > 0
+                                       else "."))
         return lines
 
     def _no_tasks(self) -> str:
@@ -182,6 +187,8 @@ def status_report(
     root = unit or (plan.owner_unit_code if plan else None)
     below = (tree.subtree(root) - {root}) if root else {c for c, u in tree.units.items() if u.parent}
     eligible = {code for code in below if tree.units[code].active}
+    # Without a root the report cannot tell which units the plan concerns: it names none idle.
+    idle = sorted(eligible - set(per_unit)) if root else []
     year = plan.year if plan else as_of.year
     return StatusReport(
         as_of=as_of,
@@ -191,7 +198,7 @@ def status_report(
         remediation=remediation,
         groups=[(groups[gid], tally) for gid, tally in per_group.items()],
         units=[(unit_rows[code], per_unit[code]) for code in sorted(per_unit)],
-        idle_units=[unit_rows[code] for code in sorted(eligible - set(per_unit))],
+        idle_units=[unit_rows[code] for code in idle],
         items=lines,
         overdue_details=overdue_lines(
             session, _most_overdue_first(lines), {c: u.name for c, u in unit_rows.items()}, as_of

@@ -26,11 +26,14 @@ from flows.settings import Settings
 def _report(session, settings: Settings, day: date, plan: str | None, unit: str | None):
     """The status report of `plan` (default: the latest) on `day`, for `unit`'s subtree."""
     from domain.models import Plan as PlanRow
+    from domain.models import Unit
     from domain.reports import status_report
 
     chosen = session.get(PlanRow, plan) if plan else None
     if plan and chosen is None:
         raise UserError(f"không có kế hoạch mã {plan}")
+    if unit and session.get(Unit, unit) is None:
+        raise UserError(f"không có đơn vị mã {unit}")
     return status_report(session, day, settings.calendar, settings.policy, plan=chosen, unit=unit)
 
 

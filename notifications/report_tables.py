@@ -89,8 +89,9 @@ def report_tables(report: StatusReport) -> list[ReportTable]:
             (Column("Tình trạng", 34), Column("Nhiệm vụ kế hoạch", 14, True),
              Column("Khắc phục sau kiểm tra", 14, True)),
             [(s.label, report.tasks.statuses[s], report.remediation.statuses[s]) for s in Status]
-            + [("Tổng số", report.tasks.total, report.remediation.total)],
-            "",
+            + [("Tổng số", report.tasks.total, report.remediation.total)]
+            if report.items else [],
+            "Không có nhiệm vụ nào trong phạm vi báo cáo.",
         ),
         ReportTable(
             "Theo nhóm", "Theo nhóm nhiệm vụ",
