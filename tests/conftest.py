@@ -125,3 +125,33 @@ def commune_item(engine):
 def postgres_url() -> Iterator[str]:
     """A throwaway PostgreSQL database (skipped without a server, required under CI=true)."""
     yield from _postgres_database()
+
+
+@pytest.fixture
+def cchc(engine, database_url, monkeypatch, tmp_path):
+    """Run `cchc …` against the test database; return (exit code, output)."""
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    monkeypatch.setenv("CCHC_DATABASE_URL", database_url)
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str):
+        result = CliRunner().invoke(app, list(args))
+        return result.exit_code, result.output
+
+    return invoke
+
+
+@pytest.fixture
+def loaded(cchc):
+    """`cchc` on a database holding the Sơn La 2021 fixture, imported through the command line."""
+    for kind, name in (
+        ("units", "units.csv"),
+        ("plan", "plan-2021.xlsx"),
+        ("findings", "findings-2019-2020.csv"),
+    ):
+        code, output = cchc("import", kind, str(EXAMPLES / name))
+        assert code == 0, output
+    return cchc

@@ -8,7 +8,6 @@ import json
 from datetime import date
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session, func, select
 from typer.testing import CliRunner
 
@@ -17,31 +16,6 @@ from flows.cli import app
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def cchc(engine, database_url, monkeypatch, tmp_path):
-    """Run `cchc …` against the test database; return (exit code, output)."""
-    monkeypatch.setenv("CCHC_DATABASE_URL", database_url)
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args: str):
-        result = runner.invoke(app, list(args))
-        return result.exit_code, result.output
-
-    return invoke
-
-
-@pytest.fixture
-def loaded(cchc):
-    for kind, name in (
-        ("units", "units.csv"),
-        ("plan", "plan-2021.xlsx"),
-        ("findings", "findings-2019-2020.csv"),
-    ):
-        code, output = cchc("import", kind, str(EXAMPLES / name))
-        assert code == 0, output
-    return cchc
 
 
 def status_json(cchc, day: str) -> dict:
@@ -187,29 +161,6 @@ def test_commands_that_run_no_flow_do_not_import_prefect(loaded):
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
-
-
-def test_reports_in_excel_html_and_markdown_carry_the_same_figures(loaded, tmp_path):
-    from openpyxl import load_workbook
-
-    code, output = loaded("report", "--as-of", "01/07/2021", "--out", str(tmp_path / "r.xlsx"))
-    assert code == 0, output
-    workbook = load_workbook(tmp_path / "r.xlsx")
-    assert "đã hoàn thành 36/70 nhiệm vụ (đạt 51,4%)" in workbook["Tổng hợp"]["A2"].value
-    rows = list(workbook["Nhiệm vụ"].iter_rows(min_row=2, values_only=True))
-    assert len(rows) == 76
-    by_code = {row[0]: row for row in rows}
-    assert by_code["3.2"][6] == "đang thực hiện quá hạn" and by_code["3.2"][7] == 1
-    assert by_code["3.2"][4].date() == date(2021, 6, 30)
-
-    code, output = loaded("report", "--as-of", "01/07/2021", "--out", str(tmp_path / "r.html"))
-    html = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert code == 0 and "94,7%" in html and "<td>3.2</td>" in html
-
-    code, markdown = loaded("report", "--as-of", "25/06/2021")
-    assert code == 0 and "đạt 51,4%" in markdown and "Không có nhiệm vụ quá hạn." not in markdown
-    code, output = loaded("report", "--out", str(tmp_path / "r.pdf"))
-    assert code == 1 and ".pdf" in output
 
 
 def test_a_reorganisation_is_imported_with_dissolved_units_and_successors(cchc, engine, tmp_path):
