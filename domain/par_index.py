@@ -12,12 +12,10 @@ from decimal import Decimal
 from domain.status import format_number, format_percent, percent
 
 NO_DATA = "chưa có dữ liệu"
-# The usual bar for "share of subordinate units inspected in the year".
-INSPECTION_BAR = Decimal(30)
-# The usual scoring bands of "mức độ hoàn thành kế hoạch CCHC".
-_PLAN_BANDS = ((Decimal(100), "hoàn thành 100% kế hoạch"),
-               (Decimal(80), "từ 80% đến dưới 100%"),
-               (Decimal(0), "dưới 80%"))
+# The usual bar for "share of subordinate units inspected in the year", a percentage.
+INSPECTION_BAR = 30
+# The usual scoring bands of "mức độ hoàn thành kế hoạch CCHC", as percentages.
+_PLAN_BANDS = ((100, "hoàn thành 100% kế hoạch"), (80, "từ 80% đến dưới 100%"), (0, "dưới 80%"))
 
 
 @dataclass(frozen=True)
@@ -36,13 +34,13 @@ def plan_completion(done: int, total: int, as_of: date) -> Indicator:
     name = "Mức độ hoàn thành kế hoạch CCHC"
     if total == 0:
         return Indicator(name, "kế hoạch chưa có nhiệm vụ nào", None, NO_DATA)
-    rate = percent(done, total)
-    band = next(label for floor, label in _PLAN_BANDS if rate >= floor)
+    # Compared exactly, not on the rounded rate: 9.999/10.000 shows as 100,0% but is not all.
+    band = next(label for floor, label in _PLAN_BANDS if done * 100 >= floor * total)
     return Indicator(
         name,
         f"{format_number(done)}/{format_number(total)} nhiệm vụ đã hoàn thành đến ngày "
         f"{as_of:%d/%m/%Y}",
-        rate,
+        percent(done, total),
         f"mức: {band}",
     )
 
@@ -51,13 +49,12 @@ def units_inspected(inspected: int, eligible: int, year: int) -> Indicator:
     name = f"Tỷ lệ đơn vị được kiểm tra công tác CCHC trong năm {year}"
     if eligible == 0:
         return Indicator(name, "không có đơn vị trực thuộc để kiểm tra", None, NO_DATA)
-    rate = percent(inspected, eligible)
-    verdict = "đạt" if rate >= INSPECTION_BAR else "chưa đạt"
+    verdict = "đạt" if inspected * 100 >= INSPECTION_BAR * eligible else "chưa đạt"
     return Indicator(
         name,
         f"{format_number(inspected)}/{format_number(eligible)} đơn vị trực thuộc có kết luận "
         f"kiểm tra năm {year} trong sổ theo dõi tồn tại, hạn chế",
-        rate,
+        percent(inspected, eligible),
         f"{verdict} mức {format_number(INSPECTION_BAR)}%",
     )
 
