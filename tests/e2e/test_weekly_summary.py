@@ -65,13 +65,17 @@ def test_the_secretariat_gets_the_report_once_with_the_workbook_attached(
     html = message.get_body(("html",)).get_content()
     text = message.get_body(("plain",)).get_content()
     assert "đạt 51,4%" in html and "đạt 51,4%" in text
+    assert html.count("<svg") == 2 and "Số liệu cho tự đánh giá Chỉ số CCHC" in html
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_filename() == "tien-do-cchc-25-06-2021.xlsx"
     workbook = load_workbook(BytesIO(attachment.get_content()))
     assert "đã hoàn thành 36/70 nhiệm vụ (đạt 51,4%)" in workbook["Tổng hợp"]["A2"].value
+    groups = workbook["Theo nhóm"]
+    assert [groups.cell(row, 3).value for row in range(2, 9)] == [7, 5, 5, 6, 5, 4, 4]
 
     artifact = _latest_artifact("weekly-summary")
     assert "đã hoàn thành 36/70 nhiệm vụ (đạt 51,4%)" in artifact.data
+    assert "## Theo nhóm nhiệm vụ" in artifact.data and "## Nhiệm vụ quá hạn" in artifact.data
 
     again = weekly_summary(as_of=date(2021, 6, 25))
     assert not again["sent"] and len(smtp_server.messages) == 1
