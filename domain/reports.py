@@ -176,10 +176,10 @@ def status_report(
         if units_wanted is not None and item.unit_code not in units_wanted:
             continue
         line = item_line(item, as_of, calendar, policy)
-        (tasks if item.kind == "task" else remediation).add(line, as_of)
+        (tasks if item.kind == "task" else remediation).add(line.status, line.due, as_of)
         if item.group_id in per_group:
-            per_group[item.group_id].add(line, as_of)
-        per_unit.setdefault(item.unit_code, Tally()).add(line, as_of)
+            per_group[item.group_id].add(line.status, line.due, as_of)
+        per_unit.setdefault(item.unit_code, Tally()).add(line.status, line.due, as_of)
         lines.append(line)
     unit_rows = {u.code: u for u in session.exec(select(Unit)).scalars()}
     # The units the report answers for: those under the scope's root (the --unit, else the

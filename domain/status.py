@@ -3,7 +3,6 @@ completion rates, and Vietnamese number formatting."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -92,19 +91,6 @@ class CompletionRates:
     @property
     def of_due(self) -> Decimal | None:
         return percent(self.due_done, self.due_total)
-
-
-def completion_rates(items: Iterable[tuple[Status, date | None]], as_of: date) -> CompletionRates:
-    """`items` are (status on `as_of`, due date in force). "Already due" means due on or
-    before `as_of`."""
-    total = done = due_total = due_done = 0
-    for status, due in items:
-        total += 1
-        done += status.is_done
-        if already_due(due, as_of):
-            due_total += 1
-            due_done += status.is_done
-    return CompletionRates(total, done, due_total, due_done)
 
 
 def already_due(due: date | None, as_of: date) -> bool:

@@ -14,6 +14,10 @@ from domain.models import TrackedItem
 from domain.policy import Policy
 from domain.status import CompletionRates, Status, already_due, format_percent, status_of
 
+# Said instead of a rate with nothing to divide by.
+NO_ITEMS = "không có nhiệm vụ"
+NOTHING_DUE = "chưa có việc đến hạn"
+
 
 @dataclass(frozen=True)
 class ItemLine:
@@ -41,12 +45,13 @@ class Tally:
     due_done: int = 0
     undated: int = 0  # thường xuyên or recurring: no single due date
 
-    def add(self, line: ItemLine, as_of: date) -> None:
-        self.statuses[line.status] += 1
-        self.undated += line.due is None
-        if already_due(line.due, as_of):
+    def add(self, status: Status, due: date | None, as_of: date) -> None:
+        """Count an item of `status` on `as_of` whose due date in force is `due`."""
+        self.statuses[status] += 1
+        self.undated += due is None
+        if already_due(due, as_of):
             self.due_total += 1
-            self.due_done += line.status.is_done
+            self.due_done += status.is_done
 
     @property
     def total(self) -> int:
@@ -71,10 +76,7 @@ class Tally:
         return CompletionRates(self.total, self.done, self.due_total, self.due_done)
 
     def rate_all_text(self) -> str:
-        return format_percent(self.rates.of_all) if self.total else "không có nhiệm vụ"
-
-    def rate_due_text(self) -> str:
-        return format_percent(self.rates.of_due) if self.due_total else "chưa có việc đến hạn"
+        return format_percent(self.rates.of_all) if self.total else NO_ITEMS
 
     def as_dict(self, *, with_rates: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {

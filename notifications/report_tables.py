@@ -11,7 +11,7 @@ from typing import Any
 
 from domain.reports import StatusReport
 from domain.status import Status, format_number, format_percent
-from domain.tallies import Tally
+from domain.tallies import NO_ITEMS, NOTHING_DUE, Tally
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,8 @@ def _counts(tally: Tally) -> tuple[Any, ...]:
         tally.within_deadline,
         tally.overdue,
         s[Status.NO_DEADLINE],
-        Percent(tally.rates.of_all, "không có nhiệm vụ"),
-        Percent(tally.rates.of_due, "chưa có việc đến hạn"),
+        Percent(tally.rates.of_all, NO_ITEMS),
+        Percent(tally.rates.of_due, NOTHING_DUE),
     )
 
 
@@ -123,7 +123,7 @@ def report_tables(report: StatusReport) -> list[ReportTable]:
              Column("Đã hoàn thành", 10, True), Column("Đang thực hiện", 10, True),
              Column("Quá hạn", 9, True), Column("Tỷ lệ đã xử lý", 12, True)),
             [(i.name, i.concluded_on, i.findings, i.items, i.done, i.open, i.overdue,
-              Percent(i.share_handled, "không có nhiệm vụ")) for i in report.inspections],
+              Percent(i.share_handled, NO_ITEMS)) for i in report.inspections],
             "Không có kết luận kiểm tra nào trong phạm vi báo cáo.",
         ),
         ReportTable(

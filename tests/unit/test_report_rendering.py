@@ -138,7 +138,7 @@ def test_a_rate_with_nothing_due_is_a_sentence_in_every_format():
     continuous = [_line(f"1.{n}", Status.NO_DEADLINE, None) for n in (1, 2, 3)]
     tasks = Tally()
     for line in continuous:
-        tasks.add(line, AS_OF)
+        tasks.add(line.status, line.due, AS_OF)
     report = _report(tasks, continuous)
     assert report.summary()[1] == (
         "Cả 3 nhiệm vụ không có hạn cụ thể (thường xuyên hoặc định kỳ): chưa có nhiệm vụ nào "

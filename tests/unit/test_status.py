@@ -11,12 +11,12 @@ import pytest
 from domain.calendar import WorkingCalendar
 from domain.status import (
     Status,
-    completion_rates,
     format_number,
     format_percent,
     percent,
     status_of,
 )
+from domain.tallies import Tally
 
 
 def d(text: str) -> date:
@@ -183,6 +183,13 @@ def test_only_the_three_completed_statuses_count_as_done():
 
 
 # --- completion rates ---------------------------------------------------------------------------
+
+
+def completion_rates(items, as_of: date):
+    tally = Tally()
+    for item_status, due in items:
+        tally.add(item_status, due, as_of)
+    return tally.rates
 
 
 def _sonla_items():
