@@ -14,7 +14,7 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import Message
 from enum import StrEnum
 from pathlib import Path
@@ -45,7 +45,7 @@ class SmtpSettings:
     port: int = 25
     security: Literal["none", "starttls", "tls"] = "none"
     username: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)  # never in a log or a traceback
     timeout: float = 30.0
     max_connections: int = 4
     validate_certs: bool = True
