@@ -34,25 +34,24 @@ def read_table(path: Path, columns: Sequence[Column]) -> Table:
         raise ImportFailed(
             [ImportProblem(path.name, None, None, suffix, "chỉ đọc được tệp .xlsx hoặc .csv")]
         )
-    table = _locate(path, raw, columns)
-    problems = _cell_problems(table, merged, raw if suffix == ".csv" else None)
+    table, header_row = _locate(path, raw, columns)
+    problems = _cell_problems(table, header_row, merged, raw if suffix == ".csv" else None)
     if problems:
         raise ImportFailed(problems)
     return table
 
 
 def _cell_problems(
-    table: Table, merged: list[str], csv_rows: list[tuple[Any, ...]] | None
+    table: Table, header_row: int, merged: list[str], csv_rows: list[tuple[Any, ...]] | None
 ) -> list[ImportProblem]:
     """What the importers cannot read safely: a formula (its value is whatever Excel last
     computed, if anything), a merged cell below the header (only its first cell holds the
     value), a CSV row with fewer cells than the header (a file cut short)."""
     problems = []
-    header_row = table.rows[0].number - 1 if table.rows else None
-    width = len(csv_rows[header_row - 1]) if csv_rows and header_row else None
+    width = len(csv_rows[header_row - 1]) if csv_rows else None
     for ranged in merged:
         bounds = range_boundaries(ranged)
-        if header_row is not None and bounds[3] > header_row:
+        if bounds[3] > header_row:
             problems.append(ImportProblem(
                 table.file, max(bounds[1], header_row + 1), ranged, None,
                 "ô gộp trong vùng dữ liệu: hãy bỏ gộp và điền giá trị vào từng ô",
@@ -118,7 +117,10 @@ def _csv_rows(path: Path) -> list[tuple[Any, ...]]:
         )]) from error
 
 
-def _locate(path: Path, raw: list[tuple[Any, ...]], columns: Sequence[Column]) -> Table:
+def _locate(
+    path: Path, raw: list[tuple[Any, ...]], columns: Sequence[Column]
+) -> tuple[Table, int]:
+    """The table below the header row, and the header row's number."""
     wanted = {normalise(label): column for column in columns for label in column.labels}
     for index, cells in enumerate(raw[:_HEADER_SEARCH_ROWS]):
         found: dict[str, int] = {}
@@ -128,7 +130,7 @@ def _locate(path: Path, raw: list[tuple[Any, ...]], columns: Sequence[Column]) -
                 found[column.key] = position
         if all(c.key in found for c in columns if c.required):
             title = [_text(c) for row in raw[:index] for c in row if _text(c)]
-            return Table(
+            table = Table(
                 file=path.name,
                 title_lines=title,
                 letters={key: get_column_letter(pos + 1) for key, pos in found.items()},
@@ -139,6 +141,7 @@ def _locate(path: Path, raw: list[tuple[Any, ...]], columns: Sequence[Column]) -
                     if any(_text(c) for c in cells)
                 ],
             )
+            return table, index + 1
     expected = ", ".join(c.label for c in columns if c.required)
     raise ImportFailed(
         [
