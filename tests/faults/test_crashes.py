@@ -19,6 +19,7 @@ from domain.db import make_engine, upgrade
 from domain.models import Notice
 from flows import checking
 from flows.settings import Settings
+from notifications.email import make_message_id
 from tests.faults.country import seed
 from tests.faults.scripted_smtp import Script, ScriptedServer
 from tests.workers import dispatch_once
@@ -58,14 +59,13 @@ def sealed_outbox(tmp_path_factory):
 
 
 def message_ids(url: str, state: str | None = None) -> set[str]:
+    """The Message-IDs of the notices (in `state`, when given)."""
     engine = make_engine(url)
     with Session(engine) as session:
         query = select(Notice.id, Notice.key, Notice.state)
         rows = session.execute(query).all()
     engine.dispose()
     domain = Settings().mail_from.rpartition("@")[2]
-    from notifications.email import make_message_id
-
     return {make_message_id(i, key, domain) for i, key, s in rows if state in (None, s)}
 
 
@@ -88,10 +88,16 @@ def test_a_dispatcher_killed_mid_send_loses_nothing_and_resends_only_the_accepte
         accepted_before = set(server.handler.message_ids())
         window = accepted_before - message_ids(url, "sent")
 
-        time.sleep(LEASE_SECONDS + 0.1)  # the dead dispatcher's claims expire
-        settings = Settings(database_url=url, smtp_host="127.0.0.1", smtp_port=server.port,
-                            claim_lease_seconds=LEASE_SECONDS)
         engine = make_engine(url)
+        settings = Settings(database_url=url, smtp_host="127.0.0.1", smtp_port=server.port)
+        claimed = message_ids(url, "sending")
+        # Within the lease (15 minutes by default) the dead dispatcher's claims stand.
+        checking.dispatch(engine, settings, logging.getLogger("t"))
+        assert message_ids(url, "sending") == claimed
+        assert window <= claimed  # what the server accepted and nobody marked is still claimed
+
+        time.sleep(LEASE_SECONDS + 0.1)  # the dead dispatcher's claims expire
+        settings.claim_lease_seconds = LEASE_SECONDS
         checking.dispatch(engine, settings, logging.getLogger("t"))
         engine.dispose()
         received = server.handler.message_ids()
