@@ -197,8 +197,10 @@ def test_a_connection_dropped_in_data_defers_that_notice_and_the_retry_sends_it_
 
 def test_a_notice_undelivered_past_the_maximum_age_is_failed_and_reported(outbox, tmp_path):
     policy = tmp_path / "policy.toml"
-    policy.write_text(EXAMPLES.joinpath("policy.toml").read_text(encoding="utf-8")
-                      + "\n[delivery]\nmax_age_hours = 2\n", encoding="utf-8")
+    example = EXAMPLES.joinpath("policy.toml").read_text(encoding="utf-8")
+    assert "max_age_hours = 48" in example
+    policy.write_text(example.replace("max_age_hours = 48", "max_age_hours = 2"),
+                      encoding="utf-8")
     outbox.policy_file = policy
     old, _ = with_copies(outbox)
     with Session(outbox.engine) as session, session.begin():
