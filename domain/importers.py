@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from domain.addresses import AddressError, validate_address
 from domain.deadlines import normalise
 from domain.events import EventName, record
 from domain.models import Unit
@@ -260,8 +261,11 @@ def _plain(value: Any) -> Any:
 
 def _email(check: RowChecker, row: Row, key: str) -> str | None:
     text = check.text(row, key, required=False)
-    if text and not re.fullmatch(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+", text):
-        check.fail(row, key, text, "địa chỉ e-mail không hợp lệ")
+    if text:
+        try:
+            validate_address(text)
+        except AddressError as error:
+            check.fail(row, key, text, f"địa chỉ e-mail không hợp lệ: {error.reason}")
     return text
 
 

@@ -7,17 +7,13 @@ everywhere the claiming UPDATE re-checks the state, so a row is claimed once."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlmodel import Session
 
 from domain.events import EventName, record
 from domain.models import Notice, utcnow
-
-# A claim older than this is presumed to belong to a sender that crashed before marking it.
-CLAIM_LEASE = timedelta(minutes=15)
-MAX_ATTEMPTS = 12
 
 
 def backoff(attempts: int) -> timedelta:
@@ -55,9 +51,11 @@ def claim(
     limit: int,
     *,
     now: datetime,
+    lease: timedelta,
     retry_deferred_before: datetime | None = None,
 ) -> list[Notice]:
-    """Mark up to `limit` sendable notices as ours; returns them.
+    """Mark up to `limit` sendable notices as ours; returns them. A notice claimed more than
+    `lease` ago belongs to a sender that died before marking it, and is claimed again.
 
     A deferred notice waits out its backoff, unless `retry_deferred_before` is given (a person
     asked to send now): then notices last tried before that moment go at once."""
@@ -65,7 +63,7 @@ def claim(
     if retry_deferred_before is not None:
         due = or_(due, Notice.claimed_at.is_(None), Notice.claimed_at < retry_deferred_before)
     ready = and_(Notice.state == "pending", due)
-    abandoned = and_(Notice.state == "sending", Notice.claimed_at < now - CLAIM_LEASE)
+    abandoned = and_(Notice.state == "sending", Notice.claimed_at < now - lease)
     candidates = select(Notice.id).where(or_(ready, abandoned)).order_by(Notice.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
@@ -91,16 +89,28 @@ def mark_sent(session: Session, notice: Notice, message_id: str, *, now: datetim
            to=notice.recipient, cc=notice.cc, message_id=message_id, attempts=notice.attempts)
 
 
-def mark_transient(session: Session, notice: Notice, reply: str, *, now: datetime) -> None:
-    if notice.attempts >= MAX_ATTEMPTS:
-        mark_failed(session, notice, f"bỏ cuộc sau {notice.attempts} lần thử; lần cuối: {reply}")
-        return
+def mark_transient(
+    session: Session, notice: Notice, reply: str, *, now: datetime, max_age: timedelta
+) -> bool:
+    """Defer the notice for another try after its backoff; once it has waited `max_age` since
+    it was queued, mark it failed instead. Returns whether it failed."""
+    if now - _aware(notice.created_at) >= max_age:
+        hours = int(max_age.total_seconds() // 3600)
+        mark_failed(session, notice, f"chưa gửi được sau {hours} giờ, {notice.attempts} lần thử; "
+                                     f"lần cuối: {reply}")
+        return True
     notice.state, notice.last_error = "pending", reply
     notice.next_attempt_at = now + backoff(notice.attempts)
     session.add(notice)
     record(session, EventName.NOTICE_DEFERRED, notice_id=notice.id, check_date=notice.check_date,
            to=notice.recipient, reply=reply, attempts=notice.attempts,
            next_attempt_at=notice.next_attempt_at.isoformat())
+    return False
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without their zone; they were written in UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def mark_failed(session: Session, notice: Notice, reply: str) -> None:

@@ -25,6 +25,9 @@ class Policy:
     cc_escalation: tuple[tuple[str, ...], ...] = (("unit_head", "secretariat"), ("secretariat",))
     secretariat_name: str = "Cơ quan thường trực cải cách hành chính"
     secretariat_email: str | None = None
+    # A notice still undelivered this long after it was queued is marked failed and reported:
+    # a reminder that arrives days late does more harm than one the secretariat knows is lost.
+    max_age_hours: int = 48
     calendar: CalendarOverrides = field(default_factory=CalendarOverrides)
 
     @property
@@ -45,6 +48,7 @@ _KNOWN = {
     "cc",
     "secretariat",
     "calendar",
+    "delivery",
 }
 
 
@@ -107,6 +111,18 @@ def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
         if "@" not in email:
             fail("secretariat.email", f"không phải địa chỉ e-mail: {email!r}")
         values["secretariat_email"] = email
+
+    delivery = data.get("delivery", {})
+    if not isinstance(delivery, Mapping):
+        fail("delivery", "cần một bảng (max_age_hours)")
+    for key in delivery:
+        if key != "max_age_hours":
+            fail(f"delivery.{key}", "chỉ có max_age_hours")
+    if "max_age_hours" in delivery:
+        hours = delivery["max_age_hours"]
+        if not isinstance(hours, int) or isinstance(hours, bool) or hours < 1:
+            fail("delivery.max_age_hours", f"cần số giờ nguyên dương, nhận được {hours!r}")
+        values["max_age_hours"] = hours
 
     calendar = data.get("calendar", {})
     if not isinstance(calendar, Mapping):

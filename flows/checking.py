@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Engine, select
 from sqlmodel import Session
@@ -153,6 +153,7 @@ def smtp_settings(settings: Settings) -> SmtpSettings | None:
         security=settings.smtp_security,
         username=settings.smtp_username,
         password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        timeout=settings.smtp_timeout,
     )
 
 
@@ -168,11 +169,13 @@ def dispatch(
     domain = settings.mail_from.rpartition("@")[2] or "localhost"
     token = uuid.uuid4().hex
     started = utcnow()
+    lease = timedelta(seconds=settings.claim_lease_seconds)
+    max_age = timedelta(hours=settings.policy.max_age_hours)
     summary = DispatchSummary()
     while True:
         with Session(engine) as session, session.begin():
             claimed = outbox.claim(
-                session, token, SEND_BATCH, now=utcnow(),
+                session, token, SEND_BATCH, now=utcnow(), lease=lease,
                 retry_deferred_before=None if respect_backoff else started,
             )
             messages = [
@@ -210,13 +213,17 @@ def dispatch(
                     summary.sent += 1
                     summary.sent_to.append((notice.recipient, notice.subject, message.message_id))
                 elif result.outcome is DeliveryOutcome.TRANSIENT:
-                    outbox.mark_transient(session, notice, result.detail, now=now)
-                    summary.deferred += 1
-                    log.warning("tạm hoãn thư gửi %s: %s", notice.recipient, result.detail)
+                    if outbox.mark_transient(session, notice, result.detail, now=now,
+                                             max_age=max_age):
+                        summary.failed += 1
+                        log.error("bỏ thư gửi %s: %s", notice.recipient, notice.last_error)
+                    else:
+                        summary.deferred += 1
+                        log.warning("tạm hoãn thư gửi %s: %s", notice.recipient, result.detail)
                 else:
                     outbox.mark_failed(session, notice, result.detail)
                     summary.failed += 1
                     log.error("không gửi được thư tới %s: %s", notice.recipient, result.detail)
-        if summary.deferred and all(r.outcome is DeliveryOutcome.TRANSIENT for r in results):
+        if all(r.outcome is DeliveryOutcome.TRANSIENT for r in results):
             # The server is unreachable: stop here, the next dispatch retries with backoff.
             return summary

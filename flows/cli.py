@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from flows.settings import Settings
 
@@ -74,6 +75,8 @@ def session_scope(settings: Settings) -> Iterator:
 
 def run(command):
     """Render the errors a user can cause once, in Vietnamese, with a non-zero exit."""
+    from sqlalchemy.exc import OperationalError
+
     from domain.importers import ImportFailed
     from domain.policy import PolicyError
     from domain.tracking import ItemError
@@ -88,6 +91,12 @@ def run(command):
     except (UserError, ItemError, PolicyError) as error:
         errors.print(f"[bold red]Lỗi:[/] {error}", highlight=False)
         raise typer.Exit(1 if not isinstance(error, PolicyError) else 2) from None
+    except OperationalError as error:
+        # The driver's own message: it names the server, never the URL with its password.
+        reason = escape(str(error.orig).strip())
+        errors.print(f"[bold red]Lỗi:[/] không kết nối được cơ sở dữ liệu: {reason}",
+                     highlight=False)
+        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -95,11 +104,15 @@ def init() -> None:
     """Tạo hoặc nâng cấp cơ sở dữ liệu."""
     from domain.db import make_engine, upgrade
 
-    settings = Settings()
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    engine.dispose()
-    console.print(f"Cơ sở dữ liệu đã sẵn sàng: {settings.database_url}")
+    def work() -> None:
+        engine = make_engine(Settings().database_url)
+        upgrade(engine)
+        engine.dispose()
+        # The URL may hold the database's password: show it hidden.
+        shown = engine.url.render_as_string(hide_password=True)
+        console.print(f"Cơ sở dữ liệu đã sẵn sàng: {shown}")
+
+    run(work)
 
 
 class ImportKind(StrEnum):

@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_security: Literal["none", "starttls", "tls"] = "none"
+    # Seconds an SMTP server may take to answer one command before the notice is deferred.
+    smtp_timeout: float = Field(default=30.0, gt=0)
+    # A notice claimed longer ago than this belongs to a sender that died; another takes it.
+    claim_lease_seconds: int = Field(default=900, ge=1)
     mail_from: str = "cchc@localhost.localdomain"
     maildir: Path = Path("outbox")
     timezone: str = "Asia/Ho_Chi_Minh"

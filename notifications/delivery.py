@@ -14,14 +14,14 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import Message
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal, cast
 
 import aiosmtplib
-from aiosmtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
+from aiosmtplib import SMTPException, SMTPRecipientRefused, SMTPResponseException
 
 from notifications.email import (
     AddressError,
@@ -45,7 +45,7 @@ class SmtpSettings:
     port: int = 25
     security: Literal["none", "starttls", "tls"] = "none"
     username: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)  # never in a log or a traceback
     timeout: float = 30.0
     max_connections: int = 4
     validate_certs: bool = True
@@ -175,25 +175,58 @@ def _prepare(index: int, message: OutgoingMessage) -> _Job:
 
 
 async def _send(client: aiosmtplib.SMTP, job: _Job) -> DeliveryResult:
+    """One mail transaction, driven command by command so that the whole envelope is known
+    before DATA: a message goes to all its recipients or to none, except a copy refused for
+    good (5xx for a cc), which never makes the others wait."""
     notice_id = job.message.notice_id
     try:
-        refused, _ = await client.send_message(
-            job.mime, sender=job.sender, recipients=job.recipients
-        )
+        await client.mail(job.sender)
+        refused: list[SMTPRecipientRefused] = []
+        for address in job.recipients:
+            try:
+                await client.rcpt(address)
+            except SMTPRecipientRefused as error:
+                refused.append(error)
+        verdict = _envelope_verdict(job, refused)
+        if verdict is not None:
+            await _reset(client)
+            return verdict
+        await client.data(as_eml(job.mime))
     except _DELIVERY_ERRORS as error:
+        if isinstance(error, SMTPResponseException):
+            await _reset(client)
         return _failure(notice_id, error)
-    for address, response in refused.items():
-        log.warning(
-            "notice %s: %s refused: %s %s", notice_id, address, response.code, response.message
-        )
-    # A copy reached the cc'd but the addressee refused it: the notice did not reach the one
-    # who must act. Recorded as failed, not retried: a retry would copy the others twice.
-    addressees = {validate_address(a) for a in job.message.to}
-    for address, response in refused.items():
-        if address in addressees:
-            detail = f"{response.code} {response.message} ({address}); đã tới người nhận bản sao"
-            return DeliveryResult(notice_id, DeliveryOutcome.PERMANENT, detail)
+    for error in refused:
+        log.warning("notice %s: %s refused: %s %s", notice_id, error.recipient, error.code,
+                    error.message)
     return DeliveryResult(notice_id, DeliveryOutcome.SENT, job.message.message_id)
+
+
+def _envelope_verdict(job: _Job, refused: list[SMTPRecipientRefused]) -> DeliveryResult | None:
+    """None when the message may go to the recipients the server accepted. A temporary refusal
+    of anyone defers the whole message: sending to the others now and to everyone on the retry
+    would copy them twice. A permanent refusal of an addressee fails it: the notice would not
+    reach the one who must act."""
+    if not refused:
+        return None
+    detail = "; ".join(f"{r.code} {r.message} ({r.recipient})" for r in refused)
+    notice_id = job.message.notice_id
+    if any(not _is_permanent(r.code) for r in refused):
+        return DeliveryResult(notice_id, DeliveryOutcome.TRANSIENT, detail)
+    addressees = {validate_address(a).lower() for a in job.message.to}
+    if len(refused) == len(job.recipients) or any(
+        r.recipient.lower() in addressees for r in refused
+    ):
+        return DeliveryResult(notice_id, DeliveryOutcome.PERMANENT, detail)
+    return None
+
+
+async def _reset(client: aiosmtplib.SMTP) -> None:
+    """Abandon the transaction so the connection can serve the next message; a connection that
+    broke meanwhile is reopened by the caller."""
+    if client.is_connected:
+        with contextlib.suppress(*_DELIVERY_ERRORS):
+            await client.rset()
 
 
 async def _close(client: aiosmtplib.SMTP) -> None:
@@ -209,11 +242,7 @@ async def _close(client: aiosmtplib.SMTP) -> None:
 def _failure(notice_id: int, error: Exception) -> DeliveryResult:
     if isinstance(error, AddressError):
         return DeliveryResult(notice_id, DeliveryOutcome.PERMANENT, str(error))
-    if isinstance(error, SMTPRecipientsRefused):
-        refusals = error.recipients
-        detail = "; ".join(f"{r.code} {r.message} ({r.recipient})" for r in refusals)
-        permanent = all(_is_permanent(r.code) for r in refusals)
-    elif isinstance(error, SMTPResponseException):
+    if isinstance(error, SMTPResponseException):
         detail = f"{error.code} {error.message}"
         permanent = _is_permanent(error.code)
     else:

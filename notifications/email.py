@@ -15,7 +15,9 @@ from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import format_datetime
 
-from email_validator import EmailNotValidError, validate_email
+from domain.addresses import AddressError, unique_addresses, validate_address
+
+__all__ = ["AddressError", "validate_address"]  # re-exported for the senders
 
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 
@@ -48,30 +50,9 @@ class OutgoingMessage:
             raise ValueError(f"notice {self.notice_id}: message date must be timezone-aware")
 
 
-class AddressError(ValueError):
-    def __init__(self, address: str, reason: str) -> None:
-        super().__init__(f"invalid e-mail address {address!r}: {reason}")
-        self.address = address
-
-
-def validate_address(address: str) -> str:
-    """Return the normalized, all-ASCII form of a bare address (no display name)."""
-    try:
-        # test_environment lets reserved test domains (*.test) through; *.example already is.
-        # A non-ASCII local part would need SMTPUTF8 end to end, which relays cannot be
-        # counted on for, so it is refused; an internationalized domain goes out as IDNA.
-        result = validate_email(
-            address, check_deliverability=False, test_environment=True, allow_smtputf8=False
-        )
-    except EmailNotValidError as error:
-        raise AddressError(address, str(error)) from error
-    assert result.ascii_email is not None  # always set when allow_smtputf8=False
-    return result.ascii_email
-
-
 def envelope_recipients(message: OutgoingMessage) -> list[str]:
     """Normalized To then Cc addresses, each once; raises AddressError."""
-    return list(dict.fromkeys(validate_address(a) for a in message.to + message.cc))
+    return unique_addresses(message.to + message.cc)
 
 
 def make_message_id(notice_id: int, key: str, domain: str) -> str:
@@ -109,9 +90,12 @@ def build_email(message: OutgoingMessage) -> Message:
     else:
         mime = body
     mime["From"] = validate_address(message.sender)
-    mime["To"] = ", ".join(validate_address(a) for a in message.to)
-    if message.cc:
-        mime["Cc"] = ", ".join(validate_address(a) for a in message.cc)
+    to = unique_addresses(message.to)
+    # An address given twice (in To and Cc, or in two spellings) is written once.
+    cc = envelope_recipients(message)[len(to):]
+    mime["To"] = ", ".join(to)
+    if cc:
+        mime["Cc"] = ", ".join(cc)
     mime["Subject"] = Header(_one_line(message.subject), "utf-8")
     mime["Date"] = format_datetime(message.date)
     mime["Message-ID"] = message.message_id

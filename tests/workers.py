@@ -31,3 +31,43 @@ def record_run() -> None:
 
     with open(os.environ["CCHC_TEST_RUNS"], "a", encoding="utf-8") as handle:
         handle.write("run\n")
+
+
+def check_only(database_url: str, as_of: date, start) -> None:
+    """A check that queues and seals digests and sends nothing (the dispatchers do)."""
+    from domain.db import make_engine
+    from flows import checking
+    from flows.settings import Settings
+
+    engine = make_engine(database_url)
+    start.wait()
+    checking.sweep_and_seal(engine, Settings(database_url=database_url), as_of,
+                            logging.getLogger("check"))
+    engine.dispose()
+
+
+def dispatch_until(database_url: str, smtp_port: int, start, checks_done) -> None:
+    """A dispatcher polling the outbox until the checks are over, then draining it once more."""
+    from domain.db import make_engine
+    from flows import checking
+    from flows.settings import Settings
+
+    settings = Settings(database_url=database_url, smtp_host="127.0.0.1", smtp_port=smtp_port)
+    engine = make_engine(database_url)
+    start.wait()
+    while True:
+        last = checks_done.is_set()
+        checking.dispatch(engine, settings, logging.getLogger("dispatch"))
+        if last:
+            break
+    engine.dispose()
+
+
+def dispatch_once(database_url: str, smtp_port: int) -> None:
+    """`cchc dispatch` without Prefect: a process the crash tests kill."""
+    from domain.db import make_engine
+    from flows import checking
+    from flows.settings import Settings
+
+    settings = Settings(database_url=database_url, smtp_host="127.0.0.1", smtp_port=smtp_port)
+    checking.dispatch(make_engine(database_url), settings, logging.getLogger("dispatch"))
