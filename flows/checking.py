@@ -17,7 +17,7 @@ from domain.locks import check_lock
 from domain.models import Notice, utcnow
 from domain.recipients import UnitTree
 from flows.settings import Settings
-from notifications.delivery import DeliveryOutcome, SmtpSettings, sender_for
+from notifications.delivery import DeliveryOutcome, DeliveryResult, SmtpSettings, sender_for
 from notifications.digests import render_digest
 from notifications.email import OutgoingMessage, make_message_id
 
@@ -195,35 +195,50 @@ def dispatch(
             session.expunge_all()
         if not messages:
             return summary
-        results = sender.send_all_sync(messages)
         by_id = {m.notice_id: m for m in messages}
-        with Session(engine) as session, session.begin():
-            claimed = {n.id: n for n in session.exec(
-                select(Notice).where(Notice.id.in_(list(by_id)))
-            ).scalars()}
-            for result in results:
-                notice = claimed[result.notice_id]
-                if notice.claim_token != token:
-                    # Our claim outlived its lease and another sender took the notice over.
-                    continue
-                now = utcnow()
-                if result.outcome is DeliveryOutcome.SENT:
-                    message = by_id[result.notice_id]
-                    outbox.mark_sent(session, notice, message.message_id, now=now)
-                    summary.sent += 1
-                    summary.sent_to.append((notice.recipient, notice.subject, message.message_id))
-                elif result.outcome is DeliveryOutcome.TRANSIENT:
-                    if outbox.mark_transient(session, notice, result.detail, now=now,
-                                             max_age=max_age):
-                        summary.failed += 1
-                        log.error("bỏ thư gửi %s: %s", notice.recipient, notice.last_error)
-                    else:
-                        summary.deferred += 1
-                        log.warning("tạm hoãn thư gửi %s: %s", notice.recipient, result.detail)
-                else:
-                    outbox.mark_failed(session, notice, result.detail)
-                    summary.failed += 1
-                    log.error("không gửi được thư tới %s: %s", notice.recipient, result.detail)
+        results: list[DeliveryResult] = []
+        # Each group of answers is recorded while the rest are being sent: a crash resends
+        # only what the server accepted in the group not yet recorded (README, "Delivery").
+        for settled in sender.settled_groups(messages):
+            results += settled
+            with Session(engine) as session, session.begin():
+                _record_outcomes(session, settled, by_id, token, max_age, summary, log)
         if all(r.outcome is DeliveryOutcome.TRANSIENT for r in results):
             # The server is unreachable: stop here, the next dispatch retries with backoff.
             return summary
+
+
+def _record_outcomes(
+    session: Session,
+    results: list[DeliveryResult],
+    by_id: dict[int, OutgoingMessage],
+    token: str,
+    max_age: timedelta,
+    summary: DispatchSummary,
+    log: logging.Logger | logging.LoggerAdapter,
+) -> None:
+    claimed = {n.id: n for n in session.exec(
+        select(Notice).where(Notice.id.in_([r.notice_id for r in results]))
+    ).scalars()}
+    for result in results:
+        notice = claimed[result.notice_id]
+        if notice.claim_token != token:
+            # Our claim outlived its lease and another sender took the notice over.
+            continue
+        now = utcnow()
+        if result.outcome is DeliveryOutcome.SENT:
+            message = by_id[result.notice_id]
+            outbox.mark_sent(session, notice, message.message_id, now=now)
+            summary.sent += 1
+            summary.sent_to.append((notice.recipient, notice.subject, message.message_id))
+        elif result.outcome is DeliveryOutcome.TRANSIENT:
+            if outbox.mark_transient(session, notice, result.detail, now=now, max_age=max_age):
+                summary.failed += 1
+                log.error("bỏ thư gửi %s: %s", notice.recipient, notice.last_error)
+            else:
+                summary.deferred += 1
+                log.warning("tạm hoãn thư gửi %s: %s", notice.recipient, result.detail)
+        else:
+            outbox.mark_failed(session, notice, result.detail)
+            summary.failed += 1
+            log.error("không gửi được thư tới %s: %s", notice.recipient, result.detail)

@@ -9,11 +9,13 @@ import asyncio
 import contextlib
 import logging
 import os
+import queue
 import re
 import tempfile
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email.message import Message
 from enum import StrEnum
@@ -69,10 +71,38 @@ class DeliveryResult:
     detail: str  # Message-ID when sent; the server's code and reply (or the error) otherwise
 
 
+OnResult = Callable[[DeliveryResult], None]
+
+
 class Sender(ABC):
     @abstractmethod
-    async def send_all(self, messages: Sequence[OutgoingMessage]) -> list[DeliveryResult]:
-        """One result per message, in input order; failures are results, not exceptions."""
+    async def send_all(
+        self, messages: Sequence[OutgoingMessage], on_result: OnResult | None = None
+    ) -> list[DeliveryResult]:
+        """One result per message, in input order; failures are results, not exceptions.
+        `on_result` hears each result the moment it is known."""
+
+    def settled_groups(self, messages: Sequence[OutgoingMessage]) -> Iterator[list[DeliveryResult]]:
+        """The results in groups, as they become known, while the rest are still being sent:
+        a caller that records each group at once leaves only the results of one group
+        unrecorded if it dies, which is all a crash can resend."""
+        settled: queue.SimpleQueue[DeliveryResult] = queue.SimpleQueue()
+        with ThreadPoolExecutor(1, thread_name_prefix="cchc-send") as pool:
+            sending = pool.submit(asyncio.run, self.send_all(messages, settled.put))
+            remaining = len(messages)
+            while remaining:
+                try:
+                    group = [settled.get(timeout=0.2)]
+                except queue.Empty:
+                    if sending.done():
+                        sending.result()  # raises what stopped the sending
+                    continue
+                with contextlib.suppress(queue.Empty):
+                    while True:
+                        group.append(settled.get_nowait())
+                remaining -= len(group)
+                yield group
+            sending.result()
 
     def send_all_sync(self, messages: Sequence[OutgoingMessage]) -> list[DeliveryResult]:
         try:
@@ -97,18 +127,27 @@ class SmtpSender(Sender):
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
 
-    async def send_all(self, messages: Sequence[OutgoingMessage]) -> list[DeliveryResult]:
+    async def send_all(
+        self, messages: Sequence[OutgoingMessage], on_result: OnResult | None = None
+    ) -> list[DeliveryResult]:
         results: list[DeliveryResult | None] = [None] * len(messages)
+
+        def settle(index: int, result: DeliveryResult) -> DeliveryResult:
+            results[index] = result
+            if on_result is not None:
+                on_result(result)
+            return result
+
         pending: deque[_Job] = deque()
         for index, message in enumerate(messages):
             try:
                 pending.append(_prepare(index, message))
             except AddressError as error:
-                results[index] = _failure(message.notice_id, error)
+                settle(index, _failure(message.notice_id, error))
 
         async with asyncio.TaskGroup() as group:
             workers = [
-                group.create_task(self._work(pending, results))
+                group.create_task(self._work(pending, settle))
                 for _ in range(min(self.settings.max_connections, len(pending)))
             ]
         # Jobs are left only if every worker gave up because it could not connect; they
@@ -116,14 +155,14 @@ class SmtpSender(Sender):
         # waiting out a connection timeout of their own.
         give_ups = [failure for worker in workers if (failure := worker.result())]
         for job in pending:
-            results[job.index] = DeliveryResult(
+            settle(job.index, DeliveryResult(
                 job.message.notice_id, give_ups[-1].outcome, give_ups[-1].detail
-            )
+            ))
         assert all(result is not None for result in results)
         return cast(list[DeliveryResult], results)
 
     async def _work(
-        self, pending: deque[_Job], results: list[DeliveryResult | None]
+        self, pending: deque[_Job], settle: Callable[[int, DeliveryResult], DeliveryResult]
     ) -> DeliveryResult | None:
         """Send jobs from the shared queue over one connection, reconnecting after a break.
         Returns the failure that made it stop early, if it could not connect."""
@@ -138,9 +177,8 @@ class SmtpSender(Sender):
                     try:
                         client = await self._connect()
                     except _DELIVERY_ERRORS as error:
-                        results[job.index] = _failure(job.message.notice_id, error)
-                        return results[job.index]
-                results[job.index] = await _send(client, job)
+                        return settle(job.index, _failure(job.message.notice_id, error))
+                settle(job.index, await _send(client, job))
         finally:
             if client is not None:
                 await _close(client)
@@ -263,9 +301,19 @@ class MaildirSender(Sender):
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
 
-    async def send_all(self, messages: Sequence[OutgoingMessage]) -> list[DeliveryResult]:
+    async def send_all(
+        self, messages: Sequence[OutgoingMessage], on_result: OnResult | None = None
+    ) -> list[DeliveryResult]:
+        def write_all() -> list[DeliveryResult]:
+            results = []
+            for message in messages:
+                results.append(self._write(message))
+                if on_result is not None:
+                    on_result(results[-1])
+            return results
+
         # File writes block; keep them off the event loop.
-        return await asyncio.to_thread(lambda: [self._write(m) for m in messages])
+        return await asyncio.to_thread(write_all)
 
     def _write(self, message: OutgoingMessage) -> DeliveryResult:
         try:
