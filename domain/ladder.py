@@ -117,6 +117,13 @@ def next_rung(track: Track, due: date, as_of: date, calendar: WorkingCalendar, p
     return rung, rung.reached_on(due, calendar)
 
 
+def horizon(as_of: date, calendar: WorkingCalendar, policy: Policy) -> date:
+    """The first due date out of the ladder's reach on `as_of`: an item due on or after it has
+    more working days left than the earliest reminder, so a check need not read it. Overdue
+    items are all within reach (their escalations and repeated notices go on)."""
+    return calendar.add_working_days(as_of, max(policy.reminder_days, default=0) + 1)
+
+
 @dataclass(frozen=True)
 class Decision:
     """What a check does for one item and track: send `send`, record `skip` as skipped."""

@@ -36,25 +36,33 @@ class OpenItem:
     due_date: date
 
 
-def open_items_query(as_of: date, units: Collection[str] | None = None):
-    """Items with a due date and not completed on `as_of` (of `units` only, when given), in id
-    order (a stable stream)."""
+def open_items_query(
+    as_of: date, units: Collection[str] | None = None, due_before: date | None = None
+):
+    """Items with a due date and not completed on `as_of` (of `units` only, when given; due
+    before `due_before` only, when given), in id order (a stable stream)."""
     query = (
         select(TrackedItem.id, TrackedItem.code, TrackedItem.unit_code, TrackedItem.due_date)
         .where(TrackedItem.due_date.is_not(None))
         .where(or_(TrackedItem.completed_on.is_(None), TrackedItem.completed_on > as_of))
         .order_by(TrackedItem.id)
     )
+    if due_before is not None:
+        query = query.where(TrackedItem.due_date < due_before)
     return query if units is None else query.where(TrackedItem.unit_code.in_(units))
 
 
 def stream_open_items(
-    engine: Engine, as_of: date, batch_size: int, units: Collection[str] | None = None
+    engine: Engine,
+    as_of: date,
+    batch_size: int,
+    units: Collection[str] | None = None,
+    due_before: date | None = None,
 ) -> Iterator[list[OpenItem]]:
     """Open items in batches, read with a server-side cursor: never the whole table in memory."""
     with engine.connect() as connection:
         result = connection.execution_options(stream_results=True, yield_per=batch_size).execute(
-            open_items_query(as_of, units)
+            open_items_query(as_of, units, due_before)
         )
         for rows in result.partitions():
             yield [OpenItem(*row) for row in rows]

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from domain import alerts, ledger, outbox
 from domain.digest_lines import digest_views
+from domain.ladder import horizon
 from domain.locks import check_lock
 from domain.models import Notice, utcnow
 from domain.recipients import UnitTree
@@ -64,7 +65,8 @@ def sweep_and_seal(
         if not summary.working_day:
             log.info("%s không phải ngày làm việc: không gửi nhắc việc", f"{as_of:%d/%m/%Y}")
         else:
-            for batch in ledger.stream_open_items(engine, as_of, BATCH_SIZE, units):
+            reach = horizon(as_of, settings.calendar, settings.policy)
+            for batch in ledger.stream_open_items(engine, as_of, BATCH_SIZE, units, reach):
                 with Session(engine) as session, session.begin():
                     outcome = ledger.record_batch(
                         session, batch, as_of=as_of, calendar=settings.calendar,
@@ -131,7 +133,8 @@ def preview(
         try:
             tree = ledger.load_unit_tree(session)
             units, partition = _subtree(tree, unit), unit or ""
-            for batch in ledger.stream_open_items(engine, as_of, BATCH_SIZE, units):
+            reach = horizon(as_of, settings.calendar, settings.policy)
+            for batch in ledger.stream_open_items(engine, as_of, BATCH_SIZE, units, reach):
                 ledger.record_batch(session, batch, as_of=as_of, calendar=settings.calendar,
                                     policy=settings.policy, tree=tree, partition=partition)
             notices = outbox.collecting(session, None, partition)
