@@ -27,6 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+from generate import CHECK_DAY, generate  # beside this script
 from sqlalchemy import create_engine, delete, func, select, text
 from sqlmodel import Session
 
@@ -36,7 +37,6 @@ from domain.ladder import decide
 from domain.models import Event, LadderEntry, Notice, NoticeEntry, TrackedItem, Unit
 from flows import checking
 from flows.settings import Settings
-from generate import CHECK_DAY, generate  # beside this script
 
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 LOG = logging.getLogger("benchmark")

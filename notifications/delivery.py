@@ -15,7 +15,6 @@ from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.message import Message
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal, cast
@@ -88,7 +87,7 @@ class Sender(ABC):
 class _Job:
     index: int
     message: OutgoingMessage
-    mime: Message
+    data: bytes  # serialised once here: aiosmtplib's send_message would re-fold every header
     sender: str
     recipients: list[str]
 
@@ -168,7 +167,7 @@ def _prepare(index: int, message: OutgoingMessage) -> _Job:
     return _Job(
         index=index,
         message=message,
-        mime=build_email(message),
+        data=as_eml(build_email(message)),
         sender=validate_address(message.sender),
         recipients=envelope_recipients(message),
     )
@@ -177,9 +176,7 @@ def _prepare(index: int, message: OutgoingMessage) -> _Job:
 async def _send(client: aiosmtplib.SMTP, job: _Job) -> DeliveryResult:
     notice_id = job.message.notice_id
     try:
-        refused, _ = await client.send_message(
-            job.mime, sender=job.sender, recipients=job.recipients
-        )
+        refused, _ = await client.sendmail(job.sender, job.recipients, job.data)
     except _DELIVERY_ERRORS as error:
         return _failure(notice_id, error)
     for address, response in refused.items():

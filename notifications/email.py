@@ -14,6 +14,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import format_datetime
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -54,6 +55,9 @@ class AddressError(ValueError):
         self.address = address
 
 
+# A digest's addresses are validated several times on its way out and recur in every check:
+# remembering them spares the validator's IDNA work (most of a message's preparation).
+@lru_cache(maxsize=65536)
 def validate_address(address: str) -> str:
     """Return the normalized, all-ASCII form of a bare address (no display name)."""
     try:
