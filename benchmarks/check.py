@@ -27,7 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from generate import CHECK_DAY, generate  # beside this script
+from generate import CHECK_DAY, PROVINCES, generate  # beside this script
 from sqlalchemy import create_engine, delete, func, select, text
 from sqlmodel import Session
 
@@ -136,33 +136,37 @@ def forget_checks(url: str) -> None:
 
 
 @contextmanager
-def database(kind: str, url: str | None, items: int):
-    """A generated country: the one at `url`, or a new one dropped afterwards."""
+def database(kind: str, url: str | None, items: int, provinces: int):
+    """A generated country: the one at `url` (generated there if it holds none yet), or a new
+    database dropped afterwards."""
     if url is not None:
-        yield url
+        yield _generated(url, items, provinces)
         return
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="cchc-bench-") as workdir:
-            url = f"sqlite:///{workdir}/country.db"
-            yield _generated(url, items)
+            yield _generated(f"sqlite:///{workdir}/country.db", items, provinces)
         return
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     name = f"cchc_bench_{uuid.uuid4().hex[:8]}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield _generated(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", items)
+        yield _generated(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", items, provinces)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
-def _generated(url: str, items: int) -> str:
+def _generated(url: str, items: int, provinces: int) -> str:
     engine = make_engine(url)
     upgrade(engine)
+    with engine.connect() as connection:
+        if connection.execute(select(func.count()).select_from(Unit)).scalar_one():
+            engine.dispose()
+            return url
     started = time.perf_counter()
-    units, count = generate(engine, items)
+    units, count = generate(engine, items, provinces)
     engine.dispose()
     print(f"generated {units:,} units and {count:,} open items in "
           f"{time.perf_counter() - started:.1f} s")
@@ -172,8 +176,10 @@ def _generated(url: str, items: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--database-url", help="an already generated country (reused as is)")
+    parser.add_argument("--database-url",
+                        help="where the country is, or is generated if that database is empty")
     parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument("--provinces", type=int, default=PROVINCES)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--measure", choices=(*MEASURES, "partitions"), help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
@@ -182,7 +188,7 @@ def main() -> None:
         measure(args.measure, args.database_url, args.workers)
         return
 
-    with database(args.database, args.database_url, args.items) as url:
+    with database(args.database, args.database_url, args.items, args.provinces) as url:
         engine = make_engine(url)
         with engine.connect() as connection:
             items = connection.execute(select(func.count()).select_from(TrackedItem)).scalar_one()

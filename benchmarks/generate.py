@@ -42,11 +42,7 @@ DUE_SPREAD = (
 )
 
 
-def provinces() -> list[str]:
-    return [f"T{number:02d}" for number in range(1, PROVINCES + 1)]
-
-
-def units() -> list[tuple]:
+def units(provinces: int = PROVINCES) -> list[tuple]:
     """The unit tree, parents before children; every unit has a head's address."""
     rows: list[tuple] = []
 
@@ -55,7 +51,7 @@ def units() -> list[tuple]:
         rows.append((code, name, parent, title, f"truong.{code.lower()}@{domain}", focal,
                      True, None))
 
-    for province in provinces():
+    for province in (f"T{number:02d}" for number in range(1, provinces + 1)):
         domain = f"{province.lower()}.gov.example"
         add(province, f"UBND tỉnh {province}", None, "Chủ tịch UBND tỉnh", domain)
         for d in range(1, DEPARTMENTS + 1):
@@ -85,9 +81,9 @@ def items(count: int, unit_codes: list[str], seed: int = 7) -> Iterator[tuple]:
                f"Trước {due:%d/%m/%Y}", "fixed", due, due, now)
 
 
-def generate(engine: Engine, count: int) -> tuple[int, int]:
+def generate(engine: Engine, count: int, provinces: int = PROVINCES) -> tuple[int, int]:
     """Load the country into an empty, migrated database; (units, items) loaded."""
-    unit_rows = units()
+    unit_rows = units(provinces)
     codes = [row[0] for row in unit_rows if "-" in row[0]]
     if engine.dialect.name == "postgresql":
         _copy(engine, unit_rows, items(count, codes))
@@ -140,11 +136,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument("--provinces", type=int, default=PROVINCES)
     args = parser.parse_args()
     engine = make_engine(args.database_url)
     upgrade(engine)
     started = time.perf_counter()
-    unit_count, item_count = generate(engine, args.items)
+    unit_count, item_count = generate(engine, args.items, args.provinces)
     print(f"{unit_count:,} units and {item_count:,} open items loaded into "
           f"{engine.dialect.name} in {time.perf_counter() - started:.1f} s "
           f"(check day {CHECK_DAY:%d/%m/%Y})")
