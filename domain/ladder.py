@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 from domain.calendar import WorkingCalendar
 from domain.policy import Policy
@@ -47,7 +48,7 @@ class Rung:
     days: int
     level: int = 0  # escalation level, 1-based
 
-    @property
+    @cached_property  # read for every item of every check
     def name(self) -> str:
         if self.kind in (RungKind.REMINDER, RungKind.DUE):
             return f"R{self.days}"
@@ -67,18 +68,16 @@ def _before_due(policy: Policy) -> list[Rung]:
     return reminders + [Rung(Track.UNIT, RungKind.DUE, 0)]
 
 
-def rungs_through(track: Track, last: Rung, policy: Policy) -> list[Rung]:
-    """The rungs of `track` in order, up to and including `last`."""
+def passed_before(track: Track, last: Rung, policy: Policy) -> list[Rung]:
+    """The rungs of `track` before `last` that the ledger records when a check passes them.
+    Repeats of the overdue notice (O4, O7, …) are the same notice again: one passed unsent is
+    not worth a ledger row (an item two years late would get hundreds)."""
     if track is Track.ESCALATION:
-        return [escalation_rung(level, policy) for level in range(1, last.level + 1)]
+        return [escalation_rung(level, policy) for level in range(1, last.level)]
     rungs = _before_due(policy)
     if last.kind is RungKind.OVERDUE:
-        rungs += [
-            Rung(Track.UNIT, RungKind.OVERDUE, days)
-            for days in range(1, last.days + 1, policy.overdue_repeat_days)
-        ]
-        return rungs
-    return rungs[: rungs.index(last) + 1]
+        return rungs + [Rung(Track.UNIT, RungKind.OVERDUE, 1)] * (last.days > 1)
+    return rungs[: rungs.index(last)]
 
 
 def escalation_rung(level: int, policy: Policy) -> Rung:
@@ -155,16 +154,10 @@ def decide(
         ):
             # Already recorded, or a check dated before one already made: nothing to add.
             continue
-        # Repeats of the overdue notice (O4, O7, …) are the same notice again: one passed
-        # unsent is not worth a ledger row (an item two years late would get hundreds).
-        earlier = [r for r in rungs_through(track, rung, policy)[:-1] if not _is_repeat(r)]
+        earlier = passed_before(track, rung, policy)
         skip = tuple(r for r in earlier if (track, r.name) not in recorded)
         decisions.append(Decision(track, rung, skip))
     return decisions
-
-
-def _is_repeat(rung: Rung) -> bool:
-    return rung.kind is RungKind.OVERDUE and rung.days > 1
 
 
 def _rank(rung: Rung) -> tuple[int, int]:
