@@ -10,10 +10,9 @@ stale goes out and nothing is lost.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from functools import cached_property
 
 from domain.calendar import WorkingCalendar
 from domain.policy import Policy
@@ -47,14 +46,17 @@ class Rung:
     # Working days left (reminder, due) or overdue (overdue, escalation) when it is reached.
     days: int
     level: int = 0  # escalation level, 1-based
+    # "R7", "O4", "E1": read for every item of every check, so set once.
+    name: str = field(init=False, repr=False, compare=False)
 
-    @cached_property  # read for every item of every check
-    def name(self) -> str:
+    def __post_init__(self) -> None:
         if self.kind in (RungKind.REMINDER, RungKind.DUE):
-            return f"R{self.days}"
-        if self.kind is RungKind.OVERDUE:
-            return f"O{self.days}"
-        return f"E{self.level}"
+            name = f"R{self.days}"
+        elif self.kind is RungKind.OVERDUE:
+            name = f"O{self.days}"
+        else:
+            name = f"E{self.level}"
+        object.__setattr__(self, "name", name)
 
     def reached_on(self, due: date, calendar: WorkingCalendar) -> date:
         """The first working day on which this rung is reached for due date `due`."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, or_, select, update
+from sqlalchemy import Engine, bindparam, func, insert, or_, select, update
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
@@ -210,6 +210,7 @@ def _collecting_notices(
         return {}
     found: dict[str, int] = {}
     sent_today: dict[str, int] = defaultdict(int)
+    widened: list[dict[str, Any]] = []
     for notice_id, recipient, state, cc in session.execute(
         select(Notice.id, Notice.recipient, Notice.state, Notice.cc)
         .where(Notice.check_date == as_of, Notice.partition == partition)
@@ -222,8 +223,12 @@ def _collecting_notices(
             found[address] = notice_id
             extra = wanted[address][1] - set(cc)
             if extra:
-                session.execute(update(Notice).where(Notice.id == notice_id)
-                                .values(cc=sorted(set(cc) | extra)))
+                widened.append({"notice_id": notice_id, "new_cc": sorted(set(cc) | extra)})
+    if widened:  # one statement for the batch, not one per digest
+        table = Notice.__table__
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("notice_id"))
+            .values(cc=bindparam("new_cc", type_=table.c.cc.type)), widened)
     new = [
         {
             "key": notice_key(as_of, target.to, sent_today[address] + 1, partition),
