@@ -25,6 +25,7 @@ import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 from generate import CHECK_DAY, PROVINCES, generate  # beside this script
@@ -33,11 +34,12 @@ from sqlmodel import Session
 
 from domain import ledger
 from domain.db import make_engine, upgrade
-from domain.ladder import decide
+from domain.ladder import Track, decide
 from domain.models import Event, LadderEntry, Notice, NoticeEntry, TrackedItem, Unit
 from flows import checking
 from flows.settings import Settings
 
+NEXT_DAY = date(2025, 3, 13)  # the working day after CHECK_DAY
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 LOG = logging.getLogger("benchmark")
 
@@ -46,14 +48,14 @@ def settings_for(url: str) -> Settings:
     return Settings(database_url=url, maildir=Path(tempfile.gettempdir()) / "cchc-bench-outbox")
 
 
-def engine_check(url: str) -> dict:
+def engine_check(url: str, day: date) -> dict:
     """The check as the deadline-check flow's sweep task runs it."""
     engine = make_engine(url)
-    summary = checking.sweep_and_seal(engine, settings_for(url), CHECK_DAY, LOG)
+    summary = checking.sweep_and_seal(engine, settings_for(url), day, LOG)
     return {"queued": summary.queued, "notices": summary.notices}
 
 
-def naive_check(url: str) -> dict:
+def naive_check(url: str, day: date) -> dict:
     """The obvious way: every item as an ORM object, the ladder applied to each in Python, and
     what it finds recorded through the same ledger code as the engine's."""
     engine, settings = make_engine(url), settings_for(url)
@@ -61,21 +63,23 @@ def naive_check(url: str) -> dict:
     with Session(engine) as session:
         tree = ledger.load_unit_tree(session)
         items = session.exec(select(TrackedItem)).scalars().all()
-        recorded: dict[int, set] = {}
+        recorded: dict[tuple, set] = {}  # by item and due date: an extension re-arms
         for entry in session.exec(select(LadderEntry)).scalars():
-            recorded.setdefault(entry.item_id, set()).add((entry.track, entry.rung))
+            recorded.setdefault((entry.item_id, entry.due_date), set()).add(
+                (Track(entry.track), entry.rung))
         found = [
             ledger.OpenItem(item.id, item.code, item.unit_code, item.due_date)
             for item in items
             if item.due_date is not None
-            and (item.completed_on is None or item.completed_on > CHECK_DAY)
-            and decide(item.due_date, CHECK_DAY, calendar, policy, recorded.get(item.id, ()))
+            and (item.completed_on is None or item.completed_on > day)
+            and decide(item.due_date, day, calendar, policy,
+                       recorded.get((item.id, item.due_date), ()))
         ]
-    summary = checking.CheckSummary(CHECK_DAY, True)
+    summary = checking.CheckSummary(day, True)
     for start in range(0, len(found), checking.BATCH_SIZE):
         with Session(engine) as session, session.begin():
             outcome = ledger.record_batch(session, found[start:start + checking.BATCH_SIZE],
-                                          as_of=CHECK_DAY, calendar=calendar, policy=policy,
+                                          as_of=day, calendar=calendar, policy=policy,
                                           tree=tree)
         summary.queued += outcome.queued
         summary.notices += outcome.new_notices
@@ -106,32 +110,39 @@ def partitioned_check(url: str, workers: int) -> dict:
 MEASURES = {"engine": engine_check, "naive": naive_check}
 
 
-def measure(kind: str, url: str, workers: int) -> None:
+def measure(kind: str, url: str, workers: int, day: date) -> None:
     """Run in a child process: time one check and print it as a JSON line."""
     logging.disable(logging.WARNING)
-    settings_for(url).calendar.is_working_day(CHECK_DAY)  # the calendar is built outside timing
+    settings_for(url).calendar.is_working_day(day)  # the calendar is built outside timing
     started = time.perf_counter()
-    result = partitioned_check(url, workers) if kind == "partitions" else MEASURES[kind](url)
+    result = partitioned_check(url, workers) if kind == "partitions" else MEASURES[kind](url, day)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({**result, "seconds": seconds, "rss_mb": peak}))
 
 
-def in_child(kind: str, url: str, workers: int = 1) -> dict:
+def in_child(kind: str, url: str, workers: int = 1, day: date = CHECK_DAY) -> dict:
     output = subprocess.run(
         [sys.executable, __file__, "--measure", kind, "--database-url", url,
-         "--workers", str(workers)],
+         "--workers", str(workers), "--day", day.isoformat()],
         check=True, capture_output=True, text=True,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
-def forget_checks(url: str) -> None:
-    """Back to the generated data: no ledger, no notices, no events."""
+def forget_checks(url: str, day: date | None = None) -> None:
+    """Back to the generated data (no ledger, no notices, no events), or to the state before
+    the check of `day`."""
     engine = make_engine(url)
     with engine.begin() as connection:
-        for model in (NoticeEntry, Event, Notice, LadderEntry):
-            connection.execute(delete(model))
+        if day is None:
+            for model in (NoticeEntry, Event, Notice, LadderEntry):
+                connection.execute(delete(model))
+        else:
+            of_day = select(Notice.id).where(Notice.check_date == day)
+            connection.execute(delete(NoticeEntry).where(NoticeEntry.notice_id.in_(of_day)))
+            for model in (Event, Notice, LadderEntry):
+                connection.execute(delete(model).where(model.check_date == day))
     engine.dispose()
 
 
@@ -183,9 +194,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--measure", choices=(*MEASURES, "partitions"), help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--day", type=date.fromisoformat, default=CHECK_DAY,
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        measure(args.measure, args.database_url, args.workers)
+        measure(args.measure, args.database_url, args.workers, args.day)
         return
 
     with database(args.database, args.database_url, args.items, args.provinces) as url:
@@ -201,6 +214,10 @@ def main() -> None:
             forget_checks(url)
             runs.setdefault("first", []).append(in_child("engine", url))
             runs.setdefault("rerun", []).append(in_child("engine", url))
+            # The daily check: the next working day, after the first check's ledger.
+            runs.setdefault("naive-next", []).append(in_child("naive", url, day=NEXT_DAY))
+            forget_checks(url, NEXT_DAY)
+            runs.setdefault("next", []).append(in_child("engine", url, day=NEXT_DAY))
             if dialect == "postgresql":
                 for workers in (1, 2):
                     forget_checks(url)
@@ -213,27 +230,33 @@ def report(dialect: str, items: int, runs: dict[str, list[dict]]) -> None:
     def median(name: str, key: str) -> float:
         return statistics.median(run[key] for run in runs[name])
 
-    first, naive = runs["first"][0], runs["naive"][0]
-    assert (first["queued"], first["notices"]) == (naive["queued"], naive["notices"]), \
-        "both ways must record the same rungs and digests"
+    for engine_side, naive_side in (("first", "naive"), ("next", "naive-next")):
+        assert all((run["queued"], run["notices"]) == (other["queued"], other["notices"])
+                   for run, other in zip(runs[engine_side], runs[naive_side])), \
+            "both ways must record the same rungs and digests"
     assert all(run["queued"] == 0 for run in runs["rerun"]), "a rerun must add nothing"
-    print(f"{dialect}: {items:,} open items, check day {CHECK_DAY:%d/%m/%Y}; "
-          f"{first['queued']:,} rungs queued in {first['notices']:,} digests; "
-          f"median of {len(runs['first'])} runs")
+    first, following = runs["first"][0], runs["next"][0]
+    print(f"{dialect}: {items:,} open items; first check {CHECK_DAY:%d/%m/%Y}: "
+          f"{first['queued']:,} rungs queued in {first['notices']:,} digests; next working day "
+          f"{NEXT_DAY:%d/%m/%Y}: {following['queued']:,} rungs in {following['notices']:,} "
+          f"digests; median of {len(runs['first'])} runs")
     rows = [("naive: ORM loads every item", "naive"), ("engine: first check", "first"),
-            ("engine: rerun of the same check", "rerun")]
+            ("engine: rerun of the same check", "rerun"),
+            ("naive: next working day", "naive-next"), ("engine: next working day", "next")]
     rows += [(f"by province, {n} worker process{'es' * (n > 1)}", f"workers{n}")
              for n in (1, 2) if f"workers{n}" in runs]
     print(f"{'':<36}{'seconds':>9}{'items/s':>12}{'peak RSS MB':>13}")
     for label, name in rows:
         seconds = median(name, "seconds")
-        rss = f"{median(name, 'rss_mb'):>13,.0f}" if name in ("naive", "first", "rerun") else ""
+        rss = f"{median(name, 'rss_mb'):>13,.0f}" if "workers" not in name else ""
         print(f"{label:<36}{seconds:>9.2f}{items / seconds:>12,.0f}{rss}")
     naive_seconds = median("naive", "seconds")
     print(f"ratio first check vs naive: {naive_seconds / median('first', 'seconds'):.1f}x faster"
           f" (target 10x); peak RSS {median('first', 'rss_mb'):,.0f} MB (target < 300 MB)"
           f" vs naive {median('naive', 'rss_mb'):,.0f} MB")
     print(f"ratio rerun vs naive: {naive_seconds / median('rerun', 'seconds'):.1f}x faster")
+    print(f"ratio next working day vs naive: "
+          f"{median('naive-next', 'seconds') / median('next', 'seconds'):.1f}x faster (target 10x)")
     if "workers2" in runs:
         print(f"ratio 2 workers vs 1: "
               f"{median('workers1', 'seconds') / median('workers2', 'seconds'):.2f}x faster")
