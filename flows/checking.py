@@ -26,7 +26,8 @@ from notifications.email import OutgoingMessage, make_message_id
 # commit costs less often, while the sweep's memory stays in the tens of MB.
 BATCH_SIZE = 2000
 SEAL_BATCH = 500
-SEND_BATCH = 50
+# Each batch opens its connections afresh: a few hundred messages per batch keep them busy.
+SEND_BATCH = 500
 
 
 @dataclass
@@ -156,6 +157,7 @@ def smtp_settings(settings: Settings) -> SmtpSettings | None:
         host=settings.smtp_host,
         port=settings.smtp_port,
         security=settings.smtp_security,
+        max_connections=settings.smtp_connections,
         username=settings.smtp_username,
         password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
     )

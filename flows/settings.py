@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_security: Literal["none", "starttls", "tls"] = "none"
+    # Digests go out over this many connections at once (a relay's own limit may be lower).
+    smtp_connections: int = Field(default=4, ge=1)
     mail_from: str = "cchc@localhost.localdomain"
     maildir: Path = Path("outbox")
     timezone: str = "Asia/Ho_Chi_Minh"
