@@ -13,11 +13,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
+import resource
 import smtplib
 import socket
 import statistics
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from notifications.delivery import DeliveryOutcome, SmtpSender, SmtpSettings
 from notifications.email import OutgoingMessage, as_eml, build_email, envelope_recipients
@@ -124,6 +127,17 @@ def ceiling(port: int, transactions: list[tuple[bytes, int]], connections: int) 
     return asyncio.run(run())
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _process_cpu(pid: int) -> float:
+    """User and system CPU seconds of another process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=5000)
@@ -147,24 +161,29 @@ def main() -> None:
         "ceiling: raw pipelined transactions": lambda: ceiling(port, transactions,
                                                                args.connections),
     }
-    rates: dict[str, list[float]] = {name: [] for name in ways}
+    # Per way: messages/s, and CPU milliseconds per message spent by this process and the sink.
+    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in ways}
     try:
         for _ in range(args.runs):
             for name, way in ways.items():
-                started = time.perf_counter()
+                started, cpu, sink_cpu = time.perf_counter(), _cpu(), _process_cpu(sink.pid)
                 delivered = way()
                 seconds = time.perf_counter() - started
                 if delivered != len(messages):
                     raise SystemExit(f"{name}: {delivered} of {len(messages)} accepted")
-                rates[name].append(delivered / seconds)
+                runs[name].append((delivered / seconds,
+                                   (_cpu() - cpu) * 1000 / delivered,
+                                   (_process_cpu(sink.pid) - sink_cpu) * 1000 / delivered))
     finally:
         sink.terminate()
-    median = {name: statistics.median(values) for name, values in rates.items()}
+    median = {name: [statistics.median(column) for column in zip(*values)]
+              for name, values in runs.items()}
     print(f"{args.messages:,} digests to an aiosmtpd sink on 127.0.0.1, "
           f"{args.connections} connections; median of {args.runs} runs")
-    for name, rate in median.items():
-        print(f"{name:<38}{rate:>9,.0f} messages/s")
-    engine, naive, top = median.values()
+    print(f"{'':<38}{'messages/s':>11}{'client CPU ms/msg':>19}{'sink CPU ms/msg':>17}")
+    for name, (rate, client, server) in median.items():
+        print(f"{name:<38}{rate:>11,.0f}{client:>19.2f}{server:>17.2f}")
+    engine, naive, top = (values[0] for values in median.values())
     print(f"ratio engine vs a connection per message: {engine / naive:.1f}x (target 5x)")
     print(f"ratio engine vs ceiling: {engine / top:.0%} (target 80%)")
 
