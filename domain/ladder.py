@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from domain.calendar import WorkingCalendar
 from domain.policy import Policy
@@ -66,8 +67,13 @@ class Rung:
 
 
 def _before_due(policy: Policy) -> list[Rung]:
-    reminders = [Rung(Track.UNIT, RungKind.REMINDER, days) for days in policy.reminder_days]
-    return reminders + [Rung(Track.UNIT, RungKind.DUE, 0)]
+    return list(_rungs_before_due(policy.reminder_days))
+
+
+@lru_cache(maxsize=16)  # asked for every item of every check, with the same few policies
+def _rungs_before_due(reminder_days: tuple[int, ...]) -> tuple[Rung, ...]:
+    reminders = tuple(Rung(Track.UNIT, RungKind.REMINDER, days) for days in reminder_days)
+    return reminders + (Rung(Track.UNIT, RungKind.DUE, 0),)
 
 
 def passed_before(track: Track, last: Rung, policy: Policy) -> list[Rung]:

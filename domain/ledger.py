@@ -150,14 +150,17 @@ def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> N
 
 def _recorded(session: Session, items: Sequence[OpenItem]) -> dict[int, set[tuple[Track, str]]]:
     due = {item.id: item.due_date for item in items}
-    rows = session.execute(
+    # Core on the session's connection: the ORM's result machinery costs more than the query
+    # for the ledger rows of a batch, which a daily check reads for every item in reach.
+    rows = session.connection().execute(
         select(LadderEntry.item_id, LadderEntry.track, LadderEntry.rung, LadderEntry.due_date)
         .where(LadderEntry.item_id.in_(due))
     )
     recorded: dict[int, set[tuple[Track, str]]] = defaultdict(set)
+    tracks = {track.value: track for track in Track}
     for item_id, track, rung, due_date in rows:
         if due_date == due[item_id]:  # an extension re-arms the ladder under the new date
-            recorded[item_id].add((Track(track), rung))
+            recorded[item_id].add((tracks[track], rung))
     return recorded
 
 
@@ -171,7 +174,7 @@ def _ledger_ids(session: Session, rows: list[dict[str, Any]]) -> dict[tuple, int
     if not rows:
         return {}
     wanted = {_ledger_key(row) for row in rows}
-    found = session.execute(
+    found = session.connection().execute(
         select(LadderEntry.id, LadderEntry.item_id, LadderEntry.track, LadderEntry.rung,
                LadderEntry.due_date)
         .where(LadderEntry.item_id.in_({row["item_id"] for row in rows}))
