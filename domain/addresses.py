@@ -4,6 +4,7 @@ row and column) and delivery (never put a bad one on the wire)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -14,6 +15,9 @@ class AddressError(ValueError):
         self.address, self.reason = address, reason
 
 
+# A digest's addresses are validated several times on its way out and recur in every check:
+# remembering them spares the validator's IDNA work (most of a message's preparation).
+@lru_cache(maxsize=65536)
 def validate_address(address: str) -> str:
     """Return the normalized, all-ASCII form of a bare address (no display name)."""
     # A line break would start a new header or SMTP command wherever the address is written.

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
@@ -58,39 +58,43 @@ class DigestView:
 def digest_views(
     session: Session, notices: Sequence[Notice], calendar: WorkingCalendar, tree: UnitTree
 ) -> list[DigestView]:
+    # Columns, not ORM objects: a country's check renders tens of thousands of lines.
     rows = session.execute(
-        select(NoticeEntry.notice_id, NoticeEntry.role, LadderEntry, TrackedItem)
+        select(NoticeEntry.notice_id, NoticeEntry.role, LadderEntry.rung, LadderEntry.due_date,
+               TrackedItem.id, TrackedItem.code, TrackedItem.content, TrackedItem.unit_code,
+               TrackedItem.deadline_text, TrackedItem.original_due_date, TrackedItem.plan_code,
+               TrackedItem.finding_code, TrackedItem.scope)
         .join(LadderEntry, LadderEntry.id == NoticeEntry.ledger_id)
         .join(TrackedItem, TrackedItem.id == LadderEntry.item_id)
         .where(NoticeEntry.notice_id.in_([n.id for n in notices]))
         .order_by(TrackedItem.unit_code, TrackedItem.scope, TrackedItem.position)
     ).all()
-    items = {item.id: item for *_, item in rows}
+    items = {row.id: row for row in rows}
     sources = _sources(session, list(items.values()))
     history = _sent_before(session, list(items), [n.id for n in notices])
     by_notice: dict[int, list[DigestLine]] = defaultdict(list)
     checked = {n.id: n.check_date for n in notices}
-    for notice_id, role, entry, item in rows:
-        unit = tree.responsible(item.unit_code)
-        day = checked[notice_id]
-        by_notice[notice_id].append(
+    for row in rows:
+        unit = tree.responsible(row.unit_code)
+        day = checked[row.notice_id]
+        by_notice[row.notice_id].append(
             DigestLine(
-                code=item.code,
-                content=item.content,
-                source=sources[item.id],
+                code=row.code,
+                content=row.content,
+                source=sources[row.id],
                 unit_code=unit.code,
                 unit_name=unit.name,
-                deadline_text=item.deadline_text,
-                due=entry.due_date,
-                original_due=item.original_due_date
-                if item.original_due_date != entry.due_date
+                deadline_text=row.deadline_text,
+                due=row.due_date,
+                original_due=row.original_due_date
+                if row.original_due_date != row.due_date
                 else None,
-                rung=entry.rung,
-                kind=_kind(entry.rung),
-                role=role,
-                remaining_days=calendar.remaining(day, entry.due_date),
-                overdue_days=calendar.overdue(entry.due_date, day),
-                earlier=tuple(history.get(item.id, ())),
+                rung=row.rung,
+                kind=_kind(row.rung),
+                role=row.role,
+                remaining_days=calendar.remaining(day, row.due_date),
+                overdue_days=calendar.overdue(row.due_date, day),
+                earlier=tuple(history.get(row.id, ())),
             )
         )
     return [
@@ -114,7 +118,9 @@ def _kind(rung: str) -> RungKind:
     return RungKind.DUE if rung == "R0" else RungKind.REMINDER
 
 
-def _sources(session: Session, items: Sequence[TrackedItem]) -> dict[int, str]:
+def _sources(session: Session, items: Sequence[Row]) -> dict[int, str]:
+    """Each item's plan or inspection; `items` are rows with id, plan_code, finding_code and
+    scope."""
     plans = {
         code: title + (f" ({decision})" if decision else "")
         for code, title, decision in session.execute(

@@ -10,9 +10,10 @@ stale goes out and nothing is lost.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from domain.calendar import WorkingCalendar
 from domain.policy import Policy
@@ -46,14 +47,17 @@ class Rung:
     # Working days left (reminder, due) or overdue (overdue, escalation) when it is reached.
     days: int
     level: int = 0  # escalation level, 1-based
+    # "R7", "O4", "E1": read for every item of every check, so set once.
+    name: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def name(self) -> str:
+    def __post_init__(self) -> None:
         if self.kind in (RungKind.REMINDER, RungKind.DUE):
-            return f"R{self.days}"
-        if self.kind is RungKind.OVERDUE:
-            return f"O{self.days}"
-        return f"E{self.level}"
+            name = f"R{self.days}"
+        elif self.kind is RungKind.OVERDUE:
+            name = f"O{self.days}"
+        else:
+            name = f"E{self.level}"
+        object.__setattr__(self, "name", name)
 
     def reached_on(self, due: date, calendar: WorkingCalendar) -> date:
         """The first working day on which this rung is reached for due date `due`."""
@@ -63,22 +67,25 @@ class Rung:
 
 
 def _before_due(policy: Policy) -> list[Rung]:
-    reminders = [Rung(Track.UNIT, RungKind.REMINDER, days) for days in policy.reminder_days]
-    return reminders + [Rung(Track.UNIT, RungKind.DUE, 0)]
+    return list(_rungs_before_due(policy.reminder_days))
 
 
-def rungs_through(track: Track, last: Rung, policy: Policy) -> list[Rung]:
-    """The rungs of `track` in order, up to and including `last`."""
+@lru_cache(maxsize=16)  # asked for every item of every check, with the same few policies
+def _rungs_before_due(reminder_days: tuple[int, ...]) -> tuple[Rung, ...]:
+    reminders = tuple(Rung(Track.UNIT, RungKind.REMINDER, days) for days in reminder_days)
+    return reminders + (Rung(Track.UNIT, RungKind.DUE, 0),)
+
+
+def passed_before(track: Track, last: Rung, policy: Policy) -> list[Rung]:
+    """The rungs of `track` before `last` that the ledger records when a check passes them.
+    Repeats of the overdue notice (O4, O7, …) are the same notice again: one passed unsent is
+    not worth a ledger row (an item two years late would get hundreds)."""
     if track is Track.ESCALATION:
-        return [escalation_rung(level, policy) for level in range(1, last.level + 1)]
+        return [escalation_rung(level, policy) for level in range(1, last.level)]
     rungs = _before_due(policy)
     if last.kind is RungKind.OVERDUE:
-        rungs += [
-            Rung(Track.UNIT, RungKind.OVERDUE, days)
-            for days in range(1, last.days + 1, policy.overdue_repeat_days)
-        ]
-        return rungs
-    return rungs[: rungs.index(last) + 1]
+        return rungs + [Rung(Track.UNIT, RungKind.OVERDUE, 1)] * (last.days > 1)
+    return rungs[: rungs.index(last)]
 
 
 def escalation_rung(level: int, policy: Policy) -> Rung:
@@ -117,6 +124,13 @@ def next_rung(track: Track, due: date, as_of: date, calendar: WorkingCalendar, p
     return rung, rung.reached_on(due, calendar)
 
 
+def horizon(as_of: date, calendar: WorkingCalendar, policy: Policy) -> date:
+    """The first due date out of the ladder's reach on `as_of`: an item due on or after it has
+    more working days left than the earliest reminder, so a check need not read it. Overdue
+    items are all within reach (their escalations and repeated notices go on)."""
+    return calendar.add_working_days(as_of, max(policy.reminder_days, default=0) + 1)
+
+
 @dataclass(frozen=True)
 class Decision:
     """What a check does for one item and track: send `send`, record `skip` as skipped."""
@@ -148,16 +162,10 @@ def decide(
         ):
             # Already recorded, or a check dated before one already made: nothing to add.
             continue
-        # Repeats of the overdue notice (O4, O7, …) are the same notice again: one passed
-        # unsent is not worth a ledger row (an item two years late would get hundreds).
-        earlier = [r for r in rungs_through(track, rung, policy)[:-1] if not _is_repeat(r)]
+        earlier = passed_before(track, rung, policy)
         skip = tuple(r for r in earlier if (track, r.name) not in recorded)
         decisions.append(Decision(track, rung, skip))
     return decisions
-
-
-def _is_repeat(rung: Rung) -> bool:
-    return rung.kind is RungKind.OVERDUE and rung.days > 1
 
 
 def _rank(rung: Rung) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, or_, select, update
+from sqlalchemy import Engine, bindparam, func, insert, or_, select, update
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
@@ -36,25 +36,33 @@ class OpenItem:
     due_date: date
 
 
-def open_items_query(as_of: date, units: Collection[str] | None = None):
-    """Items with a due date and not completed on `as_of` (of `units` only, when given), in id
-    order (a stable stream)."""
+def open_items_query(
+    as_of: date, units: Collection[str] | None = None, due_before: date | None = None
+):
+    """Items with a due date and not completed on `as_of` (of `units` only, when given; due
+    before `due_before` only, when given), in id order (a stable stream)."""
     query = (
         select(TrackedItem.id, TrackedItem.code, TrackedItem.unit_code, TrackedItem.due_date)
         .where(TrackedItem.due_date.is_not(None))
         .where(or_(TrackedItem.completed_on.is_(None), TrackedItem.completed_on > as_of))
         .order_by(TrackedItem.id)
     )
+    if due_before is not None:
+        query = query.where(TrackedItem.due_date < due_before)
     return query if units is None else query.where(TrackedItem.unit_code.in_(units))
 
 
 def stream_open_items(
-    engine: Engine, as_of: date, batch_size: int, units: Collection[str] | None = None
+    engine: Engine,
+    as_of: date,
+    batch_size: int,
+    units: Collection[str] | None = None,
+    due_before: date | None = None,
 ) -> Iterator[list[OpenItem]]:
     """Open items in batches, read with a server-side cursor: never the whole table in memory."""
     with engine.connect() as connection:
         result = connection.execution_options(stream_results=True, yield_per=batch_size).execute(
-            open_items_query(as_of, units)
+            open_items_query(as_of, units, due_before)
         )
         for rows in result.partitions():
             yield [OpenItem(*row) for row in rows]
@@ -142,14 +150,17 @@ def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> N
 
 def _recorded(session: Session, items: Sequence[OpenItem]) -> dict[int, set[tuple[Track, str]]]:
     due = {item.id: item.due_date for item in items}
-    rows = session.execute(
+    # Core on the session's connection: the ORM's result machinery costs more than the query
+    # for the ledger rows of a batch, which a daily check reads for every item in reach.
+    rows = session.connection().execute(
         select(LadderEntry.item_id, LadderEntry.track, LadderEntry.rung, LadderEntry.due_date)
         .where(LadderEntry.item_id.in_(due))
     )
     recorded: dict[int, set[tuple[Track, str]]] = defaultdict(set)
+    tracks = {track.value: track for track in Track}
     for item_id, track, rung, due_date in rows:
         if due_date == due[item_id]:  # an extension re-arms the ladder under the new date
-            recorded[item_id].add((Track(track), rung))
+            recorded[item_id].add((tracks[track], rung))
     return recorded
 
 
@@ -163,7 +174,7 @@ def _ledger_ids(session: Session, rows: list[dict[str, Any]]) -> dict[tuple, int
     if not rows:
         return {}
     wanted = {_ledger_key(row) for row in rows}
-    found = session.execute(
+    found = session.connection().execute(
         select(LadderEntry.id, LadderEntry.item_id, LadderEntry.track, LadderEntry.rung,
                LadderEntry.due_date)
         .where(LadderEntry.item_id.in_({row["item_id"] for row in rows}))
@@ -202,6 +213,7 @@ def _collecting_notices(
         return {}
     found: dict[str, int] = {}
     sent_today: dict[str, int] = defaultdict(int)
+    widened: list[dict[str, Any]] = []
     for notice_id, recipient, state, cc in session.execute(
         select(Notice.id, Notice.recipient, Notice.state, Notice.cc)
         .where(Notice.check_date == as_of, Notice.partition == partition)
@@ -214,8 +226,12 @@ def _collecting_notices(
             found[address] = notice_id
             extra = wanted[address][1] - set(cc)
             if extra:
-                session.execute(update(Notice).where(Notice.id == notice_id)
-                                .values(cc=sorted(set(cc) | extra)))
+                widened.append({"notice_id": notice_id, "new_cc": sorted(set(cc) | extra)})
+    if widened:  # one statement for the batch, not one per digest
+        table = Notice.__table__
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("notice_id"))
+            .values(cc=bindparam("new_cc", type_=table.c.cc.type)), widened)
     new = [
         {
             "key": notice_key(as_of, target.to, sent_today[address] + 1, partition),

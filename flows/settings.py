@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     smtp_timeout: float = Field(default=30.0, gt=0)
     # A notice claimed longer ago than this belongs to a sender that died; another takes it.
     claim_lease_seconds: int = Field(default=900, ge=1)
+    # Digests go out over this many connections at once (a relay's own limit may be lower).
+    smtp_connections: int = Field(default=4, ge=1)
     mail_from: str = "cchc@localhost.localdomain"
     maildir: Path = Path("outbox")
     timezone: str = "Asia/Ho_Chi_Minh"

@@ -17,7 +17,6 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from email.message import Message
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal, cast
@@ -118,7 +117,7 @@ class Sender(ABC):
 class _Job:
     index: int
     message: OutgoingMessage
-    mime: Message
+    data: bytes  # serialised once here: aiosmtplib's send_message would re-fold every header
     sender: str
     recipients: list[str]
 
@@ -206,7 +205,7 @@ def _prepare(index: int, message: OutgoingMessage) -> _Job:
     return _Job(
         index=index,
         message=message,
-        mime=build_email(message),
+        data=as_eml(build_email(message)),
         sender=validate_address(message.sender),
         recipients=envelope_recipients(message),
     )
@@ -229,7 +228,7 @@ async def _send(client: aiosmtplib.SMTP, job: _Job) -> DeliveryResult:
         if verdict is not None:
             await _reset(client)
             return verdict
-        await client.data(as_eml(job.mime))
+        await client.data(job.data)
     except _DELIVERY_ERRORS as error:
         if isinstance(error, SMTPResponseException):
             await _reset(client)

@@ -25,6 +25,9 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # The templates ship with the code: checking their files' dates on every digest
+        # costs a stat() each, thousands per check.
+        auto_reload=False,
     )
     environment.filters["vndate"] = _vndate
     environment.filters["vnnumber"] = format_number

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from domain.calendar import WorkingCalendar
-from domain.ladder import Rung, RungKind, Track, decide, next_rung, reached
+from domain.ladder import Rung, RungKind, Track, decide, horizon, next_rung, reached
 from domain.policy import Policy
 
 
@@ -286,3 +286,12 @@ def test_a_check_dated_before_one_already_made_sends_nothing_older():
     assert decide(due, date(2024, 2, 6), calendar, policy, recorded) == []
     later = decide(due, date(2024, 2, 20), calendar, policy, recorded)
     assert [d.send.name for d in later] == ["O4"]
+
+
+@pytest.mark.parametrize("policy", [DEFAULT, Policy(reminder_days=(10, 2))])
+def test_an_item_due_on_or_after_the_horizon_reaches_no_rung_and_one_due_before_does(policy):
+    # Check days around Tết 2024, so that the horizon has to jump the holiday.
+    for as_of in (d("01/02/2024"), d("07/02/2024"), d("15/02/2024"), d("26/02/2024")):
+        limit = horizon(as_of, CAL, policy)
+        for due in (as_of + timedelta(days=n) for n in range(-400, 120)):
+            assert bool(decide(due, as_of, CAL, policy)) == (due < limit), (as_of, due)

@@ -1,0 +1,192 @@
+"""Digests to a local SMTP sink (aiosmtpd, in a process of its own), three ways in one run:
+the engine's sender, smtplib with one connection per message (what a send-one-e-mail task
+does), and the sink's own ceiling — the same messages, serialised beforehand, written raw and
+pipelined over reused connections.
+
+    .venv/bin/python benchmarks/send.py [--messages 5000] [--connections 4] [--runs 3]
+
+Printed: the median messages per second of each way and the engine's ratios to the other two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import resource
+import smtplib
+import socket
+import statistics
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from notifications.delivery import DeliveryOutcome, SmtpSender, SmtpSettings
+from notifications.email import OutgoingMessage, as_eml, build_email, envelope_recipients
+
+SENDER = "cchc@sonla.gov.example"
+
+
+class _Counting:
+    """Accepts everything and keeps nothing: the sink should cost as little as it can."""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001
+        return "250 Message accepted"
+
+
+def _serve(port: int, ready) -> None:  # noqa: ANN001
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(_Counting(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        controller.stop()
+
+
+def digests(count: int) -> list[OutgoingMessage]:
+    """Digest-sized messages (a dozen items, text and HTML) to unit heads, cc the focal officer."""
+    lines = "\n".join(
+        f"{n}. Nhiệm vụ cải cách hành chính số {n}: báo cáo kết quả thực hiện — hạn "
+        f"{n + 10:02d}/03/2025, còn {n % 7} ngày làm việc" for n in range(1, 13)
+    )
+    html = "<ul>" + "".join(f"<li>{line}</li>" for line in lines.splitlines()) + "</ul>"
+    now = datetime.now(UTC)
+    return [
+        OutgoingMessage(
+            notice_id=n, sender=SENDER, to=(f"truong.t{n % 34:02d}-x{n:05d}@sonla.gov.example",),
+            cc=(f"caicach.t{n % 34:02d}-x{n:05d}@sonla.gov.example",),
+            subject=f"[CCHC] UBND xã số {n}: 12 nhiệm vụ sắp đến hạn (12/03/2025)",
+            text=f"Kính gửi: Chủ tịch UBND xã số {n}\n\n{lines}\n", html=html,
+            message_id=f"<cchc.{n}.bench@sonla.gov.example>", date=now,
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+def engine_sender(port: int, messages: list[OutgoingMessage], connections: int) -> int:
+    sender = SmtpSender(SmtpSettings(host="127.0.0.1", port=port, max_connections=connections))
+    results = sender.send_all_sync(messages)
+    return sum(result.outcome is DeliveryOutcome.SENT for result in results)
+
+
+def per_message(port: int, messages: list[OutgoingMessage], _connections: int) -> int:
+    for message in messages:
+        with smtplib.SMTP("127.0.0.1", port) as client:
+            client.send_message(build_email(message), SENDER, envelope_recipients(message))
+    return len(messages)
+
+
+def raw_transactions(messages: list[OutgoingMessage]) -> list[tuple[bytes, int]]:
+    """Each message as the bytes of one whole SMTP transaction, and the replies it gets."""
+    transactions = []
+    for message in messages:
+        recipients = envelope_recipients(message)
+        data = as_eml(build_email(message)).replace(b"\r\n.", b"\r\n..")
+        commands = [f"MAIL FROM:<{SENDER}>\r\n".encode()]
+        commands += [f"RCPT TO:<{address}>\r\n".encode() for address in recipients]
+        commands += [b"DATA\r\n", data, b"\r\n.\r\n"]
+        transactions.append((b"".join(commands), len(recipients) + 3))
+    return transactions
+
+
+def ceiling(port: int, transactions: list[tuple[bytes, int]], connections: int) -> int:
+    async def one_connection(share: list[tuple[bytes, int]]) -> int:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        await reader.readline()  # greeting
+        writer.write(b"EHLO bench\r\n")
+        while not (await reader.readline()).startswith(b"250 "):
+            pass
+        expected = sum(replies for _, replies in share)
+
+        async def write_all() -> None:
+            for data, _ in share:
+                writer.write(data)
+                await writer.drain()
+
+        async def read_all() -> int:
+            accepted = 0
+            for _ in range(expected):
+                accepted += (await reader.readline()).startswith(b"250 Message")
+            return accepted
+
+        _, accepted = await asyncio.gather(write_all(), read_all())
+        writer.write(b"QUIT\r\n")
+        await writer.drain()
+        writer.close()
+        return accepted
+
+    async def run() -> int:
+        shares = [transactions[n::connections] for n in range(connections)]
+        return sum(await asyncio.gather(*(one_connection(share) for share in shares)))
+
+    return asyncio.run(run())
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _process_cpu(pid: int) -> float:
+    """User and system CPU seconds of another process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--connections", type=int, default=4,
+                        help="connections of the engine's sender and of the ceiling")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    with socket.socket() as probe:  # a port nobody uses
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    ready = multiprocessing.Event()
+    sink = multiprocessing.Process(target=_serve, args=(port, ready), daemon=True)
+    sink.start()
+    ready.wait(30)
+    messages = digests(args.messages)
+    transactions = raw_transactions(messages)
+    ways = {
+        "engine's sender": lambda: engine_sender(port, messages, args.connections),
+        "smtplib, a connection per message": lambda: per_message(port, messages, 1),
+        "ceiling: raw pipelined transactions": lambda: ceiling(port, transactions,
+                                                               args.connections),
+    }
+    # Per way: messages/s, and CPU milliseconds per message spent by this process and the sink.
+    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in ways}
+    try:
+        for _ in range(args.runs):
+            for name, way in ways.items():
+                started, cpu, sink_cpu = time.perf_counter(), _cpu(), _process_cpu(sink.pid)
+                delivered = way()
+                seconds = time.perf_counter() - started
+                if delivered != len(messages):
+                    raise SystemExit(f"{name}: {delivered} of {len(messages)} accepted")
+                runs[name].append((delivered / seconds,
+                                   (_cpu() - cpu) * 1000 / delivered,
+                                   (_process_cpu(sink.pid) - sink_cpu) * 1000 / delivered))
+    finally:
+        sink.terminate()
+    median = {name: [statistics.median(column) for column in zip(*values)]
+              for name, values in runs.items()}
+    print(f"{args.messages:,} digests to an aiosmtpd sink on 127.0.0.1, "
+          f"{args.connections} connections; median of {args.runs} runs")
+    print(f"{'':<38}{'messages/s':>11}{'client CPU ms/msg':>19}{'sink CPU ms/msg':>17}")
+    for name, (rate, client, server) in median.items():
+        print(f"{name:<38}{rate:>11,.0f}{client:>19.2f}{server:>17.2f}")
+    engine, naive, top = (values[0] for values in median.values())
+    print(f"ratio engine vs a connection per message: {engine / naive:.1f}x (target 5x)")
+    print(f"ratio engine vs ceiling: {engine / top:.0%} (target 80%)")
+
+
+if __name__ == "__main__":
+    main()

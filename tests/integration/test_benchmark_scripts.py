@@ -1,0 +1,38 @@
+"""Each benchmark runs from a clean checkout with one command and prints its ratios. Run here
+at a tiny size, on the real databases and a real SMTP sink; times are not asserted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent.parent.parent / "benchmarks"
+
+
+def run(script: str, *arguments: str) -> str:
+    return subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *arguments],
+        check=True, capture_output=True, text=True, timeout=300,
+    ).stdout
+
+
+def test_check_benchmark_prints_its_ratios_to_the_orm_way_on_both_databases(database_url):
+    output = run("check.py", "--database-url", database_url, "--items", "3000",
+                 "--provinces", "2", "--runs", "1")
+    assert "generated 558 units and 3,000 open items" in output
+    assert "ratio first check vs naive:" in output
+    assert "ratio rerun vs naive:" in output
+    # Partitions by province over worker processes are timed where workers share a server.
+    assert ("ratio 2 workers vs 1:" in output) == database_url.startswith("postgresql")
+
+
+def test_send_benchmark_prints_the_engines_ratios_to_per_message_and_the_ceiling():
+    output = run("send.py", "--messages", "60", "--runs", "1")
+    assert "ratio engine vs a connection per message:" in output
+    assert "ratio engine vs ceiling:" in output
+
+
+def test_cold_start_benchmark_times_help_and_status_on_the_example_data():
+    output = run("cold_start.py", "--runs", "1")
+    assert "cchc --help" in output and "cchc status" in output
