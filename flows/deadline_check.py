@@ -23,7 +23,7 @@ from prefect.runtime import flow_run  # noqa: E402
 from domain.reports import status_report  # noqa: E402
 from domain.run_log import run_notices  # noqa: E402
 from flows import checking, publishing  # noqa: E402
-from flows.flow_support import flow_database, run_day_label  # noqa: E402
+from flows.flow_support import flow_database, label_run, run_day_label  # noqa: E402
 from flows.settings import Settings  # noqa: E402
 from notifications.run_history import notice_rows, progress_markdown  # noqa: E402
 
@@ -67,8 +67,6 @@ def record_run(
     """Leave the run's history where the secretariat reads it: artifacts on the run page (the
     notices sent, the failures with the server's reply, the plan's progress under a stable key)
     and the run's counts as labels, which `cchc history` reads back."""
-    from prefect.client.orchestration import get_client
-
     run_id = str(flow_run.id)
     with flow_database() as (settings, engine), Session(engine) as session:
         delivered = run_notices(session, run_id)
@@ -88,11 +86,7 @@ def record_run(
     if progress is not None:
         create_markdown_artifact(key="cchc-progress", markdown=progress_markdown(progress, counts),
                                  description=f"Tiến độ ngày {as_of:%d/%m/%Y}")
-    labels = {f"cchc.{name}": value for name, value in counts.items()}
-    if as_of is not None:
-        labels["cchc.as_of"] = as_of.isoformat()
-    with get_client(sync_client=True) as client:
-        client.update_flow_run_labels(flow_run.id, labels)
+    label_run(as_of, counts)
 
 
 def _more(title: str, notices: list) -> str:

@@ -33,3 +33,15 @@ def run_day_label() -> str:
     """The day a run is about, DD-MM-YYYY: its `as_of` parameter, or today (a scheduled run)."""
     as_of = flow_run.parameters.get("as_of")
     return (as_of if isinstance(as_of, date) else Settings().today()).strftime("%d-%m-%Y")
+
+
+def label_run(as_of: date | None, counts: dict[str, int]) -> None:
+    """The run's day and counts as flow-run labels (`cchc.sent`, …), which `cchc history`
+    reads back without opening the UI."""
+    from prefect.client.orchestration import get_client
+
+    labels: dict[str, str | int] = {f"cchc.{name}": value for name, value in counts.items()}
+    if as_of is not None:
+        labels["cchc.as_of"] = as_of.isoformat()
+    with get_client(sync_client=True) as client:
+        client.update_flow_run_labels(flow_run.id, labels)

@@ -50,6 +50,7 @@ def test_the_secretariat_gets_the_report_once_with_the_workbook_attached(
 ):
     from openpyxl import load_workbook
 
+    from flows.prefect_history import recent_runs
     from flows.weekly_summary import weekly_summary
 
     monkeypatch.setenv("CCHC_POLICY_FILE", str(EXAMPLES / "policy.toml"))
@@ -79,6 +80,11 @@ def test_the_secretariat_gets_the_report_once_with_the_workbook_attached(
 
     again = weekly_summary(as_of=date(2021, 6, 25))
     assert not again["sent"] and len(smtp_server.messages) == 1
+
+    # `cchc history` counts what each summary run sent: the first one e-mail, the second none.
+    summaries = [run for run in recent_runs(10) if run.flow == "weekly-summary"]
+    assert [(run.as_of, run.sent) for run in summaries[:2]] == [
+        (date(2021, 6, 25), 0), (date(2021, 6, 25), 1)]
 
 
 def test_without_a_secretariat_address_nothing_is_sent_and_the_artifact_still_holds_the_report(
