@@ -60,5 +60,7 @@ def test_three_checks_and_three_dispatchers_deliver_every_notice_exactly_once(po
     print(f"\n{len(checks)} checks + {len(dispatchers)} dispatchers over {ITEMS} items: "
           f"{notices} notices, {len(received)} received, lost {len(lost)}, "
           f"duplicated {len(duplicated)}")
-    assert states == {"sent": notices} and notices > 3 * 200
+    # The checks take the lock in any order: when a later day's goes first, the earlier days'
+    # rungs are already passed over, so the count ranges from one day's digests to three.
+    assert states == {"sent": notices} and notices > 200
     assert not lost and not duplicated
