@@ -6,7 +6,7 @@ alternative: the SQLModel ORM loading every item and filtering in Python.
 
 Both sides start from the same data (the check's rows are deleted before each) and write the
 same result through the same ledger code: what differs is how the items are read and sifted.
-Each measurement runs in a child process of its own, so its peak resident memory (ru_maxrss) is
+Each measurement runs in a child process of its own, so its peak resident memory (VmHWM) is
 its own. On PostgreSQL it also times the check split by province over 1 and 2 worker processes.
 Printed: the median of the runs for each, items per second, peak RSS and the ratios.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import resource
+import re
 import statistics
 import subprocess
 import sys
@@ -117,8 +117,15 @@ def measure(kind: str, url: str, workers: int, day: date) -> None:
     started = time.perf_counter()
     result = partitioned_check(url, workers) if kind == "partitions" else MEASURES[kind](url, day)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     print(json.dumps({**result, "seconds": seconds, "rss_mb": peak}))
+
+
+def peak_rss_mb() -> float:
+    """This process image's own peak: Linux keeps ru_maxrss across exec, so a child started by
+    a parent that generated the data would report the parent's peak instead."""
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1)) / 1024
 
 
 def in_child(kind: str, url: str, workers: int = 1, day: date = CHECK_DAY) -> dict:
