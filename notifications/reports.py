@@ -9,6 +9,7 @@ from io import BytesIO
 from pathlib import Path
 
 from domain.reports import StatusReport
+from domain.tallies import NO_ITEMS, NOTHING_DUE
 from notifications.charts import bar_chart
 from notifications.report_tables import Percent, ReportTable, cell_text, report_tables
 from notifications.templating import templates
@@ -81,11 +82,44 @@ def workbook_bytes(report: StatusReport) -> bytes:
         summary.append([line])
     summary["A1"].font = Font(bold=True, size=13)
     summary.column_dimensions["A"].width = 120
+    summary.append([])
+    _headline_numbers(summary, report)
     for table in report_tables(report):
         _sheet(workbook.create_sheet(table.sheet), table)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+HEADLINE_HEADER = ("Chỉ tiêu", "Nhiệm vụ kế hoạch", "Nhiệm vụ khắc phục")
+
+
+def _headline_numbers(sheet, report: StatusReport) -> None:
+    """The headline again as typed cells under the sentences, so that a secretariat can chart
+    or sum it without reading numbers out of text."""
+    from openpyxl.styles import Font
+
+    t, r = report.tasks, report.remediation
+    missing = (NO_ITEMS, NOTHING_DUE)
+    rows = (
+        ("Tổng số", t.total, r.total),
+        ("Hoàn thành", t.done, r.done),
+        ("Đang thực hiện", t.total - t.done, r.total - r.done),
+        ("Quá hạn", t.overdue, r.overdue),
+        ("Tỷ lệ hoàn thành / tổng số", Percent(t.rates.of_all, missing[0]),
+         Percent(r.rates.of_all, missing[0])),
+        ("Tỷ lệ hoàn thành / đã đến hạn", Percent(t.rates.of_due, missing[1]),
+         Percent(r.rates.of_due, missing[1])),
+    )
+    sheet.append(HEADLINE_HEADER)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for label, *values in rows:
+        sheet.append([label, *(_excel_value(v) for v in values)])
+        for cell, value in zip(sheet[sheet.max_row][1:], values, strict=True):
+            cell.number_format = _number_format(value) or "General"
+    for letter in "BC":
+        sheet.column_dimensions[letter].width = 20
 
 
 def _sheet(sheet, table: ReportTable) -> None:
@@ -99,17 +133,23 @@ def _sheet(sheet, table: ReportTable) -> None:
     for row in table.rows:
         sheet.append([_excel_value(value) for value in row])
         for cell, value in zip(sheet[sheet.max_row], row, strict=True):
-            if isinstance(value, Percent) and value.value is not None:
-                cell.number_format = "0.0%"
-            elif isinstance(value, date):
-                cell.number_format = "DD/MM/YYYY"
-            elif isinstance(value, int):
-                cell.number_format = "#,##0"
+            if number_format := _number_format(value):
+                cell.number_format = number_format
     if not table.rows and table.empty:
         sheet.append([table.empty])
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
+
+
+def _number_format(value) -> str | None:
+    if isinstance(value, Percent) and value.value is not None:
+        return "0.0%"
+    if isinstance(value, date):
+        return "DD/MM/YYYY"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "#,##0"
+    return None
 
 
 def _excel_value(value):

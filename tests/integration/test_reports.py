@@ -70,6 +70,25 @@ def test_the_headline_and_the_groups_read_as_the_seed_in_markdown_html_and_excel
     assert workbook["Theo nhóm"].column_dimensions["A"].width == 50
 
 
+HEADLINE_LABELS = ("Tổng số", "Hoàn thành", "Đang thực hiện", "Quá hạn",
+                   "Tỷ lệ hoàn thành / tổng số", "Tỷ lệ hoàn thành / đã đến hạn")
+
+
+def test_the_summary_sheet_holds_the_headline_as_numbers_a_chart_can_use(loaded, tmp_path):
+    report(loaded, "--as-of", "25/06/2021", "--out", str(tmp_path / "r.xlsx"))
+    sheet = load_workbook(tmp_path / "r.xlsx")["Tổng hợp"]
+    rows = {row[0].value: row[1:3] for row in sheet.iter_rows() if row[0].value in HEADLINE_LABELS}
+    assert list(rows) == list(HEADLINE_LABELS)
+    tasks = {label: cells[0] for label, cells in rows.items()}
+    assert [tasks[label].value for label in HEADLINE_LABELS[:4]] == [70, 36, 34, 0]
+    assert all(isinstance(tasks[label].value, int) for label in HEADLINE_LABELS[:4])
+    assert tasks["Tỷ lệ hoàn thành / tổng số"].value == pytest.approx(0.514)
+    assert tasks["Tỷ lệ hoàn thành / tổng số"].number_format == "0.0%"
+    assert tasks["Tỷ lệ hoàn thành / đã đến hạn"].value == 1
+    remediation = [cells[1].value for cells in rows.values()]
+    assert remediation[0] == 6 and remediation[1] + remediation[2] == 6
+
+
 def test_each_unit_row_counts_every_status_column_and_both_rates(loaded, tmp_path):
     report(loaded, "--as-of", "01/07/2021", "--out", str(tmp_path / "r.xlsx"))
     rows = sheet_rows(tmp_path / "r.xlsx", "Theo đơn vị")
@@ -180,7 +199,11 @@ def test_an_empty_plan_says_it_has_no_tasks(cchc, tmp_path):
     for suffix in ("html", "xlsx"):
         report(cchc, "--as-of", "25/06/2022", "--out", str(tmp_path / f"r.{suffix}"))
     assert "Kế hoạch KH-2022 chưa có nhiệm vụ nào." in (tmp_path / "r.html").read_text("utf-8")
-    assert sheet_rows(tmp_path / "r.xlsx", "Tổng hợp")[1] == ("Kế hoạch KH-2022 chưa có nhiệm vụ nào.",)
+    summary = sheet_rows(tmp_path / "r.xlsx", "Tổng hợp")
+    assert summary[1][0] == "Kế hoạch KH-2022 chưa có nhiệm vụ nào."
+    numbers = {row[0]: row[1:] for row in summary if row[0] in HEADLINE_LABELS}
+    assert numbers["Tổng số"] == (0, 0)
+    assert numbers["Tỷ lệ hoàn thành / tổng số"] == ("không có nhiệm vụ", "không có nhiệm vụ")
 
 
 def test_a_plan_of_only_continuous_tasks_says_nothing_is_due_yet(cchc, tmp_path):
