@@ -26,6 +26,18 @@ class DeadlineKind(StrEnum):
         """The kind as `cchc items` names it: dated | recurring | continuous | undetermined."""
         return "dated" if self is DeadlineKind.FIXED else self.value
 
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    DeadlineKind.FIXED: "có ngày cụ thể",
+    DeadlineKind.RECURRING: "định kỳ",
+    DeadlineKind.CONTINUOUS: "thường xuyên",
+    DeadlineKind.UNDETERMINED: "chưa xác định thời hạn",
+}
+
 
 # Periods of a recurring deadline, smallest first (tháng, quý, 6 tháng, năm).
 PERIODS = ("week", "month", "quarter", "half_year", "year")

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from domain.reports import StatusReport
@@ -118,6 +119,7 @@ _EVENT_LABELS = {
     "item.updated": "cập nhật khi nhập lại",
     "item.completed": "hoàn thành",
     "item.extended": "gia hạn",
+    "item.deadline_set": "đặt thời hạn",
     "item.rung_reached": "đến bậc nhắc",
     "notice.queued": "xếp thư vào hộp thư đi",
     "notice.sent": "đã gửi thư",
@@ -157,3 +159,33 @@ def print_runs(console: Console, runs: list[RunSummary]) -> None:
             parts.append(f"đã gửi {run.sent}, lỗi {run.failed or 0}")
         # One line per run, whatever the terminal's width: easy to read and to grep.
         console.print(" · ".join(parts), soft_wrap=True, highlight=False, markup=False)
+
+
+def print_import_preview(console: Console, name: str, summary) -> None:
+    """`cchc import … --dry-run`: what would be imported, and how each unusual cell was read."""
+    from domain.deadlines import DeadlineKind
+
+    console.print(f"[bold]Chạy thử {escape(name)}: không ghi gì vào cơ sở dữ liệu.[/]")
+    console.print(f"Sẽ nhập: {summary}.", markup=False, highlight=False)
+    if not summary.readings:
+        return
+    counts = summary.kinds
+    console.print("Thời hạn theo loại: " + ", ".join(
+        f"{kind.label} {counts[kind.value]}" for kind in DeadlineKind if counts[kind.value]
+    ) + ".", markup=False, highlight=False)
+    unusual = [r for r in summary.readings if not r.plain]
+    if unusual:
+        console.print(f"Các ô thời hạn đọc theo quy tắc khác dạng thông thường ({len(unusual)}):")
+    for reading in unusual:
+        console.print(f"  dòng {reading.row}, cột {reading.column}: {reading.text} → "
+                      f"{reading.reading}", markup=False, highlight=False)
+
+
+def print_undetermined(console: Console, summary) -> None:
+    """After an import: the cells that name no calendar date, to be given one."""
+    if not summary.undetermined:
+        return
+    console.print(f"[bold yellow]Chưa xác định thời hạn: {len(summary.undetermined)} nhiệm vụ[/]"
+                  " (đặt thời hạn bằng `cchc task deadline MÃ --to DD/MM/YYYY --reason …`):")
+    for reading in summary.undetermined:
+        console.print(f"  • {reading}", markup=False, highlight=False)
