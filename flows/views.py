@@ -50,6 +50,15 @@ def print_status(console: Console, report: StatusReport) -> None:
         _tally_row(units, f"{unit.code} — {unit.name}", tally)
     console.print(units)
 
+    if report.undetermined:
+        undetermined = Table(title="Chưa xác định thời hạn")
+        for column in ("Mã", "Nội dung", "Đơn vị", "Thời hạn ghi trong kế hoạch"):
+            undetermined.add_column(column)
+        for line in report.undetermined:
+            undetermined.add_row(escape(line.code), escape(line.content), line.unit_code,
+                                 escape(line.deadline_text))
+        console.print(undetermined)
+
     if not report.overdue:
         console.print("[green]Không có nhiệm vụ quá hạn.[/]")
         return
@@ -189,3 +198,30 @@ def print_undetermined(console: Console, summary) -> None:
                   " (đặt thời hạn bằng `cchc task deadline MÃ --to DD/MM/YYYY --reason …`):")
     for reading in summary.undetermined:
         console.print(f"  • {reading}", markup=False, highlight=False)
+
+
+def print_items(console: Console, as_of: date, lines) -> None:
+    """`cchc items`: one row per item, its deadline as written and as read."""
+    from domain.deadlines import DeadlineKind
+
+    if not lines:
+        console.print("Không có nhiệm vụ nào.")
+        return
+    table = Table(title=f"Nhiệm vụ — tình trạng đến ngày {as_of:%d/%m/%Y}")
+    table.add_column("Mã", no_wrap=True)
+    table.add_column("Nội dung", max_width=40, overflow="ellipsis", no_wrap=True)
+    for column in ("Đơn vị", "Thời hạn", "Loại thời hạn"):
+        table.add_column(column)
+    for column in ("Hạn", "Từ ngày", "Tình trạng", "Ngày hoàn thành"):
+        table.add_column(column, no_wrap=column != "Tình trạng")
+    for line in lines:
+        table.add_row(
+            escape(line.code), escape(line.content), line.unit_code, escape(line.deadline_text),
+            DeadlineKind(line.deadline_kind).label, _day(line.due), _day(line.opens),
+            line.status.label, _day(line.completed_on),
+        )
+    console.print(table)
+
+
+def _day(day: date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else ""
