@@ -195,3 +195,21 @@ def test_items_for_one_unit_list_only_its_subtree(loaded):
     vp = items_json(loaded, "--unit", "VP")["items"]
     assert vp and {i["unit"] for i in vp} == {"VP"}
     assert len(vp) == sum(i["unit"] == "VP" for i in every)
+
+
+def test_an_excel_date_cell_is_read_as_the_day_the_officer_sees(with_units, tmp_path):
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["1.1", "Nhiệm vụ 1", "PNV", None, None, datetime(2022, 7, 15)])
+    sheet["F2"].number_format = "DD/MM/YYYY"
+    path = tmp_path / "ke-hoach.xlsx"
+    workbook.save(path)
+    code, output = with_units("import", "plan", str(path), "--year", "2022")
+    assert code == 0, output
+    (item,) = items_json(with_units)["items"]
+    assert (item["deadline_text"], item["due_date"]) == ("15/07/2022", "2022-07-15")
