@@ -98,7 +98,10 @@ def read_phrase(original: str, key: str, year: int | None) -> Deadline:
         return _undetermined(original, "thời hạn tùy theo một sự kiện khác")
     if _VAGUE.search(key):
         return _undetermined(original, "thời điểm không cụ thể")
-    found = _scan(original, _REFERENCE.sub(lambda m: " " * len(m[0]), key), year)
+    try:
+        found = _scan(original, _REFERENCE.sub(lambda m: " " * len(m[0]), key), year)
+    except _NoYear:  # a findings register has no plan year to put "Tháng 11" in
+        return _undetermined(original, "không rõ năm nào")
     dues = [f for f in found if not f.start]
     if not dues:
         reason = "chỉ nêu ngày bắt đầu" if found else "không nêu ngày cụ thể"
@@ -107,7 +110,7 @@ def read_phrase(original: str, key: str, year: int | None) -> Deadline:
         return _undetermined(original, "theo kỳ họp, chưa có ngày")
     chosen = _agreed(dues)
     if chosen is None:
-        named = " và ".join(sorted({f"{f.due:%d/%m/%Y}" for f in dues}))
+        named = " và ".join(f"{due:%d/%m/%Y}" for due in sorted({f.due for f in dues}))
         return _undetermined(original, f"các thời hạn mâu thuẫn: {named}")
     starts = [f.opens or f.due for f in found if f.start and (f.opens or f.due) <= chosen.due]
     opens = min(starts) if starts else chosen.opens
@@ -143,17 +146,15 @@ def _scan(original: str, text: str, year: int | None) -> list[_Found]:
 
     def plan_year() -> int:
         if year is None:
-            raise DeadlineError(original, "không rõ năm nào (cần năm của kế hoạch)")
+            raise _NoYear
         return year
 
     def take(pattern: str, read) -> None:
         nonlocal text
         for m in list(re.finditer(pattern, text)):
-            deadline = read(m)
-            if deadline is None:
-                continue
-            found.append(_Found(deadline.due, deadline.opens,
-                                bool(_START.search(text[: m.start()])), deadline.fine))
+            reading = read(m)
+            found.append(_Found(reading.due, reading.opens,
+                                bool(_START.search(text[: m.start()])), reading.fine))
             text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end():]
 
     def day(y: int, month: int, d: int) -> _Reading:
@@ -205,6 +206,10 @@ def _scan(original: str, text: str, year: int | None) -> list[_Found]:
     take(r"\b(?:ca|trong|suot)\s+nam\b(?!\s*\d)",
          lambda m: whole_years(plan_year(), plan_year()))
     return found
+
+
+class _NoYear(Exception):
+    pass
 
 
 @dataclass(frozen=True)

@@ -228,3 +228,9 @@ def test_any_text_gives_a_deadline_or_a_deadline_error_never_a_traceback(text, p
         assert error.reason
     else:
         assert isinstance(deadline, Deadline)
+
+
+@pytest.mark.parametrize("text", ["Tháng 11", "Trước 30/9", "Trong năm"])
+def test_a_period_without_a_year_and_no_plan_year_is_undetermined(text):
+    deadline = parse_deadline(text)  # a findings register: no plan's year to put it in
+    assert (deadline.kind, deadline.due) == (DeadlineKind.UNDETERMINED, None)
