@@ -1,22 +1,79 @@
 """Deadline text (thời hạn, thời gian hoàn thành) → due date, as real plans and inspection
-conclusions write it. Unknown text is an error that quotes it: never a guess."""
+conclusions write it. Text that names no calendar date is "chưa xác định thời hạn"
+(undetermined), never a guess; an impossible date is an error that quotes the text."""
 
 from __future__ import annotations
 
 import calendar as _gregorian
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from domain.calendar import WorkingCalendar
 
 
 class DeadlineKind(StrEnum):
-    FIXED = "fixed"  # one due date
+    FIXED = "fixed"  # one due date ("dated" where users read it: `cchc items`)
     CONTINUOUS = "continuous"  # thường xuyên: no due date, never overdue
-    RECURRING = "recurring"  # hằng tháng / hằng quý / hằng năm: no single due date
+    RECURRING = "recurring"  # hằng tháng / hằng quý / hằng năm: one due date per period
+    UNDETERMINED = "undetermined"  # chưa xác định thời hạn: no calendar date named
+
+    @property
+    def shown(self) -> str:
+        """The kind as `cchc items` names it: dated | recurring | continuous | undetermined."""
+        return "dated" if self is DeadlineKind.FIXED else self.value
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    DeadlineKind.FIXED: "có ngày cụ thể",
+    DeadlineKind.RECURRING: "định kỳ",
+    DeadlineKind.CONTINUOUS: "thường xuyên",
+    DeadlineKind.UNDETERMINED: "chưa xác định thời hạn",
+}
+
+
+# Periods of a recurring deadline, smallest first (tháng, quý, 6 tháng, năm).
+PERIODS = ("week", "month", "quarter", "half_year", "year")
+_PERIOD_WORDS = {"week": "tuần", "month": "tháng", "quarter": "quý", "half_year": "6 tháng",
+                 "year": "năm"}
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """A recurring deadline's rule, kept for turning into each period's due date.
+
+    `periods`: the periods it recurs on (empty: "each reporting period" without saying which);
+    `day`: the day of the month it falls due, if written; `month`: which month of the period
+    that day is in — a number for a yearly rule (30/4 hằng năm → 4), "last" for the period's
+    last month (ngày 18 tháng cuối quý), None for every month (ngày 10 hằng tháng)."""
+
+    periods: tuple[str, ...]
+    day: int | None = None
+    month: int | str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"periods": list(self.periods), "day": self.day, "month": self.month}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Recurrence:
+        return cls(tuple(data.get("periods", ())), data.get("day"), data.get("month"))
+
+    def describe(self) -> str:
+        every = ", ".join(f"hằng {_PERIOD_WORDS[p]}" for p in self.periods) or "mỗi kỳ"
+        if self.day is None:
+            return f"định kỳ {every}"
+        if isinstance(self.month, int):
+            return f"định kỳ {every}, ngày {self.day:02d}/{self.month:02d}"
+        if self.month == "last":
+            return f"định kỳ {every}, ngày {self.day} tháng cuối kỳ"
+        return f"định kỳ {every}, ngày {self.day}"
 
 
 @dataclass(frozen=True)
@@ -27,7 +84,34 @@ class Deadline:
     # The first day of the period the deadline closes (Quý III/2021 → 01/07/2021); None when
     # the work may start at once. Before it, an item is "chưa đến hạn".
     opens: date | None = None
-    recurrence: str | None = None  # "tháng" | "quý" | "năm" for RECURRING
+    rule: Recurrence | None = None  # for RECURRING
+    # True for the plain forms of the README's first rows; False when read by a rule a
+    # secretariat should see (a year taken from the plan, a date inside a sentence, …).
+    plain: bool = True
+    # Why an undetermined deadline names no date, or how a non-plain one was read.
+    note: str | None = field(default=None, compare=False)
+
+    @property
+    def recurrence(self) -> str | None:
+        """The Vietnamese word of the smallest period: "tháng" | "quý" | "năm"."""
+        if self.rule is None or not self.rule.periods:
+            return None
+        return _PERIOD_WORDS[self.rule.periods[0]]
+
+    def reading(self) -> str:
+        """How the cell was read, in the secretariat's words: "30/06/2022",
+        "chưa xác định thời hạn", "thường xuyên", "định kỳ hằng quý"."""
+        if self.kind is DeadlineKind.UNDETERMINED:
+            return "chưa xác định thời hạn" + (f" ({self.note})" if self.note else "")
+        if self.kind is DeadlineKind.CONTINUOUS:
+            return "thường xuyên"
+        if self.kind is DeadlineKind.RECURRING:
+            text = self.rule.describe() if self.rule else "định kỳ"
+            return text + (f", hạn năm nay {self.due:%d/%m/%Y}" if self.due else "")
+        shown = f"{self.due:%d/%m/%Y}"
+        if self.opens and self.opens != self.due:
+            shown += f" (từ {self.opens:%d/%m/%Y})"
+        return shown
 
 
 class DeadlineError(ValueError):
@@ -38,23 +122,25 @@ class DeadlineError(ValueError):
 
 
 # Plans and conclusions of public administration; anything outside is a typing mistake.
-_FIRST_YEAR, _LAST_YEAR = 1990, 2100
+FIRST_YEAR, LAST_YEAR = 1990, 2100
 _ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _YEAR = r"(?:\s*[/.-]\s*|\s+nam\s+|\s+)(\d{4})"
-_DATE = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})"
-_DATE_WORDS = r"(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})"
+# A hyphen beside another separator is a range ("Tháng 7-8/2023"), never a date.
+DATE = (r"(?!\d{1,2}\s*-\s*\d{1,2}\s*[/.]|\d{1,2}\s*[/.]\s*\d{1,2}\s*-)"
+         r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+DATE_WORDS = r"(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})"
 
 _MONTH = re.compile(rf"thang\s+(\d{{1,2}}){_YEAR}")
 _QUARTER = re.compile(rf"quy\s+(i{{1,3}}|iv|[1-4]){_YEAR}")
 _HALF = re.compile(r"(?:0?6|sau)\s+thang\s+(dau|cuoi)\s+nam(?:\s+(\d{4}))?")
 _YEAR_ONLY = re.compile(r"nam\s+(\d{4})")
-_BEFORE = re.compile(rf"(?:truoc|han chot|cham nhat)?\s*(?:ngay\s+)?(?:{_DATE}|{_DATE_WORDS})")
+_BEFORE = re.compile(rf"(?:truoc|han chot|cham nhat)?\s*(?:ngay\s+)?(?:{DATE}|{DATE_WORDS})")
 _DAYS = re.compile(
     r"(?:trong\s+(?:vong|thoi\s+han)\s+)?(\d{1,3})\s+ngay(\s+lam\s+viec)?"
     r"(?:\s+(?:ke\s+)?tu\s+ngay\s+(?:ket\s+luan|ky|ban\s+hanh))?"
 )
 _RECURRING = re.compile(r"hang\s+(thang|quy|nam)")
-_RECURRENCE_WORDS = {"thang": "tháng", "quy": "quý", "nam": "năm"}
+_RECURRENCE_PERIODS = {"thang": "month", "quy": "quarter", "nam": "year"}
 
 
 def normalise(text: str) -> str:
@@ -73,8 +159,11 @@ def parse_deadline(
 ) -> Deadline:
     """Read a deadline as written.
 
-    `year` is the plan's year (for "6 tháng đầu năm"); `start` is the date counted from for
-    "N ngày" / "N ngày làm việc" (an inspection's conclusion date); `calendar` counts working days.
+    `year` is the plan's year (for "6 tháng đầu năm", "Quý I", "Trước 15/7"); `start` is the
+    date counted from for "N ngày" / "N ngày làm việc" (an inspection's conclusion date);
+    `calendar` counts working days. Raises DeadlineError only for an empty cell, an impossible
+    date or period, or a form that needs context not given; any other text that names no date
+    is undetermined.
     """
     if text is None or not str(text).strip():
         raise DeadlineError("", "thời hạn bị để trống")
@@ -90,38 +179,48 @@ def parse_deadline(
 def _parse(
     original: str, year: int | None, start: date | None, calendar: WorkingCalendar | None
 ) -> Deadline:
-    key = normalise(original)
+    # A trailing full stop is still the plain form; a note in brackets is not.
+    key = normalise(original).rstrip(" .;,:")
+    plain = _plain(original, key, year, start, calendar)
+    if plain is not None:
+        return plain
+    cleaned = re.sub(r"\s+", " ", re.sub(r"\([^()]*\)?", " ", key)).strip(" .;,:-–•+*") or key
+    if cleaned != key and (plain := _plain(original, cleaned, year, start, calendar)):
+        return replace(plain, plain=False)
+    from domain.deadline_phrases import read_phrase  # the grammar of longer cells
 
+    return read_phrase(original, cleaned, year)
+
+
+def _plain(
+    original: str, key: str, year: int | None, start: date | None,
+    calendar: WorkingCalendar | None,
+) -> Deadline | None:
+    """The forms of the README's first rows, read as a whole cell; None for any other text."""
     if key == "thuong xuyen":
         return Deadline(original, DeadlineKind.CONTINUOUS)
     if m := _RECURRING.fullmatch(key):
-        return Deadline(original, DeadlineKind.RECURRING, recurrence=_RECURRENCE_WORDS[m[1]])
+        return Deadline(original, DeadlineKind.RECURRING,
+                        rule=Recurrence((_RECURRENCE_PERIODS[m[1]],)))
     if m := _MONTH.fullmatch(key):
         month, y = int(m[1]), int(m[2])
-        if not 1 <= month <= 12:
-            raise DeadlineError(original, f"không có tháng {month}")
-        return _fixed(original, _month_end(y, month), date(y, month, 1))
+        return month_deadline(original, y, month, month)
     if m := _QUARTER.fullmatch(key):
-        quarter = _ROMAN_QUARTERS.get(m[1]) or int(m[1])
-        y = int(m[2])
-        return _fixed(original, _month_end(y, quarter * 3), date(y, quarter * 3 - 2, 1))
+        quarter = quarter_number(m[1])
+        return quarter_deadline(original, int(m[2]), quarter, quarter)
     if m := _HALF.fullmatch(key):
         y = int(m[2]) if m[2] else year
         if y is None:
             raise DeadlineError(original, "không rõ năm nào (cần năm của kế hoạch)")
         if m[1] == "dau":
-            return _fixed(original, date(y, 6, 30), date(y, 1, 1))
-        return _fixed(original, date(y, 12, 31), date(y, 7, 1))
+            return dated(original, date(y, 6, 30), date(y, 1, 1))
+        return dated(original, date(y, 12, 31), date(y, 7, 1))
     if m := _YEAR_ONLY.fullmatch(key):
         y = int(m[1])
-        return _fixed(original, date(y, 12, 31), date(y, 1, 1))
+        return dated(original, date(y, 12, 31), date(y, 1, 1))
     if m := _BEFORE.fullmatch(key):
         day, month, y = (int(g) for g in (m.groups()[:3] if m[1] else m.groups()[3:]))
-        try:
-            due = date(y, month, day)
-        except ValueError:
-            raise DeadlineError(original, f"ngày {day:02d}/{month:02d}/{y} không có thật") from None
-        return _fixed(original, due, None)
+        return dated(original, real_date(original, y, month, day), None)
     if m := _DAYS.fullmatch(key):
         count, working = int(m[1]), bool(m[2])
         if start is None:
@@ -134,15 +233,45 @@ def _parse(
             due = calendar.add_working_days(start, count)
         else:
             due = start + timedelta(days=count)
-        return _fixed(original, due, start)
-    raise DeadlineError(original, "không phải dạng thời hạn đã biết (xem README: các dạng thời hạn)")
+        return dated(original, due, start)
+    return None
 
 
-def _fixed(text: str, due: date, opens: date | None) -> Deadline:
-    if not _FIRST_YEAR <= due.year <= _LAST_YEAR:
-        raise DeadlineError(text, f"năm {due.year} nằm ngoài khoảng {_FIRST_YEAR}–{_LAST_YEAR}")
-    return Deadline(text, DeadlineKind.FIXED, due=due, opens=opens)
+def dated(text: str, due: date, opens: date | None, *, plain: bool = True) -> Deadline:
+    if not FIRST_YEAR <= due.year <= LAST_YEAR:
+        raise DeadlineError(text, f"năm {due.year} nằm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR}")
+    return Deadline(text, DeadlineKind.FIXED, due=due, opens=opens, plain=plain)
 
 
-def _month_end(year: int, month: int) -> date:
+def real_date(text: str, year: int, month: int, day: int) -> date:
+    """The day, or the error that names it when the calendar has no such day (31/02)."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DeadlineError(text, f"ngày {day:02d}/{month:02d}/{year} không có thật") from None
+
+
+def quarter_number(word: str) -> int:
+    return _ROMAN_QUARTERS.get(word) or int(word)
+
+
+def month_deadline(text: str, year: int, first: int, last: int, *, plain: bool = True
+                   ) -> Deadline:
+    """Months `first`..`last` of `year`: due at the end of the last, open from the first."""
+    for month in (first, last):
+        if not 1 <= month <= 12:
+            raise DeadlineError(text, f"không có tháng {month}")
+    if last < first:
+        raise DeadlineError(text, f"tháng {first} đến tháng {last}: tháng cuối trước tháng đầu")
+    return dated(text, month_end(year, last), date(year, first, 1), plain=plain)
+
+
+def quarter_deadline(text: str, year: int, first: int, last: int, *, plain: bool = True
+                     ) -> Deadline:
+    if last < first:
+        raise DeadlineError(text, f"quý {first} đến quý {last}: quý cuối trước quý đầu")
+    return dated(text, month_end(year, last * 3), date(year, first * 3 - 2, 1), plain=plain)
+
+
+def month_end(year: int, month: int) -> date:
     return date(year, month, _gregorian.monthrange(year, month)[1])

@@ -18,6 +18,7 @@ class EventName(StrEnum):
     ITEM_UPDATED = "item.updated"  # a re-import changed it
     ITEM_COMPLETED = "item.completed"
     ITEM_EXTENDED = "item.extended"
+    DEADLINE_SET = "item.deadline_set"  # a date given to an undetermined deadline
     RUNG_REACHED = "item.rung_reached"
     NOTICE_QUEUED = "notice.queued"
     NOTICE_SENT = "notice.sent"

@@ -8,6 +8,7 @@ older spreadsheet."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,7 +17,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from domain.addresses import AddressError, validate_address
-from domain.deadlines import normalise
+from domain.deadlines import DeadlineKind, normalise
 from domain.events import EventName, record
 from domain.models import Unit
 
@@ -115,11 +116,11 @@ class RowChecker:
     table: Table
     problems: list[ImportProblem] = field(default_factory=list)
 
+    def column(self, key: str) -> str:
+        return f"{self.table.letters.get(key, '?')} ({self.table.labels.get(key, key)})"
+
     def fail(self, row: Row | None, key: str | None, value: Any, message: str) -> None:
-        column = None
-        if key is not None:
-            letter = self.table.letters.get(key, "?")
-            column = f"{letter} ({self.table.labels.get(key, key)})"
+        column = None if key is None else self.column(key)
         number = row.number if row else None
         self.problems.append(ImportProblem(self.table.file, number, column, value, message))
 
@@ -154,13 +155,39 @@ class RowChecker:
 
 
 @dataclass(frozen=True)
+class CellReading:
+    """How one deadline cell was read: what the import says, and what its dry run lists."""
+
+    file: str
+    row: int
+    column: str  # "F (Thời gian hoàn thành)"
+    text: str
+    kind: str  # a DeadlineKind value
+    reading: str  # "30/06/2022", "chưa xác định thời hạn (…)"
+    plain: bool  # read by one of the plain forms
+
+    def __str__(self) -> str:
+        return f"{self.file}, dòng {self.row}, cột {self.column}: {self.text!r} → {self.reading}"
+
+
+@dataclass(frozen=True)
 class ImportSummary:
     created: int
     updated: int
     unchanged: int
+    readings: tuple[CellReading, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.created} mới, {self.updated} cập nhật, {self.unchanged} không đổi"
+
+    @property
+    def kinds(self) -> Counter:
+        """How many deadlines of each kind the file holds."""
+        return Counter(reading.kind for reading in self.readings)
+
+    @property
+    def undetermined(self) -> list[CellReading]:
+        return [r for r in self.readings if r.kind == DeadlineKind.UNDETERMINED]
 
 
 def completion_from(check: RowChecker, row: Row) -> date | None:

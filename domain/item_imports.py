@@ -4,17 +4,18 @@ items. The checking machinery is shared with the unit import (`domain.importers`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from sqlmodel import Session, select
 
 from domain.calendar import WorkingCalendar
-from domain.deadlines import Deadline, DeadlineError, normalise, parse_deadline
+from domain.deadlines import Deadline, DeadlineError, DeadlineKind, normalise, parse_deadline
 from domain.events import EventName, record
 from domain.importers import (
     FINDINGS_SCOPE,
+    CellReading,
     ImportSummary,
     Row,
     RowChecker,
@@ -82,9 +83,13 @@ def read_plan_header(
 
 
 def import_plan(
-    session: Session, table: Table, header: PlanHeader, calendar: WorkingCalendar
+    session: Session, table: Table, header: PlanHeader, calendar: WorkingCalendar,
+    *, strict: bool = False,
 ) -> ImportSummary:
+    """`strict`: a deadline that names no calendar date refuses the file instead of being
+    imported as undetermined (chưa xác định thời hạn)."""
     check = RowChecker(table)
+    readings: list[CellReading] = []
     units = set(session.exec(select(Unit.code)))
     groups: list[dict[str, Any]] = []
     tasks: list[dict[str, Any]] = []
@@ -102,7 +107,7 @@ def import_plan(
                        " (nếu nhập trong Excel, hãy để cột STT ở dạng Văn bản: 1.10 ≠ 1.1)")
         else:
             seen[number] = row.number
-        deadline = _deadline(check, row, year=header.year)
+        deadline = _deadline(check, row, readings, strict, year=header.year)
         tasks.append(
             {
                 "code": number,
@@ -143,13 +148,17 @@ def import_plan(
             for t in tasks
         ],
     )
+    summary = replace(summary, readings=tuple(readings))
     record(session, EventName.IMPORTED, file=table.file, what="plan", plan=plan.code,
-           summary=str(summary))
+           summary=str(summary), undetermined=len(summary.undetermined))
     return summary
 
 
-def import_findings(session: Session, table: Table, calendar: WorkingCalendar) -> ImportSummary:
+def import_findings(
+    session: Session, table: Table, calendar: WorkingCalendar, *, strict: bool = False
+) -> ImportSummary:
     check = RowChecker(table)
+    readings: list[CellReading] = []
     units = set(session.exec(select(Unit.code)))
     inspections = {i.name: i for i in session.exec(select(Inspection))}
     concluded: dict[str, tuple[date, int]] = {}
@@ -179,7 +188,8 @@ def import_findings(session: Session, table: Table, calendar: WorkingCalendar) -
                 "finding": check.text(row, "finding"),
                 "content": check.text(row, "requirement"),
                 "unit_code": _unit(check, row, units),
-                "deadline": _deadline(check, row, start=day, calendar=calendar),
+                "deadline": _deadline(check, row, readings, strict, start=day,
+                                      calendar=calendar),
                 "completed_on": completion_from(check, row),
                 "position": len(items),
             }
@@ -209,7 +219,9 @@ def import_findings(session: Session, table: Table, calendar: WorkingCalendar) -
             for values in items
         ],
     )
-    record(session, EventName.IMPORTED, file=table.file, what="findings", summary=str(summary))
+    summary = replace(summary, readings=tuple(readings))
+    record(session, EventName.IMPORTED, file=table.file, what="findings", summary=str(summary),
+           undetermined=len(summary.undetermined))
     return summary
 
 
@@ -229,6 +241,7 @@ def _upsert_items(
             **values,
             "deadline_text": deadline.text,
             "deadline_kind": deadline.kind.value,
+            "deadline_rule": deadline.rule.as_dict() if deadline.rule else None,
             "opens_on": deadline.opens,
             "original_due_date": deadline.due,
         }
@@ -245,8 +258,13 @@ def _upsert_items(
                        source="import")
             created += 1
             continue
+        # A date set here for an undetermined deadline outlives the same text re-imported.
+        if (deadline.kind is DeadlineKind.UNDETERMINED and item.deadline_text == deadline.text
+                and item.due_date is not None):
+            for key in ("deadline_kind", "deadline_rule", "opens_on", "original_due_date"):
+                del fields[key]
         # An extension recorded here outlives the spreadsheet's original deadline.
-        if item.due_date == item.original_due_date:
+        elif item.due_date == item.original_due_date:
             fields["due_date"] = deadline.due
         # A completion recorded here is never cleared by a spreadsheet that lacks it.
         if completed_on is not None:
@@ -280,13 +298,27 @@ def _unit(check: RowChecker, row: Row, units: set[str]) -> str | None:
     return code
 
 
-def _deadline(check: RowChecker, row: Row, **context: Any) -> Deadline | None:
-    text = row.values.get("deadline")
+def _deadline(
+    check: RowChecker, row: Row, readings: list[CellReading], strict: bool, **context: Any
+) -> Deadline | None:
+    text = _deadline_text(row.values.get("deadline"))
     try:
-        return parse_deadline("" if text is None else str(text), **context)
+        deadline = parse_deadline(text, **context)
     except DeadlineError as error:
         check.fail(row, "deadline", text, error.reason)
         return None
+    if strict and deadline.kind is DeadlineKind.UNDETERMINED:
+        check.fail(row, "deadline", text, f"{deadline.reading()}: không nhận khi nhập --strict")
+    readings.append(CellReading(check.table.file, row.number, check.column("deadline"), text,
+                                deadline.kind.value, deadline.reading(), deadline.plain))
+    return deadline
+
+
+def _deadline_text(value: Any) -> str:
+    """The cell as the officer sees it: a date cell as DD/MM/YYYY, never datetime(…)."""
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return "" if value is None else str(value)
 
 
 def _iso(day: date | None) -> str | None:

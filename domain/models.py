@@ -93,6 +93,8 @@ class TrackedItem(SQLModel, table=True):
     product: str | None = None
     deadline_text: str
     deadline_kind: str = Field(max_length=12)  # DeadlineKind
+    # A recurring deadline's rule (domain.deadlines.Recurrence.as_dict): its periods and day.
+    deadline_rule: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     due_date: date | None = None  # the date in force, after extensions
     original_due_date: date | None = None
     opens_on: date | None = None

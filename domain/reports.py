@@ -50,6 +50,11 @@ class StatusReport:
     def overdue(self) -> list[ItemLine]:
         return _most_overdue_first(self.items)
 
+    @property
+    def undetermined(self) -> list[ItemLine]:
+        """Open items whose deadline names no calendar date: the secretariat gives each one."""
+        return [line for line in self.items if line.undetermined]
+
     def progress_line(self) -> str:
         """The secretariat's own sentence: "đã hoàn thành 36/70 nhiệm vụ (đạt 51,4%), …"; a
         plain statement when there is nothing to count."""
@@ -72,7 +77,9 @@ class StatusReport:
             lines.append(f"Hoàn thành nhiệm vụ đã đến hạn: {format_number(t.due_done)}/"
                          f"{format_number(t.due_total)} (đạt {format_percent(t.rates.of_due)}).")
         elif t.total and t.undated == t.total:
-            lines.append(f"{_all_of(t.total)} không có hạn cụ thể (thường xuyên hoặc định kỳ): "
+            kinds = "thường xuyên, định kỳ hoặc chưa xác định" if t.undetermined else \
+                "thường xuyên hoặc định kỳ"
+            lines.append(f"{_all_of(t.total)} không có hạn cụ thể ({kinds}): "
                          "chưa có nhiệm vụ nào đến hạn để tính tỷ lệ hoàn thành nhiệm vụ đã "
                          "đến hạn.")
         elif t.total:
@@ -83,6 +90,12 @@ class StatusReport:
                          f"{format_number(r.total)}, quá hạn {format_number(r.overdue)}.")
         else:
             lines.append("Không có nhiệm vụ khắc phục sau kiểm tra.")
+        if self.undetermined:
+            codes = ", ".join(line.code for line in self.undetermined[:_NAMED])
+            more = len(self.undetermined) - _NAMED
+            lines.append(f"Chưa xác định thời hạn: {format_number(len(self.undetermined))} nhiệm "
+                         f"vụ ({codes}" + (f" và {format_number(more)} nhiệm vụ khác" if more > 0
+                                           else "") + "), cần đặt thời hạn.")
         if self.idle_units:
             names = ", ".join(f"{u.code} ({u.name})" for u in self.idle_units[:_NAMED])
             more = len(self.idle_units) - _NAMED
@@ -135,6 +148,17 @@ class StatusReport:
                 }
                 for line in self.overdue
             ],
+            "undetermined": [
+                {
+                    "code": line.code,
+                    "kind": line.kind,
+                    "source": line.scope,
+                    "content": line.content,
+                    "unit": line.unit_code,
+                    "deadline_text": line.deadline_text,
+                }
+                for line in self.undetermined
+            ],
         }
 
 
@@ -176,10 +200,13 @@ def status_report(
         if units_wanted is not None and item.unit_code not in units_wanted:
             continue
         line = item_line(item, as_of, calendar, policy)
-        (tasks if item.kind == "task" else remediation).add(line.status, line.due, as_of)
-        if item.group_id in per_group:
-            per_group[item.group_id].add(line.status, line.due, as_of)
-        per_unit.setdefault(item.unit_code, Tally()).add(line.status, line.due, as_of)
+        for tally in (
+            tasks if item.kind == "task" else remediation,
+            per_group.get(item.group_id),
+            per_unit.setdefault(item.unit_code, Tally()),
+        ):
+            if tally is not None:
+                tally.add(line.status, line.due, as_of, undetermined=line.undetermined)
         lines.append(line)
     unit_rows = {u.code: u for u in session.exec(select(Unit)).scalars()}
     # The units the report answers for: those under the scope's root (the --unit, else the

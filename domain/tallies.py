@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.calendar import WorkingCalendar
+from domain.deadlines import DeadlineKind
 from domain.models import TrackedItem
 from domain.policy import Policy
 from domain.status import CompletionRates, Status, already_due, format_percent, status_of
@@ -34,6 +35,14 @@ class ItemLine:
     overdue_days: int
     deadline_kind: str
     finding_code: str | None
+    opens: date | None = None
+    completed_on: date | None = None
+    deadline_rule: dict[str, Any] | None = None
+
+    @property
+    def undetermined(self) -> bool:
+        """Open, with a deadline that names no calendar date yet (chưa xác định thời hạn)."""
+        return self.deadline_kind == DeadlineKind.UNDETERMINED and not self.status.is_done
 
 
 @dataclass
@@ -43,12 +52,15 @@ class Tally:
     statuses: Counter = field(default_factory=Counter)
     due_total: int = 0  # already due on the report's day (the second rate's denominator)
     due_done: int = 0
-    undated: int = 0  # thường xuyên or recurring: no single due date
+    undated: int = 0  # thường xuyên, recurring or undetermined: no single due date
+    undetermined: int = 0  # open, with no calendar date named: to be given one
 
-    def add(self, status: Status, due: date | None, as_of: date) -> None:
+    def add(self, status: Status, due: date | None, as_of: date, *,
+            undetermined: bool = False) -> None:
         """Count an item of `status` on `as_of` whose due date in force is `due`."""
         self.statuses[status] += 1
         self.undated += due is None
+        self.undetermined += undetermined
         if already_due(due, as_of):
             self.due_total += 1
             self.due_done += status.is_done
@@ -84,6 +96,7 @@ class Tally:
             "done": self.done,
             "in_progress": self.total - self.done,
             "overdue": self.overdue,
+            "undetermined": self.undetermined,
             "by_status": {s.value: self.statuses[s] for s in Status},
         }
         if with_rates:
@@ -123,6 +136,9 @@ def item_line(item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy:
         overdue_days=calendar.overdue(due, as_of) if due and not status.is_done else 0,
         deadline_kind=item.deadline_kind,
         finding_code=item.finding_code,
+        opens=item.opens_on,
+        completed_on=item.completed_on,
+        deadline_rule=item.deadline_rule,
     )
 
 

@@ -1,4 +1,5 @@
-"""What the secretariat records by hand: a completion (hoàn thành) or an extension (gia hạn)."""
+"""What the secretariat records by hand: a completion (hoàn thành), an extension (gia hạn), or
+the date of a deadline the plan left undetermined (chưa xác định thời hạn)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
+from domain.deadlines import DeadlineKind
 from domain.events import EventName, record
 from domain.models import Extension, TrackedItem
 
@@ -89,3 +91,23 @@ def extend_item(
         approved_by=approved_by,
     )
     return extension
+
+
+def set_deadline(session: Session, item: TrackedItem, to: date, reason: str) -> TrackedItem:
+    """Give an undetermined deadline (chưa xác định thời hạn) its date. It becomes the item's
+    original date, so it is not counted as an extension; the ladder starts under it."""
+    if item.completed_on is not None:
+        raise ItemError(f"nhiệm vụ {item.code} đã hoàn thành, không đặt thời hạn được")
+    if item.deadline_kind != DeadlineKind.UNDETERMINED:
+        raise ItemError(
+            f"nhiệm vụ {item.code} đã có thời hạn ({item.deadline_text}): "
+            "dùng `cchc task extend` để gia hạn"
+        )
+    if not reason.strip():
+        raise ItemError("cần nêu căn cứ đặt thời hạn")
+    item.due_date = item.original_due_date = to
+    item.deadline_kind = DeadlineKind.FIXED.value
+    session.add(item)
+    record(session, EventName.DEADLINE_SET, item_id=item.id, due=to.isoformat(),
+           deadline=item.deadline_text, reason=reason.strip())
+    return item

@@ -21,7 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 import_app = typer.Typer(help="Nhập dữ liệu từ tệp .xlsx hoặc .csv (tất cả hoặc không gì cả).")
-task_app = typer.Typer(help="Ghi nhận hoàn thành hoặc gia hạn một nhiệm vụ.")
+task_app = typer.Typer(help="Ghi nhận hoàn thành, gia hạn hoặc đặt thời hạn cho một nhiệm vụ.")
 history_app = typer.Typer(help="Lịch sử: các lần chạy, hoặc từng nhiệm vụ (`history item MÃ`).")
 app.add_typer(import_app, name="import")
 app.add_typer(task_app, name="task")
@@ -57,8 +57,9 @@ Plan = Annotated[str | None, typer.Option("--plan", help="mã kế hoạch, khi 
 
 
 @contextmanager
-def session_scope(settings: Settings) -> Iterator:
-    """One transaction: committed when the block ends, rolled back on any error."""
+def session_scope(settings: Settings, *, dry_run: bool = False) -> Iterator:
+    """One transaction: committed when the block ends (rolled back for a dry run), rolled back
+    on any error."""
     from sqlmodel import Session
 
     from domain.db import is_current, make_engine
@@ -67,8 +68,10 @@ def session_scope(settings: Settings) -> Iterator:
     try:
         if not is_current(engine):
             raise UserError("cơ sở dữ liệu chưa được khởi tạo hoặc cần nâng cấp: chạy `cchc init`")
-        with Session(engine) as session, session.begin():
+        with Session(engine) as session, session.begin() as transaction:
             yield session
+            if dry_run:
+                transaction.rollback()
     finally:
         engine.dispose()
 
@@ -134,9 +137,17 @@ def _publish_events(settings: Settings) -> None:
         engine.dispose()
 
 
-def _import(kind: ImportKind, file: Path, **plan_options) -> None:
+DryRun = Annotated[bool, typer.Option("--dry-run", help="chỉ kiểm tra và cho xem sẽ nhập gì")]
+Strict = Annotated[bool, typer.Option(
+    "--strict", help="không nhận thời hạn chưa xác định (không nêu ngày cụ thể)")]
+
+
+def _import(
+    kind: ImportKind, file: Path, *, dry_run: bool = False, strict: bool = False, **plan_options
+) -> None:
     from domain import importers, item_imports
     from flows.tables import read_table
+    from flows.views import print_import_preview, print_undetermined
 
     def work() -> None:
         settings = load_settings()
@@ -146,15 +157,21 @@ def _import(kind: ImportKind, file: Path, **plan_options) -> None:
             ImportKind.findings: importers.FINDING_COLUMNS,
         }[kind]
         table = read_table(file, columns)
-        with session_scope(settings) as session:
+        with session_scope(settings, dry_run=dry_run) as session:
             if kind is ImportKind.units:
                 summary = importers.import_units(session, table)
             elif kind is ImportKind.plan:
                 header = item_imports.read_plan_header(session, table, **plan_options)
-                summary = item_imports.import_plan(session, table, header, settings.calendar)
+                summary = item_imports.import_plan(session, table, header, settings.calendar,
+                                                   strict=strict)
             else:
-                summary = item_imports.import_findings(session, table, settings.calendar)
+                summary = item_imports.import_findings(session, table, settings.calendar,
+                                                       strict=strict)
+        if dry_run:
+            print_import_preview(console, file.name, summary)
+            return
         console.print(f"Đã nhập {file.name}: {summary}")
+        print_undetermined(console, summary)
         if settings.prefect_api_url:
             _publish_events(settings)
 
@@ -162,9 +179,9 @@ def _import(kind: ImportKind, file: Path, **plan_options) -> None:
 
 
 @import_app.command("units")
-def import_units(file: Path) -> None:
+def import_units(file: Path, dry_run: DryRun = False) -> None:
     """Danh sách đơn vị (cây đơn vị, người đứng đầu, đầu mối CCHC)."""
-    _import(ImportKind.units, file)
+    _import(ImportKind.units, file, dry_run=dry_run)
 
 
 @import_app.command("plan")
@@ -173,15 +190,18 @@ def import_plan(
     code: Annotated[str | None, typer.Option(help="mã kế hoạch (mặc định KH-<năm>)")] = None,
     year: Annotated[int | None, typer.Option(help="năm kế hoạch, khi tệp không có tiêu đề")] = None,
     owner: Annotated[str | None, typer.Option(help="mã đơn vị ban hành kế hoạch")] = None,
+    dry_run: DryRun = False,
+    strict: Strict = False,
 ) -> None:
     """Kế hoạch CCHC: nhóm nhiệm vụ (I, II, …) và nhiệm vụ cụ thể."""
-    _import(ImportKind.plan, file, code=code, year=year, owner=owner)
+    _import(ImportKind.plan, file, dry_run=dry_run, strict=strict, code=code, year=year,
+            owner=owner)
 
 
 @import_app.command("findings")
-def import_findings(file: Path) -> None:
+def import_findings(file: Path, dry_run: DryRun = False, strict: Strict = False) -> None:
     """Tồn tại, hạn chế sau kiểm tra và nhiệm vụ khắc phục."""
-    _import(ImportKind.findings, file)
+    _import(ImportKind.findings, file, dry_run=dry_run, strict=strict)
 
 
 @task_app.command("done")
@@ -222,6 +242,27 @@ def task_extend(
             before = extension.previous_due
         shown = f"{before:%d/%m/%Y}" if before else "không thời hạn"
         console.print(f"Đã gia hạn {code}: {shown} → {to:%d/%m/%Y}.")
+
+    run(work)
+
+
+@task_app.command("deadline")
+def task_deadline(
+    code: str,
+    to: Day,
+    reason: Annotated[str, typer.Option(help="căn cứ đặt thời hạn (văn bản, chỉ đạo)")],
+    plan: Plan = None,
+) -> None:
+    """Đặt thời hạn cho nhiệm vụ chưa xác định thời hạn (không tính là gia hạn)."""
+    from domain.tracking import find_item, set_deadline
+
+    def work() -> None:
+        settings = load_settings()
+        with session_scope(settings) as session:
+            item = set_deadline(session, find_item(session, code, plan), to, reason)
+            text = item.deadline_text
+        console.print(f"Đã đặt thời hạn {code} ({text}): {to:%d/%m/%Y}.", markup=False,
+                      highlight=False)
 
     run(work)
 

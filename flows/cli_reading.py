@@ -137,3 +137,36 @@ def report(
         console.print(f"Đã ghi báo cáo: {out}")
 
     run(work)
+
+
+@app.command()
+def items(
+    plan: Annotated[str | None, typer.Option(help="chỉ các nhiệm vụ của kế hoạch này")] = None,
+    unit: Annotated[str | None, typer.Option(help="chỉ đơn vị này và các đơn vị trực thuộc")] = None,
+    as_of: OptionalDay = None,
+    as_json: Annotated[bool, typer.Option("--json", help="in JSON (xem README)")] = False,
+) -> None:
+    """Mọi nhiệm vụ: thời hạn đã đọc thế nào (loại, hạn, ngày bắt đầu), tình trạng."""
+    from domain.item_list import SCHEMA, item_dict, item_lines
+    from domain.models import Plan as PlanRow
+    from domain.models import Unit
+    from flows.views import print_items
+
+    def work() -> None:
+        settings = load_settings()
+        day = as_of or settings.today()
+        with session_scope(settings) as session:
+            if plan and session.get(PlanRow, plan) is None:
+                raise UserError(f"không có kế hoạch mã {plan}")
+            if unit and session.get(Unit, unit) is None:
+                raise UserError(f"không có đơn vị mã {unit}")
+            lines = item_lines(session, day, settings.calendar, settings.policy,
+                               plan=plan, unit=unit)
+            if as_json:
+                document = {"schema": SCHEMA, "as_of": day.isoformat(),
+                            "items": [item_dict(line) for line in lines]}
+                typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+            else:
+                print_items(console, day, list(lines))
+
+    run(work)

@@ -26,6 +26,7 @@ _ITEM_EVENTS = {
     EventName.ITEM_UPDATED: "cchc.item.updated",
     EventName.ITEM_COMPLETED: "cchc.item.completed",
     EventName.ITEM_EXTENDED: "cchc.item.extended",
+    EventName.DEADLINE_SET: "cchc.item.deadline-set",
 }
 _NOTICE_EVENTS = {
     EventName.NOTICE_QUEUED: "cchc.notice.queued",

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from domain.reports import StatusReport
@@ -48,6 +49,15 @@ def print_status(console: Console, report: StatusReport) -> None:
     for unit, tally in report.units:
         _tally_row(units, f"{unit.code} — {unit.name}", tally)
     console.print(units)
+
+    if report.undetermined:
+        undetermined = Table(title="Chưa xác định thời hạn")
+        for column in ("Mã", "Nội dung", "Đơn vị", "Thời hạn ghi trong kế hoạch"):
+            undetermined.add_column(column)
+        for line in report.undetermined:
+            undetermined.add_row(escape(line.code), escape(line.content), line.unit_code,
+                                 escape(line.deadline_text))
+        console.print(undetermined)
 
     if not report.overdue:
         console.print("[green]Không có nhiệm vụ quá hạn.[/]")
@@ -118,6 +128,7 @@ _EVENT_LABELS = {
     "item.updated": "cập nhật khi nhập lại",
     "item.completed": "hoàn thành",
     "item.extended": "gia hạn",
+    "item.deadline_set": "đặt thời hạn",
     "item.rung_reached": "đến bậc nhắc",
     "notice.queued": "xếp thư vào hộp thư đi",
     "notice.sent": "đã gửi thư",
@@ -157,3 +168,60 @@ def print_runs(console: Console, runs: list[RunSummary]) -> None:
             parts.append(f"đã gửi {run.sent}, lỗi {run.failed or 0}")
         # One line per run, whatever the terminal's width: easy to read and to grep.
         console.print(" · ".join(parts), soft_wrap=True, highlight=False, markup=False)
+
+
+def print_import_preview(console: Console, name: str, summary) -> None:
+    """`cchc import … --dry-run`: what would be imported, and how each unusual cell was read."""
+    from domain.deadlines import DeadlineKind
+
+    console.print(f"[bold]Chạy thử {escape(name)}: không ghi gì vào cơ sở dữ liệu.[/]")
+    console.print(f"Sẽ nhập: {summary}.", markup=False, highlight=False)
+    if not summary.readings:
+        return
+    counts = summary.kinds
+    console.print("Thời hạn theo loại: " + ", ".join(
+        f"{kind.label} {counts[kind.value]}" for kind in DeadlineKind if counts[kind.value]
+    ) + ".", markup=False, highlight=False)
+    unusual = [r for r in summary.readings if not r.plain]
+    if unusual:
+        console.print(f"Các ô thời hạn đọc theo quy tắc khác dạng thông thường ({len(unusual)}):")
+    for reading in unusual:
+        console.print(f"  dòng {reading.row}, cột {reading.column}: {reading.text} → "
+                      f"{reading.reading}", markup=False, highlight=False)
+
+
+def print_undetermined(console: Console, summary) -> None:
+    """After an import: the cells that name no calendar date, to be given one."""
+    if not summary.undetermined:
+        return
+    console.print(f"[bold yellow]Chưa xác định thời hạn: {len(summary.undetermined)} nhiệm vụ[/]"
+                  " (đặt thời hạn bằng `cchc task deadline MÃ --to DD/MM/YYYY --reason …`):")
+    for reading in summary.undetermined:
+        console.print(f"  • {reading}", markup=False, highlight=False)
+
+
+def print_items(console: Console, as_of: date, lines) -> None:
+    """`cchc items`: one row per item, its deadline as written and as read."""
+    from domain.deadlines import DeadlineKind
+
+    if not lines:
+        console.print("Không có nhiệm vụ nào.")
+        return
+    table = Table(title=f"Nhiệm vụ — tình trạng đến ngày {as_of:%d/%m/%Y}")
+    table.add_column("Mã", no_wrap=True)
+    table.add_column("Nội dung", max_width=40, overflow="ellipsis", no_wrap=True)
+    for column in ("Đơn vị", "Thời hạn", "Loại thời hạn"):
+        table.add_column(column)
+    for column in ("Hạn", "Từ ngày", "Tình trạng", "Ngày hoàn thành"):
+        table.add_column(column, no_wrap=column != "Tình trạng")
+    for line in lines:
+        table.add_row(
+            escape(line.code), escape(line.content), line.unit_code, escape(line.deadline_text),
+            DeadlineKind(line.deadline_kind).label, _day(line.due), _day(line.opens),
+            line.status.label, _day(line.completed_on),
+        )
+    console.print(table)
+
+
+def _day(day: date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else ""

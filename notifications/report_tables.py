@@ -116,6 +116,13 @@ def report_tables(report: StatusReport) -> list[ReportTable]:
              for o in report.overdue_details],
             "Không có nhiệm vụ quá hạn.",
         ),
+        *([ReportTable(
+            "Chưa xác định thời hạn", "Nhiệm vụ chưa xác định thời hạn",
+            (Column("Đơn vị", 12), Column("Mã", 9), Column("Nội dung", 60),
+             Column("Thời hạn ghi trong kế hoạch", 30)),
+            [(ln.unit_code, ln.code, ln.content, ln.deadline_text) for ln in report.undetermined],
+            "",
+        )] if report.undetermined else []),
         ReportTable(
             "Khắc phục sau KT", "Kết quả khắc phục sau kiểm tra",
             (Column("Đợt kiểm tra", 50), Column("Ngày kết luận", 12, True),

@@ -94,7 +94,7 @@ def test_completion_recorded_by_command_survives_a_reimport(loaded, engine):
 def _broken_plan(tmp_path: Path) -> Path:
     lines = (EXAMPLES / "plan-2021.csv").read_text(encoding="utf-8").splitlines()
     lines[2] = lines[2].replace(",PNV,", ",PHONG-MA,")  # 1.1: unknown unit code
-    lines[3] = lines[3].replace("Quý I/2021", "Sớm nhất có thể")  # 1.2: unreadable deadline
+    lines[3] = lines[3].replace("Quý I/2021", "Trước 31/04/2021")  # 1.2: impossible deadline
     lines[4] = lines[4].replace("05/03/2021", "31/02/2021")  # 1.3: no such day
     broken = tmp_path / "plan-broken.csv"
     broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -111,7 +111,7 @@ def test_a_plan_with_three_errors_reports_all_three_and_writes_nothing(cchc, dat
     flat = " ".join(output.split())
     assert "3 lỗi" in flat
     assert "plan-broken.csv, dòng 3, cột C (Cơ quan chủ trì)" in flat and "PHONG-MA" in flat
-    assert "dòng 4, cột F (Thời gian hoàn thành)" in flat and "Sớm nhất có thể" in flat
+    assert "dòng 4, cột F (Thời gian hoàn thành)" in flat and "Trước 31/04/2021" in flat
     assert "dòng 5, cột H (Ngày hoàn thành)" in flat and "31/02/2021" in flat
     assert _fingerprint(database_url) == fingerprint
 

@@ -166,7 +166,6 @@ def test_days_count_from_the_start_date_in_calendar_or_working_days(text, start,
 @pytest.mark.parametrize(
     "text",
     [
-        "sớm nhất có thể",
         "Quý V/2021",
         "Quý 5/2021",
         "Quý 0/2021",
@@ -174,11 +173,18 @@ def test_days_count_from_the_start_date_in_calendar_or_working_days(text, start,
         "Tháng 0/2021",
     ],
 )
-def test_unknown_deadline_text_is_refused_quoting_the_text(text):
+def test_a_period_that_cannot_exist_is_refused_quoting_the_text(text):
     with pytest.raises(DeadlineError) as raised:
         parse(text)
     assert f'"{text}"' in str(raised.value)
     assert raised.value.text == text
+
+
+def test_unknown_deadline_text_is_undetermined_never_a_guessed_date():
+    deadline = parse("sớm nhất có thể")
+    assert deadline.kind is DeadlineKind.UNDETERMINED
+    assert (deadline.due, deadline.opens) == (None, None)
+    assert deadline.text == "sớm nhất có thể"
 
 
 @pytest.mark.parametrize("text", ["Trước 31/02/2021", "Trước 29/02/2021", "31/02/2021"])

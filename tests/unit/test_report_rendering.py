@@ -156,3 +156,22 @@ def test_the_summary_email_carries_the_headline_in_its_subject(big):
     assert email.workbook_name == "tien-do-cchc-01-03-2024.xlsx"
     assert Decimal(str(load_workbook(BytesIO(email.workbook))["Theo nhóm"]["I2"].value)) \
         == Decimal("0.617")
+
+
+def test_the_weekly_summary_names_the_undetermined_deadlines_in_every_format():
+    from dataclasses import replace
+
+    from notifications.reports import summary_email
+
+    waiting = replace(_line("1.5", Status.NO_DEADLINE, None, HOSTILE),
+                      deadline_kind="undetermined", deadline_text="Theo kế hoạch")
+    tasks = Tally()
+    tasks.add(waiting.status, waiting.due, AS_OF, undetermined=waiting.undetermined)
+    email = summary_email(_report(tasks, [waiting]))
+    assert "không có hạn cụ thể (thường xuyên, định kỳ hoặc chưa xác định)" in email.text
+    for body in (email.text, email.html):
+        assert "Chưa xác định thời hạn: 1 nhiệm vụ (1.5), cần đặt thời hạn." in body
+        assert "Nhiệm vụ chưa xác định thời hạn" in body and "Theo kế hoạch" in body
+    sheet = load_workbook(BytesIO(email.workbook))["Chưa xác định thời hạn"]
+    assert [sheet["A2"].value, sheet["B2"].value, sheet["D2"].value] == [
+        "XA", "1.5", "Theo kế hoạch"]

@@ -1,0 +1,258 @@
+"""The grammar of deadline cells beyond the plain forms: periods without a year, ranges, a
+deadline inside a sentence, recurring rules, and text that names no calendar date.
+
+Works on `normalise`d text (lower case, no accents). The forms come from published provincial
+and city CCHC plans, their progress-tracking workbooks and the periodic-reporting regulations
+(chế độ báo cáo định kỳ) that fix report days. The rule throughout: a reading is either a date
+the text names or "chưa xác định thời hạn" — a reference date (Công văn … ngày 05/3/2025), a
+vague time (cuối năm, kỳ họp) or two deadlines that disagree never become a due date."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from domain.deadlines import (
+    DATE,
+    DATE_WORDS,
+    PERIODS,
+    Deadline,
+    DeadlineError,
+    DeadlineKind,
+    Recurrence,
+    dated,
+    month_deadline,
+    month_end,
+    quarter_deadline,
+    quarter_number,
+    real_date,
+)
+
+_Q = r"(iv|i{1,3}|[1-4])"
+_YEAR = r"(?:\s*[/.-]\s*|\s+nam\s+|\s+)(\d{4})"
+_NOT_A_MARKER = r"(?!truoc\b|cham\b|han\b|khong\b|den\b|xong\b)"
+
+# --- recurring ------------------------------------------------------------------------------------
+_RECURS = re.compile(
+    r"\bhang\s+(?:tuan|thang|quy|nam|6\s+thang|sau\s+thang)\b|\bdinh\s+ky\b"
+    r"|\bthang\s+cuoi\s+(?:cua\s+)?(?:quy|ky|nam|6\s+thang|nua\s+nam)\b"
+)
+_PERIOD_LIST = re.compile(  # "báo cáo quý, 6 tháng, năm"
+    r"(?:bao\s+cao\s+)?(?:quy|thang|6\s+thang|sau\s+thang|nam)"
+    r"(?:\s*(?:,|;|va|/)\s*(?:quy|thang|6\s+thang|sau\s+thang|nam))+"
+)
+_PERIOD_WORDS = {
+    "week": re.compile(r"\btuan\b"),
+    "month": re.compile(r"(?<!6 )(?<!sau )\bthang\b(?!\s+(?:cuoi|dau|\d))"),
+    "quarter": re.compile(r"\bquy\b"),
+    "half_year": re.compile(r"\b(?:0?6|sau)\s+thang\b|\bnua\s+nam\b"),
+    "year": re.compile(r"(?<!nua )\bnam\b"),
+}
+_DAY_OF_LAST_MONTH = re.compile(
+    r"ngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+cuoi\s+(?:cua\s+)?(quy|ky|nam|6\s+thang|nua\s+nam)"
+)
+_DAY_EACH_YEAR = re.compile(
+    r"(?:ngay\s+)?(\d{1,2})\s*(?:/|-|\s+thang\s+)\s*(\d{1,2})\s+(?:cua\s+)?hang\s+nam"
+)
+_DAY_EACH_MONTH = re.compile(r"ngay\s+(\d{1,2})\s+(?:cua\s+)?hang\s+thang")
+
+# --- what names no date --------------------------------------------------------------------------
+_EVENT = re.compile(r"\bsau\s+khi\b|\bkhi\s+(?:co|duoc)\b|\btuy\s+theo\b|\bchua\s+xac\s+dinh\b")
+_VAGUE = re.compile(
+    r"(?<!6 thang )(?<!sau thang )\b(?:dau|giua|cuoi)\s+(?:nam|quy|thang|ky|nhiem\s+ky)\b"
+)
+_SESSION = re.compile(r"\bky\s+hop\b")
+_DOCNUM = r"\d+(?:/\d{4})?/[a-z][a-z0-9.&-]*"
+_DOC_WORDS = (r"(?:cong\s+van|quyet\s+dinh|thong\s+bao|chi\s+thi|nghi\s+quyet|nghi\s+dinh"
+              r"|thong\s+tu|to\s+trinh|ke\s+hoach|van\s+ban)")
+_REFERENCE = re.compile(
+    rf"(?:\b{_DOC_WORDS}\s+(?:so\s+)?(?:{_DOCNUM})?|\bso\s+{_DOCNUM}|{_DOCNUM})"
+    rf"(?:\s+{_NOT_A_MARKER}[^\s,;]+){{0,8}}?\s+ngay\s+"
+    rf"(?:{DATE}|{DATE_WORDS}|\d{{1,2}}\s*/\s*\d{{1,2}}|\d{{1,2}}\s+thang\s+\d{{1,2}})"
+    rf"|{_DOCNUM}|\bso\s+voi\s+(?:cung\s+ky\s+)?nam\s+\d{{4}}"
+)
+_START = re.compile(r"\b(?:tu|bat\s+dau|ke\s+tu)(?:\s+ngay)?\s*$")
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A date or period the text names: due at its end, open from its start."""
+
+    due: date
+    opens: date | None
+    start: bool  # "từ tháng 3": when the work begins, not a deadline
+    fine: bool  # a day or a month (as precise as a council session's date can be)
+
+    def inside(self, other: _Found) -> bool:
+        return (other.opens or other.due) <= (self.opens or self.due) and self.due <= other.due
+
+
+def read_phrase(original: str, key: str, year: int | None) -> Deadline:
+    if _RECURS.search(key) or _PERIOD_LIST.fullmatch(key):
+        return _recurring(original, key, year)
+    if key.startswith("thuong xuyen") and not re.search(r"\d", key):
+        return Deadline(original, DeadlineKind.CONTINUOUS, plain=False)
+    _refuse_impossible_periods(original, key)
+    if _EVENT.search(key):
+        return _undetermined(original, "thời hạn tùy theo một sự kiện khác")
+    if _VAGUE.search(key):
+        return _undetermined(original, "thời điểm không cụ thể")
+    try:
+        found = _scan(original, _REFERENCE.sub(lambda m: " " * len(m[0]), key), year)
+    except _NoYear:  # a findings register has no plan year to put "Tháng 11" in
+        return _undetermined(original, "không rõ năm nào")
+    dues = [f for f in found if not f.start]
+    if not dues:
+        reason = "chỉ nêu ngày bắt đầu" if found else "không nêu ngày cụ thể"
+        return _undetermined(original, reason)
+    if _SESSION.search(key) and not all(f.fine for f in dues):
+        return _undetermined(original, "theo kỳ họp, chưa có ngày")
+    chosen = _agreed(dues)
+    if chosen is None:
+        named = " và ".join(f"{due:%d/%m/%Y}" for due in sorted({f.due for f in dues}))
+        return _undetermined(original, f"các thời hạn mâu thuẫn: {named}")
+    starts = [f.opens or f.due for f in found if f.start and (f.opens or f.due) <= chosen.due]
+    opens = min(starts) if starts else chosen.opens
+    return dated(original, chosen.due, opens, plain=False)
+
+
+def _undetermined(text: str, note: str) -> Deadline:
+    return Deadline(text, DeadlineKind.UNDETERMINED, plain=False, note=note)
+
+
+def _agreed(dues: list[_Found]) -> _Found | None:
+    """One deadline: every reading the same, or the narrowest one inside all the others
+    ("Trong năm 2025, chậm nhất 30/9/2025" → 30/09/2025)."""
+    narrowest = min(dues, key=lambda f: (f.due - (f.opens or f.due), f.due))
+    if all(narrowest.inside(f) for f in dues):
+        return narrowest
+    return None
+
+
+def _refuse_impossible_periods(original: str, key: str) -> None:
+    """"Quý V/2021", "Tháng 13": a period that cannot exist is an error, not an unknown text."""
+    for m in re.finditer(r"\bquy\s+(\d+|[ivxl]+)\b", key):
+        if m[1] not in ("i", "ii", "iii", "iv", "1", "2", "3", "4"):
+            raise DeadlineError(original, f"không có quý {m[1].upper()}")
+    for m in re.finditer(r"\bthang\s+(\d+)\b", key):
+        if not 1 <= int(m[1]) <= 12:
+            raise DeadlineError(original, f"không có tháng {int(m[1])}")
+
+
+def _scan(original: str, text: str, year: int | None) -> list[_Found]:
+    """Every date or period named in `text`, each read once (a matched span is blanked)."""
+    found: list[_Found] = []
+
+    def plan_year() -> int:
+        if year is None:
+            raise _NoYear
+        return year
+
+    def take(pattern: str, read) -> None:
+        nonlocal text
+        for m in list(re.finditer(pattern, text)):
+            reading = read(m)
+            found.append(_Found(reading.due, reading.opens,
+                                bool(_START.search(text[: m.start()])), reading.fine))
+            text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+
+    def day(y: int, month: int, d: int) -> _Reading:
+        due = real_date(original, y, month, d)
+        return _Reading(dated(original, due, None).due, None, True)
+
+    def months(y: int, first: int, last: int) -> _Reading:
+        deadline = month_deadline(original, y, first, last)
+        return _Reading(deadline.due, deadline.opens, first == last)
+
+    def quarters(y: int, first: int, last: int) -> _Reading:
+        deadline = quarter_deadline(original, y, first, last)
+        return _Reading(deadline.due, deadline.opens, False)
+
+    def whole_years(first: int, last: int) -> _Reading:
+        if last < first:
+            raise DeadlineError(original, f"năm {first} đến năm {last}: năm cuối trước năm đầu")
+        return _Reading(dated(original, date(last, 12, 31), None).due, date(first, 1, 1), False)
+
+    def either(*values: str | None) -> int:
+        return next((int(v) for v in values if v), None) or plan_year()
+
+    take(rf"\b{DATE}\b", lambda m: day(int(m[3]), int(m[2]), int(m[1])))
+    take(rf"\b{DATE_WORDS}\b", lambda m: day(int(m[3]), int(m[2]), int(m[1])))
+    take(rf"(?:\btu\s+)?\bthang\s+(\d{{1,2}})(?:{_YEAR})?\s*(?:-|–|den\s+het|den|toi)\s*"
+         rf"(?:thang\s+)?(\d{{1,2}})(?:{_YEAR})?(?![\d/])",
+         lambda m: months(either(m[4], m[2]), int(m[1]), int(m[3])))
+    take(rf"(?:\btu\s+)?\bquy\s+{_Q}(?:{_YEAR})?\s*(?:-|–|den\s+het|den|toi)\s*"
+         rf"(?:quy\s+)?{_Q}(?:{_YEAR})?\b",
+         lambda m: quarters(either(m[4], m[2]), quarter_number(m[1]), quarter_number(m[3])))
+    take(r"\b(?:nam|giai\s+doan)\s+(\d{4})\s*(?:-|–|den)\s*(?:nam\s+)?(\d{4})\b",
+         lambda m: whole_years(int(m[1]), int(m[2])))
+    take(rf"\bquy\s+{_Q}{_YEAR}\b",
+         lambda m: quarters(int(m[2]), quarter_number(m[1]), quarter_number(m[1])))
+    take(r"\b(?:0?6|sau)\s+thang\s+(dau|cuoi)\s+nam(?:\s+(\d{4}))?\b",
+         lambda m: _Reading(*_half(either(m[2]), m[1]), False))
+    take(rf"\bthang\s+(\d{{1,2}}){_YEAR}\b", lambda m: months(int(m[2]), int(m[1]), int(m[1])))
+    # "7/2021", "07/2021": a month shown as month/year (an Excel date cell's "mm/yyyy" format).
+    take(r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/.-])",
+         lambda m: months(int(m[2]), int(m[1]), int(m[1])))
+    take(r"(?<![\d/.-])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/.-])",
+         lambda m: day(plan_year(), int(m[2]), int(m[1])))
+    take(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b",
+         lambda m: day(plan_year(), int(m[2]), int(m[1])))
+    take(r"\bthang\s+(\d{1,2})\b", lambda m: months(plan_year(), int(m[1]), int(m[1])))
+    take(rf"\bquy\s+{_Q}\b",
+         lambda m: quarters(plan_year(), quarter_number(m[1]), quarter_number(m[1])))
+    take(r"\bnam\s+(\d{4})\b", lambda m: whole_years(int(m[1]), int(m[1])))
+    take(r"\b(?:ca|trong|suot)\s+nam\b(?!\s*\d)",
+         lambda m: whole_years(plan_year(), plan_year()))
+    return found
+
+
+class _NoYear(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class _Reading:
+    due: date
+    opens: date | None
+    fine: bool
+
+
+def _half(y: int, which: str) -> tuple[date, date]:
+    return (date(y, 6, 30), date(y, 1, 1)) if which == "dau" else (date(y, 12, 31), date(y, 7, 1))
+
+
+def _recurring(original: str, key: str, year: int | None) -> Deadline:
+    """A recurring deadline with its rule; a yearly rule with a day is also this year's date."""
+    periods = {p for p, pattern in _PERIOD_WORDS.items() if pattern.search(key)}
+    day: int | None = None
+    month: int | str | None = None
+    due = None
+    if m := _DAY_OF_LAST_MONTH.search(key):
+        day, month = int(m[1]), "last"
+        periods.discard("month")
+        periods |= {"quy": {"quarter"}, "nam": {"year"}}.get(m[2], set())
+        if m[2] in ("6 thang", "nua nam"):
+            periods.add("half_year")
+        if m[2] == "ky":
+            periods.discard("year")
+    elif m := _DAY_EACH_YEAR.search(key):
+        day, month = int(m[1]), int(m[2])
+        if not 1 <= month <= 12 or day > month_end(2000, month).day:  # 2000: 29/02 exists
+            raise DeadlineError(original, f"ngày {day:02d}/{month:02d} không có thật")
+        periods = {p for p in periods if p != "month"} | {"year"}
+        if year is not None:
+            due = real_date(original, year, month, day)
+    elif m := _DAY_EACH_MONTH.search(key):
+        day = int(m[1])
+        periods.add("month")
+    if day is not None and not 1 <= day <= 31:
+        raise DeadlineError(original, f"không có ngày {day}")
+    rule = Recurrence(tuple(p for p in PERIODS if p in periods), day, month)
+    deadline = Deadline(original, DeadlineKind.RECURRING, rule=rule, plain=False,
+                        note=rule.describe())
+    if due is not None:
+        deadline = replace(deadline, due=dated(original, due, None).due)
+    return deadline
+
