@@ -16,11 +16,14 @@ from typing import Any
 from sqlmodel import Session, select
 
 from domain.addresses import AddressError, validate_address
+
 # The column tables live with their synonyms; importing code reaches them from here too.
 from domain.columns import FINDING_COLUMNS, PLAN_COLUMNS, UNIT_COLUMNS  # noqa: F401
 from domain.deadlines import normalise
 from domain.events import EventName, record
 from domain.models import Unit
+from domain.unit_groups import declared_groups, save_groups
+from domain.unit_names import split_names
 
 
 @dataclass(frozen=True)
@@ -172,9 +175,13 @@ def import_units(session: Session, table: Table) -> ImportSummary:
             "focal_email": _email(check, row, "focal_email"),
             "active": _active(check, row),
             "successor_code": check.text(row, "successor", required=False),
+            "other_names": "; ".join(split_names(check.text(row, "other_names", required=False)))
+            or None,
         }
-        # A file without the reorganisation columns leaves what the database knows alone.
-        for key, field_name in (("active", "active"), ("successor", "successor_code")):
+        # A file without the reorganisation or the other-names columns leaves what the
+        # database knows alone.
+        for key, field_name in (("active", "active"), ("successor", "successor_code"),
+                                ("other_names", "other_names")):
             if key not in table.letters and values["code"] in known:
                 values[field_name] = getattr(known[values["code"]], field_name)
         parsed.append({"row": row, **values})
@@ -213,7 +220,12 @@ def import_units(session: Session, table: Table) -> ImportSummary:
             unit.successor_code = values["successor_code"]
             session.add(unit)
     session.flush()
-    summary = ImportSummary(created, updated, unchanged)
+    reading = list(table.reading)
+    if "groups" in table.letters:
+        groups = declared_groups(
+            (v["code"], _cell_text(row.values.get("groups"))) for v, row in zip(parsed, table.rows))
+        reading += save_groups(session, groups, {v["code"] for v in parsed})
+    summary = ImportSummary(created, updated, unchanged, tuple(reading))
     record(session, EventName.IMPORTED, file=table.file, what="units", summary=str(summary))
     return summary
 
@@ -227,6 +239,10 @@ def assign_changes(target: Any, values: dict[str, Any]) -> dict[str, Any]:
             changes[key] = [_plain(old), _plain(value)]
             setattr(target, key, value)
     return changes
+
+
+def _cell_text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _plain(value: Any) -> Any:

@@ -101,7 +101,6 @@ def find_header(
             reading.append(f"dòng {last}: dòng đánh số cột (1), (2)… → bỏ qua")
         return Header(i + 1, last, found, labels, reading)
     expected = ", ".join(f"{c.label} ({c.short})" for c in columns if c.required)
-    seen = ""
     if best is not None and best[0]:
         i = best[1]
         sub = raw[i + 1] if i + 1 < len(raw) else ()
