@@ -134,18 +134,29 @@ def _publish_events(settings: Settings) -> None:
         engine.dispose()
 
 
-def _import(kind: ImportKind, file: Path, **plan_options) -> None:
+Columns = Annotated[str | None, typer.Option(
+    "--columns", metavar="TÊN=CỘT,…",
+    help="chỉ rõ cột khi tên cột lạ, vd. \"thoi_han=F,chu_tri=C\" (tên cột: xem README)",
+)]
+
+
+def _import(kind: ImportKind, file: Path, columns_option: str | None = None,
+            **plan_options) -> None:
     from domain import importers, item_imports
+    from domain.columns import COLUMNS_BY_KIND, ColumnMappingError, parse_column_mapping
     from flows.tables import read_table
 
     def work() -> None:
         settings = load_settings()
-        columns = {
-            ImportKind.units: importers.UNIT_COLUMNS,
-            ImportKind.plan: importers.PLAN_COLUMNS,
-            ImportKind.findings: importers.FINDING_COLUMNS,
-        }[kind]
-        table = read_table(file, columns)
+        columns = COLUMNS_BY_KIND[kind.value]
+        # The command line wins over the policy's [import.columns].
+        source, mapping = "chính sách [import.columns]", settings.policy.import_columns.get(kind)
+        if columns_option:
+            try:
+                source, mapping = "--columns", parse_column_mapping(columns_option, columns)
+            except ColumnMappingError as error:
+                raise UserError(f"--columns: {error}") from None
+        table = read_table(file, columns, mapping, source)
         with session_scope(settings) as session:
             if kind is ImportKind.units:
                 summary = importers.import_units(session, table)
@@ -154,7 +165,7 @@ def _import(kind: ImportKind, file: Path, **plan_options) -> None:
                 summary = item_imports.import_plan(session, table, header, settings.calendar)
             else:
                 summary = item_imports.import_findings(session, table, settings.calendar)
-        console.print(f"Đã nhập {file.name}: {summary}")
+        console.print(f"Đã nhập {file.name}: {summary}", markup=False, highlight=False)
         if settings.prefect_api_url:
             _publish_events(settings)
 
@@ -162,9 +173,9 @@ def _import(kind: ImportKind, file: Path, **plan_options) -> None:
 
 
 @import_app.command("units")
-def import_units(file: Path) -> None:
-    """Danh sách đơn vị (cây đơn vị, người đứng đầu, đầu mối CCHC)."""
-    _import(ImportKind.units, file)
+def import_units(file: Path, columns: Columns = None) -> None:
+    """Danh sách đơn vị (cây đơn vị, người đứng đầu, đầu mối CCHC, tên khác, nhóm)."""
+    _import(ImportKind.units, file, columns)
 
 
 @import_app.command("plan")
@@ -173,15 +184,16 @@ def import_plan(
     code: Annotated[str | None, typer.Option(help="mã kế hoạch (mặc định KH-<năm>)")] = None,
     year: Annotated[int | None, typer.Option(help="năm kế hoạch, khi tệp không có tiêu đề")] = None,
     owner: Annotated[str | None, typer.Option(help="mã đơn vị ban hành kế hoạch")] = None,
+    columns: Columns = None,
 ) -> None:
     """Kế hoạch CCHC: nhóm nhiệm vụ (I, II, …) và nhiệm vụ cụ thể."""
-    _import(ImportKind.plan, file, code=code, year=year, owner=owner)
+    _import(ImportKind.plan, file, columns, code=code, year=year, owner=owner)
 
 
 @import_app.command("findings")
-def import_findings(file: Path) -> None:
+def import_findings(file: Path, columns: Columns = None) -> None:
     """Tồn tại, hạn chế sau kiểm tra và nhiệm vụ khắc phục."""
-    _import(ImportKind.findings, file)
+    _import(ImportKind.findings, file, columns)
 
 
 @task_app.command("done")
