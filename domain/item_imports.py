@@ -89,9 +89,9 @@ def import_plan(
         if lead is None:
             tasks.append(values | {"code": code, "unit_code": None, "position": len(tasks)})
             continue
-        if lead.by_name:
-            named[check.text(row, "unit") or ""] = lead.group or lead.codes[0]
         if lead.group is None:
+            if lead.by_name:
+                named[check.text(row, "unit") or ""] = lead.codes[0]
             tasks.append(values | {"code": code, "unit_code": lead.codes[0],
                                    "task_code": None, "lead_group": None,
                                    "position": len(tasks)})
@@ -256,6 +256,9 @@ def _upsert_items(
         deadline: Deadline = values.pop("deadline")
         completed_on = values.pop("completed_on")
         item = existing.get(values["code"])
+        if item is not None:
+            # Its place in the plan moves when a unit joins a group: no change to report.
+            item.position = values.pop("position")
         fields = {
             **values,
             "deadline_text": deadline.text,
