@@ -152,6 +152,7 @@ def _table(
 ) -> Table:
     found = header.positions
     rows = []
+    dates_read = []
     for number, cells in enumerate(raw[header.last_row:], start=header.last_row + 1):
         if not any(_text(c) for c in cells):
             continue
@@ -161,7 +162,12 @@ def _table(
         if day is not None:
             values["deadline"] = excel_date_text(day, formats.get((number - 1, found["deadline"]),
                                                                   "General"))
+            dates_read.append(f"dòng {number} '{values['deadline']}'")
         rows.append(Row(number, values))
+    reading = list(header.reading)
+    if dates_read:
+        reading.append(f"thời hạn nhập dạng ngày của Excel, đọc như Excel hiển thị: "
+                       f"{', '.join(dates_read)}")
     return Table(
         file=path.name,
         title_lines=[_text(c) for row in raw[: header.first_row - 1] for c in row if _text(c)],
@@ -169,7 +175,7 @@ def _table(
         labels={c.key: header.labels.get(found[c.key], c.label) if c.key in found else c.label
                 for c in columns},
         rows=rows,
-        reading=header.reading,
+        reading=reading,
     )
 
 

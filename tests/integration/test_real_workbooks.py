@@ -202,6 +202,18 @@ def test_the_summary_names_ignored_columns_skipped_rows_and_the_title_block(prov
     assert "'Sở Giao thông vận tải' → SGTVT" in flat
 
 
+def test_group_headings_merged_across_the_row_are_read_as_headings(province, engine, tmp_path):
+    from openpyxl import load_workbook
+
+    path = plan_workbook(tmp_path / "merged-groups.xlsx")
+    book = load_workbook(path)
+    book.active.merge_cells("B6:H6")
+    book.active.merge_cells("B9:H9")
+    book.save(path)
+    code, output = province("import", "plan", str(path))
+    assert code == 0 and "4 mới" in output, output
+
+
 def test_restarting_numbers_become_group_scoped_codes_and_the_summary_says_so(province, tmp_path):
     path = plan_workbook(tmp_path / "restart.xlsx", restart=True)
     code, output = province("import", "plan", str(path))
@@ -227,7 +239,9 @@ def test_date_cells_read_as_the_officer_sees_them_and_the_year_comes_from_the_de
                          **LAYOUTS["deadlines typed as Excel dates, no year in the title"])
     code, output = province("import", "plan", str(path))
     assert code == 0, output
-    assert "mọi thời hạn đều thuộc năm 2022" in " ".join(output.split())
+    flat = " ".join(output.split())
+    assert "mọi thời hạn đều thuộc năm 2022" in flat
+    assert "đọc như Excel hiển thị: dòng 7 'Tháng 1/2022', dòng 11 '15/07/2022'" in flat
     with Session(engine) as session:
         texts = {i.code: i.deadline_text for i in session.exec(select(TrackedItem))}
     assert texts["1.1"] == "Tháng 1/2022" and texts["2.2"] == "15/07/2022"
