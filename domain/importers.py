@@ -17,9 +17,14 @@ from typing import Any
 from sqlmodel import Session, select
 
 from domain.addresses import AddressError, validate_address
+
+# The column tables live with their synonyms; importing code reaches them from here too.
+from domain.columns import FINDING_COLUMNS, PLAN_COLUMNS, UNIT_COLUMNS  # noqa: F401
 from domain.deadlines import DeadlineKind, normalise
 from domain.events import EventName, record
 from domain.models import Unit
+from domain.unit_groups import declared_groups, save_groups
+from domain.unit_names import split_names
 
 
 @dataclass(frozen=True)
@@ -36,25 +41,21 @@ class ImportProblem:
             where.append(f"dòng {self.row}")
         if self.column:
             where.append(f"cột {self.column}")
-        shown = f" [giá trị: {self.value!r}]" if self.value not in (None, "") else ""
+        shown = f" [giá trị: {_shown(self.value)}]" if self.value not in (None, "") else ""
         return f"{', '.join(where)}: {self.message}{shown}"
+
+
+def _shown(value: Any) -> str:
+    """A cell's value as the officer sees it: a date as 15/07/2021, never datetime(…)."""
+    if isinstance(value, datetime):
+        value = value.date()
+    return f"{value:%d/%m/%Y}" if isinstance(value, date) else repr(value)
 
 
 class ImportFailed(Exception):
     def __init__(self, problems: Sequence[ImportProblem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = list(problems)
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    labels: Sequence[str]  # accepted header texts; the first is shown in messages
-    required: bool = True
-
-    @property
-    def label(self) -> str:
-        return self.labels[0]
 
 
 @dataclass(frozen=True)
@@ -70,43 +71,15 @@ class Table:
     letters: dict[str, str]
     labels: dict[str, str]
     rows: list[Row]
+    # How the file was read (columns used and ignored, rows skipped), for the import summary.
+    reading: list[str] = field(default_factory=list)
 
-
-UNIT_COLUMNS = (
-    Column("code", ("Mã đơn vị", "Mã")),
-    Column("name", ("Tên đơn vị",)),
-    Column("parent", ("Đơn vị cấp trên",)),
-    Column("head_title", ("Chức danh người đứng đầu",)),
-    Column("head_email", ("Email người đứng đầu",)),
-    Column("focal_email", ("Email đầu mối CCHC", "Email đầu mối")),
-    Column("active", ("Còn hoạt động", "Hoạt động"), required=False),
-    Column("successor", ("Đơn vị kế thừa",), required=False),
-)
-PLAN_COLUMNS = (
-    Column("number", ("STT", "Số TT")),
-    Column("content", ("Nội dung nhiệm vụ", "Nội dung")),
-    Column("unit", ("Cơ quan chủ trì", "Đơn vị chủ trì")),
-    Column("cooperating", ("Cơ quan phối hợp", "Đơn vị phối hợp"), required=False),
-    Column("product", ("Sản phẩm",), required=False),
-    Column("deadline", ("Thời gian hoàn thành", "Thời hạn")),
-    Column("state", ("Trạng thái", "Tình trạng"), required=False),
-    Column("completed_on", ("Ngày hoàn thành",), required=False),
-)
-FINDING_COLUMNS = (
-    Column("code", ("Mã",)),
-    Column("inspection", ("Đợt kiểm tra",)),
-    Column("concluded_on", ("Ngày kết luận",)),
-    Column("finding", ("Tồn tại, hạn chế", "Tồn tại hạn chế")),
-    Column("unit", ("Đơn vị chịu trách nhiệm",)),
-    Column("requirement", ("Yêu cầu khắc phục",)),
-    Column("deadline", ("Thời hạn",)),
-    Column("state", ("Trạng thái",), required=False),
-    Column("completed_on", ("Ngày hoàn thành",), required=False),
-)
 
 FINDINGS_SCOPE = "KT"
-_DONE_WORDS = {"hoan thanh", "da hoan thanh"}
-_OPEN_WORDS = {"dang thuc hien", "chua thuc hien", "chua hoan thanh", "chua trien khai"}
+_DONE_WORDS = {"hoan thanh", "da hoan thanh", "da thuc hien", "da xong", "xong"}
+_OPEN_WORDS = {"dang thuc hien", "chua thuc hien", "chua hoan thanh", "chua trien khai",
+               "dang trien khai", "chua bat dau", "dang lam", "chua xong", "qua han",
+               "dang thuc hien qua han", "dang thuc hien trong han", "tiep tuc thuc hien"}
 
 
 @dataclass
@@ -175,10 +148,13 @@ class ImportSummary:
     created: int
     updated: int
     unchanged: int
-    readings: tuple[CellReading, ...] = ()
+    readings: tuple[CellReading, ...] = ()  # each deadline cell and how it was read
+    # How the file was read and what was taken from where, one statement a line.
+    reading: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return f"{self.created} mới, {self.updated} cập nhật, {self.unchanged} không đổi"
+        counts = f"{self.created} mới, {self.updated} cập nhật, {self.unchanged} không đổi"
+        return "\n".join([counts, *(f"  • {line}" for line in self.reading)])
 
     @property
     def kinds(self) -> Counter:
@@ -196,7 +172,8 @@ def completion_from(check: RowChecker, row: Row) -> date | None:
     completed = check.day(row, "completed_on")
     word = normalise(state) if state else None
     if word is not None and word not in _DONE_WORDS | _OPEN_WORDS:
-        check.fail(row, "state", state, "trạng thái không rõ (Hoàn thành / Đang thực hiện)")
+        check.fail(row, "state", state, "trạng thái không rõ: cần Hoàn thành, Đã hoàn thành, "
+                   "Đang thực hiện, Đang triển khai, Chưa thực hiện…")
     elif word in _DONE_WORDS and row.values.get("completed_on") is None:
         check.fail(row, "completed_on", None, "đã hoàn thành nhưng thiếu ngày hoàn thành")
     elif word in _OPEN_WORDS and completed is not None:
@@ -225,9 +202,13 @@ def import_units(session: Session, table: Table) -> ImportSummary:
             "focal_email": _email(check, row, "focal_email"),
             "active": _active(check, row),
             "successor_code": check.text(row, "successor", required=False),
+            "other_names": "; ".join(split_names(check.text(row, "other_names", required=False)))
+            or None,
         }
-        # A file without the reorganisation columns leaves what the database knows alone.
-        for key, field_name in (("active", "active"), ("successor", "successor_code")):
+        # A file without the reorganisation or the other-names columns leaves what the
+        # database knows alone.
+        for key, field_name in (("active", "active"), ("successor", "successor_code"),
+                                ("other_names", "other_names")):
             if key not in table.letters and values["code"] in known:
                 values[field_name] = getattr(known[values["code"]], field_name)
         parsed.append({"row": row, **values})
@@ -266,7 +247,12 @@ def import_units(session: Session, table: Table) -> ImportSummary:
             unit.successor_code = values["successor_code"]
             session.add(unit)
     session.flush()
-    summary = ImportSummary(created, updated, unchanged)
+    reading = list(table.reading)
+    if "groups" in table.letters:
+        groups = declared_groups(
+            (v["code"], _cell_text(row.values.get("groups"))) for v, row in zip(parsed, table.rows))
+        reading += save_groups(session, groups, {v["code"] for v in parsed})
+    summary = ImportSummary(created, updated, unchanged, reading=tuple(reading))
     record(session, EventName.IMPORTED, file=table.file, what="units", summary=str(summary))
     return summary
 
@@ -280,6 +266,10 @@ def assign_changes(target: Any, values: dict[str, Any]) -> dict[str, Any]:
             changes[key] = [_plain(old), _plain(value)]
             setattr(target, key, value)
     return changes
+
+
+def _cell_text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _plain(value: Any) -> Any:

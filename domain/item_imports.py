@@ -4,14 +4,13 @@ items. The checking machinery is shared with the unit import (`domain.importers`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from sqlmodel import Session, select
 
 from domain.calendar import WorkingCalendar
-from domain.deadlines import Deadline, DeadlineError, DeadlineKind, normalise, parse_deadline
+from domain.deadlines import Deadline, DeadlineError, DeadlineKind, parse_deadline
 from domain.events import EventName, record
 from domain.importers import (
     FINDINGS_SCOPE,
@@ -23,63 +22,23 @@ from domain.importers import (
     assign_changes,
     completion_from,
 )
-from domain.models import Finding, Inspection, Plan, TaskGroup, TrackedItem, Unit
+from domain.models import Finding, Inspection, Plan, TaskGroup, TrackedItem
+from domain.plan_header import (
+    PlanHeader,
+    load_directory,
+    read_plan_header,  # noqa: F401  (the plan import's first step)
+)
+from domain.plan_rows import (
+    TaskRow,
+    excel_ate_a_zero,
+    lead_of,
+    number_text,
+    numbering_restarts,
+)
 
 _ROMAN = re.compile(r"(?=[IVX]+$)X{0,3}(IX|IV|V?I{0,3})", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class PlanHeader:
-    """What the title block says (or the command line, where it is silent)."""
-
-    code: str
-    year: int
-    title: str
-    decision_number: str | None
-    decision_date: date | None
-    owner_unit_code: str | None
-
-
-def read_plan_header(
-    session: Session,
-    table: Table,
-    *,
-    code: str | None = None,
-    year: int | None = None,
-    owner: str | None = None,
-) -> PlanHeader:
-    """The plan's identity from the title block: "KẾ HOẠCH ... NĂM 2021", "Quyết định số
-    32/QĐ-UBND ngày 07/01/2021", and the issuing unit's name on the first line."""
-    check = RowChecker(table)
-    lines = table.title_lines
-    title = next((line for line in lines if normalise(line).startswith("ke hoach")), None)
-    joined = " ".join(lines)
-    if year is None:
-        found = re.search(r"n[aă]m\s+(\d{4})", title or "", re.IGNORECASE)
-        year = int(found[1]) if found else None
-    if year is None:
-        check.fail(None, None, None, "không rõ năm của kế hoạch: thêm dòng tiêu đề hoặc --year")
-    decision = re.search(
-        r"Quy[ếe]t\s+đ[ịi]nh\s+s[ốo]\s+(\S+)\s+ng[àa]y\s+(\d{1,2})/(\d{1,2})/(\d{4})",
-        joined,
-        re.IGNORECASE,
-    )
-    units = {normalise(u.name): u.code for u in session.exec(select(Unit))}
-    if owner is None and lines:
-        owner = units.get(normalise(lines[0]))
-    elif owner is not None and owner not in units.values():
-        check.fail(None, None, owner, "không có đơn vị chủ quản mang mã này")
-    check.raise_if_any()
-    return PlanHeader(
-        code=code or f"KH-{year}",
-        year=year,
-        title=title or f"Kế hoạch cải cách hành chính năm {year}",
-        decision_number=decision[1] if decision else None,
-        decision_date=date(int(decision[4]), int(decision[3]), int(decision[2]))
-        if decision
-        else None,
-        owner_unit_code=owner,
-    )
+_IDENTITY_WORDS = {"year": "năm", "title": "tiêu đề", "decision_number": "số văn bản",
+                   "decision_date": "ngày văn bản", "owner_unit_code": "đơn vị ban hành"}
 
 
 def import_plan(
@@ -90,43 +49,72 @@ def import_plan(
     imported as undetermined (chưa xác định thời hạn)."""
     check = RowChecker(table)
     readings: list[CellReading] = []
-    units = set(session.exec(select(Unit.code)))
+    directory = load_directory(session, header.owner_unit_code)
     groups: list[dict[str, Any]] = []
+    rows: list[TaskRow] = []
+    for row in table.rows:
+        number, typed = number_text(row.values.get("number"))
+        if number and _ROMAN.fullmatch(number):
+            groups.append({"numeral": number.upper(), "title": check.text(row, "content"),
+                           "position": len(groups), "row": row.number})
+            continue
+        rows.append(TaskRow(row, number, groups[-1]["numeral"] if groups else None, typed))
+    scoped = numbering_restarts(rows)
+    reading = [*table.reading, *header.reading]
+    if groups:
+        reading.append(f"dòng {', '.join(str(g.pop('row')) for g in groups)}: tiêu đề nhóm "
+                       f"{', '.join(g['numeral'] for g in groups)} (không phải nhiệm vụ)")
+    if scoped:
+        reading.append("số thứ tự bắt đầu lại trong mỗi nhóm: mã nhiệm vụ ghi kèm số nhóm "
+                       "(vd. II.1)")
     tasks: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    for row in table.rows:
-        number = _code_text(row.values.get("number"))
-        content = check.text(row, "content")
-        if number and _ROMAN.fullmatch(number):
-            groups.append({"numeral": number.upper(), "title": content, "position": len(groups)})
-            continue
-        if number is None:
+    named: dict[str, str] = {}
+    for task in rows:
+        row = task.row
+        code = f"{task.group}.{task.number}" if scoped and task.group and task.number else task.number
+        if code is None:
             check.fail(row, "number", None, "thiếu số thứ tự (STT) của nhiệm vụ")
-        elif number in seen:
-            check.fail(row, "number", number, f"số thứ tự trùng với dòng {seen[number]}"
-                       " (nếu nhập trong Excel, hãy để cột STT ở dạng Văn bản: 1.10 ≠ 1.1)")
+        elif code in seen:
+            hint = (" (nếu nhập trong Excel, hãy để cột STT ở dạng Văn bản: 1.10 ≠ 1.1)"
+                    if excel_ate_a_zero(task, rows) else "")
+            check.fail(row, "number", row.values.get("number"),
+                       f"số thứ tự trùng với dòng {seen[code]}{hint}")
         else:
-            seen[number] = row.number
-        deadline = _deadline(check, row, readings, strict, year=header.year)
-        tasks.append(
-            {
-                "code": number,
-                "group": groups[-1]["numeral"] if groups else None,
-                "content": content,
-                "unit_code": _unit(check, row, units),
-                "deadline": deadline,
-                "completed_on": completion_from(check, row),
-                "position": len(tasks),
-            }
-            # Optional columns the file lacks leave what the database holds alone.
-            | {key: check.text(row, key, required=False)
-               for key in ("cooperating", "product") if key in table.letters}
-        )
+            seen[code] = row.number
+        values = {
+            "group": task.group,
+            "content": check.text(row, "content"),
+            "deadline": _deadline(check, row, readings, strict, year=header.year),
+            "completed_on": completion_from(check, row),
+        } | {key: check.text(row, key, required=False)
+             # Optional columns the file lacks leave what the database holds alone.
+             for key in ("cooperating", "product") if key in table.letters}
+        lead = lead_of(check, row, directory)
+        if lead is None:
+            tasks.append(values | {"code": code, "unit_code": None, "position": len(tasks)})
+            continue
+        if lead.group is None:
+            if lead.by_name:
+                named[check.text(row, "unit") or ""] = lead.codes[0]
+            tasks.append(values | {"code": code, "unit_code": lead.codes[0],
+                                   "task_code": None, "lead_group": None,
+                                   "position": len(tasks)})
+            continue
+        # A task given to a group is tracked, reminded and escalated once per member unit.
+        reading.append(f"nhiệm vụ {code} giao '{lead.group}' → {len(lead.codes)} đơn vị: "
+                       f"{', '.join(lead.codes)}")
+        for unit_code in lead.codes:
+            tasks.append(values | {"code": f"{code}/{unit_code}", "unit_code": unit_code,
+                                   "task_code": code, "lead_group": lead.group,
+                                   "position": len(tasks)})
     check.raise_if_any()
+    if named:
+        reading.append("đơn vị chủ trì ghi bằng tên: " + "; ".join(
+            f"'{text}' → {target}" for text, target in named.items()))
 
-    plan = session.get(Plan, header.code) or Plan(code=header.code, year=header.year, title="")
-    assign_changes(plan, {k: v for k, v in header.__dict__.items() if k != "code"})
-    session.add(plan)
+    plan, said = _plan_identity(session, header)
+    reading += said
     group_ids = {}
     for values in groups:
         group = session.exec(
@@ -138,7 +126,7 @@ def import_plan(
         session.add(group)
         session.flush()
         group_ids[group.numeral] = group.id
-    summary = _upsert_items(
+    counts = _upsert_items(
         session,
         scope=plan.code,
         kind="task",
@@ -148,10 +136,39 @@ def import_plan(
             for t in tasks
         ],
     )
-    summary = replace(summary, readings=tuple(readings))
+    summary = ImportSummary(*counts, readings=tuple(readings), reading=tuple(reading))
     record(session, EventName.IMPORTED, file=table.file, what="plan", plan=plan.code,
            summary=str(summary), undetermined=len(summary.undetermined))
     return summary
+
+
+def _plan_identity(session: Session, header: PlanHeader) -> tuple[Plan, list[str]]:
+    """The plan row, with what the file says of its identity: what it does not say is kept,
+    what it changes is said."""
+    said = {k: getattr(header, k) for k in _IDENTITY_WORDS if getattr(header, k) is not None}
+    plan = session.get(Plan, header.code)
+    if plan is None:
+        plan = Plan(code=header.code, year=header.year,
+                    title=header.title or f"Kế hoạch cải cách hành chính năm {header.year}")
+        assign_changes(plan, said)
+        session.add(plan)
+        return plan, [f"kế hoạch mới {plan.code}"]
+    changes = assign_changes(plan, said)
+    session.add(plan)
+    lines = [f"kế hoạch {plan.code}: {_IDENTITY_WORDS[key]} {_shown(old)} → {_shown(new)}"
+             for key, (old, new) in changes.items()]
+    kept = [_IDENTITY_WORDS[k] for k in _IDENTITY_WORDS
+            if k not in said and getattr(plan, k) is not None]
+    if kept:
+        lines.append(f"kế hoạch {plan.code}: tệp không ghi {', '.join(kept)} — giữ như đã có")
+    return plan, lines
+
+
+def _shown(value: Any) -> str:
+    """A value from the history's old → new pair, as a person writes it."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return f"{date.fromisoformat(value):%d/%m/%Y}"
+    return "(trống)" if value is None else f"'{value}'"
 
 
 def import_findings(
@@ -159,9 +176,10 @@ def import_findings(
 ) -> ImportSummary:
     check = RowChecker(table)
     readings: list[CellReading] = []
-    units = set(session.exec(select(Unit.code)))
+    directory = load_directory(session)
     inspections = {i.name: i for i in session.exec(select(Inspection))}
     concluded: dict[str, tuple[date, int]] = {}
+    authority: dict[str, str] = {}
     seen: dict[str, int] = {}
     items: list[dict[str, Any]] = []
     for row in table.rows:
@@ -180,6 +198,11 @@ def import_findings(
             if first[0] != day or (known and known.concluded_on != day):
                 check.fail(row, "concluded_on", row.values.get("concluded_on"),
                            "cùng đợt kiểm tra nhưng khác ngày kết luận")
+        by = lead_of(check, row, directory, "concluded_by", group_allowed=False)
+        if inspection and by and authority.setdefault(inspection, by.codes[0]) != by.codes[0]:
+            check.fail(row, "concluded_by", check.text(row, "concluded_by"),
+                       "cùng đợt kiểm tra nhưng khác cơ quan kết luận")
+        lead = lead_of(check, row, directory, group_allowed=False)
         items.append(
             {
                 "code": code,
@@ -187,7 +210,7 @@ def import_findings(
                 "concluded_on": day,
                 "finding": check.text(row, "finding"),
                 "content": check.text(row, "requirement"),
-                "unit_code": _unit(check, row, units),
+                "unit_code": lead.codes[0] if lead else None,
                 "deadline": _deadline(check, row, readings, strict, start=day,
                                       calendar=calendar),
                 "completed_on": completion_from(check, row),
@@ -200,16 +223,19 @@ def import_findings(
         inspection = inspections.get(values["inspection"])
         if inspection is None:
             inspection = Inspection(name=values["inspection"], concluded_on=values["concluded_on"])
-            session.add(inspection)
-            session.flush()
             inspections[inspection.name] = inspection
+        # A file without the column leaves the concluding unit the database knows.
+        if inspection.name in authority:
+            inspection.concluded_by_unit_code = authority[inspection.name]
+        session.add(inspection)
+        session.flush()
         finding = session.get(Finding, values["code"]) or Finding(
             code=values["code"], inspection_id=inspection.id, description=""
         )
         assign_changes(finding, {"inspection_id": inspection.id, "description": values["finding"]})
         session.add(finding)
     session.flush()
-    summary = _upsert_items(
+    counts = _upsert_items(
         session,
         scope=FINDINGS_SCOPE,
         kind="remediation",
@@ -219,7 +245,9 @@ def import_findings(
             for values in items
         ],
     )
-    summary = replace(summary, readings=tuple(readings))
+    reading = [*table.reading, *(f"đợt kiểm tra '{name}': cơ quan kết luận {code}"
+                                 for name, code in authority.items())]
+    summary = ImportSummary(*counts, readings=tuple(readings), reading=tuple(reading))
     record(session, EventName.IMPORTED, file=table.file, what="findings", summary=str(summary),
            undetermined=len(summary.undetermined))
     return summary
@@ -227,7 +255,8 @@ def import_findings(
 
 def _upsert_items(
     session: Session, *, scope: str, kind: str, rows: list[dict[str, Any]]
-) -> ImportSummary:
+) -> tuple[int, int, int]:
+    """Created, updated and unchanged items."""
     existing = {
         item.code: item
         for item in session.exec(select(TrackedItem).where(TrackedItem.scope == scope))
@@ -237,6 +266,9 @@ def _upsert_items(
         deadline: Deadline = values.pop("deadline")
         completed_on = values.pop("completed_on")
         item = existing.get(values["code"])
+        if item is not None:
+            # Its place in the plan moves when a unit joins a group: no change to report.
+            item.position = values.pop("position")
         fields = {
             **values,
             "deadline_text": deadline.text,
@@ -281,21 +313,7 @@ def _upsert_items(
         else:
             unchanged += 1
     session.flush()
-    return ImportSummary(created, updated, unchanged)
-
-
-def _code_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _unit(check: RowChecker, row: Row, units: set[str]) -> str | None:
-    code = check.text(row, "unit")
-    if code and code not in units:
-        check.fail(row, "unit", code, "không có đơn vị mang mã này (hãy nhập danh sách đơn vị trước)")
-    return code
+    return created, updated, unchanged
 
 
 def _deadline(

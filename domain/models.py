@@ -30,6 +30,21 @@ class Unit(SQLModel, table=True):
     active: bool = True
     # A dissolved unit's open items follow its successor (2025 reorganisation).
     successor_code: str | None = Field(default=None, foreign_key="unit.code", max_length=40)
+    # Tên khác: other names plans write for it ("Sở GTVT"), ";"-separated as in the units file.
+    other_names: str | None = None
+
+
+class UnitGroup(SQLModel, table=True):
+    """Nhóm đơn vị ("UBND các xã, phường"): a task given to it fans out to its members."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    aliases: str | None = None  # ";"-separated
+
+
+class UnitGroupMember(SQLModel, table=True):
+    group_id: int = Field(foreign_key="unitgroup.id", primary_key=True)
+    unit_code: str = Field(foreign_key="unit.code", primary_key=True, max_length=40)
 
 
 class Plan(SQLModel, table=True):
@@ -60,6 +75,9 @@ class Inspection(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     concluded_on: date
+    # The authority that issued the conclusion (cơ quan kết luận), when the file names it.
+    concluded_by_unit_code: str | None = Field(default=None, foreign_key="unit.code",
+                                               max_length=40)
 
 
 class Finding(SQLModel, table=True):
@@ -87,6 +105,10 @@ class TrackedItem(SQLModel, table=True):
     group_id: int | None = Field(default=None, foreign_key="taskgroup.id")
     finding_code: str | None = Field(default=None, foreign_key="finding.code", max_length=40)
     position: int = 0
+    # A task given to a unit group is tracked once per member unit: the items share the plan's
+    # task number ("3.5") and the group's name, and each has its own code ("3.5/X-CX").
+    task_code: str | None = Field(default=None, max_length=40)
+    lead_group: str | None = None
     content: str
     unit_code: str = Field(foreign_key="unit.code", max_length=40)
     cooperating: str | None = None

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.calendar import CalendarOverrides
+from domain.columns import COLUMNS_BY_KIND, ColumnMappingError, column_mapping
 
 # Who may be copied on a notice: the focal officer (đầu mối CCHC) of the responsible unit,
 # the responsible unit's head (on escalations), the secretariat.
@@ -29,6 +30,9 @@ class Policy:
     # a reminder that arrives days late does more harm than one the secretariat knows is lost.
     max_age_hours: int = 48
     calendar: CalendarOverrides = field(default_factory=CalendarOverrides)
+    # [import.columns]: for a sheet whose labels no synonym knows, file kind ("plan",
+    # "findings", "units") → column key → letter.
+    import_columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def due_soon_days(self) -> int:
@@ -49,6 +53,7 @@ _KNOWN = {
     "secretariat",
     "calendar",
     "delivery",
+    "import",
 }
 
 
@@ -124,6 +129,8 @@ def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
             fail("delivery.max_age_hours", f"cần số giờ nguyên dương, nhận được {hours!r}")
         values["max_age_hours"] = hours
 
+    values["import_columns"] = _import_columns(data.get("import", {}), fail)
+
     calendar = data.get("calendar", {})
     if not isinstance(calendar, Mapping):
         fail("calendar", "cần một bảng (days_off, working_days)")
@@ -137,6 +144,32 @@ def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
     except ValueError as error:
         fail("calendar", str(error))
     return Policy(**values)
+
+
+def _import_columns(table: Any, fail) -> dict[str, dict[str, str]]:
+    """`[import.columns]` names a plan's columns (thoi_han = "F"); its sub-tables
+    `[import.columns.findings]` and `[import.columns.units]` those of the other files."""
+    if not isinstance(table, Mapping) or any(key != "columns" for key in table):
+        fail("import", "chỉ có bảng import.columns")
+    columns = table.get("columns", {})
+    if not isinstance(columns, Mapping):
+        fail("import.columns", "cần một bảng tên cột = chữ cái cột (vd. thoi_han = \"F\")")
+    per_kind: dict[str, dict[str, Any]] = {"plan": {}}
+    for key, value in columns.items():
+        if isinstance(value, Mapping):
+            if key not in COLUMNS_BY_KIND:
+                fail(f"import.columns.{key}", f"chỉ có {', '.join(COLUMNS_BY_KIND)}")
+            per_kind.setdefault(key, {}).update(value)
+        else:
+            per_kind["plan"][key] = value
+    mappings = {}
+    for kind, pairs in per_kind.items():
+        try:
+            mappings[kind] = column_mapping(pairs, COLUMNS_BY_KIND[kind])
+        except ColumnMappingError as error:
+            where = "import.columns" if kind == "plan" else f"import.columns.{kind}"
+            fail(where, str(error))
+    return {kind: mapping for kind, mapping in mappings.items() if mapping}
 
 
 def _failer(source: str):

@@ -4,7 +4,7 @@ rates, the overdue items, the remediation per inspection and the PAR-index indic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -25,10 +25,20 @@ from domain.report_lines import (
     overdue_lines,
     units_inspected_in,
 )
-from domain.status import Status, format_number, format_percent
+from domain.status import Status, format_number, format_percent, shared_status
 from domain.tallies import ItemLine, Tally, item_line
 
 _NAMED = 20  # idle units named in the summary; the rest are counted
+
+
+@dataclass(frozen=True)
+class SharedTask:
+    """A task given to a unit group, counted once: n of m units done."""
+
+    code: str
+    group: str
+    units_done: int
+    units_total: int
 
 
 @dataclass
@@ -45,6 +55,7 @@ class StatusReport:
     overdue_details: list[OverdueLine]  # the overdue items, most overdue first
     inspections: list[InspectionTally]
     indicators: list[par_index.Indicator]
+    shared: list[SharedTask] = field(default_factory=list)
 
     @property
     def overdue(self) -> list[ItemLine]:
@@ -85,6 +96,10 @@ class StatusReport:
         elif t.total:
             lines.append(f"Đến ngày {day} chưa có nhiệm vụ nào đến hạn: chưa tính tỷ lệ hoàn "
                          "thành nhiệm vụ đã đến hạn.")
+        if self.shared:
+            lines.append("Nhiệm vụ giao nhiều đơn vị: " + "; ".join(
+                f"{s.code} ({s.group}): {format_number(s.units_done)}/"
+                f"{format_number(s.units_total)} đơn vị hoàn thành" for s in self.shared) + ".")
         if r.total:
             lines.append(f"Nhiệm vụ khắc phục sau kiểm tra: đã hoàn thành {format_number(r.done)}/"
                          f"{format_number(r.total)}, quá hạn {format_number(r.overdue)}.")
@@ -130,6 +145,10 @@ class StatusReport:
             "by_group": [
                 {"numeral": g.numeral, "title": g.title} | tally.as_dict()
                 for g, tally in self.groups
+            ],
+            "shared_tasks": [
+                {"code": s.code, "group": s.group, "units_done": s.units_done,
+                 "units_total": s.units_total} for s in self.shared
             ],
             "by_unit": [
                 {"unit": u.code, "name": u.name} | tally.as_dict() for u, tally in self.units
@@ -196,18 +215,33 @@ def status_report(
     per_group: dict[int, Tally] = {gid: Tally() for gid in groups}
     per_unit: dict[str, Tally] = {}
     lines: list[ItemLine] = []
+    # A task given to a group: one item per unit, counted once in the plan's and group's tallies.
+    shared: dict[str, tuple[TrackedItem, list[ItemLine]]] = {}
     for item in session.exec(query.execution_options(yield_per=1000)).scalars():
         if units_wanted is not None and item.unit_code not in units_wanted:
             continue
         line = item_line(item, as_of, calendar, policy)
-        for tally in (
-            tasks if item.kind == "task" else remediation,
-            per_group.get(item.group_id),
-            per_unit.setdefault(item.unit_code, Tally()),
-        ):
-            if tally is not None:
-                tally.add(line.status, line.due, as_of, undetermined=line.undetermined)
+        if item.task_code is not None:
+            shared.setdefault(item.task_code, (item, []))[1].append(line)
+        else:
+            (tasks if item.kind == "task" else remediation).add(
+                line.status, line.due, as_of, undetermined=line.undetermined)
+            if item.group_id in per_group:
+                per_group[item.group_id].add(line.status, line.due, as_of,
+                                             undetermined=line.undetermined)
+        per_unit.setdefault(item.unit_code, Tally()).add(line.status, line.due, as_of,
+                                                         undetermined=line.undetermined)
         lines.append(line)
+    shared_tasks = []
+    for code, (first, unit_lines) in shared.items():
+        status = shared_status([ln.status for ln in unit_lines])
+        due = max((ln.due for ln in unit_lines if ln.due), default=None)
+        undetermined = any(ln.undetermined for ln in unit_lines)
+        tasks.add(status, due, as_of, undetermined=undetermined)
+        if first.group_id in per_group:
+            per_group[first.group_id].add(status, due, as_of, undetermined=undetermined)
+        shared_tasks.append(SharedTask(code, first.lead_group or "", sum(
+            ln.status.is_done for ln in unit_lines), len(unit_lines)))
     unit_rows = {u.code: u for u in session.exec(select(Unit)).scalars()}
     # The units the report answers for: those under the scope's root (the --unit, else the
     # plan's owner), the root itself excepted — it is the one that plans and inspects.
@@ -231,6 +265,7 @@ def status_report(
             session, _most_overdue_first(lines), {c: u.name for c, u in unit_rows.items()}, as_of
         ),
         inspections=inspection_tallies(session, [ln for ln in lines if ln.kind != "task"]),
+        shared=shared_tasks,
         indicators=[
             par_index.plan_completion(tasks.done, tasks.total, as_of),
             par_index.units_inspected(len(units_inspected_in(session, year) & eligible),

@@ -75,6 +75,23 @@ def status_of(
     return Status.IN_PROGRESS
 
 
+# The open statuses, most pressing first: a task shared by units is as late as its latest unit.
+_PRESSING = (Status.OVERDUE, Status.DUE_SOON, Status.IN_PROGRESS, Status.NOT_YET_DUE,
+             Status.NO_DEADLINE)
+
+
+def shared_status(statuses: list[Status]) -> Status:
+    """The status of a task given to several units, from each unit's: done when every unit is
+    (late if one was late), else the most pressing of the open ones."""
+    open_ones = [s for s in statuses if not s.is_done]
+    if open_ones:
+        return min(open_ones, key=_PRESSING.index)
+    for done in (Status.DONE_LATE, Status.DONE_ON_TIME_EXTENDED):
+        if done in statuses:
+            return done
+    return Status.DONE_ON_TIME
+
+
 @dataclass(frozen=True)
 class CompletionRates:
     """Both ways of counting: done ÷ all (36/70) and done ÷ already due (36/38)."""

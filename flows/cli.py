@@ -140,23 +140,32 @@ def _publish_events(settings: Settings) -> None:
 DryRun = Annotated[bool, typer.Option("--dry-run", help="chỉ kiểm tra và cho xem sẽ nhập gì")]
 Strict = Annotated[bool, typer.Option(
     "--strict", help="không nhận thời hạn chưa xác định (không nêu ngày cụ thể)")]
+Columns = Annotated[str | None, typer.Option(
+    "--columns", metavar="TÊN=CỘT,…",
+    help="chỉ rõ cột khi tên cột lạ, vd. \"thoi_han=F,chu_tri=C\" (tên cột: xem README)",
+)]
 
 
 def _import(
-    kind: ImportKind, file: Path, *, dry_run: bool = False, strict: bool = False, **plan_options
+    kind: ImportKind, file: Path, *, columns_option: str | None = None, dry_run: bool = False,
+    strict: bool = False, **plan_options,
 ) -> None:
     from domain import importers, item_imports
+    from domain.columns import COLUMNS_BY_KIND, ColumnMappingError, parse_column_mapping
     from flows.tables import read_table
     from flows.views import print_import_preview, print_undetermined
 
     def work() -> None:
         settings = load_settings()
-        columns = {
-            ImportKind.units: importers.UNIT_COLUMNS,
-            ImportKind.plan: importers.PLAN_COLUMNS,
-            ImportKind.findings: importers.FINDING_COLUMNS,
-        }[kind]
-        table = read_table(file, columns)
+        columns = COLUMNS_BY_KIND[kind.value]
+        # The command line wins over the policy's [import.columns].
+        source, mapping = "chính sách [import.columns]", settings.policy.import_columns.get(kind)
+        if columns_option:
+            try:
+                source, mapping = "--columns", parse_column_mapping(columns_option, columns)
+            except ColumnMappingError as error:
+                raise UserError(f"--columns: {error}") from None
+        table = read_table(file, columns, mapping, source)
         with session_scope(settings, dry_run=dry_run) as session:
             if kind is ImportKind.units:
                 summary = importers.import_units(session, table)
@@ -170,7 +179,7 @@ def _import(
         if dry_run:
             print_import_preview(console, file.name, summary)
             return
-        console.print(f"Đã nhập {file.name}: {summary}")
+        console.print(f"Đã nhập {file.name}: {summary}", markup=False, highlight=False)
         print_undetermined(console, summary)
         if settings.prefect_api_url:
             _publish_events(settings)
@@ -179,9 +188,9 @@ def _import(
 
 
 @import_app.command("units")
-def import_units(file: Path, dry_run: DryRun = False) -> None:
-    """Danh sách đơn vị (cây đơn vị, người đứng đầu, đầu mối CCHC)."""
-    _import(ImportKind.units, file, dry_run=dry_run)
+def import_units(file: Path, columns: Columns = None, dry_run: DryRun = False) -> None:
+    """Danh sách đơn vị (cây đơn vị, người đứng đầu, đầu mối CCHC, tên khác, nhóm)."""
+    _import(ImportKind.units, file, columns_option=columns, dry_run=dry_run)
 
 
 @import_app.command("plan")
@@ -190,18 +199,21 @@ def import_plan(
     code: Annotated[str | None, typer.Option(help="mã kế hoạch (mặc định KH-<năm>)")] = None,
     year: Annotated[int | None, typer.Option(help="năm kế hoạch, khi tệp không có tiêu đề")] = None,
     owner: Annotated[str | None, typer.Option(help="mã đơn vị ban hành kế hoạch")] = None,
+    columns: Columns = None,
     dry_run: DryRun = False,
     strict: Strict = False,
 ) -> None:
     """Kế hoạch CCHC: nhóm nhiệm vụ (I, II, …) và nhiệm vụ cụ thể."""
-    _import(ImportKind.plan, file, dry_run=dry_run, strict=strict, code=code, year=year,
-            owner=owner)
+    _import(ImportKind.plan, file, columns_option=columns, dry_run=dry_run, strict=strict,
+            code=code, year=year, owner=owner)
 
 
 @import_app.command("findings")
-def import_findings(file: Path, dry_run: DryRun = False, strict: Strict = False) -> None:
+def import_findings(
+    file: Path, columns: Columns = None, dry_run: DryRun = False, strict: Strict = False
+) -> None:
     """Tồn tại, hạn chế sau kiểm tra và nhiệm vụ khắc phục."""
-    _import(ImportKind.findings, file, dry_run=dry_run, strict=strict)
+    _import(ImportKind.findings, file, columns_option=columns, dry_run=dry_run, strict=strict)
 
 
 @task_app.command("done")

@@ -1,6 +1,6 @@
 """Reading the secretariat's spreadsheets (.xlsx, .csv) into rows: the title block above the
-header is kept as text, the header row is found by its labels (case, accents and spacing do
-not matter), and every value keeps its row number and column letter for error messages."""
+header is kept as text, the header is found by its labels (`flows.headers`), and every value
+keeps its row number and column letter for error messages."""
 
 from __future__ import annotations
 
@@ -10,32 +10,50 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
-from domain.deadlines import normalise
-from domain.importers import Column, ImportFailed, ImportProblem, Row, Table
+from domain.columns import Column
+from domain.importers import ImportFailed, ImportProblem, Row, Table
+from flows.headers import (
+    Header,
+    HeaderNotFound,
+    Merge,
+    as_date,
+    excel_date_text,
+    find_header,
+    header_problem,
+)
 
-# How far down a title block may reach before the header row.
-_HEADER_SEARCH_ROWS = 30
 
-
-def read_table(path: Path, columns: Sequence[Column]) -> Table:
+def read_table(
+    path: Path,
+    columns: Sequence[Column],
+    mapping: Mapping[str, str] | None = None,
+    mapping_source: str = "--columns",
+) -> Table:
+    """`mapping` (column key → letter) places columns whose label the synonyms do not know."""
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.is_file():
         raise ImportFailed([ImportProblem(str(path), None, None, None, "không tìm thấy tệp")])
     merged: list[str] = []
+    formats: dict[tuple[int, int], str] = {}
     if suffix == ".xlsx":
-        raw, merged = _xlsx_rows(path)
+        raw, merged, formats = _xlsx_rows(path)
     elif suffix == ".csv":
         raw = _csv_rows(path)
     else:
         raise ImportFailed(
             [ImportProblem(path.name, None, None, suffix, "chỉ đọc được tệp .xlsx hoặc .csv")]
         )
-    table, header_row = _locate(path, raw, columns)
-    problems = _cell_problems(table, header_row, merged, raw if suffix == ".csv" else None)
+    merges = [Merge.parse(ranged) for ranged in merged]
+    try:
+        header = find_header(raw, merges, columns, mapping or {}, mapping_source)
+    except HeaderNotFound as error:
+        raise ImportFailed([header_problem(path.name, error)]) from None
+    table = _table(path, raw, header, columns, formats)
+    problems = _cell_problems(table, header.last_row, merged, raw if suffix == ".csv" else None)
     if problems:
         raise ImportFailed(problems)
     return table
@@ -46,14 +64,15 @@ def _cell_problems(
 ) -> list[ImportProblem]:
     """What the importers cannot read safely: a formula (its value is whatever Excel last
     computed, if anything), a merged cell below the header (only its first cell holds the
-    value), a CSV row with fewer cells than the header (a file cut short)."""
+    value; a merge within one row, such as a group's title, loses nothing), a CSV row with
+    fewer cells than the header (a file cut short)."""
     problems = []
     width = len(csv_rows[header_row - 1]) if csv_rows else None
     for ranged in merged:
-        bounds = range_boundaries(ranged)
-        if bounds[3] > header_row:
+        bounds = Merge.parse(ranged)
+        if bounds.max_row > header_row and bounds.max_row > bounds.min_row:
             problems.append(ImportProblem(
-                table.file, max(bounds[1], header_row + 1), ranged, None,
+                table.file, max(bounds.min_row, header_row + 1), ranged, None,
                 "ô gộp trong vùng dữ liệu: hãy bỏ gộp và điền giá trị vào từng ô",
             ))
     for row in table.rows:
@@ -72,9 +91,11 @@ def _cell_problems(
     return problems
 
 
-def _xlsx_rows(path: Path) -> tuple[list[tuple[Any, ...]], list[str]]:
-    """The first sheet's values (a formula as its text "=…", so that it can be refused) and
-    its merged ranges."""
+def _xlsx_rows(
+    path: Path,
+) -> tuple[list[tuple[Any, ...]], list[str], dict[tuple[int, int], str]]:
+    """The first sheet's values (a formula as its text "=…", so that it can be refused), its
+    merged ranges and the number format of each date cell (0-based row, column)."""
     from openpyxl import load_workbook
 
     try:
@@ -86,8 +107,13 @@ def _xlsx_rows(path: Path) -> tuple[list[tuple[Any, ...]], list[str]]:
         ) from error
     try:
         sheet = workbook.worksheets[0]
-        rows = [tuple(_formula_text(v) for v in row) for row in sheet.iter_rows(values_only=True)]
-        return rows, [str(merged) for merged in sheet.merged_cells.ranges]
+        rows, formats = [], {}
+        for r, cells in enumerate(sheet.iter_rows()):
+            rows.append(tuple(_formula_text(cell.value) for cell in cells))
+            for c, cell in enumerate(cells):
+                if as_date(cell.value) is not None:
+                    formats[r, c] = cell.number_format
+        return rows, [str(merged) for merged in sheet.merged_cells.ranges], formats
     finally:
         workbook.close()
 
@@ -117,42 +143,39 @@ def _csv_rows(path: Path) -> list[tuple[Any, ...]]:
         )]) from error
 
 
-def _locate(
-    path: Path, raw: list[tuple[Any, ...]], columns: Sequence[Column]
-) -> tuple[Table, int]:
-    """The table below the header row, and the header row's number."""
-    wanted = {normalise(label): column for column in columns for label in column.labels}
-    for index, cells in enumerate(raw[:_HEADER_SEARCH_ROWS]):
-        found: dict[str, int] = {}
-        for position, cell in enumerate(cells):
-            column = wanted.get(normalise(str(cell))) if cell is not None else None
-            if column is not None and column.key not in found:
-                found[column.key] = position
-        if all(c.key in found for c in columns if c.required):
-            title = [_text(c) for row in raw[:index] for c in row if _text(c)]
-            table = Table(
-                file=path.name,
-                title_lines=title,
-                letters={key: get_column_letter(pos + 1) for key, pos in found.items()},
-                labels={c.key: c.label for c in columns},
-                rows=[
-                    Row(number, _pick(cells, found))
-                    for number, cells in enumerate(raw[index + 1 :], start=index + 2)
-                    if any(_text(c) for c in cells)
-                ],
-            )
-            return table, index + 1
-    expected = ", ".join(c.label for c in columns if c.required)
-    raise ImportFailed(
-        [
-            ImportProblem(
-                path.name,
-                None,
-                None,
-                None,
-                f"không tìm thấy dòng tiêu đề có đủ các cột: {expected}",
-            )
-        ]
+def _table(
+    path: Path,
+    raw: list[tuple[Any, ...]],
+    header: Header,
+    columns: Sequence[Column],
+    formats: Mapping[tuple[int, int], str],
+) -> Table:
+    found = header.positions
+    rows = []
+    dates_read = []
+    for number, cells in enumerate(raw[header.last_row:], start=header.last_row + 1):
+        if not any(_text(c) for c in cells):
+            continue
+        values = _pick(cells, found)
+        # A deadline typed as a date cell reads as the text the officer sees in Excel.
+        day = as_date(values.get("deadline"))
+        if day is not None:
+            values["deadline"] = excel_date_text(day, formats.get((number - 1, found["deadline"]),
+                                                                  "General"))
+            dates_read.append(f"dòng {number} '{values['deadline']}'")
+        rows.append(Row(number, values))
+    reading = list(header.reading)
+    if dates_read:
+        reading.append(f"thời hạn nhập dạng ngày của Excel, đọc như Excel hiển thị: "
+                       f"{', '.join(dates_read)}")
+    return Table(
+        file=path.name,
+        title_lines=[_text(c) for row in raw[: header.first_row - 1] for c in row if _text(c)],
+        letters={key: get_column_letter(pos + 1) for key, pos in found.items()},
+        labels={c.key: header.labels.get(found[c.key], c.label) if c.key in found else c.label
+                for c in columns},
+        rows=rows,
+        reading=reading,
     )
 
 

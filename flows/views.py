@@ -175,7 +175,7 @@ def print_import_preview(console: Console, name: str, summary) -> None:
     from domain.deadlines import DeadlineKind
 
     console.print(f"[bold]Chạy thử {escape(name)}: không ghi gì vào cơ sở dữ liệu.[/]")
-    console.print(f"Sẽ nhập: {summary}.", markup=False, highlight=False)
+    console.print(f"Sẽ nhập: {summary}", markup=False, highlight=False)
     if not summary.readings:
         return
     counts = summary.kinds

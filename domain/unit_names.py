@@ -1,0 +1,119 @@
+"""Which unit a cell means: its code, its name or one of its other names (tên khác), or a unit
+group's name ("UBND các xã, phường") meaning every member. Names match whatever the case,
+accents, spacing and punctuation, with "Ủy ban nhân dân" and "UBND" taken as one; where two
+units bear the same name, the one inside the plan owner's subtree is meant."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from domain.columns import header_key
+
+_ABBREVIATIONS = (("uy ban nhan dan", "ubnd"), ("hoi dong nhan dan", "hdnd"))
+
+
+def name_key(text: str) -> str:
+    key = f" {header_key(text)} "
+    for words, short in _ABBREVIATIONS:
+        key = key.replace(f" {words} ", f" {short} ")
+    return key.strip()
+
+
+def split_names(text: str | None) -> list[str]:
+    """"Sở GTVT; Sở Giao thông" → two names (the units file's ";"-separated cells)."""
+    return [name.strip() for name in (text or "").split(";") if name.strip()]
+
+
+@dataclass(frozen=True)
+class UnitEntry:
+    code: str
+    name: str
+    other_names: tuple[str, ...] = ()
+    parent: str | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class GroupEntry:
+    name: str
+    aliases: tuple[str, ...]
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lead:
+    """What a lead cell names: one unit, or a group's members."""
+
+    codes: tuple[str, ...]
+    group: str | None = None
+    by_name: bool = False  # named in words rather than by code
+
+
+class UnknownUnit(ValueError):
+    pass
+
+
+@dataclass
+class UnitDirectory:
+    units: Mapping[str, UnitEntry]
+    groups: list[GroupEntry] = field(default_factory=list)
+    # The plan owner: of two units with the same name, the one under it is meant.
+    owner: str | None = None
+
+    def __post_init__(self) -> None:
+        self._by_name: dict[str, list[str]] = {}
+        for unit in self.units.values():
+            for name in (unit.name, *unit.other_names):
+                codes = self._by_name.setdefault(name_key(name), [])
+                if unit.code not in codes:
+                    codes.append(unit.code)
+        self._by_group = {name_key(n): g for g in self.groups for n in (g.name, *g.aliases)}
+        self._by_code = {code.casefold(): code for code in self.units}
+
+    def lead(self, text: str) -> Lead:
+        """The unit or group `text` names; UnknownUnit says why not, with the closest units."""
+        if code := self._by_code.get(text.strip().casefold()):
+            return Lead((code,))
+        key = name_key(text)
+        if group := self._by_group.get(key):
+            members = tuple(c for c in group.members if c in self.units and self.units[c].active)
+            return Lead(members, group=group.name, by_name=True)
+        codes = self._by_name.get(key, [])
+        if len(codes) > 1 and self.owner is not None:
+            inside = [c for c in codes if self._under_owner(c)]
+            codes = inside or codes
+        if len(codes) == 1:
+            return Lead((codes[0],), by_name=True)
+        if codes:
+            raise UnknownUnit("tên này trùng với nhiều đơn vị: " + self._shown(codes)
+                              + " — hãy ghi mã đơn vị")
+        closest = self.closest(text)
+        hint = f"; gần nhất: {self._shown(closest)}" if closest else ""
+        raise UnknownUnit("không có đơn vị hay nhóm đơn vị mang mã hoặc tên này"
+                          f"{hint} (hãy nhập danh sách đơn vị trước, hoặc thêm vào cột Tên khác)")
+
+    def unit_named(self, lines: Iterable[str]) -> str | None:
+        """The one unit a heading names, if any (the issuing unit of a plan)."""
+        for line in lines:
+            codes = self._by_name.get(name_key(line), [])
+            if len(codes) == 1:
+                return codes[0]
+        return None
+
+    def closest(self, text: str, count: int = 3) -> list[str]:
+        keys = difflib.get_close_matches(name_key(text), list(self._by_name), n=count, cutoff=0.6)
+        return list(dict.fromkeys(code for key in keys for code in self._by_name[key]))[:count]
+
+    def _under_owner(self, code: str | None) -> bool:
+        seen = set()
+        while code is not None and code not in seen:
+            if code == self.owner:
+                return True
+            seen.add(code)
+            code = self.units[code].parent if code in self.units else None
+        return False
+
+    def _shown(self, codes: Iterable[str]) -> str:
+        return ", ".join(f"{c} ({self.units[c].name})" for c in codes)
