@@ -20,6 +20,7 @@ from domain.models import (
     LadderEntry,
     Notice,
     NoticeEntry,
+    Plan,
     TrackedItem,
     Unit,
     utcnow,
@@ -34,6 +35,10 @@ class OpenItem:
     code: str
     unit_code: str
     due_date: date
+    # The unit that assigned it (cấp giao việc): a plan's issuing unit. None for remediation
+    # items, whose ceiling is then the organisation's top, until inspections name the unit
+    # that concluded them.
+    assigned_by: str | None = None
 
 
 def open_items_query(
@@ -42,7 +47,9 @@ def open_items_query(
     """Items with a due date and not completed on `as_of` (of `units` only, when given; due
     before `due_before` only, when given), in id order (a stable stream)."""
     query = (
-        select(TrackedItem.id, TrackedItem.code, TrackedItem.unit_code, TrackedItem.due_date)
+        select(TrackedItem.id, TrackedItem.code, TrackedItem.unit_code, TrackedItem.due_date,
+               Plan.owner_unit_code)
+        .outerjoin(Plan, Plan.code == TrackedItem.plan_code)
         .where(TrackedItem.due_date.is_not(None))
         .where(or_(TrackedItem.completed_on.is_(None), TrackedItem.completed_on > as_of))
         .order_by(TrackedItem.id)
@@ -74,6 +81,26 @@ def load_unit_tree(session: Session) -> UnitTree:
     return UnitTree(UnitInfo(*row) for row in session.execute(select(*columns)))
 
 
+class UnknownOrganisation(ValueError):
+    pass
+
+
+def escalation_organisation(session: Session, policy: Policy, tree: UnitTree) -> str | None:
+    """The unit whose secretariat sends the notices, above which nothing escalates: the
+    policy's `secretariat.organisation`, else the latest plan's issuing unit, else None (each
+    unit's root)."""
+    if policy.organisation is not None:
+        if policy.organisation not in tree.units:
+            raise UnknownOrganisation(
+                f"chính sách: khóa 'secretariat.organisation': không có đơn vị mã "
+                f"{policy.organisation} trong danh sách đơn vị")
+        return policy.organisation
+    return session.execute(
+        select(Plan.owner_unit_code).where(Plan.owner_unit_code.is_not(None))
+        .order_by(Plan.year.desc(), Plan.code.desc()).limit(1)
+    ).scalar()
+
+
 @dataclass
 class BatchOutcome:
     queued: int = 0
@@ -97,6 +124,7 @@ def record_batch(
     (`partition`) collects its own digests, so checks of different subtrees never share one."""
     outcome = BatchOutcome()
     recorded = _recorded(session, items)
+    organisation = escalation_organisation(session, policy, tree)
     entries: list[dict[str, Any]] = []
     to_deliver: list[tuple[int, Delivery]] = []  # (index in entries, where it goes)
     events: list[dict[str, Any]] = []
@@ -105,7 +133,8 @@ def record_batch(
             rung = decision.send
             reason = f"đã có bậc mới hơn: {rung.name}"
             entries += [_entry(item, r, as_of, "skipped", reason) for r in decision.skip]
-            target = delivery_for(tree, item.unit_code, rung, policy)
+            target = delivery_for(tree, item.unit_code, rung, policy, organisation=organisation,
+                                  assigned_by=item.assigned_by, passed_over=decision.skip)
             if target is not None:
                 to_deliver.append((len(entries), target))
                 entries.append(_entry(item, rung, as_of, "queued", None))
