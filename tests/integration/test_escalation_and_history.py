@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from domain.explain import explain_item, item_timeline
-from domain.models import Notice, Unit
+from domain.models import LadderEntry, Notice, NoticeEntry, TrackedItem, Unit
 from domain.tracking import complete_item, extend_item, find_item
 from flows import checking
 from flows.cli import app
@@ -58,6 +58,62 @@ def test_escalation_goes_to_the_district_then_to_the_province_each_once(engine, 
     assert date(2024, 2, 21) not in commune_days  # copied on E1, no digest of its own that day
     e2_digest = province[0].text_body
     assert "Đã nhắc: E1 21/02/2024 → chutich@huyen.example" in e2_digest
+
+
+def notices_of(engine, code: str, rung: str) -> list[Notice]:
+    """The notices that carried rung `rung` of item `code`."""
+    with Session(engine) as session:
+        return list(session.exec(
+            select(Notice).join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
+            .join(LadderEntry, LadderEntry.id == NoticeEntry.ledger_id)
+            .join(TrackedItem, TrackedItem.id == LadderEntry.item_id)
+            .where(TrackedItem.code == code, LadderEntry.rung == rung)
+        ))
+
+
+def test_a_catch_up_straight_to_e2_copies_the_district_that_e1_would_have_gone_to(
+    engine, settings, commune_item
+):
+    check_daily(engine, settings, date(2024, 3, 6), date(2024, 3, 6))
+    (e2,) = notices_of(engine, "1.1", "E2")
+    assert e2.recipient == "chutich@tinh.example"
+    assert set(e2.cc) == {"chutich@huyen.example", "chutich@xa.example", SECRETARIAT}
+
+
+CITY_CHAIRMAN = "chutich@tpsonla.sonla.example"
+PROVINCE_CHAIRMAN = "chutich@tinh.sonla.example"
+
+
+def test_the_citys_items_checked_all_july_escalate_to_the_citys_chairman_never_to_the_province(
+    engine, settings
+):
+    load_examples(engine, settings.calendar)
+    check_daily(engine, settings, date(2021, 7, 1), date(2021, 7, 30))
+    with Session(engine) as session:
+        escalations = session.exec(
+            select(Notice, TrackedItem.unit_code).join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
+            .join(LadderEntry, LadderEntry.id == NoticeEntry.ledger_id)
+            .join(TrackedItem, TrackedItem.id == LadderEntry.item_id)
+            .where(LadderEntry.track == "escalation")
+        ).all()
+        city = {u.code for u in session.exec(select(Unit).where(Unit.parent_code == "TP-SL"))}
+    assert {unit for _, unit in escalations} == {"VP", "PNV", "X-CX"}
+    assert city >= {"VP", "PNV", "X-CX"}
+    for notice, _ in escalations:
+        assert notice.recipient == CITY_CHAIRMAN and PROVINCE_CHAIRMAN not in notice.cc
+
+    # 3.2 (VP, under the city that issued the plan): E1, then E2 as a second escalation to the
+    # same chairman, who has no one above him within the city.
+    (e1,), (e2,) = notices_of(engine, "3.2", "E1"), notices_of(engine, "3.2", "E2")
+    assert e1.recipient == e2.recipient == CITY_CHAIRMAN
+    assert (e1.check_date, e2.check_date) == (date(2021, 7, 7), date(2021, 7, 21))
+    assert "đôn đốc lần 2" in e2.text_body and "đôn đốc lần 2" not in e1.text_body
+
+    # KT19-05 (commune X-CX) reached E2 by catch-up on the first check: the commune's head,
+    # whom E1 would have copied, is copied on it.
+    (kt19,) = notices_of(engine, "KT19-05", "E2")
+    assert kt19.recipient == CITY_CHAIRMAN and kt19.check_date == date(2021, 7, 1)
+    assert "chutich@chiengxom.tpsonla.sonla.example" in kt19.cc
 
 
 def test_completion_stops_everything_after_it(engine, settings, commune_item):
