@@ -57,7 +57,8 @@ def test_escalation_goes_to_the_district_then_to_the_province_each_once(engine, 
     commune_days = [n.check_date for n in sent(engine, "chutich@xa.example")]
     assert date(2024, 2, 21) not in commune_days  # copied on E1, no digest of its own that day
     e2_digest = province[0].text_body
-    assert "Đã nhắc: E1 21/02/2024 → chutich@huyen.example" in e2_digest
+    assert ("Đã báo cáo cấp trên ngày 21/02/2024 (E1): Chủ tịch UBND huyện "
+            "<chutich@huyen.example>") in e2_digest
 
 
 def notices_of(engine, code: str, rung: str) -> list[Notice]:
@@ -107,7 +108,8 @@ def test_the_citys_items_checked_all_july_escalate_to_the_citys_chairman_never_t
     (e1,), (e2,) = notices_of(engine, "3.2", "E1"), notices_of(engine, "3.2", "E2")
     assert e1.recipient == e2.recipient == CITY_CHAIRMAN
     assert (e1.check_date, e2.check_date) == (date(2021, 7, 7), date(2021, 7, 21))
-    assert "đôn đốc lần 2" in e2.text_body and "đôn đốc lần 2" not in e1.text_body
+    assert "(đôn đốc lần 2)" in e2.subject and "Đôn đốc lần 2:" in e2.text_body
+    assert "lần 2" not in e1.subject + e1.text_body
 
     # KT19-05 (commune X-CX) reached E2 by catch-up on the first check: the commune's head,
     # whom E1 would have copied, is copied on it.
