@@ -1,5 +1,6 @@
 """The secretariat's policy: the ladder's days, who is copied, the secretariat itself and local
-calendar overrides. Defaults are DESIGN.md's; a policy file (TOML or YAML) may change them."""
+calendar overrides. Defaults are the README's ladder; a policy file (TOML or YAML) may change
+them."""
 
 from __future__ import annotations
 

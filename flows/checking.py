@@ -189,6 +189,8 @@ def dispatch(
                 OutgoingMessage(
                     notice_id=n.id,
                     sender=settings.mail_from,
+                    sender_name=settings.policy.secretariat_name,
+                    reply_to=settings.policy.secretariat_email,
                     to=(n.recipient,),
                     cc=tuple(n.cc),
                     subject=n.subject or "",
