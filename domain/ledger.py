@@ -26,7 +26,13 @@ from domain.models import (
     utcnow,
 )
 from domain.policy import Policy
-from domain.recipients import Delivery, UnitInfo, UnitTree, delivery_for
+from domain.recipients import (
+    Delivery,
+    UnitInfo,
+    UnitTree,
+    delivery_for,
+    no_escalation_reason,
+)
 
 
 @dataclass(frozen=True)
@@ -139,8 +145,10 @@ def record_batch(
                 to_deliver.append((len(entries), target))
                 entries.append(_entry(item, rung, as_of, "queued", None))
             else:
+                why = rung.track is Track.ESCALATION and no_escalation_reason(
+                    tree, item.unit_code, organisation=organisation, assigned_by=item.assigned_by)
                 entries.append(_entry(item, rung, as_of, "unaddressed",
-                                      "không có địa chỉ e-mail người nhận"))
+                                      why or "không có địa chỉ e-mail người nhận"))
             events.append(event_row(
                 EventName.RUNG_REACHED, item_id=item.id, check_date=as_of, code=item.code,
                 rung=rung.name, track=rung.track.value, kind=rung.kind.value, level=rung.level,

@@ -1,6 +1,8 @@
-"""Who gets a rung: the unit's head for its own items, supervisors up the unit tree for
-escalations, with the copies the policy asks for. Dissolved units hand their items to their
-successor; a unit without a head's address escalates to the next ancestor that has one."""
+"""Who gets a rung: the unit's head for its own items, supervisors up the chain of command for
+escalations, with the copies the policy asks for. An escalation climbs one level at a time up
+to the unit that assigned the item, never above the organisation the secretariat serves.
+Dissolved units hand their items to their successor; a unit without a head's address
+escalates to the next ancestor that has one."""
 
 from __future__ import annotations
 
@@ -170,6 +172,37 @@ def delivery_for(
     cc = list(dict.fromkeys(cc))
     return Delivery(supervisor.head_email, supervisor, Role.SUPERVISOR,
                     _without(tuple(cc), supervisor.head_email))
+
+
+def head_of(unit: UnitInfo) -> str:
+    """The head of `unit` as a letter names them: "Chủ tịch UBND xã Chiềng Xôm". The title
+    often names the unit already ("Chủ tịch UBND xã Chiềng Xôm") or its start ("Chủ tịch
+    UBND thành phố", of "UBND thành phố Sơn La"): the name is added from where the title
+    leaves off, so the unit is never named twice."""
+    title = (unit.head_title or "Thủ trưởng").strip()
+    if unit.name.casefold() in title.casefold():
+        return title
+    title_words, name_words = title.split(), unit.name.split()
+    folded_title = [w.casefold() for w in title_words]
+    folded_name = [w.casefold() for w in name_words]
+    overlap = next((k for k in range(min(len(title_words), len(name_words)), 0, -1)
+                    if folded_title[-k:] == folded_name[:k]), 0)
+    return " ".join(title_words + name_words[overlap:])
+
+
+def no_escalation_reason(
+    tree: UnitTree, unit_code: str, *, organisation: str | None, assigned_by: str | None
+) -> str | None:
+    """Why an item of `unit_code` escalates to nobody, when the chain of command is the cause:
+    the unit is the ceiling itself, or lies outside it (a secretariat writes to no one above
+    the organisation it serves). None when the chain is there."""
+    unit = tree.responsible(unit_code)
+    ceiling = tree.ceiling(unit.code, organisation, assigned_by)
+    if unit.code == ceiling:
+        return f"đơn vị {unit.code} là cấp giao việc, không có cấp trên để báo cáo"
+    if not tree.is_within(unit.code, ceiling):
+        return f"đơn vị {unit.code} không thuộc {ceiling}, không báo cáo cấp trên ngoài phạm vi đó"
+    return None
 
 
 def _cc(roles: tuple[str, ...], unit: UnitInfo, secretariat: tuple[str, ...]) -> tuple[str, ...]:

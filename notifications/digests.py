@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from domain.digest_lines import DigestLine, DigestView
 from domain.ladder import RungKind
 from domain.policy import Secretariat
-from domain.recipients import Role, UnitInfo
+from domain.recipients import Role, UnitInfo, head_of
 from notifications.templating import templates
 
 
@@ -128,19 +128,3 @@ def addressee(unit: UnitInfo | None, recipient: str) -> str:
     if unit.head_email and unit.head_email.lower() == recipient.lower():
         return head_of(unit)
     return f"Đầu mối cải cách hành chính, {unit.name}"
-
-
-def head_of(unit: UnitInfo) -> str:
-    """The head of `unit` as a letter names them: "Chủ tịch UBND xã Chiềng Xôm". The title
-    often names the unit already ("Chủ tịch UBND xã Chiềng Xôm") or its start ("Chủ tịch
-    UBND thành phố", of "UBND thành phố Sơn La"): the name is added from where the title
-    leaves off, so the unit is never named twice."""
-    title = (unit.head_title or "Thủ trưởng").strip()
-    if unit.name.casefold() in title.casefold():
-        return title
-    title_words, name_words = title.split(), unit.name.split()
-    folded_title = [w.casefold() for w in title_words]
-    folded_name = [w.casefold() for w in name_words]
-    overlap = next((k for k in range(min(len(title_words), len(name_words)), 0, -1)
-                    if folded_title[-k:] == folded_name[:k]), 0)
-    return " ".join(title_words + name_words[overlap:])

@@ -118,6 +118,30 @@ def test_the_citys_items_checked_all_july_escalate_to_the_citys_chairman_never_t
     assert "chutich@chiengxom.tpsonla.sonla.example" in kt19.cc
 
 
+def explained(engine, settings, code: str, day: date) -> str:
+    with Session(engine) as session:
+        return "\n".join(explain_item(session, find_item(session, code), day, settings.calendar,
+                                       settings.policy))
+
+
+def test_explain_says_who_gets_each_escalation_level_and_why(engine, settings):
+    load_examples(engine, settings.calendar)
+    task = explained(engine, settings, "3.2", date(2021, 7, 1))
+    assert "tới tối đa UBND thành phố Sơn La (TP-SL, đơn vị giao việc)" in task
+    assert ("E2 (quá hạn từ 15 ngày làm việc): Chủ tịch UBND thành phố Sơn La "
+            f"<{CITY_CHAIRMAN}> — đôn đốc lần 2") in task
+    outside = explained(engine, settings, "KT20-06", date(2021, 7, 1))
+    assert "Không báo cáo cấp trên: đơn vị VPUBT không thuộc TP-SL" in outside
+
+
+def test_explain_says_a_catch_up_to_e2_copies_e1s_recipient(engine, settings, commune_item):
+    # The commune's item (no plan: up to the province), first looked at once past E2.
+    caught_up = explained(engine, settings, "1.1", date(2024, 3, 6))
+    assert "E1 (quá hạn từ 5 ngày làm việc): Chủ tịch UBND huyện <chutich@huyen.example>" in caught_up
+    assert "lần kiểm tra tới sẽ gửi tới chutich@tinh.example (cc " in caught_up
+    assert "chutich@huyen.example" in caught_up.split("sẽ gửi tới chutich@tinh.example")[1]
+
+
 def test_completion_stops_everything_after_it(engine, settings, commune_item):
     check_daily(engine, settings, date(2024, 1, 22), date(2024, 2, 21))
     with Session(engine) as session, session.begin():
