@@ -25,7 +25,7 @@ from domain.models import (
     Unit,
     utcnow,
 )
-from domain.policy import Policy
+from domain.policy import Policy, PolicyError
 from domain.recipients import (
     Delivery,
     UnitInfo,
@@ -87,19 +87,14 @@ def load_unit_tree(session: Session) -> UnitTree:
     return UnitTree(UnitInfo(*row) for row in session.execute(select(*columns)))
 
 
-class UnknownOrganisation(ValueError):
-    pass
-
-
 def escalation_organisation(session: Session, policy: Policy, tree: UnitTree) -> str | None:
     """The unit whose secretariat sends the notices, above which nothing escalates: the
     policy's `secretariat.organisation`, else the latest plan's issuing unit, else None (each
     unit's root)."""
     if policy.organisation is not None:
         if policy.organisation not in tree.units:
-            raise UnknownOrganisation(
-                f"chính sách: khóa 'secretariat.organisation': không có đơn vị mã "
-                f"{policy.organisation} trong danh sách đơn vị")
+            raise PolicyError("tệp chính sách", "secretariat.organisation",
+                              f"không có đơn vị mã {policy.organisation} trong danh sách đơn vị")
         return policy.organisation
     return session.execute(
         select(Plan.owner_unit_code).where(Plan.owner_unit_code.is_not(None))

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from domain.explain import explain_item, item_timeline
+from domain.policy import PolicyError
 from domain.models import LadderEntry, Notice, NoticeEntry, TrackedItem, Unit
 from domain.tracking import complete_item, extend_item, find_item
 from flows import checking
@@ -233,6 +234,19 @@ def test_a_bad_policy_file_is_refused_at_start_naming_the_key(tmp_path, monkeypa
     result = CliRunner().invoke(app, ["status"])
     assert result.exit_code == 2
     assert "reminder_days" in result.output and "policy.yaml" in result.output
+
+
+def test_a_policy_naming_an_organisation_that_is_no_unit_is_refused_naming_the_key(
+    engine, database_url, tmp_path, commune_item
+):
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[secretariat]\norganisation = "TP-XX"\n', "utf-8")
+    settings = Settings(database_url=database_url, maildir=tmp_path / "outbox", policy_file=policy)
+    with pytest.raises(PolicyError) as refused:
+        checking.sweep_and_seal(engine, settings, date(2024, 3, 6), log)
+    assert refused.value.key == "secretariat.organisation" and "TP-XX" in str(refused.value)
+    with Session(engine) as session:
+        assert session.exec(select(Notice)).first() is None
 
 
 def test_a_yaml_policy_changes_the_ladder(database_url, tmp_path, engine, commune_item):
