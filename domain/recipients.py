@@ -179,10 +179,10 @@ def head_of(unit: UnitInfo) -> str:
     often names the unit already ("Chủ tịch UBND xã Chiềng Xôm") or its start ("Chủ tịch
     UBND thành phố", of "UBND thành phố Sơn La"): the name is added from where the title
     leaves off, so the unit is never named twice."""
-    title = (unit.head_title or "Thủ trưởng").strip()
-    if unit.name.casefold() in title.casefold():
+    title_words, name_words = (unit.head_title or "Thủ trưởng").split(), unit.name.split()
+    title = " ".join(title_words)  # one line, whatever was typed into the units file
+    if " ".join(name_words).casefold() in title.casefold():
         return title
-    title_words, name_words = title.split(), unit.name.split()
     folded_title = [w.casefold() for w in title_words]
     folded_name = [w.casefold() for w in name_words]
     overlap = next((k for k in range(min(len(title_words), len(name_words)), 0, -1)
