@@ -68,10 +68,8 @@ def explain_item(
         lines.append(f"Ngày {_d(as_of)} không phải ngày làm việc ({why}): kiểm tra ngày này "
                      "không gửi gì; ngày làm việc kế tiếp sẽ gửi bù bậc mới nhất.")
     tree = load_unit_tree(session)
-    chain = _Chain(
-        tree, escalation_organisation(session, policy, tree),
-        session.get(Plan, item.plan_code).owner_unit_code if item.plan_code else None,
-    )
+    assigned_by = session.get(Plan, item.plan_code).owner_unit_code if item.plan_code else None
+    chain = _Chain(tree, escalation_organisation(session, policy, tree)(assigned_by), assigned_by)
     for track in Track:
         lines.append(f"{_TRACK_NAMES[track]}:")
         if track is Track.ESCALATION:

@@ -4,7 +4,7 @@ and gathering them into one digest notice per recipient."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -87,19 +87,23 @@ def load_unit_tree(session: Session) -> UnitTree:
     return UnitTree(UnitInfo(*row) for row in session.execute(select(*columns)))
 
 
-def escalation_organisation(session: Session, policy: Policy, tree: UnitTree) -> str | None:
-    """The unit whose secretariat sends the notices, above which nothing escalates: the
-    policy's `secretariat.organisation`, else the latest plan's issuing unit, else None (each
-    unit's root)."""
-    if policy.organisation is not None:
-        if policy.organisation not in tree.units:
+def escalation_organisation(
+    session: Session, policy: Policy, tree: UnitTree
+) -> Callable[[str | None], str | None]:
+    """For the unit that assigned an item, the organisation its escalation stays within: the
+    policy's `secretariat.organisation`; else the assigning unit itself (a plan's issuing
+    unit); else the latest plan's issuing unit; else None (the root of the unit's tree)."""
+    named = policy.organisation
+    if named is not None:
+        if named not in tree.units:
             raise PolicyError("tệp chính sách", "secretariat.organisation",
-                              f"không có đơn vị mã {policy.organisation} trong danh sách đơn vị")
-        return policy.organisation
-    return session.execute(
+                              f"không có đơn vị mã {named} trong danh sách đơn vị")
+        return lambda assigned_by: named
+    latest = session.execute(
         select(Plan.owner_unit_code).where(Plan.owner_unit_code.is_not(None))
         .order_by(Plan.year.desc(), Plan.code.desc()).limit(1)
     ).scalar()
+    return lambda assigned_by: assigned_by or latest
 
 
 @dataclass
@@ -125,7 +129,7 @@ def record_batch(
     (`partition`) collects its own digests, so checks of different subtrees never share one."""
     outcome = BatchOutcome()
     recorded = _recorded(session, items)
-    organisation = escalation_organisation(session, policy, tree)
+    organisation_of = escalation_organisation(session, policy, tree)
     entries: list[dict[str, Any]] = []
     to_deliver: list[tuple[int, Delivery]] = []  # (index in entries, where it goes)
     events: list[dict[str, Any]] = []
@@ -134,6 +138,7 @@ def record_batch(
             rung = decision.send
             reason = f"đã có bậc mới hơn: {rung.name}"
             entries += [_entry(item, r, as_of, "skipped", reason) for r in decision.skip]
+            organisation = organisation_of(item.assigned_by)
             target = delivery_for(tree, item.unit_code, rung, policy, organisation=organisation,
                                   assigned_by=item.assigned_by, passed_over=decision.skip)
             if target is not None:

@@ -40,7 +40,8 @@ class Policy:
     secretariat_phone: str | None = None
     secretariat_officer: str | None = None
     # The unit whose secretariat this is (cấp giao việc cao nhất): escalation never climbs
-    # above it. None: the latest plan's issuing unit, else the root of each unit's tree.
+    # above it. None: an item's own plan's issuing unit, else the latest plan's, else the
+    # root of the unit's tree.
     organisation: str | None = None
     # A notice still undelivered this long after it was queued is marked failed and reported:
     # a reminder that arrives days late does more harm than one the secretariat knows is lost.

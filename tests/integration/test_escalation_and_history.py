@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from domain.explain import explain_item, item_timeline
 from domain.policy import PolicyError
-from domain.models import LadderEntry, Notice, NoticeEntry, TrackedItem, Unit
+from domain.models import LadderEntry, Notice, NoticeEntry, Plan, TrackedItem, Unit
 from domain.tracking import complete_item, extend_item, find_item
 from flows import checking
 from flows.cli import app
@@ -80,6 +80,23 @@ def test_a_catch_up_straight_to_e2_copies_the_district_that_e1_would_have_gone_t
     (e2,) = notices_of(engine, "1.1", "E2")
     assert e2.recipient == "chutich@tinh.example"
     assert set(e2.cc) == {"chutich@huyen.example", "chutich@xa.example", SECRETARIAT}
+
+
+def test_each_plans_tasks_stop_at_their_own_plans_issuing_unit(engine, settings, commune_item):
+    """The commune's task belongs to the district's plan; a later plan of another district
+    changes nothing for it."""
+    with Session(engine) as session, session.begin():
+        session.add(Unit(code="HUYEN2", name="UBND huyện khác", parent_code="TINH",
+                         head_title="Chủ tịch UBND huyện", head_email="chutich@huyen2.example"))
+        session.flush()
+        session.add(Plan(code="KH-2024", year=2024, title="Kế hoạch huyện", owner_unit_code="HUYEN"))
+        session.add(Plan(code="KH-2025", year=2025, title="Kế hoạch huyện khác",
+                         owner_unit_code="HUYEN2"))
+        session.flush()
+        find_item(session, "1.1").plan_code = "KH-2024"
+    check_daily(engine, settings, date(2024, 3, 6), date(2024, 3, 6))
+    (e2,) = notices_of(engine, "1.1", "E2")
+    assert e2.recipient == "chutich@huyen.example"
 
 
 CITY_CHAIRMAN = "chutich@tpsonla.sonla.example"
