@@ -84,6 +84,10 @@ def test_a_supervisors_digest_groups_items_by_subordinate_unit_with_when_and_who
     assert reminded in rendered.text
     assert reminded.replace("Đã", "đã").replace("<", "&lt;").replace(">", "&gt;") in rendered.html
     assert rendered.text.startswith("Kính gửi: Chủ tịch UBND thành phố Sơn La,")
+    never_reminded = supervisors_digest(
+        line("KT19-05", RungKind.ESCALATION, role=Role.SUPERVISOR, overdue=373))
+    assert "Chưa có thư nhắc nào gửi đơn vị trước ngày này" in never_reminded.text
+    assert "chưa có thư nhắc nào gửi đơn vị trước ngày này" in never_reminded.html
 
 
 def test_a_supervisor_is_asked_to_direct_the_unit_not_told_to_send_in_its_work():
