@@ -26,6 +26,20 @@ from domain.recipients import UnitInfo, UnitTree
 
 
 @dataclass(frozen=True)
+class SentBefore:
+    """A notice already sent about an item: on which day, which rung, to whom."""
+
+    rung: str
+    day: date
+    recipient: str
+    recipient_unit: UnitInfo | None  # whose head or focal officer `recipient` is
+
+    @property
+    def kind(self) -> RungKind:
+        return _kind(self.rung)
+
+
+@dataclass(frozen=True)
 class DigestLine:
     """One item in a digest, with what the recipient needs to act on it."""
 
@@ -42,7 +56,10 @@ class DigestLine:
     role: str
     remaining_days: int
     overdue_days: int
-    earlier: tuple[str, ...]  # notices already sent about it ("R3 02/02/2024 → …")
+    earlier: tuple[SentBefore, ...]  # notices already sent about it, oldest first
+    # For an escalation: which time its recipient is asked to act on it (2: đôn đốc lần 2,
+    # where the chain's ceiling already had the previous level). 0 for the unit's own rungs.
+    escalation_round: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,12 +88,15 @@ def digest_views(
     ).all()
     items = {row.id: row for row in rows}
     sources = _sources(session, list(items.values()))
-    history = _sent_before(session, list(items), [n.id for n in notices])
+    history = _sent_before(session, list(items), [n.id for n in notices], tree)
     by_notice: dict[int, list[DigestLine]] = defaultdict(list)
     checked = {n.id: n.check_date for n in notices}
+    recipients = {n.id: n.recipient.lower() for n in notices}
     for row in rows:
         unit = tree.responsible(row.unit_code)
         day = checked[row.notice_id]
+        earlier = tuple(history.get(row.id, ()))
+        kind = _kind(row.rung)
         by_notice[row.notice_id].append(
             DigestLine(
                 code=row.code,
@@ -90,11 +110,16 @@ def digest_views(
                 if row.original_due_date != row.due_date
                 else None,
                 rung=row.rung,
-                kind=_kind(row.rung),
+                kind=kind,
                 role=row.role,
                 remaining_days=calendar.remaining(day, row.due_date),
                 overdue_days=calendar.overdue(row.due_date, day),
-                earlier=tuple(history.get(row.id, ())),
+                earlier=earlier,
+                escalation_round=1 + sum(
+                    sent.kind is RungKind.ESCALATION
+                    and sent.recipient.lower() == recipients[row.notice_id]
+                    for sent in earlier
+                ) if kind is RungKind.ESCALATION else 0,
             )
         )
     return [
@@ -144,11 +169,12 @@ def _sources(session: Session, items: Sequence[Row]) -> dict[int, str]:
 
 
 def _sent_before(
-    session: Session, item_ids: list[int], notice_ids: list[int]
-) -> dict[int, list[str]]:
-    """For each item, the notices already sent about it: "O4 20/02/2024 → a@x"."""
+    session: Session, item_ids: list[int], notice_ids: list[int], tree: UnitTree
+) -> dict[int, list[SentBefore]]:
+    """For each item, the notices already sent about it, oldest first."""
     rows = session.execute(
-        select(LadderEntry.item_id, LadderEntry.rung, Notice.check_date, Notice.recipient)
+        select(LadderEntry.item_id, LadderEntry.rung, Notice.check_date, Notice.recipient,
+               Notice.recipient_unit_code)
         .join(NoticeEntry, NoticeEntry.ledger_id == LadderEntry.id)
         .join(Notice, Notice.id == NoticeEntry.notice_id)
         .where(LadderEntry.item_id.in_(item_ids))
@@ -156,7 +182,9 @@ def _sent_before(
         .where(Notice.id.not_in(notice_ids))
         .order_by(Notice.check_date, Notice.id)
     )
-    history: dict[int, list[str]] = defaultdict(list)
-    for item_id, rung, check_date, recipient in rows:
-        history[item_id].append(f"{rung} {check_date:%d/%m/%Y} → {recipient}")
+    history: dict[int, list[SentBefore]] = defaultdict(list)
+    for item_id, rung, check_date, recipient, unit_code in rows:
+        history[item_id].append(
+            SentBefore(rung, check_date, recipient, tree.units.get(unit_code or "")))
     return history
+

@@ -9,18 +9,25 @@ from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
-from domain.ladder import Track, next_rung, reached
-from domain.ledger import load_unit_tree
+from domain.ladder import Track, next_rung, passed_before, reached
+from domain.ledger import escalation_organisation, load_unit_tree
 from domain.models import (
     Event,
     Extension,
     LadderEntry,
     Notice,
     NoticeEntry,
+    Plan,
     TrackedItem,
 )
 from domain.policy import Policy
-from domain.recipients import delivery_for
+from domain.recipients import (
+    UnitTree,
+    delivery_for,
+    head_of,
+    no_escalation_reason,
+    supervisor_for,
+)
 from domain.status import status_of
 
 _TRACK_NAMES = {Track.UNIT: "Nhắc việc, đôn đốc", Track.ESCALATION: "Báo cáo cấp trên"}
@@ -61,14 +68,62 @@ def explain_item(
         lines.append(f"Ngày {_d(as_of)} không phải ngày làm việc ({why}): kiểm tra ngày này "
                      "không gửi gì; ngày làm việc kế tiếp sẽ gửi bù bậc mới nhất.")
     tree = load_unit_tree(session)
+    assigned_by = session.get(Plan, item.plan_code).owner_unit_code if item.plan_code else None
+    chain = _Chain(tree, escalation_organisation(session, policy, tree)(assigned_by), assigned_by)
     for track in Track:
         lines.append(f"{_TRACK_NAMES[track]}:")
+        if track is Track.ESCALATION:
+            lines += [f"  {line}" for line in chain.explained(item.unit_code, policy)]
         lines += [f"  {line}" for line in _track_lines(session, item, track, as_of, calendar,
-                                                        policy, tree)]
+                                                        policy, chain)]
     return lines
 
 
-def _track_lines(session, item, track, as_of, calendar, policy, tree) -> list[str]:
+class _Chain:
+    """The item's chain of command: who each escalation level goes to, and why."""
+
+    def __init__(self, tree: UnitTree, organisation: str | None, assigned_by: str | None):
+        self.tree, self.organisation, self.assigned_by = tree, organisation, assigned_by
+
+    def delivery(self, unit_code, rung, policy, passed_over=()):
+        return delivery_for(self.tree, unit_code, rung, policy, organisation=self.organisation,
+                            assigned_by=self.assigned_by, passed_over=passed_over)
+
+    def why_not(self, unit_code: str) -> str | None:
+        return no_escalation_reason(self.tree, unit_code, organisation=self.organisation,
+                                    assigned_by=self.assigned_by)
+
+    def explained(self, unit_code: str, policy: Policy) -> list[str]:
+        tree = self.tree
+        unit = tree.responsible(unit_code)
+        why_not = self.why_not(unit.code)
+        if why_not:
+            return [f"Không báo cáo cấp trên: {why_not}."]
+        ceiling = tree.units[tree.ceiling(unit.code, self.organisation, self.assigned_by)]
+        source = ("đơn vị giao việc" if ceiling.code == self.assigned_by
+                  else "cấp cao nhất của tổ chức mà cơ quan thường trực phục vụ")
+        lines = [(f"Báo cáo cấp trên tới tối đa {ceiling.name} ({ceiling.code}, {source}), "
+                  "từng cấp một.")]
+        chain = tree.escalation_chain(unit.code, ceiling.code)
+        levels = len(policy.escalation_days)
+        previous, heads = None, set()
+        for level, days in enumerate(policy.escalation_days, start=1):
+            head = supervisor_for(chain, level, levels)
+            if head is None:
+                lines.append(f"E{level}: không có cấp trên nào có địa chỉ e-mail.")
+                continue
+            again = " — đôn đốc lần 2, cùng người nhận với cấp trước" if head == previous else ""
+            lines.append(f"E{level} (quá hạn từ {days} ngày làm việc): {head_of(head)} "
+                         f"<{head.head_email}>{again}.")
+            previous = head
+            heads.add(head.code)
+        if len(heads) > 1:
+            lines.append("Nếu một lần kiểm tra bù vượt qua một cấp, người nhận của cấp đó được "
+                         "gửi kèm (cc) ở cấp cao hơn.")
+        return lines
+
+
+def _track_lines(session, item, track, as_of, calendar, policy, chain) -> list[str]:
     due = item.due_date
     lines = []
     entries = session.exec(
@@ -87,13 +142,16 @@ def _track_lines(session, item, track, as_of, calendar, policy, tree) -> list[st
     current = reached(track, due, as_of, calendar, policy)
     recorded = {entry.rung for entry in entries}
     if current is not None and current.name not in recorded:
-        target = delivery_for(tree, item.unit_code, current, policy)
+        passed = [r for r in passed_before(track, current, policy) if r.name not in recorded]
+        target = chain.delivery(item.unit_code, current, policy, passed)
+        why_not = track is Track.ESCALATION and chain.why_not(item.unit_code)
         if target is None:
-            lines.append(f"{current.name}: đã đến bậc này nhưng không có địa chỉ e-mail người "
-                         "nhận (xem danh sách đơn vị).")
+            why_not = why_not or "không có địa chỉ e-mail người nhận (xem danh sách đơn vị)"
+            lines.append(f"{current.name}: đã đến bậc này nhưng không gửi: {why_not}.")
         else:
+            cc = f" (cc {', '.join(target.cc)})" if target.cc else ""
             lines.append(f"{current.name}: đã đến bậc này, chưa có lần kiểm tra nào ghi nhận; "
-                         f"lần kiểm tra tới sẽ gửi tới {target.to}.")
+                         f"lần kiểm tra tới sẽ gửi tới {target.to}{cc}.")
     if current is None and not entries:
         lines.append("Chưa đến bậc nào.")
     upcoming = next_rung(track, due, as_of, calendar, policy)

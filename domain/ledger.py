@@ -4,7 +4,7 @@ and gathering them into one digest notice per recipient."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,12 +20,19 @@ from domain.models import (
     LadderEntry,
     Notice,
     NoticeEntry,
+    Plan,
     TrackedItem,
     Unit,
     utcnow,
 )
-from domain.policy import Policy
-from domain.recipients import Delivery, UnitInfo, UnitTree, delivery_for
+from domain.policy import Policy, PolicyError
+from domain.recipients import (
+    Delivery,
+    UnitInfo,
+    UnitTree,
+    delivery_for,
+    no_escalation_reason,
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,10 @@ class OpenItem:
     code: str
     unit_code: str
     due_date: date
+    # The unit that assigned it (cấp giao việc): a plan's issuing unit. None for remediation
+    # items, whose ceiling is then the organisation's top, until inspections name the unit
+    # that concluded them.
+    assigned_by: str | None = None
 
 
 def open_items_query(
@@ -42,7 +53,9 @@ def open_items_query(
     """Items with a due date and not completed on `as_of` (of `units` only, when given; due
     before `due_before` only, when given), in id order (a stable stream)."""
     query = (
-        select(TrackedItem.id, TrackedItem.code, TrackedItem.unit_code, TrackedItem.due_date)
+        select(TrackedItem.id, TrackedItem.code, TrackedItem.unit_code, TrackedItem.due_date,
+               Plan.owner_unit_code)
+        .outerjoin(Plan, Plan.code == TrackedItem.plan_code)
         .where(TrackedItem.due_date.is_not(None))
         .where(or_(TrackedItem.completed_on.is_(None), TrackedItem.completed_on > as_of))
         .order_by(TrackedItem.id)
@@ -74,6 +87,25 @@ def load_unit_tree(session: Session) -> UnitTree:
     return UnitTree(UnitInfo(*row) for row in session.execute(select(*columns)))
 
 
+def escalation_organisation(
+    session: Session, policy: Policy, tree: UnitTree
+) -> Callable[[str | None], str | None]:
+    """For the unit that assigned an item, the organisation its escalation stays within: the
+    policy's `secretariat.organisation`; else the assigning unit itself (a plan's issuing
+    unit); else the latest plan's issuing unit; else None (the root of the unit's tree)."""
+    named = policy.organisation
+    if named is not None:
+        if named not in tree.units:
+            raise PolicyError("tệp chính sách", "secretariat.organisation",
+                              f"không có đơn vị mã {named} trong danh sách đơn vị")
+        return lambda assigned_by: named
+    latest = session.execute(
+        select(Plan.owner_unit_code).where(Plan.owner_unit_code.is_not(None))
+        .order_by(Plan.year.desc(), Plan.code.desc()).limit(1)
+    ).scalar()
+    return lambda assigned_by: assigned_by or latest
+
+
 @dataclass
 class BatchOutcome:
     queued: int = 0
@@ -97,6 +129,7 @@ def record_batch(
     (`partition`) collects its own digests, so checks of different subtrees never share one."""
     outcome = BatchOutcome()
     recorded = _recorded(session, items)
+    organisation_of = escalation_organisation(session, policy, tree)
     entries: list[dict[str, Any]] = []
     to_deliver: list[tuple[int, Delivery]] = []  # (index in entries, where it goes)
     events: list[dict[str, Any]] = []
@@ -105,13 +138,17 @@ def record_batch(
             rung = decision.send
             reason = f"đã có bậc mới hơn: {rung.name}"
             entries += [_entry(item, r, as_of, "skipped", reason) for r in decision.skip]
-            target = delivery_for(tree, item.unit_code, rung, policy)
+            organisation = organisation_of(item.assigned_by)
+            target = delivery_for(tree, item.unit_code, rung, policy, organisation=organisation,
+                                  assigned_by=item.assigned_by, passed_over=decision.skip)
             if target is not None:
                 to_deliver.append((len(entries), target))
                 entries.append(_entry(item, rung, as_of, "queued", None))
             else:
+                why = rung.track is Track.ESCALATION and no_escalation_reason(
+                    tree, item.unit_code, organisation=organisation, assigned_by=item.assigned_by)
                 entries.append(_entry(item, rung, as_of, "unaddressed",
-                                      "không có địa chỉ e-mail người nhận"))
+                                      why or "không có địa chỉ e-mail người nhận"))
             events.append(event_row(
                 EventName.RUNG_REACHED, item_id=item.id, check_date=as_of, code=item.code,
                 rung=rung.name, track=rung.track.value, kind=rung.kind.value, level=rung.level,

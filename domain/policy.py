@@ -1,5 +1,6 @@
 """The secretariat's policy: the ladder's days, who is copied, the secretariat itself and local
-calendar overrides. Defaults are DESIGN.md's; a policy file (TOML or YAML) may change them."""
+calendar overrides. Defaults are the README's ladder; a policy file (TOML or YAML) may change
+them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,17 @@ from typing import Any
 
 from domain.calendar import CalendarOverrides
 from domain.columns import COLUMNS_BY_KIND, ColumnMappingError, column_mapping
+
+@dataclass(frozen=True)
+class Secretariat:
+    """The CCHC secretariat (cơ quan thường trực) as its e-mails name it: the From name, the
+    Reply-To address, and the contact a head of unit can call."""
+
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    officer: str | None = None  # the officer following CCHC (chuyên viên theo dõi)
+
 
 # Who may be copied on a notice: the focal officer (đầu mối CCHC) of the responsible unit,
 # the responsible unit's head (on escalations), the secretariat.
@@ -26,6 +38,12 @@ class Policy:
     cc_escalation: tuple[tuple[str, ...], ...] = (("unit_head", "secretariat"), ("secretariat",))
     secretariat_name: str = "Cơ quan thường trực cải cách hành chính"
     secretariat_email: str | None = None
+    secretariat_phone: str | None = None
+    secretariat_officer: str | None = None
+    # The unit whose secretariat this is (cấp giao việc cao nhất): escalation never climbs
+    # above it. None: an item's own plan's issuing unit, else the latest plan's, else the
+    # root of the unit's tree.
+    organisation: str | None = None
     # A notice still undelivered this long after it was queued is marked failed and reported:
     # a reminder that arrives days late does more harm than one the secretariat knows is lost.
     max_age_hours: int = 48
@@ -38,6 +56,11 @@ class Policy:
     def due_soon_days(self) -> int:
         return self.reminder_days[0]
 
+    @property
+    def secretariat(self) -> Secretariat:
+        return Secretariat(self.secretariat_name, self.secretariat_email,
+                           self.secretariat_phone, self.secretariat_officer)
+
 
 class PolicyError(ValueError):
     def __init__(self, source: str, key: str, reason: str) -> None:
@@ -45,6 +68,7 @@ class PolicyError(ValueError):
         self.source, self.key, self.reason = source, key, reason
 
 
+_SECRETARIAT_KEYS = ("name", "email", "phone", "officer", "organisation")
 _KNOWN = {
     "reminder_days",
     "overdue_repeat_days",
@@ -105,15 +129,17 @@ def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
 
     secretariat = data.get("secretariat", {})
     if not isinstance(secretariat, Mapping):
-        fail("secretariat", "cần một bảng (name, email)")
+        fail("secretariat", f"cần một bảng ({', '.join(_SECRETARIAT_KEYS)})")
     for key in secretariat:
-        if key not in ("name", "email"):
-            fail(f"secretariat.{key}", "chỉ có name, email")
-    if "name" in secretariat:
-        values["secretariat_name"] = _text(secretariat["name"], "secretariat.name", fail)
+        if key not in _SECRETARIAT_KEYS:
+            fail(f"secretariat.{key}", f"chỉ có {', '.join(_SECRETARIAT_KEYS)}")
+    for key in ("name", "phone", "officer", "organisation"):
+        if key in secretariat:
+            field_name = key if key == "organisation" else f"secretariat_{key}"
+            values[field_name] = _text(secretariat[key], f"secretariat.{key}", fail)
     if "email" in secretariat:
         email = _text(secretariat["email"], "secretariat.email", fail)
-        if "@" not in email:
+        if "@" not in email or any(c in email for c in "\r\n"):
             fail("secretariat.email", f"không phải địa chỉ e-mail: {email!r}")
         values["secretariat_email"] = email
 

@@ -1,10 +1,12 @@
-"""Who gets a rung: the unit's head for its own items, supervisors up the unit tree for
-escalations, with the copies the policy asks for. Dissolved units hand their items to their
-successor; a unit without a head's address escalates to the next ancestor that has one."""
+"""Who gets a rung: the unit's head for its own items, supervisors up the chain of command for
+escalations, with the copies the policy asks for. An escalation climbs one level at a time up
+to the unit that assigned the item, never above the organisation the secretariat serves.
+Dissolved units hand their items to their successor; a unit without a head's address
+escalates to the next ancestor that has one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from domain.ladder import Rung, RungKind, Track
@@ -82,21 +84,70 @@ class UnitTree:
             unit = self.units[unit.parent]
         return unit
 
-    def supervisor(self, code: str, level: int, levels: int) -> UnitInfo | None:
-        """Level 1 goes to the nearest ancestor with a head's address; the last of two or more
-        levels to the root's head (DESIGN: E1 parent, E2 root)."""
-        ancestors = self.ancestors_with_head(code)
-        if not ancestors:
-            return None
-        if level >= levels > 1:
-            root = self.root(code)
-            return root if root.head_email and root.code != code else ancestors[-1]
-        return ancestors[min(level, len(ancestors)) - 1]
+    def is_within(self, code: str, top: str) -> bool:
+        """Whether `code` is `top` or a unit below it."""
+        seen: set[str] = set()
+        current: str | None = code
+        while current is not None and current not in seen and current in self.units:
+            if current == top:
+                return True
+            seen.add(current)
+            current = self.units[current].parent
+        return False
+
+    def ceiling(self, code: str, organisation: str | None, assigned_by: str | None) -> str:
+        """The highest unit an item of `code` escalates to (cấp giao việc): the unit that
+        assigned it (a plan's issuing unit, an inspection's concluding unit) when that lies
+        inside the organisation the secretariat serves, else that organisation's top; without
+        a named organisation, the root of the unit's tree."""
+        top = organisation if organisation is not None else self.root(code).code
+        if assigned_by is not None and assigned_by in self.units and self.is_within(assigned_by, top):
+            return assigned_by
+        return top
+
+    def escalation_chain(self, code: str, ceiling: str) -> list[UnitInfo]:
+        """The heads an overdue item of `code` escalates to, nearest first, one level at a time
+        up to `ceiling` and never above it; empty when the ceiling is not above the unit (its
+        own items, or a unit outside the organisation: a secretariat writes to no one there)."""
+        chain = []
+        for ancestor in self.ancestors_with_head(code):
+            chain.append(ancestor)
+            if ancestor.code == ceiling:
+                return chain
+        # The ceiling has no head's address, or is not above `code` at all.
+        if code != ceiling and self.is_within(code, ceiling):
+            return [u for u in chain if self.is_within(u.code, ceiling)]
+        return []
 
 
-def delivery_for(tree: UnitTree, unit_code: str, rung: Rung, policy: Policy) -> Delivery | None:
+def supervisor_for(chain: Sequence[UnitInfo], level: int, levels: int) -> UnitInfo | None:
+    """Level 1 goes to the nearest head of the chain, the last of two or more levels to its
+    ceiling's head, the levels between one step up each. Where the chain is shorter than the
+    levels, a higher level goes again to the highest head (đôn đốc lần 2)."""
+    if not chain:
+        return None
+    if level >= levels > 1:
+        return chain[-1]
+    return chain[min(level, len(chain)) - 1]
+
+
+def delivery_for(
+    tree: UnitTree,
+    unit_code: str,
+    rung: Rung,
+    policy: Policy,
+    *,
+    organisation: str | None = None,
+    assigned_by: str | None = None,
+    passed_over: Sequence[Rung] = (),
+) -> Delivery | None:
     """Where the notice for `rung` of an item of `unit_code` goes. None when nobody has an
-    address (the ledger records that, so `cchc explain` can say so)."""
+    address (the ledger records that, so `cchc explain` can say so).
+
+    An escalation climbs one level at a time up to the item's ceiling (`UnitTree.ceiling` of
+    the unit that assigned it and the organisation the secretariat serves); whoever would
+    have had an escalation level in `passed_over` (a catch-up skipped it) is copied, so no
+    level of the chain is skipped silently."""
     unit = tree.responsible(unit_code)
     secretariat = (policy.secretariat_email,) if policy.secretariat_email else ()
     if rung.track is Track.UNIT:
@@ -106,13 +157,52 @@ def delivery_for(tree: UnitTree, unit_code: str, rung: Rung, policy: Policy) -> 
         cc = _cc(roles, unit, secretariat)
         return Delivery(unit.head_email, unit, Role.RESPONSIBLE, _without(cc, unit.head_email))
 
+    chain = tree.escalation_chain(unit.code, tree.ceiling(unit.code, organisation, assigned_by))
     levels = len(policy.escalation_days)
-    supervisor = tree.supervisor(unit.code, rung.level, levels)
+    supervisor = supervisor_for(chain, rung.level, levels)
     if supervisor is None:
         return None
-    cc = _cc(policy.cc_escalation[rung.level - 1], unit, secretariat)
+    cc = list(_cc(policy.cc_escalation[rung.level - 1], unit, secretariat))
+    for skipped in passed_over:
+        if skipped.track is Track.ESCALATION:
+            lower = supervisor_for(chain, skipped.level, levels)
+            if lower is not None:
+                cc += [lower.head_email,
+                       *_cc(policy.cc_escalation[skipped.level - 1], unit, secretariat)]
+    cc = list(dict.fromkeys(cc))
     return Delivery(supervisor.head_email, supervisor, Role.SUPERVISOR,
-                    _without(cc, supervisor.head_email))
+                    _without(tuple(cc), supervisor.head_email))
+
+
+def head_of(unit: UnitInfo) -> str:
+    """The head of `unit` as a letter names them: "Chủ tịch UBND xã Chiềng Xôm". The title
+    often names the unit already ("Chủ tịch UBND xã Chiềng Xôm") or its start ("Chủ tịch
+    UBND thành phố", of "UBND thành phố Sơn La"): the name is added from where the title
+    leaves off, so the unit is never named twice."""
+    title_words, name_words = (unit.head_title or "Thủ trưởng").split(), unit.name.split()
+    title = " ".join(title_words)  # one line, whatever was typed into the units file
+    if " ".join(name_words).casefold() in title.casefold():
+        return title
+    folded_title = [w.casefold() for w in title_words]
+    folded_name = [w.casefold() for w in name_words]
+    overlap = next((k for k in range(min(len(title_words), len(name_words)), 0, -1)
+                    if folded_title[-k:] == folded_name[:k]), 0)
+    return " ".join(title_words + name_words[overlap:])
+
+
+def no_escalation_reason(
+    tree: UnitTree, unit_code: str, *, organisation: str | None, assigned_by: str | None
+) -> str | None:
+    """Why an item of `unit_code` escalates to nobody, when the chain of command is the cause:
+    the unit is the ceiling itself, or lies outside it (a secretariat writes to no one above
+    the organisation it serves). None when the chain is there."""
+    unit = tree.responsible(unit_code)
+    ceiling = tree.ceiling(unit.code, organisation, assigned_by)
+    if unit.code == ceiling:
+        return f"đơn vị {unit.code} là cấp giao việc, không có cấp trên để báo cáo"
+    if not tree.is_within(unit.code, ceiling):
+        return f"đơn vị {unit.code} không thuộc {ceiling}, không báo cáo cấp trên ngoài phạm vi đó"
+    return None
 
 
 def _cc(roles: tuple[str, ...], unit: UnitInfo, secretariat: tuple[str, ...]) -> tuple[str, ...]:

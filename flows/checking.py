@@ -108,7 +108,7 @@ def seal_digests(engine: Engine, settings: Settings, tree: UnitTree, partition: 
                 return sealed
             rendered = []
             for view in digest_views(session, notices, settings.calendar, tree):
-                digest = render_digest(view, policy.secretariat_name, policy.secretariat_email)
+                digest = render_digest(view, policy.secretariat)
                 rendered.append((view.notice_id, digest.subject, digest.text, digest.html))
             outbox.seal(session, rendered)
             sealed += len(notices)
@@ -142,7 +142,7 @@ def preview(
                                     policy=settings.policy, tree=tree, partition=partition)
             notices = outbox.collecting(session, None, partition)
             return [
-                (view.recipient, render_digest(view, settings.policy.secretariat_name, None).subject,
+                (view.recipient, render_digest(view, settings.policy.secretariat).subject,
                  [line.code for line in view.lines])
                 for view in digest_views(session, notices, settings.calendar, tree)
             ]
@@ -189,6 +189,8 @@ def dispatch(
                 OutgoingMessage(
                     notice_id=n.id,
                     sender=settings.mail_from,
+                    sender_name=settings.policy.secretariat_name,
+                    reply_to=settings.policy.secretariat_email,
                     to=(n.recipient,),
                     cc=tuple(n.cc),
                     subject=n.subject or "",

@@ -80,6 +80,7 @@ def _message(settings: Settings, as_of: date, recipient: str, summary: SummaryEm
     return OutgoingMessage(
         notice_id=0,  # not an outbox notice: the summary is rebuilt from the database each run
         sender=settings.mail_from,
+        sender_name=settings.policy.secretariat_name,
         to=(recipient,),
         cc=(),
         subject=summary.subject,

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from domain.digest_lines import DigestLine, DigestView
 from domain.ladder import RungKind
-from domain.recipients import Role
+from domain.policy import Secretariat
+from domain.recipients import Role, UnitInfo, head_of
 from notifications.templating import templates
 
 
@@ -40,6 +41,17 @@ class Sections:
             escalated=_by_unit(view.lines, Role.SECRETARIAT),
         )
 
+    @property
+    def own(self) -> bool:
+        """Whether the recipient is asked about their own unit's items (and so is told where
+        to report them done)."""
+        return bool(self.overdue or self.due_today or self.due_soon)
+
+    @property
+    def second_escalations(self) -> int:
+        return sum(line.escalation_round > 1 for lines in self.subordinates.values()
+                   for line in lines)
+
 
 def _by_unit(lines: tuple[DigestLine, ...], role: str) -> dict[str, list[DigestLine]]:
     grouped: dict[str, list[DigestLine]] = {}
@@ -61,6 +73,7 @@ def subject_for(view: DigestView, sections: Sections, secretariat_name: str) -> 
         count = sum(len(lines) for lines in sections.subordinates.values())
         parts.append(
             f"{count} nhiệm vụ quá hạn của {len(sections.subordinates)} đơn vị trực thuộc"
+            + (" (đôn đốc lần 2)" if sections.second_escalations else "")
         )
     if sections.escalated:
         count = sum(len(lines) for lines in sections.escalated.values())
@@ -71,28 +84,47 @@ def subject_for(view: DigestView, sections: Sections, secretariat_name: str) -> 
     return re.sub(r"\s+", " ", subject).strip()
 
 
-def render_digest(
-    view: DigestView, secretariat_name: str, secretariat_email: str | None
-) -> RenderedDigest:
+def render_digest(view: DigestView, secretariat: Secretariat) -> RenderedDigest:
     sections = Sections.of(view)
     context = {
         "view": view,
         "sections": sections,
-        "greeting": _greeting(view, secretariat_name),
-        "secretariat_name": secretariat_name,
-        "secretariat_email": secretariat_email,
+        "greeting": _greeting(view, secretariat.name),
+        # Whom a supervisor's digest asks to direct the subordinate units.
+        "supervisor": head_of(view.recipient_unit) if view.recipient_unit else "",
+        "secretariat": secretariat,
+        "contact": contact_line(secretariat),
+        "addressee": addressee,
     }
     return RenderedDigest(
-        subject=subject_for(view, sections, secretariat_name),
+        subject=subject_for(view, sections, secretariat.name),
         text=templates.get_template("digest.txt.j2").render(context),
         html=templates.get_template("digest.html.j2").render(context),
     )
+
+
+def contact_line(secretariat: Secretariat) -> str:
+    """Whom a head of unit can call or write to: the officer, the phone, the address, each
+    when the policy names it."""
+    parts = [secretariat.officer or ""]
+    if secretariat.phone:
+        parts.append(f"điện thoại {secretariat.phone}")
+    if secretariat.email:
+        parts.append(f"e-mail {secretariat.email}")
+    return ", ".join(part for part in parts if part)
 
 
 def _greeting(view: DigestView, secretariat_name: str) -> str:
     unit = view.recipient_unit
     if unit is None:  # only the secretariat gets a digest that is no unit's
         return f"Kính gửi: {secretariat_name}"
-    if unit.head_email and unit.head_email.lower() == view.recipient.lower():
-        return f"Kính gửi: {unit.head_title or 'Thủ trưởng'}, {unit.name}"
-    return f"Kính gửi: Đầu mối cải cách hành chính, {unit.name}"
+    return f"Kính gửi: {addressee(unit, view.recipient)}"
+
+
+def addressee(unit: UnitInfo | None, recipient: str) -> str:
+    """Who `recipient` is, as a letter names them: the head of `unit`, or its focal officer."""
+    if unit is None:
+        return "cơ quan thường trực cải cách hành chính"
+    if unit.head_email and unit.head_email.lower() == recipient.lower():
+        return head_of(unit)
+    return f"Đầu mối cải cách hành chính, {unit.name}"

@@ -41,6 +41,10 @@ class OutgoingMessage:
     message_id: str
     date: datetime
     attachments: tuple[Attachment, ...] = ()
+    # The From display name (the secretariat's), and where a reply goes: a reminder is
+    # sent by the engine's address, but a head of unit answers a person.
+    sender_name: str | None = None
+    reply_to: str | None = None
 
     def __post_init__(self) -> None:
         # Both are caller bugs, not delivery failures, so they fail loudly here.
@@ -70,6 +74,17 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _mailbox(name: str | None, address: str) -> Header | str:
+    """`"Name" <address>`, the name as an RFC 2047 encoded word whatever it holds (accents,
+    quotes, commas, a line break typed into the policy file), so it can neither break the
+    header nor be read as a second address."""
+    if not name or not name.strip():
+        return address
+    mailbox = Header(_one_line(name), "utf-8")
+    mailbox.append(f"<{address}>", "us-ascii")
+    return mailbox
+
+
 def build_email(message: OutgoingMessage) -> Message:
     """Raises AddressError if any address is invalid.
 
@@ -89,7 +104,9 @@ def build_email(message: OutgoingMessage) -> Message:
             mime.attach(part)
     else:
         mime = body
-    mime["From"] = validate_address(message.sender)
+    mime["From"] = _mailbox(message.sender_name, validate_address(message.sender))
+    if message.reply_to:
+        mime["Reply-To"] = validate_address(message.reply_to)
     to = unique_addresses(message.to)
     # An address given twice (in To and Cc, or in two spellings) is written once.
     cc = envelope_recipients(message)[len(to):]

@@ -24,6 +24,7 @@ class Recorder:
     rcpt_replies: dict[str, str] = field(default_factory=dict)
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[list[str]] = field(default_factory=list)
+    envelope_senders: list[str] = field(default_factory=list)  # MAIL FROM of each message
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.rcpt_replies:
@@ -34,6 +35,7 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         self.envelopes.append(list(envelope.rcpt_tos))
+        self.envelope_senders.append(envelope.mail_from)
         return "250 Message accepted"
 
 

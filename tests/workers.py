@@ -7,16 +7,18 @@ from datetime import date
 
 
 def check_and_dispatch(
-    database_url: str, smtp_port: int, maildir: str, as_of: date, start, unit: str | None = None
+    database_url: str, smtp_port: int, maildir: str, as_of: date, start, unit: str | None = None,
+    policy_file: str | None = None,
 ) -> None:
-    """What `cchc check` does after Prefect has started: sweep, seal, dispatch."""
+    """What `cchc check` does after Prefect has started: sweep, seal, dispatch (under the
+    example's policy unless another is given)."""
     from domain.db import make_engine
     from flows import checking
     from flows.settings import Settings
     from tests.conftest import EXAMPLES
 
     settings = Settings(database_url=database_url, smtp_host="127.0.0.1", smtp_port=smtp_port,
-                        maildir=maildir, policy_file=EXAMPLES / "policy.toml")
+                        maildir=maildir, policy_file=policy_file or EXAMPLES / "policy.toml")
     engine = make_engine(database_url)
     log = logging.getLogger("worker")
     start.wait()

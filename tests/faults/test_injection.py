@@ -74,6 +74,9 @@ def test_markup_and_line_breaks_in_every_field_are_neutralised(tmp_path, payload
         assert message["Bcc"] is None and "attacker" not in str(message["Cc"] or "")
         assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
         assert len(message.get_all("Subject")) == 1
+        # The secretariat's name is the From name: one sender, the engine's, whatever it holds.
+        assert [a.addr_spec for a in message["From"].addresses] == [settings.mail_from]
+        assert [a.addr_spec for a in message["Reply-To"].addresses] == ["cchc@tinh.example"]
         html = message.get_body(("html",)).get_content()
         for raw in ("<script", "<img", "<a href='javascript", "<b>đậm"):
             assert raw not in html

@@ -15,14 +15,16 @@ from tests.conftest import load_examples
 from tests.workers import check_and_dispatch
 
 
-def run_at_once(database_url: str, smtp_port: int, tmp_path, units: list[str | None]) -> None:
+def run_at_once(database_url: str, smtp_port: int, tmp_path, units: list[str | None],
+                policy_file: str | None = None) -> None:
     """One process per entry of `units` (None: the whole database), all checking 01/07/2021
     at the same moment."""
     context = multiprocessing.get_context("spawn")
     start = context.Event()
     workers = [
         context.Process(target=check_and_dispatch, args=(
-            database_url, smtp_port, str(tmp_path / "outbox"), date(2021, 7, 1), start, unit))
+            database_url, smtp_port, str(tmp_path / "outbox"), date(2021, 7, 1), start, unit,
+            policy_file))
         for unit in units
     ]
     for worker in workers:
@@ -47,10 +49,14 @@ def test_two_checks_started_together_deliver_each_notice_once(engine, database_u
 def test_checks_of_disjoint_subtrees_run_side_by_side_and_together_cover_everything(
     engine, database_url, tmp_path, smtp_server
 ):
-    settings = Settings(database_url=database_url)
+    # A province's secretariat: escalation may climb to the province's chairman.
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[secretariat]\nname = "Sở Nội vụ"\nemail = "cchc@snv.sonla.example"\n'
+                      'organisation = "TINH-SL"\n', "utf-8")
+    settings = Settings(database_url=database_url, policy_file=policy)
     load_examples(engine, settings.calendar)
     # the city's subtree and the provincial office, side by side
-    run_at_once(database_url, smtp_server.port, tmp_path, ["TP-SL", "VPUBT"])
+    run_at_once(database_url, smtp_server.port, tmp_path, ["TP-SL", "VPUBT"], str(policy))
     received = Counter(message["To"] for message in smtp_server.messages)
     assert received == {
         "chanhvanphong@tpsonla.sonla.example": 1,  # VP: 3.2

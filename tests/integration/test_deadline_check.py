@@ -63,6 +63,26 @@ def test_first_check_of_july_2021_sends_each_head_only_their_own_overdue_items(
     assert again.sent == 0 and len(smtp_server.messages) == sent.sent
 
 
+def test_every_email_comes_from_the_secretariat_by_name_and_a_reply_reaches_it(
+    engine, database_url, tmp_path, smtp_server
+):
+    settings = settings_for(database_url, tmp_path, smtp_server.port)
+    load_examples(engine, settings.calendar)
+    run_check(engine, settings, date(2021, 7, 1))
+    assert smtp_server.messages
+    for message in smtp_server.messages:
+        (sender,) = message["From"].addresses
+        assert (sender.display_name, sender.addr_spec) == (
+            "Phòng Nội vụ thành phố Sơn La", "cchc@tpsonla.sonla.example")
+        assert message["Reply-To"] == "cchc@pnv.tpsonla.sonla.example"
+        text = message.get_body(("plain",)).get_content()
+        assert "Liên hệ: Lò Thị Hoa, chuyên viên Phòng Nội vụ, điện thoại 0212 3852 456" in text
+    assert set(smtp_server.recorder.envelope_senders) == {"cchc@tpsonla.sonla.example"}
+    (commune,) = [m for m in smtp_server.messages if m["To"] == "chutich@chiengxom.tpsonla.sonla.example"]
+    assert commune.get_body(("plain",)).get_content().startswith(
+        "Kính gửi: Chủ tịch UBND xã Chiềng Xôm,\n")
+
+
 def sent_days(engine, recipient: str) -> list[date]:
     with Session(engine) as session:
         return sorted(session.exec(

@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from domain.explain import explain_item, item_timeline
-from domain.models import Notice, Unit
+from domain.policy import PolicyError
+from domain.models import LadderEntry, Notice, NoticeEntry, Plan, TrackedItem, Unit
 from domain.tracking import complete_item, extend_item, find_item
 from flows import checking
 from flows.cli import app
@@ -57,7 +58,106 @@ def test_escalation_goes_to_the_district_then_to_the_province_each_once(engine, 
     commune_days = [n.check_date for n in sent(engine, "chutich@xa.example")]
     assert date(2024, 2, 21) not in commune_days  # copied on E1, no digest of its own that day
     e2_digest = province[0].text_body
-    assert "Đã nhắc: E1 21/02/2024 → chutich@huyen.example" in e2_digest
+    assert ("Đã báo cáo cấp trên ngày 21/02/2024 (E1): Chủ tịch UBND huyện "
+            "<chutich@huyen.example>") in e2_digest
+
+
+def notices_of(engine, code: str, rung: str) -> list[Notice]:
+    """The notices that carried rung `rung` of item `code`."""
+    with Session(engine) as session:
+        return list(session.exec(
+            select(Notice).join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
+            .join(LadderEntry, LadderEntry.id == NoticeEntry.ledger_id)
+            .join(TrackedItem, TrackedItem.id == LadderEntry.item_id)
+            .where(TrackedItem.code == code, LadderEntry.rung == rung)
+        ))
+
+
+def test_a_catch_up_straight_to_e2_copies_the_district_that_e1_would_have_gone_to(
+    engine, settings, commune_item
+):
+    check_daily(engine, settings, date(2024, 3, 6), date(2024, 3, 6))
+    (e2,) = notices_of(engine, "1.1", "E2")
+    assert e2.recipient == "chutich@tinh.example"
+    assert set(e2.cc) == {"chutich@huyen.example", "chutich@xa.example", SECRETARIAT}
+
+
+def test_each_plans_tasks_stop_at_their_own_plans_issuing_unit(engine, settings, commune_item):
+    """The commune's task belongs to the district's plan; a later plan of another district
+    changes nothing for it."""
+    with Session(engine) as session, session.begin():
+        session.add(Unit(code="HUYEN2", name="UBND huyện khác", parent_code="TINH",
+                         head_title="Chủ tịch UBND huyện", head_email="chutich@huyen2.example"))
+        session.flush()
+        session.add(Plan(code="KH-2024", year=2024, title="Kế hoạch huyện", owner_unit_code="HUYEN"))
+        session.add(Plan(code="KH-2025", year=2025, title="Kế hoạch huyện khác",
+                         owner_unit_code="HUYEN2"))
+        session.flush()
+        find_item(session, "1.1").plan_code = "KH-2024"
+    check_daily(engine, settings, date(2024, 3, 6), date(2024, 3, 6))
+    (e2,) = notices_of(engine, "1.1", "E2")
+    assert e2.recipient == "chutich@huyen.example"
+
+
+CITY_CHAIRMAN = "chutich@tpsonla.sonla.example"
+PROVINCE_CHAIRMAN = "chutich@tinh.sonla.example"
+
+
+def test_the_citys_items_checked_all_july_escalate_to_the_citys_chairman_never_to_the_province(
+    engine, settings
+):
+    load_examples(engine, settings.calendar)
+    check_daily(engine, settings, date(2021, 7, 1), date(2021, 7, 30))
+    with Session(engine) as session:
+        escalations = session.exec(
+            select(Notice, TrackedItem.unit_code).join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
+            .join(LadderEntry, LadderEntry.id == NoticeEntry.ledger_id)
+            .join(TrackedItem, TrackedItem.id == LadderEntry.item_id)
+            .where(LadderEntry.track == "escalation")
+        ).all()
+        city = {u.code for u in session.exec(select(Unit).where(Unit.parent_code == "TP-SL"))}
+    assert {unit for _, unit in escalations} == {"VP", "PNV", "X-CX"}
+    assert city >= {"VP", "PNV", "X-CX"}
+    for notice, _ in escalations:
+        assert notice.recipient == CITY_CHAIRMAN and PROVINCE_CHAIRMAN not in notice.cc
+
+    # 3.2 (VP, under the city that issued the plan): E1, then E2 as a second escalation to the
+    # same chairman, who has no one above him within the city.
+    (e1,), (e2,) = notices_of(engine, "3.2", "E1"), notices_of(engine, "3.2", "E2")
+    assert e1.recipient == e2.recipient == CITY_CHAIRMAN
+    assert (e1.check_date, e2.check_date) == (date(2021, 7, 7), date(2021, 7, 21))
+    assert "(đôn đốc lần 2)" in e2.subject and "Đôn đốc lần 2:" in e2.text_body
+    assert "lần 2" not in e1.subject + e1.text_body
+
+    # KT19-05 (commune X-CX) reached E2 by catch-up on the first check: the commune's head,
+    # whom E1 would have copied, is copied on it.
+    (kt19,) = notices_of(engine, "KT19-05", "E2")
+    assert kt19.recipient == CITY_CHAIRMAN and kt19.check_date == date(2021, 7, 1)
+    assert "chutich@chiengxom.tpsonla.sonla.example" in kt19.cc
+
+
+def explained(engine, settings, code: str, day: date) -> str:
+    with Session(engine) as session:
+        return "\n".join(explain_item(session, find_item(session, code), day, settings.calendar,
+                                       settings.policy))
+
+
+def test_explain_says_who_gets_each_escalation_level_and_why(engine, settings):
+    load_examples(engine, settings.calendar)
+    task = explained(engine, settings, "3.2", date(2021, 7, 1))
+    assert "tới tối đa UBND thành phố Sơn La (TP-SL, đơn vị giao việc)" in task
+    assert ("E2 (quá hạn từ 15 ngày làm việc): Chủ tịch UBND thành phố Sơn La "
+            f"<{CITY_CHAIRMAN}> — đôn đốc lần 2") in task
+    outside = explained(engine, settings, "KT20-06", date(2021, 7, 1))
+    assert "Không báo cáo cấp trên: đơn vị VPUBT không thuộc TP-SL" in outside
+
+
+def test_explain_says_a_catch_up_to_e2_copies_e1s_recipient(engine, settings, commune_item):
+    # The commune's item (no plan: up to the province), first looked at once past E2.
+    caught_up = explained(engine, settings, "1.1", date(2024, 3, 6))
+    assert "E1 (quá hạn từ 5 ngày làm việc): Chủ tịch UBND huyện <chutich@huyen.example>" in caught_up
+    assert "lần kiểm tra tới sẽ gửi tới chutich@tinh.example (cc " in caught_up
+    assert "chutich@huyen.example" in caught_up.split("sẽ gửi tới chutich@tinh.example")[1]
 
 
 def test_completion_stops_everything_after_it(engine, settings, commune_item):
@@ -151,6 +251,19 @@ def test_a_bad_policy_file_is_refused_at_start_naming_the_key(tmp_path, monkeypa
     result = CliRunner().invoke(app, ["status"])
     assert result.exit_code == 2
     assert "reminder_days" in result.output and "policy.yaml" in result.output
+
+
+def test_a_policy_naming_an_organisation_that_is_no_unit_is_refused_naming_the_key(
+    engine, database_url, tmp_path, commune_item
+):
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[secretariat]\norganisation = "TP-XX"\n', "utf-8")
+    settings = Settings(database_url=database_url, maildir=tmp_path / "outbox", policy_file=policy)
+    with pytest.raises(PolicyError) as refused:
+        checking.sweep_and_seal(engine, settings, date(2024, 3, 6), log)
+    assert refused.value.key == "secretariat.organisation" and "TP-XX" in str(refused.value)
+    with Session(engine) as session:
+        assert session.exec(select(Notice)).first() is None
 
 
 def test_a_yaml_policy_changes_the_ladder(database_url, tmp_path, engine, commune_item):

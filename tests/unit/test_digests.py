@@ -4,23 +4,28 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.digest_lines import DigestLine, DigestView
+from domain.digest_lines import DigestLine, DigestView, SentBefore
 from domain.ladder import RungKind
+from domain.policy import Secretariat
 from domain.recipients import Role, UnitInfo
 from notifications.digests import render_digest
 
 VP = UnitInfo("VP", "Văn phòng HĐND và UBND thành phố", "TP", "Chánh Văn phòng",
               "chanhvanphong@tp.example", None)
-TP = UnitInfo("TP", "UBND thành phố", None, "Chủ tịch UBND thành phố", "chutich@tp.example", None)
+TP = UnitInfo("TP", "UBND thành phố Sơn La", None, "Chủ tịch UBND thành phố",
+              "chutich@tp.example", None)
+XA = UnitInfo("X-CX", "UBND xã Chiềng Xôm", "TP", "Chủ tịch UBND xã Chiềng Xôm",
+              "chutich@chiengxom.example", None)
+PNV = Secretariat("Phòng Nội vụ", "cchc@pnv.example")
 
 
 def line(code, kind, *, role=Role.RESPONSIBLE, remaining=0, overdue=0, content="Nội dung",
-         earlier=()):
+         earlier=(), escalation_round=0):
     return DigestLine(
         code=code, content=content, source="Kế hoạch CCHC năm 2021 (32/QĐ-UBND)", unit_code="VP",
         unit_name=VP.name, deadline_text="Quý II/2021", due=date(2021, 6, 30), original_due=None,
         rung="X", kind=kind, role=role, remaining_days=remaining, overdue_days=overdue,
-        earlier=earlier,
+        earlier=earlier, escalation_round=escalation_round,
     )
 
 
@@ -33,7 +38,7 @@ def test_the_subject_says_how_many_items_are_overdue_and_due_soon_and_for_which_
     rendered = render_digest(
         view(line("3.2", RungKind.OVERDUE, overdue=1), line("2.8", RungKind.REMINDER, remaining=3),
              line("7.7", RungKind.REMINDER, remaining=7)),
-        "Phòng Nội vụ", "cchc@pnv.example",
+        PNV,
     )
     assert rendered.subject == (
         "[CCHC] Văn phòng HĐND và UBND thành phố: 1 nhiệm vụ quá hạn, "
@@ -43,18 +48,18 @@ def test_the_subject_says_how_many_items_are_overdue_and_due_soon_and_for_which_
 
 def test_each_item_shows_code_content_deadline_working_days_and_source_and_the_footer_names_the_secretariat():
     rendered = render_digest(view(line("3.2", RungKind.OVERDUE, overdue=4)),
-                             "Phòng Nội vụ thành phố", "cchc@pnv.example")
+                             Secretariat("Phòng Nội vụ thành phố", "cchc@pnv.example"))
     for part in (rendered.text, rendered.html):
         assert "3.2" in part and "Nội dung" in part and "Quý II/2021" in part
         assert "30/06/2021" in part and "quá hạn 4 ngày làm việc" in part.lower()
         assert "Kế hoạch CCHC năm 2021 (32/QĐ-UBND)" in part
         assert "Phòng Nội vụ thành phố" in part and "cchc@pnv.example" in part
-    assert rendered.text.startswith("Kính gửi: Chánh Văn phòng, Văn phòng HĐND và UBND thành phố")
+    assert rendered.text.startswith("Kính gửi: Chánh Văn phòng HĐND và UBND thành phố,")
 
 
 def test_markup_in_an_items_content_is_escaped_in_html_and_kept_on_one_line_in_text():
     hostile = '<script>alert(1)</script>\r\n<b onmouseover="x">Dòng 2</b>'
-    rendered = render_digest(view(line("1.1", RungKind.DUE, content=hostile)), "PNV", None)
+    rendered = render_digest(view(line("1.1", RungKind.DUE, content=hostile)), Secretariat("PNV"))
     assert "<script>" not in rendered.html and "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered.html
     assert "<b onmouseover" not in rendered.html
     item_line = next(text for text in rendered.text.splitlines() if text.startswith("- [1.1]"))
@@ -62,14 +67,64 @@ def test_markup_in_an_items_content_is_escaped_in_html_and_kept_on_one_line_in_t
     assert "\n" not in rendered.subject and "\r" not in rendered.subject
 
 
-def test_a_supervisors_digest_groups_items_by_subordinate_unit_with_what_was_already_sent():
-    sent = ("O1 01/07/2021 → chanhvanphong@tp.example",)
-    rendered = render_digest(
-        view(line("3.2", RungKind.ESCALATION, role=Role.SUPERVISOR, overdue=5, earlier=sent),
-             recipient=TP.head_email, unit=TP),
-        "Phòng Nội vụ", None,
-    )
+SENT_TO_VP = SentBefore("O1", date(2021, 7, 1), VP.head_email, VP)
+
+
+def supervisors_digest(*lines):
+    return render_digest(view(*lines, recipient=TP.head_email, unit=TP), PNV)
+
+
+def test_a_supervisors_digest_groups_items_by_subordinate_unit_with_when_and_whom_the_unit_was_reminded():
+    rendered = supervisors_digest(
+        line("3.2", RungKind.ESCALATION, role=Role.SUPERVISOR, overdue=5, earlier=(SENT_TO_VP,)))
     assert "1 nhiệm vụ quá hạn của 1 đơn vị trực thuộc" in rendered.subject
     assert "Văn phòng HĐND và UBND thành phố (VP)" in rendered.text
-    assert "Đã nhắc: O1 01/07/2021 → chanhvanphong@tp.example" in rendered.text
-    assert rendered.text.startswith("Kính gửi: Chủ tịch UBND thành phố, UBND thành phố")
+    reminded = ("Đã nhắc ngày 01/07/2021 (O1, đôn đốc): Chánh Văn phòng HĐND và UBND thành phố "
+                "<chanhvanphong@tp.example>")
+    assert reminded in rendered.text
+    assert reminded.replace("Đã", "đã").replace("<", "&lt;").replace(">", "&gt;") in rendered.html
+    assert rendered.text.startswith("Kính gửi: Chủ tịch UBND thành phố Sơn La,")
+    never_reminded = supervisors_digest(
+        line("KT19-05", RungKind.ESCALATION, role=Role.SUPERVISOR, overdue=373))
+    assert "Chưa có thư nhắc nào gửi đơn vị trước ngày này" in never_reminded.text
+    assert "chưa có thư nhắc nào gửi đơn vị trước ngày này" in never_reminded.html
+
+
+def test_a_supervisor_is_asked_to_direct_the_unit_not_told_to_send_in_its_work():
+    rendered = supervisors_digest(
+        line("3.2", RungKind.ESCALATION, role=Role.SUPERVISOR, overdue=5, earlier=(SENT_TO_VP,)))
+    for part in (rendered.text, rendered.html):
+        assert ("Đề nghị Chủ tịch UBND thành phố Sơn La chỉ đạo Văn phòng HĐND và UBND thành phố "
+                "(VP) khẩn trương hoàn thành") in part
+        assert "Khi hoàn thành, đề nghị đơn vị gửi" not in part
+    # A head's own digest still says where to send the work.
+    own = render_digest(view(line("3.2", RungKind.OVERDUE, overdue=1)), PNV)
+    assert "Khi hoàn thành, đề nghị đơn vị gửi văn bản, sản phẩm về Phòng Nội vụ" in own.text
+
+
+def test_a_second_escalation_to_the_same_head_says_so():
+    rendered = supervisors_digest(line("3.2", RungKind.ESCALATION, role=Role.SUPERVISOR,
+                                       overdue=15, escalation_round=2))
+    assert "(đôn đốc lần 2)" in rendered.subject
+    assert "Đôn đốc lần 2" in rendered.text and "Đôn đốc lần 2" in rendered.html
+    first = supervisors_digest(line("3.2", RungKind.ESCALATION, role=Role.SUPERVISOR,
+                                    overdue=5, escalation_round=1))
+    assert "lần 2" not in first.subject + first.text
+
+
+def test_the_greeting_names_a_head_whose_title_holds_the_units_name_once():
+    rendered = render_digest(view(line("KT19-05", RungKind.OVERDUE, overdue=300),
+                                  recipient=XA.head_email, unit=XA), PNV)
+    assert rendered.text.startswith("Kính gửi: Chủ tịch UBND xã Chiềng Xôm,\n")
+
+
+def test_the_footer_gives_the_secretariats_officer_phone_and_address_once_each_when_set():
+    bracketed = Secretariat("Phòng Nội vụ thành phố Sơn La (Cơ quan thường trực CCHC)",
+                            "cchc@pnv.example", phone="0212 3852 123", officer="Nguyễn Văn An")
+    rendered = render_digest(view(line("3.2", RungKind.OVERDUE, overdue=1)), bracketed)
+    assert ") (" not in rendered.text and ") (" not in rendered.html
+    assert ("Liên hệ: Nguyễn Văn An, điện thoại 0212 3852 123, e-mail cchc@pnv.example"
+            in rendered.text)
+    assert "Liên hệ: Nguyễn Văn An, điện thoại 0212 3852 123" in rendered.html
+    bare = render_digest(view(line("3.2", RungKind.OVERDUE, overdue=1)), Secretariat("PNV"))
+    assert "Liên hệ" not in bare.text and "trả lời thư này" not in bare.text

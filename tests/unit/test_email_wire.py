@@ -4,7 +4,9 @@ compat32 policy writes, long and non-ASCII headers included."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from email.policy import compat32
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from email.policy import compat32, default
 
 import pytest
 
@@ -18,10 +20,35 @@ from notifications.email import OutgoingMessage, as_eml, build_email
     "short ascii subject",
     "a long ascii subject " * 8,
 ])
-def test_a_message_serialises_byte_for_byte_as_compat32_writes_it(cc, subject):
+@pytest.mark.parametrize("sender_name", [None, "Phòng Nội vụ thành phố Sơn La"])
+def test_a_message_serialises_byte_for_byte_as_compat32_writes_it(cc, subject, sender_name):
     mime = build_email(OutgoingMessage(
         notice_id=1, sender="cchc@tinh.example", to=("chutich@xa.example",), cc=cc,
         subject=subject, text="Kính gửi\n.\nmột dòng", html="<p>Kính gửi</p>",
         message_id="<cchc.1.abc@tinh.example>", date=datetime(2025, 3, 12, 1, 2, tzinfo=UTC),
+        sender_name=sender_name, reply_to=sender_name and "cchc@pnv.example",
     ))
     assert as_eml(mime) == mime.as_bytes(policy=compat32.clone(linesep="\r\n"))
+
+
+@pytest.mark.parametrize("name", [
+    "Phòng Nội vụ thành phố Sơn La",
+    "PNV (Cơ quan thường trực CCHC), thành phố",
+    'Phòng "Nội vụ" <x@attacker.example>\r\nBcc: evil@attacker.example',
+])
+def test_from_names_the_secretariat_and_reply_to_reaches_it_whatever_the_name_holds(name):
+    mime = build_email(OutgoingMessage(
+        notice_id=1, sender="cchc@tpsonla.example", to=("chutich@xa.example",), cc=(),
+        subject="Nhắc việc", text="Kính gửi", html="<p>Kính gửi</p>",
+        message_id="<cchc.1.abc@tpsonla.example>", date=datetime(2025, 3, 12, tzinfo=UTC),
+        sender_name=name, reply_to="cchc@pnv.example",
+    ))
+    received = message_from_bytes(as_eml(mime), policy=default)
+    (sender,) = received["From"].addresses
+    assert sender.addr_spec == "cchc@tpsonla.example"
+    # Decoded as RFC 2047 reads it (the modern parser keeps the folding space between two
+    # encoded words of an address header, which mail clients drop).
+    raw = message_from_bytes(as_eml(mime), policy=compat32)["From"]
+    assert str(make_header(decode_header(raw))) == f"{' '.join(name.split())} <cchc@tpsonla.example>"
+    assert [a.addr_spec for a in received["Reply-To"].addresses] == ["cchc@pnv.example"]
+    assert received["Bcc"] is None

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from domain.calendar import CalendarOverrides, WorkingCalendar
-from domain.policy import Policy, PolicyError, policy_from_mapping
+from domain.policy import Policy, PolicyError, Secretariat, policy_from_mapping
 
 SOURCE = "policy.yaml"
 
@@ -25,6 +25,16 @@ def test_defaults_are_the_ladder_of_design_md():
     assert policy.cc_overdue == ("focal", "secretariat")
     assert policy.cc_escalation == (("unit_head", "secretariat"), ("secretariat",))
     assert policy.calendar == CalendarOverrides()
+
+
+def test_the_secretariat_may_name_its_phone_officer_and_the_unit_it_serves():
+    policy = policy_from_mapping({"secretariat": {
+        "name": "Phòng Nội vụ thành phố Sơn La", "email": "cchc@pnv.example",
+        "phone": "0212 3852 123", "officer": "Nguyễn Văn An", "organisation": "TP-SL"}}, SOURCE)
+    assert policy.secretariat == Secretariat("Phòng Nội vụ thành phố Sơn La", "cchc@pnv.example",
+                                             "0212 3852 123", "Nguyễn Văn An")
+    assert policy.organisation == "TP-SL"
+    assert Policy().organisation is None  # the latest plan's issuing unit, else the root
 
 
 def test_an_empty_policy_file_gives_the_defaults():
@@ -101,7 +111,9 @@ def test_a_partial_mapping_keeps_the_other_defaults():
         ({"cc": ["focal"]}, "cc"),
         ({"secretariat": {"email": "not-an-address"}}, "secretariat.email"),
         ({"secretariat": {"name": "  "}}, "secretariat.name"),
-        ({"secretariat": {"phone": "0212"}}, "secretariat.phone"),
+        ({"secretariat": {"fax": "0212"}}, "secretariat.fax"),
+        ({"secretariat": {"organisation": " "}}, "secretariat.organisation"),
+        ({"secretariat": {"phone": 2123852123}}, "secretariat.phone"),
         ({"calendar": {"days_off": ["31/02/2024"]}}, "calendar.days_off"),  # bad date
         ({"calendar": {"days_off": ["2024-13-01"]}}, "calendar.days_off"),
         ({"calendar": {"days_off": ["mùng 1 Tết"]}}, "calendar.days_off"),
