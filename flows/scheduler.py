@@ -37,7 +37,54 @@ class ScheduledFlow:
     timezone: str
 
     def trigger(self) -> CronTrigger:
-        return CronTrigger.from_crontab(self.cron, timezone=self.timezone)
+        return cron_trigger(self.cron, self.timezone)
+
+
+# Cron's day-of-week numbers: 0 (and 7) is Sunday, 1 Monday … 6 Saturday.
+_CRON_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def cron_trigger(cron: str, timezone: str) -> CronTrigger:
+    """The APScheduler trigger that fires when Prefect runs the same cron text.
+
+    Not `CronTrigger.from_crontab`: APScheduler 3 numbers weekdays from Monday = 0, so it reads
+    cron's `1` (Monday) as Tuesday. Weekdays are handed over by name instead."""
+    fields = cron.split()
+    if len(fields) != 5:
+        raise ValueError(f"lịch cron cần 5 trường, nhận được {cron!r}")
+    minute, hour, day, month, weekdays = fields
+    if day != "*" and weekdays != "*":
+        # Cron runs when either matches; APScheduler would require both.
+        raise ValueError(f"lịch cron {cron!r} giới hạn cả ngày trong tháng lẫn thứ: không hỗ trợ")
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month,
+                       day_of_week=_weekday_names(weekdays), timezone=timezone)
+
+
+def _weekday_names(field: str) -> str:
+    """Cron's day-of-week field (`1-5`, `0,6`, `*/2`, `MON-FRI`) as APScheduler weekday names."""
+    if field == "*":
+        return field
+    days: set[int] = set()
+    for part in field.lower().split(","):
+        span, _, step = part.partition("/")
+        if span == "*":
+            first, last = 0, 6
+        else:
+            start, _, end = span.partition("-")
+            first = _weekday_number(start)
+            last = _weekday_number(end) if end else (7 if step else first)
+        days.update(number % 7 for number in range(first, last + 1, int(step or 1)))
+    if not days:
+        raise ValueError(f"trường thứ của lịch cron không hợp lệ: {field!r}")
+    return ",".join(_CRON_WEEKDAYS[number] for number in sorted(days))
+
+
+def _weekday_number(text: str) -> int:
+    if text in _CRON_WEEKDAYS:
+        return _CRON_WEEKDAYS.index(text)
+    if text.isdigit() and 0 <= int(text) <= 7:
+        return int(text)
+    raise ValueError(f"thứ không hợp lệ trong lịch cron: {text!r}")
 
 
 def scheduled_flows(path: Path = PREFECT_YAML) -> list[ScheduledFlow]:
