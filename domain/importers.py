@@ -103,7 +103,6 @@ FINDING_COLUMNS = (
     Column("completed_on", ("Ngày hoàn thành",), required=False),
 )
 
-FINDINGS_SCOPE = "KT"
 _DONE_WORDS = {"hoan thanh", "da hoan thanh"}
 _OPEN_WORDS = {"dang thuc hien", "chua thuc hien", "chua hoan thanh", "chua trien khai"}
 

@@ -14,7 +14,6 @@ from domain.calendar import WorkingCalendar
 from domain.deadlines import Deadline, DeadlineError, normalise, parse_deadline
 from domain.events import EventName, record
 from domain.importers import (
-    FINDINGS_SCOPE,
     ImportSummary,
     Row,
     RowChecker,
@@ -22,7 +21,7 @@ from domain.importers import (
     assign_changes,
     completion_from,
 )
-from domain.models import Finding, Inspection, Plan, TaskGroup, TrackedItem, Unit
+from domain.models import FINDINGS_SCOPE, Finding, Inspection, Plan, TaskGroup, TrackedItem, Unit
 
 _ROMAN = re.compile(r"(?=[IVX]+$)X{0,3}(IX|IV|V?I{0,3})", re.IGNORECASE)
 

@@ -7,13 +7,14 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from flows.settings import Settings
+if TYPE_CHECKING:
+    from flows.settings import Settings
 
 app = typer.Typer(
     help="Theo dõi, nhắc việc và đôn đốc nhiệm vụ cải cách hành chính (CCHC).",
@@ -37,6 +38,9 @@ class UserError(Exception):
 
 def load_settings() -> Settings:
     """The configuration, with the policy file read now: a bad one is refused at start."""
+    # Imported here: pydantic-settings costs a fifth of a second, and `--help` needs none of it.
+    from flows.settings import Settings
+
     settings = Settings()
     settings.policy  # noqa: B018 (reading it validates it)
     return settings
@@ -103,6 +107,7 @@ def run(command):
 def init() -> None:
     """Tạo hoặc nâng cấp cơ sở dữ liệu."""
     from domain.db import make_engine, upgrade
+    from flows.settings import Settings
 
     def work() -> None:
         engine = make_engine(Settings().database_url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,7 +20,9 @@ from flows.cli import (
     run,
     session_scope,
 )
-from flows.settings import Settings
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
 
 
 def _report(session, settings: Settings, day: date, plan: str | None, unit: str | None):
