@@ -100,8 +100,12 @@ def demo(
 
     examples = Path(__file__).resolve().parent.parent / "examples" / "sonla-2021"
     folder = folder.resolve()
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+
+    def start_afresh() -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+
+    run(start_afresh)
     # The demo is its own installation: its settings go where every command reads them.
     os.environ["CCHC_DATABASE_URL"] = f"sqlite:///{folder / 'cchc-demo.db'}"
     os.environ["CCHC_MAILDIR"] = str(folder / "outbox")

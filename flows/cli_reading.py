@@ -20,6 +20,7 @@ from flows.cli import (
     run,
     session_scope,
 )
+from flows.cli_errors import os_reason
 
 if TYPE_CHECKING:
     from flows.settings import Settings
@@ -135,7 +136,13 @@ def report(
             if out is None:
                 typer.echo(render_report(result, ".md"))
                 return
-            write_report(result, out)
+            try:
+                write_report(result, out)
+            except OSError as error:
+                raise UserError(
+                    f"không ghi được báo cáo vào {out}: {os_reason(error)}; hãy chọn một thư mục "
+                    "đã có và được phép ghi"
+                ) from error
         console.print(f"Đã ghi báo cáo: {out}")
 
     run(work)
