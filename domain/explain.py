@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, tzinfo
 
 from sqlalchemy import or_, select
 from sqlmodel import Session
@@ -11,6 +11,7 @@ from sqlmodel import Session
 from domain.calendar import WorkingCalendar
 from domain.ladder import Track, next_rung, reached
 from domain.ledger import load_unit_tree
+from domain.moments import local_time_text
 from domain.models import (
     Event,
     Extension,
@@ -32,10 +33,11 @@ def _d(day: date | None) -> str:
 
 
 def explain_item(
-    session: Session, item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy: Policy
+    session: Session, item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy: Policy,
+    *, zone: tzinfo,
 ) -> list[str]:
     """Sentences, in the order a secretariat reads them: the item, then per track what was
-    reached, sent, skipped or pending, and what comes next."""
+    reached, sent, skipped or pending, and what comes next; times in `zone`."""
     status = status_of(due=item.due_date, opens=item.opens_on, completed_on=item.completed_on,
                        extended=item.extended, as_of=as_of, calendar=calendar,
                        due_soon_days=policy.due_soon_days)
@@ -53,7 +55,7 @@ def explain_item(
     if status.is_done:
         lines.append(f"Đã hoàn thành ngày {_d(item.completed_on)}: thang nhắc việc đã dừng, "
                      "không gửi gì thêm.")
-        return lines + _sent_lines(session, item.id)
+        return lines + _sent_lines(session, item.id, zone)
     if item.due_date is None:
         return lines + ["Nhiệm vụ không có hạn cụ thể: không nhắc việc theo hạn."]
     if not calendar.is_working_day(as_of):
@@ -64,11 +66,11 @@ def explain_item(
     for track in Track:
         lines.append(f"{_TRACK_NAMES[track]}:")
         lines += [f"  {line}" for line in _track_lines(session, item, track, as_of, calendar,
-                                                        policy, tree)]
+                                                        policy, tree, zone)]
     return lines
 
 
-def _track_lines(session, item, track, as_of, calendar, policy, tree) -> list[str]:
+def _track_lines(session, item, track, as_of, calendar, policy, tree, zone) -> list[str]:
     due = item.due_date
     lines = []
     entries = session.exec(
@@ -83,7 +85,7 @@ def _track_lines(session, item, track, as_of, calendar, policy, tree) -> list[st
         elif entry.state == "unaddressed":
             lines.append(f"{entry.rung}: không gửi ngày {_d(entry.check_date)} — {entry.reason}.")
         else:
-            lines += [f"{entry.rung}: {text}" for text in _notice_lines(session, entry)]
+            lines += [f"{entry.rung}: {text}" for text in _notice_lines(session, entry, zone)]
     current = reached(track, due, as_of, calendar, policy)
     recorded = {entry.rung for entry in entries}
     if current is not None and current.name not in recorded:
@@ -103,33 +105,34 @@ def _track_lines(session, item, track, as_of, calendar, policy, tree) -> list[st
     return lines
 
 
-def _notice_lines(session: Session, entry: LadderEntry) -> list[str]:
+def _notice_lines(session: Session, entry: LadderEntry, zone: tzinfo) -> list[str]:
     notices = session.exec(
         select(Notice).join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
         .where(NoticeEntry.ledger_id == entry.id).order_by(Notice.id)
     ).scalars().all()
-    return [_notice_state(notice) for notice in notices]
+    return [_notice_state(notice, zone) for notice in notices]
 
 
-def _notice_state(notice: Notice) -> str:
+def _notice_state(notice: Notice, zone: tzinfo) -> str:
     cc = f" (cc {', '.join(notice.cc)})" if notice.cc else ""
     if notice.state == "sent":
-        return (f"đã gửi lúc {notice.sent_at:%H:%M %d/%m/%Y} tới {notice.recipient}{cc}, "
+        return (f"đã gửi lúc {local_time_text(notice.sent_at, zone)} tới {notice.recipient}{cc}, "
                 f"Message-ID {notice.message_id}.")
     if notice.state == "failed":
         return f"gửi tới {notice.recipient} thất bại: {notice.last_error}."
     if notice.state == "pending" and notice.attempts:
         return (f"đang chờ gửi lại tới {notice.recipient} (đã thử {notice.attempts} lần, lỗi "
-                f"tạm thời: {notice.last_error}; thử lại từ {notice.next_attempt_at:%H:%M %d/%m/%Y}).")
+                f"tạm thời: {notice.last_error}; thử lại từ {local_time_text(notice.next_attempt_at, zone)}).")
     return f"đang chờ gửi tới {notice.recipient}{cc} (lần gửi tới trong hộp thư đi)."
 
 
-def _sent_lines(session: Session, item_id: int) -> list[str]:
+def _sent_lines(session: Session, item_id: int, zone: tzinfo) -> list[str]:
     entries = session.exec(
         select(LadderEntry).where(LadderEntry.item_id == item_id, LadderEntry.state == "queued")
         .order_by(LadderEntry.id)
     ).scalars().all()
-    return [f"  {entry.rung}: {text}" for entry in entries for text in _notice_lines(session, entry)]
+    return [f"  {entry.rung}: {text}" for entry in entries
+            for text in _notice_lines(session, entry, zone)]
 
 
 def item_timeline(session: Session, item: TrackedItem) -> Iterable[Event]:

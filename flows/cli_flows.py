@@ -131,15 +131,17 @@ def serve() -> None:
         import logging
 
         from flows import prefect_env
-        from flows.scheduler import scheduled_flows
+        from flows.scheduler import LocalTimeFormatter, scheduled_flows
         from flows.scheduler import serve as serve_forever
 
         settings = load_settings()
         require_database(settings)
         prefect_env.configure()
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        handler = logging.StreamHandler()
+        handler.setFormatter(LocalTimeFormatter(settings.zone))
+        logging.basicConfig(level=logging.INFO, handlers=[handler])
         # APScheduler's own lines repeat ours ("Running job …"): keep its warnings only.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
-        serve_forever(settings.database_url, scheduled_flows())
+        serve_forever(settings.database_url, scheduled_flows(), settings.zone)
 
     run(work)

@@ -9,6 +9,7 @@ import logging
 import signal
 import threading
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import yaml
@@ -23,6 +24,8 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
+
+from domain.moments import local_time_text
 
 PREFECT_YAML = Path(__file__).resolve().parent.parent / "prefect.yaml"
 # A run missed by up to this long (the machine was off) still runs, once, when it is back.
@@ -139,8 +142,24 @@ _OUTCOMES = {
 }
 
 
-def serve(database_url: str, flows: list[ScheduledFlow]) -> None:
-    """Run the flows on their schedules until SIGTERM or SIGINT; a running flow is let finish."""
+class LocalTimeFormatter(logging.Formatter):
+    """Log lines stamped dd/mm/yyyy HH:MM in the engine's time zone, not the machine's."""
+
+    def __init__(self, zone: tzinfo) -> None:
+        super().__init__("%(asctime)s %(name)s %(message)s")
+        self.zone = zone
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return local_time_text(datetime.fromtimestamp(record.created, self.zone), self.zone)
+
+
+def serve(database_url: str, flows: list[ScheduledFlow], zone: tzinfo) -> None:
+    """Run the flows on their schedules until SIGTERM or SIGINT; a running flow is let finish.
+    Times in its log lines are in `zone`."""
+
+    def _when(moment: datetime) -> str:
+        return local_time_text(moment, zone)
+
     stop = threading.Event()
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: stop.set())
@@ -166,6 +185,3 @@ def serve(database_url: str, flows: list[ScheduledFlow]) -> None:
     scheduler.shutdown(wait=True)
     log.info("đã dừng")
 
-
-def _when(moment) -> str:
-    return moment.strftime("%d/%m/%Y %H:%M %z")

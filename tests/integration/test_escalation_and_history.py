@@ -115,7 +115,7 @@ def test_extending_3_2_rearms_the_reminders_and_completion_counts_on_time_with_e
         complete_item(session, find_item(session, "3.2"), date(2021, 7, 30))
     with Session(engine) as session:
         explained = explain_item(session, find_item(session, "3.2"), date(2021, 8, 2),
-                                 settings.calendar, settings.policy)
+                                 settings.calendar, settings.policy, zone=settings.zone)
         timeline = [e.name for e in item_timeline(session, find_item(session, "3.2"))]
     assert "hoàn thành đúng hạn (có gia hạn)" in explained[1]
     assert any("Chờ bộ thủ tục mới" in line and "Chủ tịch UBND thành phố" in line for line in explained)
@@ -129,12 +129,12 @@ def test_explain_answers_sent_skipped_and_not_yet_due(engine, settings, commune_
     with Session(engine) as session:
         item = find_item(session, "1.1")
         on_7th = "\n".join(explain_item(session, item, date(2024, 2, 7), settings.calendar,
-                                        settings.policy))
+                                        settings.policy, zone=settings.zone))
         message_id = session.exec(select(Notice.message_id).where(Notice.check_date == date(2024, 2, 7))).one()
         before = "\n".join(explain_item(session, item, date(2024, 1, 22), settings.calendar,
-                                        settings.policy))
+                                        settings.policy, zone=settings.zone))
         on_tet = "\n".join(explain_item(session, item, date(2024, 2, 12), settings.calendar,
-                                        settings.policy))
+                                        settings.policy, zone=settings.zone))
     assert "R0: đã gửi lúc" in on_7th and "tới chutich@xa.example" in on_7th and message_id in on_7th
     assert "R3: bỏ qua ngày 07/02/2024 (đã có bậc mới hơn: R0)" in on_7th
     assert "R1: bỏ qua" in on_7th
