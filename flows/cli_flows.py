@@ -34,18 +34,26 @@ def require_database(settings, unit: str | None = None) -> None:
             raise UserError(f"không có đơn vị mã {unit}")
 
 
+# Said while Prefect's temporary local server starts: its first start on a machine migrates
+# its own database (README, "Try it").
+WAITING_FOR_PREFECT = ("chờ máy chủ Prefect tạm thời khởi động (lần đầu trên máy này mất vài "
+                       "phút để tạo cơ sở dữ liệu lịch sử chạy, các lần sau vài giây)")
+
+
 def _run_flow(description: str, call):
-    """Run a Prefect flow behind a spinner that says what it waits for."""
-    with console.status(
-        f"{description} — đang khởi động Prefect (lần đầu trên máy này có thể mất 1–2 phút "
-        "để tạo cơ sở dữ liệu lịch sử chạy)…"
-    ):
+    """Run a Prefect flow behind a spinner that says what it waits for; where the output is not
+    a terminal (a log, a pipe) and a spinner would show nothing, the sentence is printed once."""
+    waiting = f"{description}: {WAITING_FOR_PREFECT}…"
+    if not console.is_terminal:
+        console.print(waiting, highlight=False)
+    with console.status(f"{description}: đang nạp Prefect…") as spinner:
         from prefect import tags  # noqa: I001
 
         from flows import (
             deadline_check,  # first: it sets Prefect's settings for this engine
         )
 
+        spinner.update(waiting)
         with tags("cchc"):
             return call(deadline_check)
 

@@ -33,6 +33,7 @@ def test_demo_leaves_valid_vietnamese_emails_and_the_status_table(workdir, monke
     for name in ("CCHC_DATABASE_URL", "CCHC_MAILDIR", "CCHC_POLICY_FILE"):
         monkeypatch.delenv(name, raising=False)
     assert result.exit_code == 0, result.output
+    assert "chờ máy chủ Prefect tạm thời khởi động" in result.output  # not silent while it waits
     assert "51,4%" in result.output and "94,7%" in result.output
     files = sorted((workdir / "demo" / "outbox").glob("*.eml"))
     assert len(files) >= 2
