@@ -47,11 +47,14 @@ def _run_flow(description: str, call):
     if not console.is_terminal:
         console.print(waiting, highlight=False)
     with console.status(f"{description}: đang nạp Prefect…") as spinner:
-        from prefect import tags  # noqa: I001
+        from flows import prefect_env
 
-        from flows import (
-            deadline_check,  # first: it sets Prefect's settings for this engine
-        )
+        # Before Prefect's first import, which reads its settings (the server's start-up
+        # timeout among them: its 20 s default fails a first run on a fresh machine).
+        prefect_env.configure()
+        from prefect import tags
+
+        from flows import deadline_check
 
         spinner.update(waiting)
         with tags("cchc"):
