@@ -36,8 +36,8 @@ def require_database(settings, unit: str | None = None) -> None:
 
 # Said while Prefect's temporary local server starts: its first start on a machine migrates
 # its own database (README, "Try it").
-WAITING_FOR_PREFECT = ("chờ máy chủ Prefect tạm thời khởi động (lần đầu trên máy này mất vài "
-                       "phút để tạo cơ sở dữ liệu lịch sử chạy, các lần sau vài giây)")
+WAITING_FOR_PREFECT = ("chờ máy chủ Prefect tạm thời khởi động (thường mất nửa phút; lần đầu "
+                       "trên máy này lâu hơn, vì phải tạo cơ sở dữ liệu lịch sử chạy)")
 
 
 def _run_flow(description: str, call):
@@ -45,7 +45,7 @@ def _run_flow(description: str, call):
     a terminal (a log, a pipe) and a spinner would show nothing, the sentence is printed once."""
     waiting = f"{description}: {WAITING_FOR_PREFECT}…"
     if not console.is_terminal:
-        console.print(waiting, highlight=False)
+        console.print(waiting, highlight=False, soft_wrap=True)
     with console.status(f"{description}: đang nạp Prefect…") as spinner:
         from flows import prefect_env
 
