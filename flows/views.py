@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -12,9 +12,11 @@ from rich.table import Table
 from domain.ladder import RungKind
 from domain.moments import local_time_text
 from domain.reports import StatusReport
-from domain.run_log import RunRecord
 from domain.status import Status, format_number
 from domain.tallies import Tally
+
+if TYPE_CHECKING:
+    from domain.run_log import RunRecord
 
 
 def print_status(console: Console, report: StatusReport) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from itertools import pairwise
 
 import pytest
 from typer.testing import CliRunner
@@ -57,5 +58,5 @@ def test_checks_waiting_on_a_removed_lock_file_still_run_one_at_a_time(tmp_path)
         worker.join()
     spans.sort()
     assert len(spans) == 6
-    assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
+    assert all(end <= next_start for (_, end), (next_start, _) in pairwise(spans))
     assert list(tmp_path.iterdir()) == []
