@@ -132,6 +132,8 @@ def demo(
     for email_file in emails:
         console.print(f"  {email_file.name}")
     status(as_of=date(2021, 7, 1), unit=None, plan=None, as_json=False)
+    console.print(f"\nLịch sử của lần chạy thử: CCHC_DATABASE_URL={os.environ['CCHC_DATABASE_URL']} "
+                  "cchc history", highlight=False, soft_wrap=True)
 
 
 @app.command()

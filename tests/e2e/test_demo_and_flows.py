@@ -53,7 +53,12 @@ def test_demo_leaves_valid_vietnamese_emails_and_the_status_table(workdir, monke
     assert "chanhvanphong@tpsonla.sonla.example" in subjects
     assert "truongphong@pnv.tpsonla.sonla.example" in subjects
 
+    # Without a Prefect server, history reads the run from the demo's own database.
+    monkeypatch.setenv("CCHC_DATABASE_URL", f"sqlite:///{workdir / 'demo' / 'cchc-demo.db'}")
     history = _cli("history", "--limit", "1")
+    monkeypatch.delenv("CCHC_DATABASE_URL")
+    assert f"CCHC_DATABASE_URL=sqlite:///{workdir / 'demo' / 'cchc-demo.db'} cchc history" in (
+        " ".join(result.output.split()))
     assert "kiem-tra-han-01-07-2021 · ngày 01/07/2021 · hoàn thành" in history
     assert f"thư: đã gửi {len(files)}, lỗi 0, tạm hoãn 0" in history
 
