@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from email_validator import EmailNotValidError, validate_email
-
 
 class AddressError(ValueError):
     def __init__(self, address: str, reason: str) -> None:
@@ -20,6 +18,9 @@ class AddressError(ValueError):
 @lru_cache(maxsize=65536)
 def validate_address(address: str) -> str:
     """Return the normalized, all-ASCII form of a bare address (no display name)."""
+    # Imported here: commands that only read (`cchc status`) never validate an address.
+    from email_validator import EmailNotValidError, validate_email
+
     # A line break would start a new header or SMTP command wherever the address is written.
     if "\r" in address or "\n" in address:
         raise AddressError(address, "contains a line break")

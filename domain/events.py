@@ -26,6 +26,7 @@ class EventName(StrEnum):
     NOTICE_FAILED = "notice.failed"
     IMPORTED = "import.completed"
     SUMMARY_SENT = "summary.sent"  # the weekly report to the secretariat
+    RUN_FINISHED = "run.finished"  # a flow run ended: its state and what it did (`cchc history`)
 
 
 # The Prefect flow run recording events, set by the flows so history can say which run did what.

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, tzinfo
 
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
 from domain.ladder import Track, next_rung, passed_before, reached
-from domain.ledger import escalation_organisation, load_unit_tree
+from domain.ledger import escalation_organisation, item_authority, load_unit_tree
+from domain.moments import local_time_text
 from domain.models import (
     Event,
     Extension,
     LadderEntry,
     Notice,
     NoticeEntry,
-    Plan,
     TrackedItem,
 )
 from domain.policy import Policy
@@ -39,10 +39,11 @@ def _d(day: date | None) -> str:
 
 
 def explain_item(
-    session: Session, item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy: Policy
+    session: Session, item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy: Policy,
+    *, zone: tzinfo,
 ) -> list[str]:
     """Sentences, in the order a secretariat reads them: the item, then per track what was
-    reached, sent, skipped or pending, and what comes next."""
+    reached, sent, skipped or pending, and what comes next; times in `zone`."""
     status = status_of(due=item.due_date, opens=item.opens_on, completed_on=item.completed_on,
                        extended=item.extended, as_of=as_of, calendar=calendar,
                        due_soon_days=policy.due_soon_days)
@@ -60,7 +61,7 @@ def explain_item(
     if status.is_done:
         lines.append(f"Đã hoàn thành ngày {_d(item.completed_on)}: thang nhắc việc đã dừng, "
                      "không gửi gì thêm.")
-        return lines + _sent_lines(session, item.id)
+        return lines + _sent_lines(session, item.id, zone)
     if item.due_date is None:
         return lines + ["Nhiệm vụ không có hạn cụ thể: không nhắc việc theo hạn."]
     if not calendar.is_working_day(as_of):
@@ -68,14 +69,14 @@ def explain_item(
         lines.append(f"Ngày {_d(as_of)} không phải ngày làm việc ({why}): kiểm tra ngày này "
                      "không gửi gì; ngày làm việc kế tiếp sẽ gửi bù bậc mới nhất.")
     tree = load_unit_tree(session)
-    assigned_by = session.get(Plan, item.plan_code).owner_unit_code if item.plan_code else None
-    chain = _Chain(tree, escalation_organisation(session, policy, tree)(assigned_by), assigned_by)
+    assigned_by, plan_owner = item_authority(session, item.id)
+    chain = _Chain(tree, escalation_organisation(session, policy, tree)(plan_owner), assigned_by)
     for track in Track:
         lines.append(f"{_TRACK_NAMES[track]}:")
         if track is Track.ESCALATION:
             lines += [f"  {line}" for line in chain.explained(item.unit_code, policy)]
         lines += [f"  {line}" for line in _track_lines(session, item, track, as_of, calendar,
-                                                        policy, chain)]
+                                                        policy, chain, zone)]
     return lines
 
 
@@ -123,7 +124,7 @@ class _Chain:
         return lines
 
 
-def _track_lines(session, item, track, as_of, calendar, policy, chain) -> list[str]:
+def _track_lines(session, item, track, as_of, calendar, policy, chain, zone) -> list[str]:
     due = item.due_date
     lines = []
     entries = session.exec(
@@ -138,7 +139,7 @@ def _track_lines(session, item, track, as_of, calendar, policy, chain) -> list[s
         elif entry.state == "unaddressed":
             lines.append(f"{entry.rung}: không gửi ngày {_d(entry.check_date)} — {entry.reason}.")
         else:
-            lines += [f"{entry.rung}: {text}" for text in _notice_lines(session, entry)]
+            lines += [f"{entry.rung}: {text}" for text in _notice_lines(session, entry, zone)]
     current = reached(track, due, as_of, calendar, policy)
     recorded = {entry.rung for entry in entries}
     if current is not None and current.name not in recorded:
@@ -161,33 +162,34 @@ def _track_lines(session, item, track, as_of, calendar, policy, chain) -> list[s
     return lines
 
 
-def _notice_lines(session: Session, entry: LadderEntry) -> list[str]:
+def _notice_lines(session: Session, entry: LadderEntry, zone: tzinfo) -> list[str]:
     notices = session.exec(
         select(Notice).join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
         .where(NoticeEntry.ledger_id == entry.id).order_by(Notice.id)
     ).scalars().all()
-    return [_notice_state(notice) for notice in notices]
+    return [_notice_state(notice, zone) for notice in notices]
 
 
-def _notice_state(notice: Notice) -> str:
+def _notice_state(notice: Notice, zone: tzinfo) -> str:
     cc = f" (cc {', '.join(notice.cc)})" if notice.cc else ""
     if notice.state == "sent":
-        return (f"đã gửi lúc {notice.sent_at:%H:%M %d/%m/%Y} tới {notice.recipient}{cc}, "
+        return (f"đã gửi lúc {local_time_text(notice.sent_at, zone)} tới {notice.recipient}{cc}, "
                 f"Message-ID {notice.message_id}.")
     if notice.state == "failed":
         return f"gửi tới {notice.recipient} thất bại: {notice.last_error}."
     if notice.state == "pending" and notice.attempts:
         return (f"đang chờ gửi lại tới {notice.recipient} (đã thử {notice.attempts} lần, lỗi "
-                f"tạm thời: {notice.last_error}; thử lại từ {notice.next_attempt_at:%H:%M %d/%m/%Y}).")
+                f"tạm thời: {notice.last_error}; thử lại từ {local_time_text(notice.next_attempt_at, zone)}).")
     return f"đang chờ gửi tới {notice.recipient}{cc} (lần gửi tới trong hộp thư đi)."
 
 
-def _sent_lines(session: Session, item_id: int) -> list[str]:
+def _sent_lines(session: Session, item_id: int, zone: tzinfo) -> list[str]:
     entries = session.exec(
         select(LadderEntry).where(LadderEntry.item_id == item_id, LadderEntry.state == "queued")
         .order_by(LadderEntry.id)
     ).scalars().all()
-    return [f"  {entry.rung}: {text}" for entry in entries for text in _notice_lines(session, entry)]
+    return [f"  {entry.rung}: {text}" for entry in entries
+            for text in _notice_lines(session, entry, zone)]
 
 
 def item_timeline(session: Session, item: TrackedItem) -> Iterable[Event]:

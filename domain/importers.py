@@ -75,7 +75,6 @@ class Table:
     reading: list[str] = field(default_factory=list)
 
 
-FINDINGS_SCOPE = "KT"
 _DONE_WORDS = {"hoan thanh", "da hoan thanh", "da thuc hien", "da xong", "xong"}
 _OPEN_WORDS = {"dang thuc hien", "chua thuc hien", "chua hoan thanh", "chua trien khai",
                "dang trien khai", "chua bat dau", "dang lam", "chua xong", "qua han",

@@ -13,7 +13,6 @@ from domain.calendar import WorkingCalendar
 from domain.deadlines import Deadline, DeadlineError, DeadlineKind, parse_deadline
 from domain.events import EventName, record
 from domain.importers import (
-    FINDINGS_SCOPE,
     CellReading,
     ImportSummary,
     Row,
@@ -22,7 +21,7 @@ from domain.importers import (
     assign_changes,
     completion_from,
 )
-from domain.models import Finding, Inspection, Plan, TaskGroup, TrackedItem
+from domain.models import FINDINGS_SCOPE, Finding, Inspection, Plan, TaskGroup, TrackedItem
 from domain.plan_header import (
     PlanHeader,
     load_directory,

@@ -17,6 +17,8 @@ from domain.events import EventName, event_row
 from domain.ladder import Rung, Track, decide
 from domain.models import (
     Event,
+    Finding,
+    Inspection,
     LadderEntry,
     Notice,
     NoticeEntry,
@@ -41,10 +43,11 @@ class OpenItem:
     code: str
     unit_code: str
     due_date: date
-    # The unit that assigned it (cấp giao việc): a plan's issuing unit. None for remediation
-    # items, whose ceiling is then the organisation's top, until inspections name the unit
-    # that concluded them.
+    # The unit that assigned it (cấp giao việc): a plan's issuing unit, or the unit that
+    # concluded the inspection; None when unknown (the ceiling is the organisation's top).
     assigned_by: str | None = None
+    # The issuing unit of the item's plan: by default the organisation its escalation stays in.
+    plan_owner: str | None = None
 
 
 def open_items_query(
@@ -53,9 +56,8 @@ def open_items_query(
     """Items with a due date and not completed on `as_of` (of `units` only, when given; due
     before `due_before` only, when given), in id order (a stable stream)."""
     query = (
-        select(TrackedItem.id, TrackedItem.code, TrackedItem.unit_code, TrackedItem.due_date,
-               Plan.owner_unit_code)
-        .outerjoin(Plan, Plan.code == TrackedItem.plan_code)
+        _with_authority(select(TrackedItem.id, TrackedItem.code, TrackedItem.unit_code,
+                               TrackedItem.due_date, *_AUTHORITY))
         .where(TrackedItem.due_date.is_not(None))
         .where(or_(TrackedItem.completed_on.is_(None), TrackedItem.completed_on > as_of))
         .order_by(TrackedItem.id)
@@ -63,6 +65,24 @@ def open_items_query(
     if due_before is not None:
         query = query.where(TrackedItem.due_date < due_before)
     return query if units is None else query.where(TrackedItem.unit_code.in_(units))
+
+
+# Who assigned an item (a plan's issuing unit, else the inspection's concluding unit) and its
+# plan's issuing unit: what its escalation's ceiling and organisation are decided from.
+_AUTHORITY = (func.coalesce(Plan.owner_unit_code, Inspection.concluded_by_unit_code),
+              Plan.owner_unit_code)
+
+
+def _with_authority(query):
+    return (query.outerjoin(Plan, Plan.code == TrackedItem.plan_code)
+            .outerjoin(Finding, Finding.code == TrackedItem.finding_code)
+            .outerjoin(Inspection, Inspection.id == Finding.inspection_id))
+
+
+def item_authority(session: Session, item_id: int) -> tuple[str | None, str | None]:
+    """(assigned by, plan owner) of one item, as the check reads them."""
+    query = _with_authority(select(*_AUTHORITY).select_from(TrackedItem))
+    return tuple(session.execute(query.where(TrackedItem.id == item_id)).one())
 
 
 def stream_open_items(
@@ -90,20 +110,20 @@ def load_unit_tree(session: Session) -> UnitTree:
 def escalation_organisation(
     session: Session, policy: Policy, tree: UnitTree
 ) -> Callable[[str | None], str | None]:
-    """For the unit that assigned an item, the organisation its escalation stays within: the
-    policy's `secretariat.organisation`; else the assigning unit itself (a plan's issuing
-    unit); else the latest plan's issuing unit; else None (the root of the unit's tree)."""
+    """For the issuing unit of an item's plan, the organisation its escalation stays within:
+    the policy's `secretariat.organisation`; else that plan's issuing unit; else (remediation
+    items) the latest plan's issuing unit; else None (the root of the unit's tree)."""
     named = policy.organisation
     if named is not None:
         if named not in tree.units:
             raise PolicyError("tệp chính sách", "secretariat.organisation",
                               f"không có đơn vị mã {named} trong danh sách đơn vị")
-        return lambda assigned_by: named
+        return lambda plan_owner: named
     latest = session.execute(
         select(Plan.owner_unit_code).where(Plan.owner_unit_code.is_not(None))
         .order_by(Plan.year.desc(), Plan.code.desc()).limit(1)
     ).scalar()
-    return lambda assigned_by: assigned_by or latest
+    return lambda plan_owner: plan_owner or latest
 
 
 @dataclass
@@ -138,7 +158,7 @@ def record_batch(
             rung = decision.send
             reason = f"đã có bậc mới hơn: {rung.name}"
             entries += [_entry(item, r, as_of, "skipped", reason) for r in decision.skip]
-            organisation = organisation_of(item.assigned_by)
+            organisation = organisation_of(item.plan_owner)
             target = delivery_for(tree, item.unit_code, rung, policy, organisation=organisation,
                                   assigned_by=item.assigned_by, passed_over=decision.skip)
             if target is not None:

@@ -4,12 +4,15 @@ two checks started together never split a recipient's digest in two."""
 from __future__ import annotations
 
 import fcntl
+import os
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, text
+
+from domain.db import sqlite_file
 
 
 @contextmanager
@@ -27,15 +30,34 @@ def check_lock(engine: Engine, partition: str = "") -> Iterator[None]:
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                 connection.commit()
         return
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+    database = sqlite_file(engine)
+    if database is None:
         yield
         return
     # SQLite: a lock file beside the database; the OS releases it if this process dies.
     suffix = f".{partition}" if partition else ""
-    with Path(f"{database}.check-lock{suffix}").open("a") as handle:
+    path = Path(f"{database}.check-lock{suffix}")
+    with _locked_file(path):
+        yield
+
+
+@contextmanager
+def _locked_file(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path`, and remove the file when done. A waiter may get the
+    lock on a file its holder has just removed: it then locks the path's new file instead."""
+    while True:
+        handle = path.open("a")
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            current = path.stat()
+        except FileNotFoundError:
+            current = None
+        if current is not None and os.path.samestat(os.fstat(handle.fileno()), current):
+            break
+        handle.close()
+    try:
+        yield
+    finally:
+        # Removed while still locked, so no one can lock this file and believe it current.
+        path.unlink(missing_ok=True)
+        handle.close()

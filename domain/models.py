@@ -10,6 +10,10 @@ from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
+# The scope of remediation items' codes (a plan's tasks are scoped by the plan's code).
+FINDINGS_SCOPE = "KT"
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 

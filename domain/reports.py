@@ -14,9 +14,8 @@ from sqlmodel import Session
 from domain import par_index
 from domain.calendar import WorkingCalendar
 from domain.deadlines import DeadlineKind
-from domain.importers import FINDINGS_SCOPE
 from domain.ledger import load_unit_tree
-from domain.models import Plan, TaskGroup, TrackedItem, Unit
+from domain.models import FINDINGS_SCOPE, Plan, TaskGroup, TrackedItem, Unit
 from domain.policy import Policy
 from domain.report_lines import (
     InspectionTally,

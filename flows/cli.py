@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from flows.settings import Settings
+from flows.cli_errors import UserError, VietnameseUsage, errors, fail, os_reason, parse_day
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
 
 app = typer.Typer(
+    cls=VietnameseUsage,
     help="Theo dõi, nhắc việc và đôn đốc nhiệm vụ cải cách hành chính (CCHC).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -28,25 +32,16 @@ app.add_typer(task_app, name="task")
 app.add_typer(history_app, name="history")
 
 console = Console()
-errors = Console(stderr=True)
-
-
-class UserError(Exception):
-    """Something the user can fix; printed without a traceback."""
 
 
 def load_settings() -> Settings:
     """The configuration, with the policy file read now: a bad one is refused at start."""
+    # Imported here: pydantic-settings costs a fifth of a second, and `--help` needs none of it.
+    from flows.settings import Settings
+
     settings = Settings()
     settings.policy  # noqa: B018 (reading it validates it)
     return settings
-
-
-def parse_day(text: str) -> date:
-    try:
-        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
-    except ValueError:
-        raise typer.BadParameter(f"cần ngày dạng DD/MM/YYYY, nhận được {text!r}") from None
 
 
 Day = Annotated[date, typer.Option(parser=parse_day, metavar="DD/MM/YYYY")]
@@ -77,35 +72,55 @@ def session_scope(settings: Settings, *, dry_run: bool = False) -> Iterator:
 
 
 def run(command):
-    """Render the errors a user can cause once, in Vietnamese, with a non-zero exit."""
+    """Render the errors a user can cause once, in Vietnamese, with a non-zero exit; anything
+    else is a bug and keeps its traceback."""
+    try:
+        return command()
+    except typer.Exit:
+        raise
+    except Exception as error:
+        exit = _user_error_exit(error)
+        if exit is None:
+            raise
+        raise exit from None
+
+
+def _user_error_exit(error: Exception) -> typer.Exit | None:
+    # Imported only once something went wrong: they cost a command's start otherwise.
+    from pydantic import ValidationError
     from sqlalchemy.exc import OperationalError
 
     from domain.importers import ImportFailed
     from domain.policy import PolicyError
     from domain.tracking import ItemError
+    from flows.cli_errors import settings_message
 
-    try:
-        return command()
-    except ImportFailed as failure:
-        errors.print(f"[bold red]Không nhập gì cả: {len(failure.problems)} lỗi[/]")
-        for problem in failure.problems:
+    if isinstance(error, ImportFailed):
+        errors.print(f"[bold red]Không nhập gì cả: {len(error.problems)} lỗi[/]")
+        for problem in error.problems:
             errors.print(f"  • {problem}", markup=False, highlight=False)
-        raise typer.Exit(1) from None
-    except (UserError, ItemError, PolicyError) as error:
-        errors.print(f"[bold red]Lỗi:[/] {error}", highlight=False)
-        raise typer.Exit(1 if not isinstance(error, PolicyError) else 2) from None
-    except OperationalError as error:
+        return typer.Exit(1)
+    if isinstance(error, (UserError, ItemError)):
+        return fail(escape(str(error)), 1)
+    if isinstance(error, PolicyError):
+        return fail(escape(str(error)), 2)
+    if isinstance(error, ValidationError) and error.title == "Settings":
+        return fail(escape(settings_message(error)), 2)
+    if isinstance(error, OperationalError):
         # The driver's own message: it names the server, never the URL with its password.
         reason = escape(str(error.orig).strip())
-        errors.print(f"[bold red]Lỗi:[/] không kết nối được cơ sở dữ liệu: {reason}",
-                     highlight=False)
-        raise typer.Exit(1) from None
+        return fail(f"không kết nối được cơ sở dữ liệu: {reason} (kiểm tra CCHC_DATABASE_URL)", 1)
+    if isinstance(error, OSError) and error.filename:
+        return fail(escape(f"không đọc hoặc ghi được {error.filename}: {os_reason(error)}; "
+                           "kiểm tra đường dẫn và quyền truy cập"), 1)
+    return None
 
 
 @app.command()
 def init() -> None:
     """Tạo hoặc nâng cấp cơ sở dữ liệu."""
     from domain.db import make_engine, upgrade
+    from flows.settings import Settings
 
     def work() -> None:
         engine = make_engine(Settings().database_url)

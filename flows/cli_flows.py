@@ -34,18 +34,29 @@ def require_database(settings, unit: str | None = None) -> None:
             raise UserError(f"không có đơn vị mã {unit}")
 
 
+# Said while Prefect's temporary local server starts: its first start on a machine migrates
+# its own database (README, "Try it").
+WAITING_FOR_PREFECT = ("chờ máy chủ Prefect tạm thời khởi động (thường mất nửa phút; lần đầu "
+                       "trên máy này lâu hơn, vì phải tạo cơ sở dữ liệu lịch sử chạy)")
+
+
 def _run_flow(description: str, call):
-    """Run a Prefect flow behind a spinner that says what it waits for."""
-    with console.status(
-        f"{description} — đang khởi động Prefect (lần đầu trên máy này có thể mất 1–2 phút "
-        "để tạo cơ sở dữ liệu lịch sử chạy)…"
-    ):
-        from prefect import tags  # noqa: I001
+    """Run a Prefect flow behind a spinner that says what it waits for; where the output is not
+    a terminal (a log, a pipe) and a spinner would show nothing, the sentence is printed once."""
+    waiting = f"{description}: {WAITING_FOR_PREFECT}…"
+    if not console.is_terminal:
+        console.print(waiting, highlight=False, soft_wrap=True)
+    with console.status(f"{description}: đang nạp Prefect…") as spinner:
+        from flows import prefect_env
 
-        from flows import (
-            deadline_check,  # first: it sets Prefect's settings for this engine
-        )
+        # Before Prefect's first import, which reads its settings (the server's start-up
+        # timeout among them: its 20 s default fails a first run on a fresh machine).
+        prefect_env.configure()
+        from prefect import tags
 
+        from flows import deadline_check
+
+        spinner.update(waiting)
         with tags("cchc"):
             return call(deadline_check)
 
@@ -100,8 +111,12 @@ def demo(
 
     examples = Path(__file__).resolve().parent.parent / "examples" / "sonla-2021"
     folder = folder.resolve()
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+
+    def start_afresh() -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+
+    run(start_afresh)
     # The demo is its own installation: its settings go where every command reads them.
     os.environ["CCHC_DATABASE_URL"] = f"sqlite:///{folder / 'cchc-demo.db'}"
     os.environ["CCHC_MAILDIR"] = str(folder / "outbox")
@@ -117,6 +132,8 @@ def demo(
     for email_file in emails:
         console.print(f"  {email_file.name}")
     status(as_of=date(2021, 7, 1), unit=None, plan=None, as_json=False)
+    console.print(f"\nLịch sử của lần chạy thử: CCHC_DATABASE_URL={os.environ['CCHC_DATABASE_URL']} "
+                  "cchc history", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -127,15 +144,17 @@ def serve() -> None:
         import logging
 
         from flows import prefect_env
-        from flows.scheduler import scheduled_flows
+        from flows.scheduler import LocalTimeFormatter, scheduled_flows
         from flows.scheduler import serve as serve_forever
 
         settings = load_settings()
         require_database(settings)
         prefect_env.configure()
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        handler = logging.StreamHandler()
+        handler.setFormatter(LocalTimeFormatter(settings.zone))
+        logging.basicConfig(level=logging.INFO, handlers=[handler])
         # APScheduler's own lines repeat ours ("Running job …"): keep its warnings only.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
-        serve_forever(settings.database_url, scheduled_flows())
+        serve_forever(settings.database_url, scheduled_flows(), settings.zone)
 
     run(work)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,7 +20,10 @@ from flows.cli import (
     run,
     session_scope,
 )
-from flows.settings import Settings
+from flows.cli_errors import os_reason
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
 
 
 def _report(session, settings: Settings, day: date, plan: str | None, unit: str | None):
@@ -65,16 +68,25 @@ def history(
     context: typer.Context,
     limit: Annotated[int, typer.Option(help="số lần chạy gần nhất")] = 10,
 ) -> None:
-    """Các lần chạy kiểm tra/gửi thư gần đây, với thư đã gửi của mỗi lần."""
+    """Các lần chạy kiểm tra/gửi thư gần đây: trạng thái, thư đã gửi, lỗi, tạm hoãn, bậc nhắc."""
     if context.invoked_subcommand is not None:
         return
-    from flows.prefect_history import recent_runs
     from flows.views import print_runs
 
     def work() -> None:
-        with console.status("Đang đọc lịch sử chạy từ Prefect…"):
-            runs = recent_runs(limit)
-        print_runs(console, runs)
+        settings = load_settings()
+        if settings.prefect_api_url:
+            from flows.prefect_history import recent_runs
+
+            with console.status("Đang đọc lịch sử chạy từ Prefect…"):
+                runs = recent_runs(limit)
+        else:
+            # No Prefect server: the engine's own record, without starting a local one.
+            from domain.run_log import recent_runs as recorded_runs
+
+            with session_scope(settings) as session:
+                runs = recorded_runs(session, limit)
+        print_runs(console, runs, settings.zone)
 
     run(work)
 
@@ -90,7 +102,8 @@ def history_item(code: str, plan: Plan = None) -> None:
         settings = load_settings()
         with session_scope(settings) as session:
             item = find_item(session, code, plan)
-            print_timeline(console, f"{item.code} ({item.scope})", item_timeline(session, item))
+            print_timeline(console, f"{item.code} ({item.scope})", item_timeline(session, item),
+                           settings.zone)
 
     run(work)
 
@@ -106,7 +119,8 @@ def explain(code: str, as_of: OptionalDay = None, plan: Plan = None) -> None:
         day = as_of or settings.today()
         with session_scope(settings) as session:
             item = find_item(session, code, plan)
-            for line in explain_item(session, item, day, settings.calendar, settings.policy):
+            for line in explain_item(session, item, day, settings.calendar, settings.policy,
+                                     zone=settings.zone):
                 console.print(line, markup=False, highlight=False)
 
     run(work)
@@ -133,7 +147,13 @@ def report(
             if out is None:
                 typer.echo(render_report(result, ".md"))
                 return
-            write_report(result, out)
+            try:
+                write_report(result, out)
+            except OSError as error:
+                raise UserError(
+                    f"không ghi được báo cáo vào {out}: {os_reason(error)}; hãy chọn một thư mục "
+                    "đã có và được phép ghi"
+                ) from error
         console.print(f"Đã ghi báo cáo: {out}")
 
     run(work)

@@ -23,7 +23,7 @@ from prefect.runtime import flow_run  # noqa: E402
 from domain.reports import status_report  # noqa: E402
 from domain.run_log import run_notices  # noqa: E402
 from flows import checking, publishing  # noqa: E402
-from flows.flow_support import flow_database, label_run, run_day_label  # noqa: E402
+from flows.flow_support import RUN_HOOKS, flow_database, label_run, run_day_label  # noqa: E402
 from flows.settings import Settings  # noqa: E402
 from notifications.run_history import notice_rows, progress_markdown  # noqa: E402
 
@@ -69,6 +69,7 @@ def record_run(
     and the run's counts as labels, which `cchc history` reads back."""
     run_id = str(flow_run.id)
     with flow_database() as (settings, engine), Session(engine) as session:
+        zone = settings.zone
         delivered = run_notices(session, run_id)
         progress = (
             status_report(session, as_of, settings.calendar, settings.policy, unit=unit)
@@ -77,10 +78,10 @@ def record_run(
     sent = [n for n in delivered if not n.failed]
     failed = [n for n in delivered if n.failed]
     if sent:
-        create_table_artifact(key="cchc-notices", table=notice_rows(sent[:ARTIFACT_ROWS]),
+        create_table_artifact(key="cchc-notices", table=notice_rows(sent[:ARTIFACT_ROWS], zone),
                               description=_more("Thư đã gửi", sent))
     if failed:
-        create_table_artifact(key="cchc-failures", table=notice_rows(failed[:ARTIFACT_ROWS]),
+        create_table_artifact(key="cchc-failures", table=notice_rows(failed[:ARTIFACT_ROWS], zone),
                               description=_more("Thư chưa gửi được, kèm trả lời của máy chủ thư",
                                                 failed))
     if progress is not None:
@@ -89,12 +90,18 @@ def record_run(
     label_run(as_of, counts)
 
 
+def _email_counts(sent: checking.DispatchSummary) -> dict[str, int]:
+    """The run's e-mails by outcome, under the labels `cchc history` reads."""
+    return {"emails_sent": sent.sent, "emails_deferred": sent.deferred,
+            "emails_failed": sent.failed}
+
+
 def _more(title: str, notices: list) -> str:
     extra = len(notices) - ARTIFACT_ROWS
     return title + (f" ({ARTIFACT_ROWS} thư đầu, còn {extra} thư khác)" if extra > 0 else "")
 
 
-@flow(name="deadline-check", flow_run_name=_check_run_name, log_prints=False)
+@flow(name="deadline-check", flow_run_name=_check_run_name, log_prints=False, **RUN_HOOKS)
 def deadline_check(as_of: date | None = None, dry_run: bool = False, unit: str | None = None) -> dict:
     """Kiểm tra hạn: nhắc việc, đôn đốc, báo cáo cấp trên theo thang nhắc việc.
 
@@ -114,8 +121,8 @@ def deadline_check(as_of: date | None = None, dry_run: bool = False, unit: str |
     summary = sweep_open_items(as_of, unit)
     sent = deliver_notices(respect_backoff=True)
     publish_events()
-    record_run(as_of, unit, {"items": summary.items, "queued": summary.queued, "sent": sent.sent,
-                       "deferred": sent.deferred, "failed": sent.failed})
+    record_run(as_of, unit, {"items_checked": summary.items, "rungs_queued": summary.queued,
+                             **_email_counts(sent)})
     logger.info(
         "kiểm tra %s: %d bậc nhắc mới, %d thư đã gửi, %d tạm hoãn, %d lỗi",
         f"{as_of:%d/%m/%Y}", summary.queued, sent.sent, sent.deferred, sent.failed,
@@ -124,13 +131,13 @@ def deadline_check(as_of: date | None = None, dry_run: bool = False, unit: str |
             "dispatch": sent.__dict__}
 
 
-@flow(name="dispatch-notifications", flow_run_name="gui-thu")
+@flow(name="dispatch-notifications", flow_run_name="gui-thu", **RUN_HOOKS)
 def dispatch_notifications(respect_backoff: bool = True) -> dict:
     """Gửi các thư đang chờ trong hộp thư đi (kể cả thư tạm hoãn do lỗi tạm thời)."""
     sent = deliver_notices(respect_backoff)
     publish_events()
     if sent.sent or sent.failed or sent.deferred:
-        record_run(None, None, {"sent": sent.sent, "deferred": sent.deferred, "failed": sent.failed})
+        record_run(None, None, _email_counts(sent))
     return sent.__dict__
 
 
@@ -145,7 +152,7 @@ def _alert_run_name() -> str:
     return f"bao-cao-vuot-cap-{code}-e{level}".lower() if code else "bao-cao-vuot-cap"
 
 
-@flow(name="escalation-alert", flow_run_name=_alert_run_name)
+@flow(name="escalation-alert", flow_run_name=_alert_run_name, **RUN_HOOKS)
 def escalation_alert(
     code: str | None = None,
     unit: str | None = None,
@@ -167,8 +174,7 @@ def escalation_alert(
     queued = queue_alert(as_of)
     sent = deliver_notices(respect_backoff=True)
     publish_events()
-    record_run(as_of, None, {"sent": sent.sent, "deferred": sent.deferred, "failed": sent.failed},
-               progress=False)
+    record_run(as_of, None, _email_counts(sent), progress=False)
     return {"queued": queued, "dispatch": sent.__dict__}
 
 

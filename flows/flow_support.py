@@ -10,9 +10,11 @@ from datetime import date
 
 from prefect.runtime import flow_run
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from domain.db import make_engine
 from domain.events import current_flow_run
+from domain.run_log import record_run_end
 from flows.settings import Settings
 
 
@@ -36,8 +38,8 @@ def run_day_label() -> str:
 
 
 def label_run(as_of: date | None, counts: dict[str, int]) -> None:
-    """The run's day and counts as flow-run labels (`cchc.sent`, …), which `cchc history`
-    reads back without opening the UI."""
+    """The run's day and counts as flow-run labels (`cchc.emails_sent`, `cchc.rungs_queued`, …),
+    which `cchc history` reads back from a Prefect server without opening the UI."""
     from prefect.client.orchestration import get_client
 
     labels: dict[str, str | int] = {f"cchc.{name}": value for name, value in counts.items()}
@@ -45,3 +47,31 @@ def label_run(as_of: date | None, counts: dict[str, int]) -> None:
         labels["cchc.as_of"] = as_of.isoformat()
     with get_client(sync_client=True) as client:
         client.update_flow_run_labels(flow_run.id, labels)
+
+
+def record_run_state(flow, run, state) -> None:  # noqa: ANN001 (Prefect's state-hook signature)
+    """Write the run's end — state, times, what it sent — into the engine's own history, where
+    `cchc history` reads it without a Prefect server."""
+    settings = Settings()
+    parameters = run.parameters or {}
+    as_of = parameters.get("as_of") or parameters.get("check_date")
+    if isinstance(as_of, str):
+        as_of = date.fromisoformat(as_of)
+    elif as_of is None and flow.name in DATED_FLOWS:
+        as_of = settings.today()  # a scheduled run checks the day it runs
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            record_run_end(session, flow_run_id=str(run.id), flow=flow.name, name=run.name,
+                           as_of=as_of, state=state.name,
+                           started=run.start_time or run.expected_start_time,
+                           ended=state.timestamp)
+    finally:
+        engine.dispose()
+
+
+# The flows that are about a day (their `as_of`, else the day they run).
+DATED_FLOWS = ("deadline-check", "weekly-summary")
+# Every engine flow's end, whatever it is, is recorded.
+RUN_HOOKS = {hook: [record_run_state]
+             for hook in ("on_completion", "on_failure", "on_crashed", "on_cancellation")}

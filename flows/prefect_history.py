@@ -1,30 +1,18 @@
-"""`cchc history`: the engine's recent flow runs, read from the Prefect API (the same runs the UI
-shows), with the counts each run left in its labels."""
+"""`cchc history` with a Prefect server configured: the engine's recent flow runs, read from the
+Prefect API (the same runs the UI shows), with the counts each run left in its labels."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 
+from domain.run_log import RunRecord
 from flows import prefect_env
 
 # The engine's flows, by their Prefect names.
 ENGINE_FLOWS = ("deadline-check", "dispatch-notifications", "weekly-summary", "escalation-alert")
 
 
-@dataclass(frozen=True)
-class RunSummary:
-    name: str
-    flow: str
-    as_of: date | None
-    state: str
-    started: datetime | None
-    duration: timedelta
-    sent: int | None
-    failed: int | None
-
-
-def recent_runs(limit: int) -> list[RunSummary]:
+def recent_runs(limit: int) -> list[RunRecord]:
     prefect_env.configure()
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowFilter, FlowFilterName
@@ -39,15 +27,16 @@ def recent_runs(limit: int) -> list[RunSummary]:
             limit=limit,
         )
     return [
-        RunSummary(
+        RunRecord(
             name=run.name,
             flow=flows[run.flow_id],
             as_of=_as_of(run.labels.get("cchc.as_of") or run.parameters.get("as_of")),
             state=run.state.name if run.state else "?",
             started=run.start_time,
-            duration=run.estimated_run_time,
-            sent=run.labels.get("cchc.sent"),
-            failed=run.labels.get("cchc.failed"),
+            ended=run.start_time + run.estimated_run_time if run.start_time else None,
+            emails_sent=run.labels.get("cchc.emails_sent", 0),
+            emails_failed=run.labels.get("cchc.emails_failed", 0),
+            emails_deferred=run.labels.get("cchc.emails_deferred", 0),
         )
         for run in runs
     ]

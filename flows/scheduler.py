@@ -9,6 +9,7 @@ import logging
 import signal
 import threading
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import yaml
@@ -24,6 +25,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from domain.moments import local_time_text
+
 PREFECT_YAML = Path(__file__).resolve().parent.parent / "prefect.yaml"
 # A run missed by up to this long (the machine was off) still runs, once, when it is back.
 MISFIRE_GRACE_SECONDS = 24 * 3600
@@ -37,7 +40,54 @@ class ScheduledFlow:
     timezone: str
 
     def trigger(self) -> CronTrigger:
-        return CronTrigger.from_crontab(self.cron, timezone=self.timezone)
+        return cron_trigger(self.cron, self.timezone)
+
+
+# Cron's day-of-week numbers: 0 (and 7) is Sunday, 1 Monday … 6 Saturday.
+_CRON_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def cron_trigger(cron: str, timezone: str) -> CronTrigger:
+    """The APScheduler trigger that fires when Prefect runs the same cron text.
+
+    Not `CronTrigger.from_crontab`: APScheduler 3 numbers weekdays from Monday = 0, so it reads
+    cron's `1` (Monday) as Tuesday. Weekdays are handed over by name instead."""
+    fields = cron.split()
+    if len(fields) != 5:
+        raise ValueError(f"lịch cron cần 5 trường, nhận được {cron!r}")
+    minute, hour, day, month, weekdays = fields
+    if day != "*" and weekdays != "*":
+        # Cron runs when either matches; APScheduler would require both.
+        raise ValueError(f"lịch cron {cron!r} giới hạn cả ngày trong tháng lẫn thứ: không hỗ trợ")
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month,
+                       day_of_week=_weekday_names(weekdays), timezone=timezone)
+
+
+def _weekday_names(field: str) -> str:
+    """Cron's day-of-week field (`1-5`, `0,6`, `*/2`, `MON-FRI`) as APScheduler weekday names."""
+    if field == "*":
+        return field
+    days: set[int] = set()
+    for part in field.lower().split(","):
+        span, _, step = part.partition("/")
+        if span == "*":
+            first, last = 0, 6
+        else:
+            start, _, end = span.partition("-")
+            first = _weekday_number(start)
+            last = _weekday_number(end) if end else (7 if step else first)
+        days.update(number % 7 for number in range(first, last + 1, int(step or 1)))
+    if not days:
+        raise ValueError(f"trường thứ của lịch cron không hợp lệ: {field!r}")
+    return ",".join(_CRON_WEEKDAYS[number] for number in sorted(days))
+
+
+def _weekday_number(text: str) -> int:
+    if text in _CRON_WEEKDAYS:
+        return _CRON_WEEKDAYS.index(text)
+    if text.isdigit() and 0 <= int(text) <= 7:
+        return int(text)
+    raise ValueError(f"thứ không hợp lệ trong lịch cron: {text!r}")
 
 
 def scheduled_flows(path: Path = PREFECT_YAML) -> list[ScheduledFlow]:
@@ -92,8 +142,24 @@ _OUTCOMES = {
 }
 
 
-def serve(database_url: str, flows: list[ScheduledFlow]) -> None:
-    """Run the flows on their schedules until SIGTERM or SIGINT; a running flow is let finish."""
+class LocalTimeFormatter(logging.Formatter):
+    """Log lines stamped dd/mm/yyyy HH:MM in the engine's time zone, not the machine's."""
+
+    def __init__(self, zone: tzinfo) -> None:
+        super().__init__("%(asctime)s %(name)s %(message)s")
+        self.zone = zone
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return local_time_text(datetime.fromtimestamp(record.created, self.zone), self.zone)
+
+
+def serve(database_url: str, flows: list[ScheduledFlow], zone: tzinfo) -> None:
+    """Run the flows on their schedules until SIGTERM or SIGINT; a running flow is let finish.
+    Times in its log lines are in `zone`."""
+
+    def _when(moment: datetime) -> str:
+        return local_time_text(moment, zone)
+
     stop = threading.Event()
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: stop.set())
@@ -119,6 +185,3 @@ def serve(database_url: str, flows: list[ScheduledFlow]) -> None:
     scheduler.shutdown(wait=True)
     log.info("đã dừng")
 
-
-def _when(moment) -> str:
-    return moment.strftime("%d/%m/%Y %H:%M %z")

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.calendar import WorkingCalendar
@@ -39,6 +39,20 @@ class Settings(BaseSettings):
     # publish their events to it at once.
     prefect_api_url: str | None = Field(default=None, validation_alias="PREFECT_API_URL")
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"không có múi giờ {value!r} (ví dụ Asia/Ho_Chi_Minh)") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone every time shown to a person is written in."""
+        return ZoneInfo(self.timezone)
+
     @cached_property
     def policy(self) -> Policy:
         if self.policy_file is None:
@@ -50,7 +64,7 @@ class Settings(BaseSettings):
         return WorkingCalendar(self.policy.calendar)
 
     def today(self) -> date:
-        return datetime.now(ZoneInfo(self.timezone)).date()
+        return datetime.now(self.zone).date()
 
 
 def load_policy(path: Path) -> Policy:

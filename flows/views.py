@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from domain.ladder import RungKind
+from domain.moments import local_time_text
 from domain.reports import StatusReport
 from domain.status import Status, format_number
 from domain.tallies import Tally
-from flows.prefect_history import RunSummary
+
+if TYPE_CHECKING:
+    from domain.run_log import RunRecord
 
 
 def print_status(console: Console, report: StatusReport) -> None:
@@ -137,21 +142,90 @@ _EVENT_LABELS = {
 }
 
 
-def print_timeline(console: Console, code: str, events) -> None:
+def print_timeline(console: Console, code: str, events, zone: tzinfo) -> None:
     table = Table(title=f"Lịch sử nhiệm vụ {code}")
     for column in ("Thời điểm", "Sự kiện", "Chi tiết"):
         table.add_column(column)
     for event in events:
-        details = ", ".join(f"{k}={v}" for k, v in event.data.items() if v not in (None, [], ""))
         table.add_row(
-            f"{event.occurred_at:%d/%m/%Y %H:%M}",
+            local_time_text(event.occurred_at, zone),
             _EVENT_LABELS.get(event.name, event.name),
-            details,
+            event_details(event.name, event.data, zone),
         )
     console.print(table)
 
 
-def print_runs(console: Console, runs: list[RunSummary]) -> None:
+# An item's fields, as a re-import's changes name them.
+_FIELDS = {
+    "content": "nội dung", "unit_code": "đơn vị chủ trì", "cooperating": "đơn vị phối hợp",
+    "product": "sản phẩm", "deadline_text": "thời hạn", "deadline_kind": "loại thời hạn",
+    "due_date": "hạn", "original_due_date": "hạn gốc", "opens_on": "ngày bắt đầu",
+    "completed_on": "ngày hoàn thành", "evidence": "minh chứng", "group_id": "nhóm",
+    "position": "thứ tự",
+}
+
+
+def _day(text: str | None) -> str:
+    return date.fromisoformat(text).strftime("%d/%m/%Y") if text else "—"
+
+
+def _value(value: Any) -> str:
+    if value in (None, ""):
+        return "(trống)"
+    try:
+        return _day(value) if isinstance(value, str) and len(value) == 10 else str(value)
+    except ValueError:
+        return str(value)
+
+
+def event_details(name: str, data: dict[str, Any], zone: tzinfo) -> str:
+    """An event's record, in the secretariat's words."""
+    to, cc = data.get("to"), data.get("cc") or []
+    if name == "item.created":
+        due = f", hạn {_day(data['due'])}" if data.get("due") else ""
+        return f"đơn vị {data.get('unit')}, thời hạn “{data.get('deadline')}”{due}"
+    if name == "item.updated":
+        return "; ".join(f"{_FIELDS.get(key, key)}: {_value(old)} → {_value(new)}"
+                         for key, (old, new) in data.get("changes", {}).items())
+    if name == "item.completed":
+        timing = {True: " (đúng hạn)", False: " (quá hạn)"}.get(data.get("on_time"), "")
+        evidence = f"; minh chứng: {data['evidence']}" if data.get("evidence") else ""
+        source = "; ghi nhận khi nhập tệp" if data.get("source") == "import" else ""
+        return f"ngày {_day(data.get('on'))}{timing}{evidence}{source}"
+    if name == "item.extended":
+        approved = f"; người cho phép: {data['approved_by']}" if data.get("approved_by") else ""
+        return (f"hạn {_day(data.get('previous_due'))} → {_day(data.get('new_due'))}; "
+                f"lý do: {data.get('reason')}{approved}")
+    if name == "item.rung_reached":
+        kind = RungKind(data["kind"]).label if data.get("kind") else ""
+        skipped = data.get("skipped") or []
+        passed = f"; bỏ qua {', '.join(skipped)}" if skipped else ""
+        return f"bậc {data.get('rung')} ({kind}), hạn {_day(data.get('due'))}{passed}"
+    if name in ("notice.queued", "notice.sent"):
+        copies = f", đồng gửi {', '.join(cc)}" if cc else ""
+        message = f"; Message-ID {data['message_id']}" if data.get("message_id") else ""
+        attempts = f"; lần gửi thứ {data['attempts']}" if (data.get("attempts") or 0) > 1 else ""
+        return f"tới {to}{copies}{message}{attempts}"
+    if name == "notice.deferred":
+        retry = data.get("next_attempt_at")
+        again = f"; thử lại từ {local_time_text(datetime.fromisoformat(retry), zone)}" if retry else ""
+        return f"tới {to}: máy chủ thư trả lời “{data.get('reply')}”{again}"
+    if name == "notice.failed":
+        return f"tới {to}: máy chủ thư trả lời “{data.get('reply')}”"
+    return "; ".join(f"{key}: {value}" for key, value in data.items() if value not in (None, ""))
+
+
+# Prefect's state names, in Vietnamese.
+_STATES = {
+    "Completed": "hoàn thành", "Failed": "lỗi", "Crashed": "dừng đột ngột",
+    "Cancelled": "đã hủy", "Cancelling": "đang hủy", "Running": "đang chạy",
+    "Pending": "đang chờ", "Scheduled": "đã lên lịch", "Late": "trễ lịch",
+    "AwaitingRetry": "chờ chạy lại", "Retrying": "đang chạy lại", "Paused": "tạm dừng",
+    "Suspended": "tạm ngưng", "Cached": "dùng kết quả đã lưu", "TimedOut": "quá thời gian",
+}
+
+
+def print_runs(console: Console, runs: list[RunRecord], zone: tzinfo) -> None:
     if not runs:
         console.print("Chưa có lần chạy nào (chạy `cchc check`).")
         return
@@ -160,12 +234,17 @@ def print_runs(console: Console, runs: list[RunSummary]) -> None:
         parts = [run.name]
         if run.as_of:
             parts.append(f"ngày {run.as_of:%d/%m/%Y}")
-        parts.append(run.state)
+        parts.append(_STATES.get(run.state, run.state))
         if run.started:
-            parts.append(f"bắt đầu {run.started.astimezone():%d/%m/%Y %H:%M}")
-        parts.append(f"chạy {format_number(Decimal(run.duration.total_seconds()), 1)} s")
-        if run.sent is not None:
-            parts.append(f"đã gửi {run.sent}, lỗi {run.failed or 0}")
+            parts.append(f"bắt đầu {local_time_text(run.started, zone)}")
+        if run.started and run.ended:
+            seconds = Decimal((run.ended - run.started).total_seconds())
+            parts.append(f"chạy {format_number(seconds, 1)} s")
+        parts.append(f"thư: đã gửi {run.emails_sent}, lỗi {run.emails_failed}, "
+                     f"tạm hoãn {run.emails_deferred}")
+        if run.rungs:
+            parts.append("bậc nhắc: " + ", ".join(f"{rung} {count}"
+                                                  for rung, count in run.rungs.items()))
         # One line per run, whatever the terminal's width: easy to read and to grep.
         console.print(" · ".join(parts), soft_wrap=True, highlight=False, markup=False)
 
@@ -217,11 +296,11 @@ def print_items(console: Console, as_of: date, lines) -> None:
     for line in lines:
         table.add_row(
             escape(line.code), escape(line.content), line.unit_code, escape(line.deadline_text),
-            DeadlineKind(line.deadline_kind).label, _day(line.due), _day(line.opens),
-            line.status.label, _day(line.completed_on),
+            DeadlineKind(line.deadline_kind).label, _cell_day(line.due), _cell_day(line.opens),
+            line.status.label, _cell_day(line.completed_on),
         )
     console.print(table)
 
 
-def _day(day: date | None) -> str:
+def _cell_day(day: date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else ""

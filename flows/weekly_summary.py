@@ -23,7 +23,7 @@ from domain.events import EventName  # noqa: E402
 from domain.models import Event, utcnow  # noqa: E402
 from domain.reports import status_report  # noqa: E402
 from flows.checking import smtp_settings  # noqa: E402
-from flows.flow_support import flow_database, label_run, run_day_label  # noqa: E402
+from flows.flow_support import RUN_HOOKS, flow_database, label_run, run_day_label  # noqa: E402
 from flows.settings import Settings  # noqa: E402
 from notifications.delivery import DeliveryOutcome, sender_for  # noqa: E402
 from notifications.email import Attachment, OutgoingMessage, make_message_id  # noqa: E402
@@ -92,7 +92,7 @@ def _message(settings: Settings, as_of: date, recipient: str, summary: SummaryEm
     )
 
 
-@flow(name="weekly-summary", flow_run_name=lambda: f"tong-hop-tuan-{run_day_label()}")
+@flow(name="weekly-summary", flow_run_name=lambda: f"tong-hop-tuan-{run_day_label()}", **RUN_HOOKS)
 def weekly_summary(as_of: date | None = None) -> dict:
     """Tổng hợp tuần: báo cáo tiến độ gửi cơ quan thường trực CCHC (HTML trong thư, Excel đính kèm)."""
     settings = Settings()
@@ -106,7 +106,7 @@ def weekly_summary(as_of: date | None = None) -> dict:
                        "(báo cáo vẫn có trong artifact 'weekly-summary')")
     else:
         message_id = send_summary(as_of, summary)
-    label_run(as_of, {"sent": int(message_id is not None), "failed": 0})
+    label_run(as_of, {"emails_sent": int(message_id is not None), "emails_failed": 0})
     create_markdown_artifact(
         key="weekly-summary",
         markdown=summary.text,

@@ -3,22 +3,26 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
+from domain.moments import local_time_text
 from domain.reports import StatusReport
 from domain.run_log import DeliveredNotice
 from notifications.reports import render_report
 
 _RUN_COUNTS = {
-    "items": "nhiệm vụ đang mở đã xét",
-    "queued": "bậc nhắc mới",
-    "sent": "thư đã gửi",
-    "deferred": "thư tạm hoãn",
-    "failed": "thư lỗi",
+    "items_checked": "nhiệm vụ đang mở đã xét",
+    "rungs_queued": "bậc nhắc mới",
+    "emails_sent": "thư đã gửi",
+    "emails_deferred": "thư tạm hoãn",
+    "emails_failed": "thư lỗi",
 }
 
 
-def notice_rows(notices: list[DeliveredNotice]) -> list[dict[str, str]]:
+def notice_rows(notices: list[DeliveredNotice], zone: tzinfo) -> list[dict[str, str]]:
     return [
         {
+            "Gửi lúc": local_time_text(notice.sent_at, zone) if notice.sent_at else "",
             "Người nhận": notice.recipient,
             "Đơn vị": notice.unit_code or "",
             "Bậc": ", ".join(notice.rungs),

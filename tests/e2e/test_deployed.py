@@ -106,7 +106,7 @@ def test_a_deployed_check_delivers_leaves_artifacts_and_its_escalations_alert_th
         assert len(named) == 1, [(r["name"], r["state_name"]) for r in runs]
         check = named[0]
         assert check["state_type"] == "COMPLETED"
-        assert check["labels"]["cchc.sent"] >= 2 and check["labels"]["cchc.failed"] == 0
+        assert check["labels"]["cchc.emails_sent"] >= 2 and check["labels"]["cchc.emails_failed"] == 0
 
         artifacts = {a["key"]: a for a in _post(env, "/artifacts/filter", {
             "artifacts": {"flow_run_id": {"any_": [check["id"]]}}})}

@@ -242,7 +242,8 @@ def test_a_runs_artifact_rows_name_what_each_email_carried_and_the_servers_refus
     finally:
         current_flow_run.reset(token)
     with Session(engine) as session:
-        rows = {row["Người nhận"]: row for row in notice_rows(run_notices(session, "run-of-1-july"))}
+        rows = {row["Người nhận"]: row for row in notice_rows(run_notices(session, "run-of-1-july"),
+                                                                settings.zone)}
         assert run_notices(session, "another-run") == []
 
     vp = rows[VP_HEAD]

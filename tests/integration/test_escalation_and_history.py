@@ -139,7 +139,7 @@ def test_the_citys_items_checked_all_july_escalate_to_the_citys_chairman_never_t
 def explained(engine, settings, code: str, day: date) -> str:
     with Session(engine) as session:
         return "\n".join(explain_item(session, find_item(session, code), day, settings.calendar,
-                                       settings.policy))
+                                       settings.policy, zone=settings.zone))
 
 
 def test_explain_says_who_gets_each_escalation_level_and_why(engine, settings):
@@ -215,7 +215,7 @@ def test_extending_3_2_rearms_the_reminders_and_completion_counts_on_time_with_e
         complete_item(session, find_item(session, "3.2"), date(2021, 7, 30))
     with Session(engine) as session:
         explained = explain_item(session, find_item(session, "3.2"), date(2021, 8, 2),
-                                 settings.calendar, settings.policy)
+                                 settings.calendar, settings.policy, zone=settings.zone)
         timeline = [e.name for e in item_timeline(session, find_item(session, "3.2"))]
     assert "hoàn thành đúng hạn (có gia hạn)" in explained[1]
     assert any("Chờ bộ thủ tục mới" in line and "Chủ tịch UBND thành phố" in line for line in explained)
@@ -229,12 +229,12 @@ def test_explain_answers_sent_skipped_and_not_yet_due(engine, settings, commune_
     with Session(engine) as session:
         item = find_item(session, "1.1")
         on_7th = "\n".join(explain_item(session, item, date(2024, 2, 7), settings.calendar,
-                                        settings.policy))
+                                        settings.policy, zone=settings.zone))
         message_id = session.exec(select(Notice.message_id).where(Notice.check_date == date(2024, 2, 7))).one()
         before = "\n".join(explain_item(session, item, date(2024, 1, 22), settings.calendar,
-                                        settings.policy))
+                                        settings.policy, zone=settings.zone))
         on_tet = "\n".join(explain_item(session, item, date(2024, 2, 12), settings.calendar,
-                                        settings.policy))
+                                        settings.policy, zone=settings.zone))
     assert "R0: đã gửi lúc" in on_7th and "tới chutich@xa.example" in on_7th and message_id in on_7th
     assert "R3: bỏ qua ngày 07/02/2024 (đã có bậc mới hơn: R0)" in on_7th
     assert "R1: bỏ qua" in on_7th
@@ -301,3 +301,46 @@ def test_the_secretariat_is_alerted_once_per_escalation_however_often_the_alert_
     first, second = [n for n in sent(engine, SECRETARIAT) if n.cc == []]
     assert "2 nhiệm vụ quá hạn đã báo cáo cấp trên" in second.subject
     assert "(E1)" in second.text_body and "[KT19-05]" not in second.text_body
+
+
+CONCLUDED_FINDINGS = (
+    "Mã,Đợt kiểm tra,Ngày kết luận,\"Tồn tại, hạn chế\",Đơn vị chịu trách nhiệm,"
+    "Yêu cầu khắc phục,Thời hạn,Cơ quan kết luận\n"
+    "KT21-01,Đoàn kiểm tra CCHC của thành phố 2021,01/03/2021,Chưa niêm yết thủ tục,X-CX,"
+    "Niêm yết đầy đủ,Trước 31/05/2021,TP-SL\n"
+    "KT21-02,Đoàn kiểm tra CCHC của tỉnh 2021,02/03/2021,Chưa số hóa hồ sơ,X-HL,"
+    "Số hóa hồ sơ,Trước 31/05/2021,TINH-SL\n"
+)
+
+
+def _province_policy(tmp_path, settings) -> Settings:
+    policy = tmp_path / "province.toml"
+    policy.write_text(f'[secretariat]\nname = "Sở Nội vụ"\nemail = "{SECRETARIAT}"\n'
+                      'organisation = "TINH-SL"\n', "utf-8")
+    return settings.model_copy(update={"policy_file": policy})
+
+
+@pytest.mark.parametrize("serves", ["city", "province"])
+def test_a_remediation_item_escalates_up_to_the_unit_that_concluded_the_inspection(
+    engine, settings, tmp_path, serves
+):
+    """Within the secretariat's organisation the concluding unit is the ceiling; a concluding
+    unit outside it (the province, for a city's secretariat) takes nobody above the city."""
+    if serves == "province":
+        settings = _province_policy(tmp_path, settings)
+    load_examples(engine, settings.calendar)
+    findings = tmp_path / "ket-luan-2021.csv"
+    findings.write_text(CONCLUDED_FINDINGS, encoding="utf-8")
+    from domain import importers, item_imports
+    from flows.tables import read_table
+
+    with Session(engine) as session, session.begin():
+        item_imports.import_findings(
+            session, read_table(findings, importers.FINDING_COLUMNS), settings.calendar)
+    check_daily(engine, settings, date(2021, 6, 1), date(2021, 6, 25))
+    by_city = notices_of(engine, "KT21-01", "E2")
+    by_province = notices_of(engine, "KT21-02", "E2")
+    assert [n.recipient for n in by_city] == [CITY_CHAIRMAN]
+    # Concluded by the province: its chairman hears of it only from a province's secretariat.
+    expected = "chutich@tinh.sonla.example" if serves == "province" else CITY_CHAIRMAN
+    assert [n.recipient for n in by_province] == [expected]

@@ -11,6 +11,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from flows.scheduler import (
     ScheduledFlow,
+    _weekday_names,
     build_scheduler,
     install_jobs,
     scheduled_flows,
@@ -56,3 +57,45 @@ def test_a_run_missed_while_stopped_is_caught_up_once_after_restart(tmp_path, mo
     time.sleep(0.5)
     second.shutdown()
     assert runs.read_text().count("run") == 1
+
+
+SUNDAY_NOON = datetime(2026, 11, 29, 12, 0, tzinfo=timezone(timedelta(hours=7)))
+
+
+def _apscheduler_runs(flow: ScheduledFlow, count: int) -> list[datetime]:
+    trigger, runs, moment = flow.trigger(), [], SUNDAY_NOON
+    while len(runs) < count:
+        moment = trigger.get_next_fire_time(runs[-1] if runs else None, moment)
+        runs.append(moment)
+        moment += timedelta(seconds=1)
+    return runs
+
+
+def _prefect_runs(flow: ScheduledFlow, count: int) -> list[datetime]:
+    import asyncio
+
+    from prefect.server.schemas.schedules import CronSchedule
+
+    schedule = CronSchedule(cron=flow.cron, timezone=flow.timezone)
+    return asyncio.run(schedule.get_dates(n=count, start=SUNDAY_NOON))
+
+
+def test_serve_runs_each_schedule_exactly_when_prefect_would():
+    for flow in scheduled_flows():
+        assert _apscheduler_runs(flow, 60) == _prefect_runs(flow, 60), flow.name
+
+
+def test_under_serve_the_weekly_summary_runs_on_monday_and_dispatch_never_on_saturday():
+    flows = {flow.name: flow for flow in scheduled_flows()}
+    (summary,) = _apscheduler_runs(flows["weekly-summary"], 1)
+    assert summary == datetime(2026, 11, 30, 8, 0, tzinfo=timezone(timedelta(hours=7)))
+    dispatch_days = {run.weekday() for run in _apscheduler_runs(flows["dispatch-notifications"], 400)}
+    assert dispatch_days == {0, 1, 2, 3, 4}  # Monday to Friday
+
+
+def test_cron_weekdays_are_read_as_cron_reads_them():
+    assert _weekday_names("1-5") == "mon,tue,wed,thu,fri"
+    assert _weekday_names("0,7") == "sun"
+    assert _weekday_names("5-7") == "sun,fri,sat"
+    assert _weekday_names("MON-FRI/2") == "mon,wed,fri"
+    assert _weekday_names("*/3") == "sun,wed,sat"
