@@ -13,7 +13,7 @@ from sqlmodel import Session
 from domain.events import EventName, record
 from domain.ladder import Track
 from domain.models import LadderEntry, Notice, NoticeEntry
-from domain.recipients import Role
+from domain.states import LedgerState, NoticeState, RecipientRole
 
 # The outbox partition of alerts, so a check's sealing and theirs never mix.
 ALERT_PARTITION = "@secretariat"
@@ -24,11 +24,11 @@ ALERT_WINDOW = timedelta(days=7)
 def collect_alert(session: Session, secretariat_email: str, as_of: date) -> int | None:
     """Gather the escalations not yet alerted into one notice to the secretariat (to be sealed
     and sent like a digest); its id, or None when there is nothing new."""
-    alerted = select(NoticeEntry.ledger_id).where(NoticeEntry.role == Role.SECRETARIAT)
+    alerted = select(NoticeEntry.ledger_id).where(NoticeEntry.role == RecipientRole.SECRETARIAT)
     ledger_ids = session.exec(
         select(LadderEntry.id)
         .where(LadderEntry.track == Track.ESCALATION.value)
-        .where(LadderEntry.state.in_(["queued", "unaddressed"]))
+        .where(LadderEntry.state.in_([LedgerState.QUEUED, LedgerState.UNADDRESSED]))
         .where(LadderEntry.check_date.between(as_of - ALERT_WINDOW, as_of))
         .where(LadderEntry.id.not_in(alerted))
         .order_by(LadderEntry.id)
@@ -40,12 +40,12 @@ def collect_alert(session: Session, secretariat_email: str, as_of: date) -> int 
         check_date=as_of,
         recipient=secretariat_email,
         partition=ALERT_PARTITION,
-        state="collecting",
+        state=NoticeState.COLLECTING,
     )
     session.add(notice)
     session.flush()
     session.add_all(
-        NoticeEntry(notice_id=notice.id, ledger_id=ledger_id, role=Role.SECRETARIAT)
+        NoticeEntry(notice_id=notice.id, ledger_id=ledger_id, role=RecipientRole.SECRETARIAT)
         for ledger_id in ledger_ids
     )
     record(session, EventName.NOTICE_QUEUED, notice_id=notice.id, check_date=as_of,

@@ -19,7 +19,6 @@ from domain.deadlines import (
     PERIODS,
     Deadline,
     DeadlineError,
-    DeadlineKind,
     Recurrence,
     dated,
     month_deadline,
@@ -28,6 +27,7 @@ from domain.deadlines import (
     quarter_number,
     real_date,
 )
+from domain.states import DeadlineKind
 
 _Q = r"(iv|i{1,3}|[1-4])"
 _YEAR = r"(?:\s*[/.-]\s*|\s+nam\s+|\s+)(\d{4})"

@@ -9,35 +9,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from enum import StrEnum
 from typing import Any
 
 from domain.calendar import WorkingCalendar
-
-
-class DeadlineKind(StrEnum):
-    FIXED = "fixed"  # one due date ("dated" where users read it: `cchc items`)
-    CONTINUOUS = "continuous"  # thường xuyên: no due date, never overdue
-    RECURRING = "recurring"  # hằng tháng / hằng quý / hằng năm: one due date per period
-    UNDETERMINED = "undetermined"  # chưa xác định thời hạn: no calendar date named
-
-    @property
-    def shown(self) -> str:
-        """The kind as `cchc items` names it: dated | recurring | continuous | undetermined."""
-        return "dated" if self is DeadlineKind.FIXED else self.value
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
-
-
-_KIND_LABELS = {
-    DeadlineKind.FIXED: "có ngày cụ thể",
-    DeadlineKind.RECURRING: "định kỳ",
-    DeadlineKind.CONTINUOUS: "thường xuyên",
-    DeadlineKind.UNDETERMINED: "chưa xác định thời hạn",
-}
-
+from domain.states import DeadlineKind
 
 # Periods of a recurring deadline, smallest first (tháng, quý, 6 tháng, năm).
 PERIODS = ("week", "month", "quarter", "half_year", "year")

@@ -12,7 +12,7 @@ from sqlalchemy import Row, select
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
-from domain.ladder import RungKind
+from domain.ladder import RungKind, parse_rung
 from domain.models import (
     Finding,
     Inspection,
@@ -23,6 +23,7 @@ from domain.models import (
     TrackedItem,
 )
 from domain.recipients import UnitInfo, UnitTree
+from domain.states import NoticeState
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class SentBefore:
 
     @property
     def kind(self) -> RungKind:
-        return _kind(self.rung)
+        return parse_rung(self.rung)[0]
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def digest_views(
         unit = tree.responsible(row.unit_code)
         day = checked[row.notice_id]
         earlier = tuple(history.get(row.id, ()))
-        kind = _kind(row.rung)
+        kind = parse_rung(row.rung)[0]
         by_notice[row.notice_id].append(
             DigestLine(
                 code=row.code,
@@ -135,14 +136,6 @@ def digest_views(
     ]
 
 
-def _kind(rung: str) -> RungKind:
-    if rung.startswith("E"):
-        return RungKind.ESCALATION
-    if rung.startswith("O"):
-        return RungKind.OVERDUE
-    return RungKind.DUE if rung == "R0" else RungKind.REMINDER
-
-
 def _sources(session: Session, items: Sequence[Row]) -> dict[int, str]:
     """Each item's plan or inspection; `items` are rows with id, plan_code, finding_code and
     scope."""
@@ -178,7 +171,7 @@ def _sent_before(
         .join(NoticeEntry, NoticeEntry.ledger_id == LadderEntry.id)
         .join(Notice, Notice.id == NoticeEntry.notice_id)
         .where(LadderEntry.item_id.in_(item_ids))
-        .where(Notice.state == "sent")
+        .where(Notice.state == NoticeState.SENT)
         .where(Notice.id.not_in(notice_ids))
         .order_by(Notice.check_date, Notice.id)
     )

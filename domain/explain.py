@@ -11,7 +11,6 @@ from sqlmodel import Session
 from domain.calendar import WorkingCalendar
 from domain.ladder import Track, next_rung, passed_before, reached
 from domain.ledger import escalation_organisation, item_authority, load_unit_tree
-from domain.moments import local_time_text
 from domain.models import (
     Event,
     Extension,
@@ -20,6 +19,7 @@ from domain.models import (
     NoticeEntry,
     TrackedItem,
 )
+from domain.moments import local_time_text
 from domain.policy import Policy
 from domain.recipients import (
     UnitTree,
@@ -28,6 +28,7 @@ from domain.recipients import (
     no_escalation_reason,
     supervisor_for,
 )
+from domain.states import LedgerState, NoticeState
 from domain.status import status_of
 
 _TRACK_NAMES = {Track.UNIT: "Nhắc việc, đôn đốc", Track.ESCALATION: "Báo cáo cấp trên"}
@@ -134,9 +135,9 @@ def _track_lines(session, item, track, as_of, calendar, policy, chain, zone) -> 
         .order_by(LadderEntry.id)
     ).scalars().all()
     for entry in entries:
-        if entry.state == "skipped":
+        if entry.state == LedgerState.SKIPPED:
             lines.append(f"{entry.rung}: bỏ qua ngày {_d(entry.check_date)} ({entry.reason}).")
-        elif entry.state == "unaddressed":
+        elif entry.state == LedgerState.UNADDRESSED:
             lines.append(f"{entry.rung}: không gửi ngày {_d(entry.check_date)} — {entry.reason}.")
         else:
             lines += [f"{entry.rung}: {text}" for text in _notice_lines(session, entry, zone)]
@@ -172,12 +173,12 @@ def _notice_lines(session: Session, entry: LadderEntry, zone: tzinfo) -> list[st
 
 def _notice_state(notice: Notice, zone: tzinfo) -> str:
     cc = f" (cc {', '.join(notice.cc)})" if notice.cc else ""
-    if notice.state == "sent":
+    if notice.state == NoticeState.SENT:
         return (f"đã gửi lúc {local_time_text(notice.sent_at, zone)} tới {notice.recipient}{cc}, "
                 f"Message-ID {notice.message_id}.")
-    if notice.state == "failed":
+    if notice.state == NoticeState.FAILED:
         return f"gửi tới {notice.recipient} thất bại: {notice.last_error}."
-    if notice.state == "pending" and notice.attempts:
+    if notice.state == NoticeState.PENDING and notice.attempts:
         return (f"đang chờ gửi lại tới {notice.recipient} (đã thử {notice.attempts} lần, lỗi "
                 f"tạm thời: {notice.last_error}; thử lại từ {local_time_text(notice.next_attempt_at, zone)}).")
     return f"đang chờ gửi tới {notice.recipient}{cc} (lần gửi tới trong hộp thư đi)."
@@ -185,7 +186,7 @@ def _notice_state(notice: Notice, zone: tzinfo) -> str:
 
 def _sent_lines(session: Session, item_id: int, zone: tzinfo) -> list[str]:
     entries = session.exec(
-        select(LadderEntry).where(LadderEntry.item_id == item_id, LadderEntry.state == "queued")
+        select(LadderEntry).where(LadderEntry.item_id == item_id, LadderEntry.state == LedgerState.QUEUED)
         .order_by(LadderEntry.id)
     ).scalars().all()
     return [f"  {entry.rung}: {text}" for entry in entries

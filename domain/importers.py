@@ -20,9 +20,10 @@ from domain.addresses import AddressError, validate_address
 
 # The column tables live with their synonyms; importing code reaches them from here too.
 from domain.columns import FINDING_COLUMNS, PLAN_COLUMNS, UNIT_COLUMNS  # noqa: F401
-from domain.deadlines import DeadlineKind, normalise
+from domain.deadlines import normalise
 from domain.events import EventName, record
 from domain.models import Unit
+from domain.states import DeadlineKind
 from domain.unit_groups import declared_groups, save_groups
 from domain.unit_names import split_names
 

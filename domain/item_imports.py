@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from domain.calendar import WorkingCalendar
-from domain.deadlines import Deadline, DeadlineError, DeadlineKind, parse_deadline
+from domain.deadlines import Deadline, DeadlineError, parse_deadline
 from domain.events import EventName, record
 from domain.importers import (
     CellReading,
@@ -34,6 +34,7 @@ from domain.plan_rows import (
     number_text,
     numbering_restarts,
 )
+from domain.states import DeadlineKind, ItemKind
 
 _ROMAN = re.compile(r"(?=[IVX]+$)X{0,3}(IX|IV|V?I{0,3})", re.IGNORECASE)
 _IDENTITY_WORDS = {"year": "năm", "title": "tiêu đề", "decision_number": "số văn bản",
@@ -128,7 +129,7 @@ def import_plan(
     counts = _upsert_items(
         session,
         scope=plan.code,
-        kind="task",
+        kind=ItemKind.TASK,
         rows=[
             {**{k: v for k, v in t.items() if k != "group"},
              "plan_code": plan.code, "group_id": group_ids.get(t["group"])}
@@ -237,7 +238,7 @@ def import_findings(
     counts = _upsert_items(
         session,
         scope=FINDINGS_SCOPE,
-        kind="remediation",
+        kind=ItemKind.REMEDIATION,
         rows=[
             {k: v for k, v in values.items() if k not in ("inspection", "concluded_on", "finding")}
             | {"finding_code": values["code"]}

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
-from domain.deadlines import DeadlineKind
 from domain.ledger import load_unit_tree
 from domain.models import TrackedItem
 from domain.policy import Policy
+from domain.states import DeadlineKind
 from domain.tallies import ItemLine, item_line
 
 SCHEMA = "cchc.items/1"

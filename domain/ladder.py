@@ -175,6 +175,19 @@ def _rank(rung: Rung) -> tuple[int, int]:
     return (1, rung.days) if rung.kind is RungKind.OVERDUE else (2, rung.level)
 
 
-def _rank_of(name: str) -> tuple[int, int]:
+def parse_rung(name: str) -> tuple[RungKind, int]:
+    """A rung's kind and number from its stored name ("R7" → reminder, 7; "E2" → escalation,
+    level 2): the one place a name is read back."""
     number = int(name[1:])
-    return {"R": (0, -number), "O": (1, number), "E": (2, number)}[name[0]]
+    if name[0] == "E":
+        return RungKind.ESCALATION, number
+    if name[0] == "O":
+        return RungKind.OVERDUE, number
+    return (RungKind.DUE if number == 0 else RungKind.REMINDER), number
+
+
+def _rank_of(name: str) -> tuple[int, int]:
+    kind, number = parse_rung(name)
+    if kind in (RungKind.REMINDER, RungKind.DUE):
+        return 0, -number
+    return (1, number) if kind is RungKind.OVERDUE else (2, number)

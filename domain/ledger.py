@@ -35,6 +35,7 @@ from domain.recipients import (
     delivery_for,
     no_escalation_reason,
 )
+from domain.states import LedgerState, NoticeState
 
 
 @dataclass(frozen=True)
@@ -157,17 +158,17 @@ def record_batch(
         for decision in decide(item.due_date, as_of, calendar, policy, recorded[item.id]):
             rung = decision.send
             reason = f"đã có bậc mới hơn: {rung.name}"
-            entries += [_entry(item, r, as_of, "skipped", reason) for r in decision.skip]
+            entries += [_entry(item, r, as_of, LedgerState.SKIPPED, reason) for r in decision.skip]
             organisation = organisation_of(item.plan_owner)
             target = delivery_for(tree, item.unit_code, rung, policy, organisation=organisation,
                                   assigned_by=item.assigned_by, passed_over=decision.skip)
             if target is not None:
                 to_deliver.append((len(entries), target))
-                entries.append(_entry(item, rung, as_of, "queued", None))
+                entries.append(_entry(item, rung, as_of, LedgerState.QUEUED, None))
             else:
                 why = rung.track is Track.ESCALATION and no_escalation_reason(
                     tree, item.unit_code, organisation=organisation, assigned_by=item.assigned_by)
-                entries.append(_entry(item, rung, as_of, "unaddressed",
+                entries.append(_entry(item, rung, as_of, LedgerState.UNADDRESSED,
                                       why or "không có địa chỉ e-mail người nhận"))
             events.append(event_row(
                 EventName.RUNG_REACHED, item_id=item.id, check_date=as_of, code=item.code,
@@ -279,7 +280,7 @@ def _collecting_notices(
     ):
         address = recipient.lower()
         sent_today[address] += 1
-        if state == "collecting":
+        if state == NoticeState.COLLECTING:
             found[address] = notice_id
             extra = wanted[address][1] - set(cc)
             if extra:
@@ -297,7 +298,7 @@ def _collecting_notices(
             "recipient": target.to,
             "recipient_unit_code": target.unit.code,
             "cc": sorted(cc - {target.to}),
-            "state": "collecting",
+            "state": NoticeState.COLLECTING,
             "attempts": 0,
             "created_at": utcnow(),
         }

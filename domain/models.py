@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from domain.states import NoticeState
 
 # The scope of remediation items' codes (a plan's tasks are scoped by the plan's code).
 FINDINGS_SCOPE = "KT"
@@ -180,7 +181,7 @@ class Notice(SQLModel, table=True):
     text_body: str | None = None
     html_body: str | None = None
     # collecting → pending → sending → sent | failed; pending again after a transient failure.
-    state: str = Field(default="collecting", max_length=12)
+    state: str = Field(default=NoticeState.COLLECTING, max_length=12)
     attempts: int = 0
     next_attempt_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     claimed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from domain.events import EventName, record
 from domain.models import Notice, utcnow
+from domain.states import NoticeState
 
 
 def backoff(attempts: int) -> timedelta:
@@ -25,7 +26,7 @@ def backoff(attempts: int) -> timedelta:
 def collecting(session: Session, limit: int | None, partition: str = "") -> Sequence[Notice]:
     return session.exec(
         select(Notice)
-        .where(Notice.state == "collecting", Notice.partition == partition)
+        .where(Notice.state == NoticeState.COLLECTING, Notice.partition == partition)
         .order_by(Notice.id)
         .limit(limit)
     ).scalars().all()
@@ -39,7 +40,7 @@ def seal(session: Session, rendered: Sequence[tuple[int, str, str, str]]) -> Non
     session.connection().execute(
         update(table).where(table.c.id == bindparam("notice_id")).values(
             subject=bindparam("subject"), text_body=bindparam("text"), html_body=bindparam("html"),
-            state="pending", next_attempt_at=now,
+            state=NoticeState.PENDING, next_attempt_at=now,
         ),
         [{"notice_id": i, "subject": s, "text": t, "html": h} for i, s, t, h in rendered],
     )
@@ -62,7 +63,7 @@ def claim(
     due = or_(Notice.next_attempt_at.is_(None), Notice.next_attempt_at <= now)
     if retry_deferred_before is not None:
         due = or_(due, Notice.claimed_at.is_(None), Notice.claimed_at < retry_deferred_before)
-    ready = and_(Notice.state == "pending", due)
+    ready = and_(Notice.state == NoticeState.PENDING, due)
     abandoned = and_(Notice.state == "sending", Notice.claimed_at < now - lease)
     candidates = select(Notice.id).where(or_(ready, abandoned)).order_by(Notice.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
@@ -73,7 +74,7 @@ def claim(
     session.exec(
         update(Notice)
         .where(Notice.id.in_(ids))
-        .where(or_(Notice.state == "pending", abandoned))
+        .where(or_(Notice.state == NoticeState.PENDING, abandoned))
         .values(state="sending", claim_token=token, claimed_at=now, attempts=Notice.attempts + 1)
     )
     return list(
@@ -83,7 +84,7 @@ def claim(
 
 
 def mark_sent(session: Session, notice: Notice, message_id: str, *, now: datetime) -> None:
-    notice.state, notice.message_id, notice.sent_at, notice.last_error = "sent", message_id, now, None
+    notice.state, notice.message_id, notice.sent_at, notice.last_error = NoticeState.SENT, message_id, now, None
     session.add(notice)
     record(session, EventName.NOTICE_SENT, notice_id=notice.id, check_date=notice.check_date,
            to=notice.recipient, cc=notice.cc, message_id=message_id, attempts=notice.attempts)
@@ -99,7 +100,7 @@ def mark_transient(
         mark_failed(session, notice, f"chưa gửi được sau {hours} giờ, {notice.attempts} lần thử; "
                                      f"lần cuối: {reply}")
         return True
-    notice.state, notice.last_error = "pending", reply
+    notice.state, notice.last_error = NoticeState.PENDING, reply
     notice.next_attempt_at = now + backoff(notice.attempts)
     session.add(notice)
     record(session, EventName.NOTICE_DEFERRED, notice_id=notice.id, check_date=notice.check_date,
@@ -114,7 +115,7 @@ def _aware(moment: datetime) -> datetime:
 
 
 def mark_failed(session: Session, notice: Notice, reply: str) -> None:
-    notice.state, notice.last_error = "failed", reply
+    notice.state, notice.last_error = NoticeState.FAILED, reply
     session.add(notice)
     record(session, EventName.NOTICE_FAILED, notice_id=notice.id, check_date=notice.check_date,
            to=notice.recipient, reply=reply, attempts=notice.attempts)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from domain.ladder import Rung, RungKind, Track
 from domain.policy import Policy
+from domain.states import RecipientRole
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,6 @@ class UnitInfo:
     focal_email: str | None
     active: bool = True
     successor: str | None = None
-
-
-class Role:
-    RESPONSIBLE = "responsible"  # the unit's own head: its items
-    SUPERVISOR = "supervisor"  # an ancestor's head: a subordinate unit's overdue items
-    SECRETARIAT = "secretariat"  # the secretariat's alert: items just escalated, any unit
 
 
 @dataclass(frozen=True)
@@ -155,7 +150,7 @@ def delivery_for(
         if not unit.head_email:
             return None
         cc = _cc(roles, unit, secretariat)
-        return Delivery(unit.head_email, unit, Role.RESPONSIBLE, _without(cc, unit.head_email))
+        return Delivery(unit.head_email, unit, RecipientRole.RESPONSIBLE, _without(cc, unit.head_email))
 
     chain = tree.escalation_chain(unit.code, tree.ceiling(unit.code, organisation, assigned_by))
     levels = len(policy.escalation_days)
@@ -170,7 +165,7 @@ def delivery_for(
                 cc += [lower.head_email,
                        *_cc(policy.cc_escalation[skipped.level - 1], unit, secretariat)]
     cc = list(dict.fromkeys(cc))
-    return Delivery(supervisor.head_email, supervisor, Role.SUPERVISOR,
+    return Delivery(supervisor.head_email, supervisor, RecipientRole.SUPERVISOR,
                     _without(tuple(cc), supervisor.head_email))
 
 

@@ -11,8 +11,9 @@ from datetime import date
 from sqlalchemy import extract, func, select
 from sqlmodel import Session
 
-from domain.ladder import Track
+from domain.ladder import Track, parse_rung
 from domain.models import Finding, Inspection, LadderEntry, Notice, NoticeEntry, TrackedItem
+from domain.states import LedgerState, NoticeState
 from domain.status import Status, percent
 
 _CHUNK = 500  # ids per IN (…) query
@@ -59,7 +60,7 @@ def overdue_lines(session: Session, lines: Sequence, unit_names: dict[str, str],
             select(LadderEntry.item_id, Notice.check_date, LadderEntry.rung)
             .join(NoticeEntry, NoticeEntry.ledger_id == LadderEntry.id)
             .join(Notice, Notice.id == NoticeEntry.notice_id)
-            .where(LadderEntry.item_id.in_(chunk), Notice.state == "sent",
+            .where(LadderEntry.item_id.in_(chunk), Notice.state == NoticeState.SENT,
                    Notice.check_date <= as_of)
             .order_by(Notice.check_date, LadderEntry.id)
         )
@@ -68,11 +69,11 @@ def overdue_lines(session: Session, lines: Sequence, unit_names: dict[str, str],
         escalations = session.execute(
             select(LadderEntry.item_id, LadderEntry.rung, LadderEntry.due_date)
             .where(LadderEntry.item_id.in_(chunk), LadderEntry.track == Track.ESCALATION.value,
-                   LadderEntry.state == "queued", LadderEntry.check_date <= as_of)
+                   LadderEntry.state == LedgerState.QUEUED, LadderEntry.check_date <= as_of)
         )
         for item_id, rung, due in escalations:
             if due == dues[item_id]:
-                levels[item_id] = max(levels.get(item_id, 0), int(rung.removeprefix("E")))
+                levels[item_id] = max(levels.get(item_id, 0), parse_rung(rung)[1])
     return [
         OverdueLine(
             unit_code=line.unit_code,

@@ -13,7 +13,6 @@ from sqlmodel import Session
 
 from domain import par_index
 from domain.calendar import WorkingCalendar
-from domain.deadlines import DeadlineKind
 from domain.ledger import load_unit_tree
 from domain.models import FINDINGS_SCOPE, Plan, TaskGroup, TrackedItem, Unit
 from domain.policy import Policy
@@ -24,6 +23,7 @@ from domain.report_lines import (
     overdue_lines,
     units_inspected_in,
 )
+from domain.states import DeadlineKind, ItemKind
 from domain.status import Status, format_number, format_percent, shared_status
 from domain.tallies import ItemLine, Tally, item_line
 
@@ -223,7 +223,7 @@ def status_report(
         if item.task_code is not None:
             shared.setdefault(item.task_code, (item, []))[1].append(line)
         else:
-            (tasks if item.kind == "task" else remediation).add(
+            (tasks if item.kind == ItemKind.TASK else remediation).add(
                 line.status, line.due, as_of, undetermined=line.undetermined)
             if item.group_id in per_group:
                 per_group[item.group_id].add(line.status, line.due, as_of,
@@ -263,14 +263,14 @@ def status_report(
         overdue_details=overdue_lines(
             session, _most_overdue_first(lines), {c: u.name for c, u in unit_rows.items()}, as_of
         ),
-        inspections=inspection_tallies(session, [ln for ln in lines if ln.kind != "task"]),
+        inspections=inspection_tallies(session, [ln for ln in lines if ln.kind != ItemKind.TASK]),
         shared=shared_tasks,
         indicators=[
             par_index.plan_completion(tasks.done, tasks.total, as_of),
             par_index.units_inspected(len(units_inspected_in(session, year) & eligible),
                                       len(eligible), year),
             par_index.findings_handled(remediation.done, remediation.total),
-            par_index.periodic_reports([ln.code for ln in lines if ln.kind == "task"
+            par_index.periodic_reports([ln.code for ln in lines if ln.kind == ItemKind.TASK
                                         and ln.deadline_kind == DeadlineKind.RECURRING]),
         ],
     )

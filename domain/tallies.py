@@ -10,9 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from domain.calendar import WorkingCalendar
-from domain.deadlines import DeadlineKind
 from domain.models import TrackedItem
 from domain.policy import Policy
+from domain.states import DeadlineKind
 from domain.status import CompletionRates, Status, already_due, format_percent, status_of
 
 # Said instead of a rate with nothing to divide by.

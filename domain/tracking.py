@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
-from domain.deadlines import DeadlineKind
 from domain.events import EventName, record
 from domain.models import Extension, TrackedItem
+from domain.states import DeadlineKind
 
 
 class ItemError(ValueError):

@@ -251,7 +251,7 @@ def print_runs(console: Console, runs: list[RunRecord], zone: tzinfo) -> None:
 
 def print_import_preview(console: Console, name: str, summary) -> None:
     """`cchc import … --dry-run`: what would be imported, and how each unusual cell was read."""
-    from domain.deadlines import DeadlineKind
+    from domain.states import DeadlineKind
 
     console.print(f"[bold]Chạy thử {escape(name)}: không ghi gì vào cơ sở dữ liệu.[/]")
     console.print(f"Sẽ nhập: {summary}", markup=False, highlight=False)
@@ -281,7 +281,7 @@ def print_undetermined(console: Console, summary) -> None:
 
 def print_items(console: Console, as_of: date, lines) -> None:
     """`cchc items`: one row per item, its deadline as written and as read."""
-    from domain.deadlines import DeadlineKind
+    from domain.states import DeadlineKind
 
     if not lines:
         console.print("Không có nhiệm vụ nào.")

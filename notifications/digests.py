@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from domain.digest_lines import DigestLine, DigestView
 from domain.ladder import RungKind
 from domain.policy import Secretariat
-from domain.recipients import Role, UnitInfo, head_of
+from domain.recipients import UnitInfo, head_of
+from domain.states import RecipientRole
 from notifications.templating import templates
 
 
@@ -32,13 +33,13 @@ class Sections:
 
     @classmethod
     def of(cls, view: DigestView) -> Sections:
-        own = [line for line in view.lines if line.role == Role.RESPONSIBLE]
+        own = [line for line in view.lines if line.role == RecipientRole.RESPONSIBLE]
         return cls(
             overdue=[line for line in own if line.kind is RungKind.OVERDUE],
             due_today=[line for line in own if line.kind is RungKind.DUE],
             due_soon=[line for line in own if line.kind is RungKind.REMINDER],
-            subordinates=_by_unit(view.lines, Role.SUPERVISOR),
-            escalated=_by_unit(view.lines, Role.SECRETARIAT),
+            subordinates=_by_unit(view.lines, RecipientRole.SUPERVISOR),
+            escalated=_by_unit(view.lines, RecipientRole.SECRETARIAT),
         )
 
     @property

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from domain import ledger
 from domain.db import make_engine, upgrade
 from domain.models import LadderEntry, Notice, NoticeEntry, TrackedItem, Unit
-from domain.recipients import Role
+from domain.states import RecipientRole
 from flows import checking
 from flows.settings import Settings
 
@@ -104,10 +104,10 @@ def test_every_digest_lists_only_items_its_recipient_answers_for(
     for notice_id, recipient, recipient_unit, role, code, item_unit in rows:
         answering = tree.responsible(item_unit)
         assert recipient == tree.units[recipient_unit].head_email
-        if role == Role.RESPONSIBLE:
+        if role == RecipientRole.RESPONSIBLE:
             assert recipient_unit == answering.code
         else:
-            assert role == Role.SUPERVISOR
+            assert role == RecipientRole.SUPERVISOR
             # an escalation goes up, and only over the recipient's own subtree
             assert answering.code in tree.subtree(recipient_unit)
             assert recipient_unit != answering.code

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.deadlines import Deadline, DeadlineError, DeadlineKind, parse_deadline
+from domain.deadlines import Deadline, DeadlineError, parse_deadline
+from domain.states import DeadlineKind
 
 PLAN_YEAR = 2023
 

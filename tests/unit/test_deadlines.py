@@ -8,7 +8,8 @@ from datetime import date, datetime
 import pytest
 
 from domain.calendar import WorkingCalendar
-from domain.deadlines import DeadlineError, DeadlineKind, parse_deadline
+from domain.deadlines import DeadlineError, parse_deadline
+from domain.states import DeadlineKind
 
 
 def d(text: str) -> date:

@@ -7,7 +7,8 @@ from datetime import date
 from domain.digest_lines import DigestLine, DigestView, SentBefore
 from domain.ladder import RungKind
 from domain.policy import Secretariat
-from domain.recipients import Role, UnitInfo
+from domain.recipients import UnitInfo
+from domain.states import RecipientRole
 from notifications.digests import render_digest
 
 VP = UnitInfo("VP", "Văn phòng HĐND và UBND thành phố", "TP", "Chánh Văn phòng",
@@ -19,7 +20,7 @@ XA = UnitInfo("X-CX", "UBND xã Chiềng Xôm", "TP", "Chủ tịch UBND xã Chi
 PNV = Secretariat("Phòng Nội vụ", "cchc@pnv.example")
 
 
-def line(code, kind, *, role=Role.RESPONSIBLE, remaining=0, overdue=0, content="Nội dung",
+def line(code, kind, *, role=RecipientRole.RESPONSIBLE, remaining=0, overdue=0, content="Nội dung",
          earlier=(), escalation_round=0):
     return DigestLine(
         code=code, content=content, source="Kế hoạch CCHC năm 2021 (32/QĐ-UBND)", unit_code="VP",
@@ -76,7 +77,7 @@ def supervisors_digest(*lines):
 
 def test_a_supervisors_digest_groups_items_by_subordinate_unit_with_when_and_whom_the_unit_was_reminded():
     rendered = supervisors_digest(
-        line("3.2", RungKind.ESCALATION, role=Role.SUPERVISOR, overdue=5, earlier=(SENT_TO_VP,)))
+        line("3.2", RungKind.ESCALATION, role=RecipientRole.SUPERVISOR, overdue=5, earlier=(SENT_TO_VP,)))
     assert "1 nhiệm vụ quá hạn của 1 đơn vị trực thuộc" in rendered.subject
     assert "Văn phòng HĐND và UBND thành phố (VP)" in rendered.text
     reminded = ("Đã nhắc ngày 01/07/2021 (O1, đôn đốc): Chánh Văn phòng HĐND và UBND thành phố "
@@ -85,14 +86,14 @@ def test_a_supervisors_digest_groups_items_by_subordinate_unit_with_when_and_who
     assert reminded.replace("Đã", "đã").replace("<", "&lt;").replace(">", "&gt;") in rendered.html
     assert rendered.text.startswith("Kính gửi: Chủ tịch UBND thành phố Sơn La,")
     never_reminded = supervisors_digest(
-        line("KT19-05", RungKind.ESCALATION, role=Role.SUPERVISOR, overdue=373))
+        line("KT19-05", RungKind.ESCALATION, role=RecipientRole.SUPERVISOR, overdue=373))
     assert "Chưa có thư nhắc nào gửi đơn vị trước ngày này" in never_reminded.text
     assert "chưa có thư nhắc nào gửi đơn vị trước ngày này" in never_reminded.html
 
 
 def test_a_supervisor_is_asked_to_direct_the_unit_not_told_to_send_in_its_work():
     rendered = supervisors_digest(
-        line("3.2", RungKind.ESCALATION, role=Role.SUPERVISOR, overdue=5, earlier=(SENT_TO_VP,)))
+        line("3.2", RungKind.ESCALATION, role=RecipientRole.SUPERVISOR, overdue=5, earlier=(SENT_TO_VP,)))
     for part in (rendered.text, rendered.html):
         assert ("Đề nghị Chủ tịch UBND thành phố Sơn La chỉ đạo Văn phòng HĐND và UBND thành phố "
                 "(VP) khẩn trương hoàn thành") in part
@@ -103,11 +104,11 @@ def test_a_supervisor_is_asked_to_direct_the_unit_not_told_to_send_in_its_work()
 
 
 def test_a_second_escalation_to_the_same_head_says_so():
-    rendered = supervisors_digest(line("3.2", RungKind.ESCALATION, role=Role.SUPERVISOR,
+    rendered = supervisors_digest(line("3.2", RungKind.ESCALATION, role=RecipientRole.SUPERVISOR,
                                        overdue=15, escalation_round=2))
     assert "(đôn đốc lần 2)" in rendered.subject
     assert "Đôn đốc lần 2" in rendered.text and "Đôn đốc lần 2" in rendered.html
-    first = supervisors_digest(line("3.2", RungKind.ESCALATION, role=Role.SUPERVISOR,
+    first = supervisors_digest(line("3.2", RungKind.ESCALATION, role=RecipientRole.SUPERVISOR,
                                     overdue=5, escalation_round=1))
     assert "lần 2" not in first.subject + first.text
 

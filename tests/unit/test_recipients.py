@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from domain.ladder import Rung, RungKind, Track, escalation_rung
 from domain.policy import Policy
-from domain.recipients import Role, UnitInfo, UnitTree, delivery_for
+from domain.recipients import UnitInfo, UnitTree, delivery_for
+from domain.states import RecipientRole
 
 SECRETARIAT = "cchc@noivu.example"
 POLICY = Policy(secretariat_email=SECRETARIAT)
@@ -28,7 +29,7 @@ PROVINCE = tree(unit("TINH"), unit("HUYEN", "TINH"), unit("XA", "HUYEN", focal="
 def test_a_reminder_goes_to_the_unit_head_copied_to_its_focal_officer_only():
     delivery = delivery_for(PROVINCE, "XA", R3, POLICY)
     assert (delivery.to, delivery.cc, delivery.role) == (
-        "xa@x.example", ("motcua@xa.example",), Role.RESPONSIBLE)
+        "xa@x.example", ("motcua@xa.example",), RecipientRole.RESPONSIBLE)
 
 
 def test_an_overdue_notice_is_also_copied_to_the_secretariat():
@@ -38,7 +39,7 @@ def test_an_overdue_notice_is_also_copied_to_the_secretariat():
 def test_e1_goes_to_the_parents_head_copied_to_the_unit_head_and_the_secretariat():
     delivery = delivery_for(PROVINCE, "XA", escalation_rung(1, POLICY), POLICY)
     assert (delivery.to, delivery.cc, delivery.role) == (
-        "huyen@x.example", ("xa@x.example", SECRETARIAT), Role.SUPERVISOR)
+        "huyen@x.example", ("xa@x.example", SECRETARIAT), RecipientRole.SUPERVISOR)
 
 
 def test_without_a_plan_or_an_organisation_e2_goes_to_the_root_units_head_copied_to_the_secretariat():

@@ -1,0 +1,55 @@
+"""The engine's states and kinds, each defined once: what the tables' string columns may hold."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class NoticeState(StrEnum):
+    """An outbox row's life (transitions: `persistence/outbox.py`)."""
+
+    COLLECTING = "collecting"  # a digest still gathering the day's rungs
+    PENDING = "pending"  # sealed, waiting to be sent (or retried after a deferral)
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class LedgerState(StrEnum):
+    QUEUED = "queued"  # became a line of someone's digest
+    SKIPPED = "skipped"  # passed over by a more advanced rung of the same track
+    UNADDRESSED = "unaddressed"  # nobody with an address to receive it
+
+
+class ItemKind(StrEnum):
+    TASK = "task"  # a plan's task
+    REMEDIATION = "remediation"  # an inspection finding's remediation
+
+
+class RecipientRole(StrEnum):
+    RESPONSIBLE = "responsible"  # the unit's own head: its items
+    SUPERVISOR = "supervisor"  # an ancestor's head: a subordinate unit's overdue items
+    SECRETARIAT = "secretariat"  # the secretariat's alert: items just escalated, any unit
+
+
+class DeadlineKind(StrEnum):
+    FIXED = "fixed"  # one due date ("dated" where users read it: `cchc items`)
+    CONTINUOUS = "continuous"  # thường xuyên: no due date, never overdue
+    RECURRING = "recurring"  # hằng tháng / hằng quý / hằng năm: one due date per period
+    UNDETERMINED = "undetermined"  # chưa xác định thời hạn: no calendar date named
+
+    @property
+    def shown(self) -> str:
+        """The kind as `cchc items` names it: dated | recurring | continuous | undetermined."""
+        return "dated" if self is DeadlineKind.FIXED else self.value
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    DeadlineKind.FIXED: "có ngày cụ thể",
+    DeadlineKind.RECURRING: "định kỳ",
+    DeadlineKind.CONTINUOUS: "thường xuyên",
+    DeadlineKind.UNDETERMINED: "chưa xác định thời hạn",
+}
