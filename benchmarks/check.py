@@ -32,12 +32,12 @@ from generate import CHECK_DAY, PROVINCES, generate  # beside this script
 from sqlalchemy import create_engine, delete, func, select, text
 from sqlmodel import Session
 
-from domain import ledger
-from domain.db import make_engine, upgrade
 from domain.ladder import Track, decide
 from domain.models import Event, LadderEntry, Notice, NoticeEntry, TrackedItem, Unit
 from flows import checking
 from flows.settings import Settings
+from persistence import ledger
+from persistence.db import make_engine, upgrade
 
 NEXT_DAY = date(2025, 3, 13)  # the working day after CHECK_DAY
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

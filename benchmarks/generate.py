@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine, text
 
-from domain.db import make_engine, upgrade
+from persistence.db import make_engine, upgrade
 
 # A Wednesday in March: a working day with no holiday near it.
 CHECK_DAY = date(2025, 3, 12)

@@ -3,27 +3,11 @@ recipient needs to act on them. Read for a batch of notices at once (a few queri
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Row, select
-from sqlmodel import Session
-
-from domain.calendar import WorkingCalendar
 from domain.ladder import RungKind, parse_rung
-from domain.models import (
-    Finding,
-    Inspection,
-    LadderEntry,
-    Notice,
-    NoticeEntry,
-    Plan,
-    TrackedItem,
-)
-from domain.recipients import UnitInfo, UnitTree
-from domain.states import NoticeState
+from domain.recipients import UnitInfo
 
 
 @dataclass(frozen=True)
@@ -71,113 +55,3 @@ class DigestView:
     recipient_unit: UnitInfo | None
     cc: tuple[str, ...]
     lines: tuple[DigestLine, ...]
-
-
-def digest_views(
-    session: Session, notices: Sequence[Notice], calendar: WorkingCalendar, tree: UnitTree
-) -> list[DigestView]:
-    # Columns, not ORM objects: a country's check renders tens of thousands of lines.
-    rows = session.execute(
-        select(NoticeEntry.notice_id, NoticeEntry.role, LadderEntry.rung, LadderEntry.due_date,
-               TrackedItem.id, TrackedItem.code, TrackedItem.content, TrackedItem.unit_code,
-               TrackedItem.deadline_text, TrackedItem.original_due_date, TrackedItem.plan_code,
-               TrackedItem.finding_code, TrackedItem.scope)
-        .join(LadderEntry, LadderEntry.id == NoticeEntry.ledger_id)
-        .join(TrackedItem, TrackedItem.id == LadderEntry.item_id)
-        .where(NoticeEntry.notice_id.in_([n.id for n in notices]))
-        .order_by(TrackedItem.unit_code, TrackedItem.scope, TrackedItem.position)
-    ).all()
-    items = {row.id: row for row in rows}
-    sources = _sources(session, list(items.values()))
-    history = _sent_before(session, list(items), [n.id for n in notices], tree)
-    by_notice: dict[int, list[DigestLine]] = defaultdict(list)
-    checked = {n.id: n.check_date for n in notices}
-    recipients = {n.id: n.recipient.lower() for n in notices}
-    for row in rows:
-        unit = tree.responsible(row.unit_code)
-        day = checked[row.notice_id]
-        earlier = tuple(history.get(row.id, ()))
-        kind = parse_rung(row.rung)[0]
-        by_notice[row.notice_id].append(
-            DigestLine(
-                code=row.code,
-                content=row.content,
-                source=sources[row.id],
-                unit_code=unit.code,
-                unit_name=unit.name,
-                deadline_text=row.deadline_text,
-                due=row.due_date,
-                original_due=row.original_due_date
-                if row.original_due_date != row.due_date
-                else None,
-                rung=row.rung,
-                kind=kind,
-                role=row.role,
-                remaining_days=calendar.remaining(day, row.due_date),
-                overdue_days=calendar.overdue(row.due_date, day),
-                earlier=earlier,
-                escalation_round=1 + sum(
-                    sent.kind is RungKind.ESCALATION
-                    and sent.recipient.lower() == recipients[row.notice_id]
-                    for sent in earlier
-                ) if kind is RungKind.ESCALATION else 0,
-            )
-        )
-    return [
-        DigestView(
-            notice_id=notice.id,
-            check_date=notice.check_date,
-            recipient=notice.recipient,
-            recipient_unit=tree.units.get(notice.recipient_unit_code or ""),
-            cc=tuple(notice.cc),
-            lines=tuple(by_notice[notice.id]),
-        )
-        for notice in notices
-    ]
-
-
-def _sources(session: Session, items: Sequence[Row]) -> dict[int, str]:
-    """Each item's plan or inspection; `items` are rows with id, plan_code, finding_code and
-    scope."""
-    plans = {
-        code: title + (f" ({decision})" if decision else "")
-        for code, title, decision in session.execute(
-            select(Plan.code, Plan.title, Plan.decision_number)
-            .where(Plan.code.in_({i.plan_code for i in items if i.plan_code}))
-        )
-    }
-    inspections = dict(
-        session.execute(
-            select(Finding.code, Inspection.name)
-            .join(Inspection, Inspection.id == Finding.inspection_id)
-            .where(Finding.code.in_({i.finding_code for i in items if i.finding_code}))
-        ).all()
-    )
-    return {
-        item.id: plans[item.plan_code]
-        if item.plan_code in plans
-        else f"Kết luận kiểm tra: {inspections.get(item.finding_code, item.scope)}"
-        for item in items
-    }
-
-
-def _sent_before(
-    session: Session, item_ids: list[int], notice_ids: list[int], tree: UnitTree
-) -> dict[int, list[SentBefore]]:
-    """For each item, the notices already sent about it, oldest first."""
-    rows = session.execute(
-        select(LadderEntry.item_id, LadderEntry.rung, Notice.check_date, Notice.recipient,
-               Notice.recipient_unit_code)
-        .join(NoticeEntry, NoticeEntry.ledger_id == LadderEntry.id)
-        .join(Notice, Notice.id == NoticeEntry.notice_id)
-        .where(LadderEntry.item_id.in_(item_ids))
-        .where(Notice.state == NoticeState.SENT)
-        .where(Notice.id.not_in(notice_ids))
-        .order_by(Notice.check_date, Notice.id)
-    )
-    history: dict[int, list[SentBefore]] = defaultdict(list)
-    for item_id, rung, check_date, recipient, unit_code in rows:
-        history[item_id].append(
-            SentBefore(rung, check_date, recipient, tree.units.get(unit_code or "")))
-    return history
-

@@ -8,9 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlmodel import Session
-
-from domain.models import Event, utcnow
+from domain.models import utcnow
 
 
 class EventName(StrEnum):
@@ -52,9 +50,3 @@ def event_row(
         "data": data,
         "published": False,
     }
-
-
-def record(session: Session, name: EventName, **fields: Any) -> Event:
-    event = Event(**event_row(name, **fields))
-    session.add(event)
-    return event

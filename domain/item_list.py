@@ -3,41 +3,13 @@ lists, so the secretariat can check how each cell of its plan was understood."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
-
-from domain.calendar import WorkingCalendar
-from domain.ledger import load_unit_tree
-from domain.models import TrackedItem
-from domain.policy import Policy
 from domain.states import DeadlineKind
-from domain.tallies import ItemLine, item_line
+from domain.tallies import ItemLine
 
 SCHEMA = "cchc.items/1"
-
-
-def item_lines(
-    session: Session,
-    as_of: date,
-    calendar: WorkingCalendar,
-    policy: Policy,
-    *,
-    plan: str | None = None,
-    unit: str | None = None,
-) -> Iterator[ItemLine]:
-    """The items of `plan` (default: every plan and the findings register), of `unit` and the
-    units under it (default: every unit), in plan order."""
-    query = select(TrackedItem).order_by(TrackedItem.scope, TrackedItem.position)
-    if plan:
-        query = query.where(TrackedItem.scope == plan)
-    if unit:
-        query = query.where(TrackedItem.unit_code.in_(load_unit_tree(session).subtree(unit)))
-    for item in session.exec(query.execution_options(yield_per=1000)).scalars():
-        yield item_line(item, as_of, calendar, policy)
 
 
 def item_dict(line: ItemLine) -> dict[str, Any]:

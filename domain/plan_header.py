@@ -7,13 +7,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
-
 from domain.importers import RowChecker, Table
-from domain.models import Unit
 from domain.title_block import read_title_block
-from domain.unit_groups import stored_groups
-from domain.unit_names import UnitDirectory, UnitEntry, split_names
+from domain.unit_names import UnitDirectory
 
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
@@ -32,17 +28,8 @@ class PlanHeader:
     reading: tuple[str, ...] = ()
 
 
-def load_directory(session: Session, owner: str | None = None) -> UnitDirectory:
-    units = {
-        u.code: UnitEntry(u.code, u.name, tuple(split_names(u.other_names)), u.parent_code,
-                          u.active)
-        for u in session.exec(select(Unit))
-    }
-    return UnitDirectory(units, stored_groups(session), owner)
-
-
 def read_plan_header(
-    session: Session,
+    directory: UnitDirectory,
     table: Table,
     *,
     code: str | None = None,
@@ -51,7 +38,6 @@ def read_plan_header(
 ) -> PlanHeader:
     check = RowChecker(table)
     block = read_title_block(table.title_lines)
-    directory = load_directory(session)
     reading = []
     if owner is None:
         owner = directory.unit_named(_heading_candidates(block.heading))

@@ -5,15 +5,10 @@ counts, which `cchc history` reads without Prefect."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-from sqlmodel import Session
-
-from domain.events import EventName, record
-from domain.models import Event, LadderEntry, Notice, NoticeEntry, TrackedItem
+from domain.events import EventName
 
 _OUTCOMES = {
     EventName.NOTICE_SENT: "đã gửi",
@@ -39,39 +34,6 @@ class DeliveredNotice:
         return self.outcome != _OUTCOMES[EventName.NOTICE_SENT]
 
 
-def run_notices(session: Session, flow_run_id: str) -> list[DeliveredNotice]:
-    """Each notice the run tried to deliver, with its latest outcome in that run."""
-    attempts = session.execute(
-        select(Event.notice_id, Event.name, Notice)
-        .join(Notice, Notice.id == Event.notice_id)
-        .where(Event.flow_run_id == flow_run_id, Event.name.in_([str(n) for n in _OUTCOMES]))
-        .order_by(Event.id)
-    ).all()
-    latest = {notice_id: (name, notice) for notice_id, name, notice in attempts}
-    carried: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for notice_id, rung, code in session.execute(
-        select(NoticeEntry.notice_id, LadderEntry.rung, TrackedItem.code)
-        .join(LadderEntry, LadderEntry.id == NoticeEntry.ledger_id)
-        .join(TrackedItem, TrackedItem.id == LadderEntry.item_id)
-        .where(NoticeEntry.notice_id.in_(list(latest)))
-        .order_by(TrackedItem.scope, TrackedItem.position)
-    ):
-        carried[notice_id].append((rung, code))
-    return [
-        DeliveredNotice(
-            recipient=notice.recipient,
-            unit_code=notice.recipient_unit_code,
-            rungs=tuple(sorted({rung for rung, _ in carried[notice_id]})),
-            item_codes=tuple(dict.fromkeys(code for _, code in carried[notice_id])),
-            message_id=notice.message_id,
-            outcome=_OUTCOMES[EventName(name)],
-            server_reply=None if name == EventName.NOTICE_SENT else notice.last_error,
-            sent_at=notice.sent_at if name == EventName.NOTICE_SENT else None,
-        )
-        for notice_id, (name, notice) in latest.items()
-    ]
-
-
 @dataclass(frozen=True)
 class RunRecord:
     """One finished flow run, as `cchc history` shows it."""
@@ -90,69 +52,3 @@ class RunRecord:
     @property
     def rungs_reached(self) -> int:
         return sum(self.rungs.values())
-
-
-def run_counts(session: Session, flow_run_id: str) -> dict[str, object]:
-    """What the run did, from its own events: e-mails by outcome, rungs reached by rung."""
-    outcomes = Counter(notice.outcome for notice in run_notices(session, flow_run_id))
-    summaries = session.exec(
-        select(func.count()).select_from(Event).where(
-            Event.flow_run_id == flow_run_id, Event.name == EventName.SUMMARY_SENT.value)
-    ).scalar_one()
-    rungs = Counter(
-        data.get("rung") for data in session.exec(
-            select(Event.data).where(Event.flow_run_id == flow_run_id,
-                                     Event.name == EventName.RUNG_REACHED.value)
-        ).scalars()
-    )
-    return {
-        "emails_sent": outcomes[_OUTCOMES[EventName.NOTICE_SENT]] + summaries,
-        "emails_failed": outcomes[_OUTCOMES[EventName.NOTICE_FAILED]],
-        "emails_deferred": outcomes[_OUTCOMES[EventName.NOTICE_DEFERRED]],
-        "rungs": dict(sorted(rungs.items())),
-    }
-
-
-def record_run_end(
-    session: Session,
-    *,
-    flow_run_id: str,
-    flow: str,
-    name: str,
-    as_of: date | None,
-    state: str,
-    started: datetime | None,
-    ended: datetime | None,
-) -> None:
-    """Write the run's `run.finished` event, with the counts its events add up to."""
-    event = record(session, EventName.RUN_FINISHED, check_date=as_of, flow=flow, run=name,
-                   state=state, started=started.isoformat() if started else None,
-                   ended=ended.isoformat() if ended else None, **run_counts(session, flow_run_id))
-    event.flow_run_id = flow_run_id
-
-
-def recent_runs(session: Session, limit: int) -> list[RunRecord]:
-    """The latest finished runs, newest first."""
-    events = session.exec(
-        select(Event).where(Event.name == EventName.RUN_FINISHED.value)
-        .order_by(Event.id.desc()).limit(limit)
-    ).scalars()
-    return [
-        RunRecord(
-            name=event.data.get("run", ""),
-            flow=event.data.get("flow", ""),
-            as_of=event.check_date,
-            state=event.data.get("state", ""),
-            started=_moment(event.data.get("started")),
-            ended=_moment(event.data.get("ended")),
-            emails_sent=event.data.get("emails_sent", 0),
-            emails_failed=event.data.get("emails_failed", 0),
-            emails_deferred=event.data.get("emails_deferred", 0),
-            rungs=event.data.get("rungs", {}),
-        )
-        for event in events
-    ]
-
-
-def _moment(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None

@@ -10,6 +10,7 @@ class NoticeState(StrEnum):
 
     COLLECTING = "collecting"  # a digest still gathering the day's rungs
     PENDING = "pending"  # sealed, waiting to be sent (or retried after a deferral)
+    SENDING = "sending"  # claimed by a sender (until its lease runs out)
     SENT = "sent"
     FAILED = "failed"
 

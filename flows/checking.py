@@ -11,16 +11,16 @@ from datetime import date, timedelta
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from domain import alerts, ledger, outbox
-from domain.digest_lines import digest_views
 from domain.ladder import horizon
-from domain.locks import check_lock
 from domain.models import Notice, utcnow
 from domain.recipients import UnitTree
 from flows.settings import Settings
 from notifications.delivery import DeliveryOutcome, DeliveryResult, SmtpSettings, sender_for
 from notifications.digests import render_digest
 from notifications.email import OutgoingMessage, make_message_id
+from persistence import alerts, ledger, outbox
+from persistence.digest_lines import digest_views
+from persistence.locks import check_lock
 
 # A batch is one transaction: at a country's scale, larger ones pay the per-statement and
 # commit costs less often, while the sweep's memory stays in the tens of MB.

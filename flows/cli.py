@@ -57,7 +57,7 @@ def session_scope(settings: Settings, *, dry_run: bool = False) -> Iterator:
     on any error."""
     from sqlmodel import Session
 
-    from domain.db import is_current, make_engine
+    from persistence.db import is_current, make_engine
 
     engine = make_engine(settings.database_url)
     try:
@@ -119,8 +119,8 @@ def _user_error_exit(error: Exception) -> typer.Exit | None:
 @app.command()
 def init() -> None:
     """Tạo hoặc nâng cấp cơ sở dữ liệu."""
-    from domain.db import make_engine, upgrade
     from flows.settings import Settings
+    from persistence.db import make_engine, upgrade
 
     def work() -> None:
         engine = make_engine(Settings().database_url)
@@ -142,8 +142,8 @@ class ImportKind(StrEnum):
 def _publish_events(settings: Settings) -> None:
     import logging
 
-    from domain.db import make_engine
     from flows.publishing import publish_after_command
+    from persistence.db import make_engine
 
     engine = make_engine(settings.database_url)
     try:
@@ -165,7 +165,7 @@ def _import(
     kind: ImportKind, file: Path, *, columns_option: str | None = None, dry_run: bool = False,
     strict: bool = False, **plan_options,
 ) -> None:
-    from domain import importers, item_imports
+    from persistence import item_imports, unit_imports
     from domain.columns import COLUMNS_BY_KIND, ColumnMappingError, parse_column_mapping
     from flows.tables import read_table
     from flows.views import print_import_preview, print_undetermined
@@ -183,7 +183,7 @@ def _import(
         table = read_table(file, columns, mapping, source)
         with session_scope(settings, dry_run=dry_run) as session:
             if kind is ImportKind.units:
-                summary = importers.import_units(session, table)
+                summary = unit_imports.import_units(session, table)
             elif kind is ImportKind.plan:
                 header = item_imports.read_plan_header(session, table, **plan_options)
                 summary = item_imports.import_plan(session, table, header, settings.calendar,
@@ -239,7 +239,7 @@ def task_done(
     plan: Plan = None,
 ) -> None:
     """Ghi nhận nhiệm vụ đã hoàn thành."""
-    from domain.tracking import complete_item, find_item
+    from persistence.tracking import complete_item, find_item
 
     def work() -> None:
         settings = load_settings()
@@ -260,7 +260,7 @@ def task_extend(
     plan: Plan = None,
 ) -> None:
     """Gia hạn nhiệm vụ: giữ hạn gốc, nhắc việc lại theo hạn mới."""
-    from domain.tracking import extend_item, find_item
+    from persistence.tracking import extend_item, find_item
 
     def work() -> None:
         settings = load_settings()
@@ -281,7 +281,7 @@ def task_deadline(
     plan: Plan = None,
 ) -> None:
     """Đặt thời hạn cho nhiệm vụ chưa xác định thời hạn (không tính là gia hạn)."""
-    from domain.tracking import find_item, set_deadline
+    from persistence.tracking import find_item, set_deadline
 
     def work() -> None:
         settings = load_settings()

@@ -30,7 +30,7 @@ def _report(session, settings: Settings, day: date, plan: str | None, unit: str 
     """The status report of `plan` (default: the latest) on `day`, for `unit`'s subtree."""
     from domain.models import Plan as PlanRow
     from domain.models import Unit
-    from domain.reports import status_report
+    from persistence.reports import status_report
 
     chosen = session.get(PlanRow, plan) if plan else None
     if plan and chosen is None:
@@ -82,7 +82,7 @@ def history(
                 runs = recent_runs(limit)
         else:
             # No Prefect server: the engine's own record, without starting a local one.
-            from domain.run_log import recent_runs as recorded_runs
+            from persistence.run_log import recent_runs as recorded_runs
 
             with session_scope(settings) as session:
                 runs = recorded_runs(session, limit)
@@ -94,9 +94,9 @@ def history(
 @history_app.command("item")
 def history_item(code: str, plan: Plan = None) -> None:
     """Dòng thời gian của một nhiệm vụ: tạo, cập nhật, gia hạn, nhắc, gửi, lỗi."""
-    from domain.explain import item_timeline
-    from domain.tracking import find_item
     from flows.views import print_timeline
+    from persistence.explain import item_timeline
+    from persistence.tracking import find_item
 
     def work() -> None:
         settings = load_settings()
@@ -111,8 +111,8 @@ def history_item(code: str, plan: Plan = None) -> None:
 @app.command()
 def explain(code: str, as_of: OptionalDay = None, plan: Plan = None) -> None:
     """Vì sao nhiệm vụ được (hay chưa được) nhắc: bậc đã đến, đã gửi, bỏ qua, chờ, bậc tới."""
-    from domain.explain import explain_item
-    from domain.tracking import find_item
+    from persistence.explain import explain_item
+    from persistence.tracking import find_item
 
     def work() -> None:
         settings = load_settings()
@@ -167,10 +167,11 @@ def items(
     as_json: Annotated[bool, typer.Option("--json", help="in JSON (xem README)")] = False,
 ) -> None:
     """Mọi nhiệm vụ: thời hạn đã đọc thế nào (loại, hạn, ngày bắt đầu), tình trạng."""
-    from domain.item_list import SCHEMA, item_dict, item_lines
+    from domain.item_list import SCHEMA, item_dict
     from domain.models import Plan as PlanRow
     from domain.models import Unit
     from flows.views import print_items
+    from persistence.item_list import item_lines
 
     def work() -> None:
         settings = load_settings()

@@ -20,12 +20,12 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.events import emit_event  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 
-from domain.reports import status_report  # noqa: E402
-from domain.run_log import run_notices  # noqa: E402
 from flows import checking, publishing  # noqa: E402
 from flows.flow_support import RUN_HOOKS, flow_database, label_run, run_day_label  # noqa: E402
 from flows.settings import Settings  # noqa: E402
 from notifications.run_history import notice_rows, progress_markdown  # noqa: E402
+from persistence.reports import status_report  # noqa: E402
+from persistence.run_log import run_notices  # noqa: E402
 
 
 def _check_run_name() -> str:

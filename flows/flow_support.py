@@ -12,10 +12,10 @@ from prefect.runtime import flow_run
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from domain.db import make_engine
 from domain.events import current_flow_run
-from domain.run_log import record_run_end
 from flows.settings import Settings
+from persistence.db import make_engine
+from persistence.run_log import record_run_end
 
 
 @contextmanager

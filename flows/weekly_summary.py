@@ -18,16 +18,16 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from domain import events  # noqa: E402
+from persistence import events  # noqa: E402
 from domain.events import EventName  # noqa: E402
 from domain.models import Event, utcnow  # noqa: E402
-from domain.reports import status_report  # noqa: E402
 from flows.checking import smtp_settings  # noqa: E402
 from flows.flow_support import RUN_HOOKS, flow_database, label_run, run_day_label  # noqa: E402
 from flows.settings import Settings  # noqa: E402
 from notifications.delivery import DeliveryOutcome, sender_for  # noqa: E402
 from notifications.email import Attachment, OutgoingMessage, make_message_id  # noqa: E402
 from notifications.reports import SummaryEmail, summary_email  # noqa: E402
+from persistence.reports import status_report  # noqa: E402
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from domain.db import make_engine, upgrade
+from persistence.db import make_engine, upgrade
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "sonla-2021"
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -69,11 +69,13 @@ def load_examples(engine: Engine, calendar) -> None:
     """The Sơn La 2021 fixture, imported the way `cchc import` does."""
     from sqlmodel import Session
 
-    from domain import importers, item_imports
+    from domain import importers
+
+    from persistence import item_imports, unit_imports
     from flows.tables import read_table
 
     with Session(engine) as session, session.begin():
-        importers.import_units(session, read_table(EXAMPLES / "units.csv", importers.UNIT_COLUMNS))
+        unit_imports.import_units(session, read_table(EXAMPLES / "units.csv", importers.UNIT_COLUMNS))
         table = read_table(EXAMPLES / "plan-2021.xlsx", importers.PLAN_COLUMNS)
         header = item_imports.read_plan_header(session, table)
         item_imports.import_plan(session, table, header, calendar)

@@ -12,9 +12,9 @@ def check_and_dispatch(
 ) -> None:
     """What `cchc check` does after Prefect has started: sweep, seal, dispatch (under the
     example's policy unless another is given)."""
-    from domain.db import make_engine
     from flows import checking
     from flows.settings import Settings
+    from persistence.db import make_engine
     from tests.conftest import EXAMPLES
 
     settings = Settings(database_url=database_url, smtp_host="127.0.0.1", smtp_port=smtp_port,
@@ -37,9 +37,9 @@ def record_run() -> None:
 
 def check_only(database_url: str, as_of: date, start) -> None:
     """A check that queues and seals digests and sends nothing (the dispatchers do)."""
-    from domain.db import make_engine
     from flows import checking
     from flows.settings import Settings
+    from persistence.db import make_engine
 
     engine = make_engine(database_url)
     start.wait()
@@ -50,9 +50,9 @@ def check_only(database_url: str, as_of: date, start) -> None:
 
 def dispatch_until(database_url: str, smtp_port: int, start, checks_done) -> None:
     """A dispatcher polling the outbox until the checks are over, then draining it once more."""
-    from domain.db import make_engine
     from flows import checking
     from flows.settings import Settings
+    from persistence.db import make_engine
 
     settings = Settings(database_url=database_url, smtp_host="127.0.0.1", smtp_port=smtp_port)
     engine = make_engine(database_url)
@@ -67,9 +67,9 @@ def dispatch_until(database_url: str, smtp_port: int, start, checks_done) -> Non
 
 def dispatch_once(database_url: str, smtp_port: int) -> None:
     """`cchc dispatch` without Prefect: a process the crash tests kill."""
-    from domain.db import make_engine
     from flows import checking
     from flows.settings import Settings
+    from persistence.db import make_engine
 
     settings = Settings(database_url=database_url, smtp_host="127.0.0.1", smtp_port=smtp_port)
     checking.dispatch(make_engine(database_url), settings, logging.getLogger("dispatch"))

@@ -16,8 +16,8 @@ SECRETARIAT = "cchc@pnv.tpsonla.sonla.example"
 
 @pytest.fixture
 def loaded(tmp_path, monkeypatch, prefect_harness):
-    from domain.db import make_engine, upgrade
     from flows.settings import Settings
+    from persistence.db import make_engine, upgrade
 
     url = f"sqlite:///{tmp_path / 'cchc.db'}"
     for name in ("CCHC_SMTP_HOST", "CCHC_MAILDIR", "CCHC_POLICY_FILE"):

@@ -15,14 +15,16 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlmodel import Session, func, select
 
-from domain import importers, item_imports
+from domain import importers
+
+from persistence import item_imports, unit_imports
 from domain.calendar import WorkingCalendar
-from domain.db import make_engine, upgrade
 from domain.deadlines import Deadline, DeadlineError, parse_deadline
 from domain.importers import ImportFailed
 from domain.models import TrackedItem, Unit
 from domain.policy import PolicyError, policy_from_mapping
 from flows.tables import read_table
+from persistence.db import make_engine, upgrade
 from tests.conftest import EXAMPLES
 
 CALENDAR = WorkingCalendar()
@@ -56,7 +58,7 @@ def database(tmp_path_factory):
     engine = make_engine(url)
     upgrade(engine)
     with Session(engine) as session, session.begin():
-        importers.import_units(session, read_table(EXAMPLES / "units.csv",
+        unit_imports.import_units(session, read_table(EXAMPLES / "units.csv",
                                                    importers.UNIT_COLUMNS))
     yield engine
     engine.dispose()
@@ -72,7 +74,7 @@ def attempt(engine, path: Path, kind: str):
         try:
             table = read_table(path, columns)
             if kind == "units":
-                return importers.import_units(session, table)
+                return unit_imports.import_units(session, table)
             return item_imports.import_findings(session, table, CALENDAR)
         except ImportFailed as failure:
             session.flush()

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from domain.db import make_engine, upgrade
 from domain.models import Notice
+from persistence.db import make_engine, upgrade
 from tests.faults.country import seed
 from tests.faults.scripted_smtp import ScriptedServer
 from tests.workers import check_only, dispatch_until

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from domain.db import make_engine, upgrade
 from domain.models import Notice
 from flows import checking
 from flows.settings import Settings
 from notifications.email import make_message_id
+from persistence.db import make_engine, upgrade
 from tests.faults.country import seed
 from tests.faults.scripted_smtp import Script, ScriptedServer
 from tests.workers import dispatch_once

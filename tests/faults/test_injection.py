@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import Session
 
-from domain.db import make_engine, upgrade
 from domain.models import Finding, Inspection, Plan, TrackedItem, Unit
 from flows import checking
 from flows.settings import Settings
 from notifications.delivery import SmtpSender, SmtpSettings
 from notifications.email import OutgoingMessage
+from persistence.db import make_engine, upgrade
 from tests.faults.scripted_smtp import ScriptedServer
 
 AS_OF = date(2024, 5, 6)

@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from domain import ledger
-from domain.db import make_engine, upgrade
 from domain.models import LadderEntry, Notice, NoticeEntry, TrackedItem, Unit
 from domain.states import RecipientRole
 from flows import checking
 from flows.settings import Settings
+from persistence import ledger
+from persistence.db import make_engine, upgrade
 
 AS_OF = date(2024, 5, 6)
 UNITS = 120

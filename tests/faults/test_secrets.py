@@ -15,9 +15,9 @@ from aiosmtpd.smtp import AuthResult
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from domain.db import make_engine
 from domain.models import Event, Notice
 from flows.cli import app
+from persistence.db import make_engine
 from tests.conftest import EXAMPLES
 from tests.smtp_server import free_port
 

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from domain.db import make_engine, upgrade
 from domain.events import EventName
 from domain.models import Event, Notice, utcnow
 from flows import checking
 from flows.settings import Settings
+from persistence.db import make_engine, upgrade
 from tests.conftest import EXAMPLES, load_examples
 from tests.faults.scripted_smtp import Script, ScriptedServer
 from tests.smtp_server import free_port

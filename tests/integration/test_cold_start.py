@@ -13,8 +13,8 @@ NOT_FOR_STATUS = ("alembic.runtime.migration", "alembic.script", "prefect", "ope
 
 
 def test_status_loads_no_migrations_prefect_workbooks_nor_address_validation(tmp_path):
-    from domain.db import make_engine, upgrade
     from flows.settings import Settings
+    from persistence.db import make_engine, upgrade
 
     url = f"sqlite:///{tmp_path / 'cchc.db'}"
     engine = make_engine(url)

@@ -188,7 +188,7 @@ def test_dry_run_says_who_would_get_what_and_writes_nothing(engine, database_url
 
 
 def test_an_extension_rearms_the_ladder_under_the_new_date(engine, database_url, tmp_path, commune_item):
-    from domain.tracking import extend_item, find_item
+    from persistence.tracking import extend_item, find_item
 
     settings = settings_for(database_url, tmp_path)
     run_check(engine, settings, date(2024, 2, 15))  # O1
@@ -230,8 +230,8 @@ def test_a_runs_artifact_rows_name_what_each_email_carried_and_the_servers_refus
     engine, database_url, tmp_path, smtp_server
 ):
     from domain.events import current_flow_run
-    from domain.run_log import run_notices
     from notifications.run_history import notice_rows
+    from persistence.run_log import run_notices
 
     settings = settings_for(database_url, tmp_path, smtp_server.port)
     load_examples(engine, settings.calendar)

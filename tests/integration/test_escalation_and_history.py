@@ -10,13 +10,13 @@ import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from domain.explain import explain_item, item_timeline
-from domain.policy import PolicyError
 from domain.models import LadderEntry, Notice, NoticeEntry, Plan, TrackedItem, Unit
-from domain.tracking import complete_item, extend_item, find_item
+from domain.policy import PolicyError
 from flows import checking
 from flows.cli import app
 from flows.settings import Settings
+from persistence.explain import explain_item, item_timeline
+from persistence.tracking import complete_item, extend_item, find_item
 from tests.conftest import load_examples
 
 log = logging.getLogger("test")
@@ -331,7 +331,8 @@ def test_a_remediation_item_escalates_up_to_the_unit_that_concluded_the_inspecti
     load_examples(engine, settings.calendar)
     findings = tmp_path / "ket-luan-2021.csv"
     findings.write_text(CONCLUDED_FINDINGS, encoding="utf-8")
-    from domain import importers, item_imports
+    from domain import importers
+    from persistence import item_imports, unit_imports
     from flows.tables import read_table
 
     with Session(engine) as session, session.begin():

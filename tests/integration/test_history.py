@@ -16,14 +16,14 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from domain.events import EventName, current_flow_run
-from domain.explain import item_timeline
 from domain.models import Event
-from domain.run_log import record_run_end
-from domain.tracking import find_item
 from flows import checking
 from flows.cli import app
 from flows.scheduler import LocalTimeFormatter
 from flows.settings import Settings
+from persistence.explain import item_timeline
+from persistence.run_log import record_run_end
+from persistence.tracking import find_item
 from tests.conftest import load_examples
 
 log = logging.getLogger("test")
@@ -122,8 +122,8 @@ def test_serves_log_lines_are_stamped_in_the_engines_zone():
 
 def test_a_runs_artifact_rows_say_when_each_email_was_sent_in_local_time(checked):
     from domain.models import Notice
-    from domain.run_log import run_notices
     from notifications.run_history import notice_rows
+    from persistence.run_log import run_notices
 
     engine, _ = checked
     with Session(engine) as session:

@@ -7,7 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import domain.models  # noqa: F401  (registers the tables)
-from domain.db import SCHEMA_HEAD, is_current, migration_heads, upgrade
+from persistence.db import SCHEMA_HEAD, is_current, migration_heads, upgrade
 
 
 def test_migrated_database_matches_the_models_and_a_second_upgrade_is_a_no_op(engine):

@@ -9,9 +9,9 @@ from itertools import pairwise
 import pytest
 from typer.testing import CliRunner
 
-from domain.db import make_engine
-from domain.locks import check_lock
 from flows.cli import app
+from persistence.db import make_engine
+from persistence.locks import check_lock
 
 
 @pytest.mark.parametrize("command", [

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from domain.db import make_engine, upgrade
 from flows.cli import app
+from persistence.db import make_engine, upgrade
 
 ENGLISH = ("Invalid value", "Usage:", "Error", "Missing", "No such", "Try ", "Traceback",
            "Got unexpected", "requires an argument", "Input should")

@@ -10,10 +10,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from domain.events import EventName, record
+from domain.events import EventName
 from domain.ladder import Track
 from domain.models import LadderEntry, Notice, NoticeEntry
 from domain.states import LedgerState, NoticeState, RecipientRole
+from persistence.events import record
 
 # The outbox partition of alerts, so a check's sealing and theirs never mix.
 ALERT_PARTITION = "@secretariat"

@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlmodel import Session
 
-from domain.events import EventName, record
+from domain.events import EventName
 from domain.models import Notice, utcnow
 from domain.states import NoticeState
+from persistence.events import record
 
 
 def backoff(attempts: int) -> timedelta:
@@ -64,7 +65,7 @@ def claim(
     if retry_deferred_before is not None:
         due = or_(due, Notice.claimed_at.is_(None), Notice.claimed_at < retry_deferred_before)
     ready = and_(Notice.state == NoticeState.PENDING, due)
-    abandoned = and_(Notice.state == "sending", Notice.claimed_at < now - lease)
+    abandoned = and_(Notice.state == NoticeState.SENDING, Notice.claimed_at < now - lease)
     candidates = select(Notice.id).where(or_(ready, abandoned)).order_by(Notice.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
@@ -75,10 +76,10 @@ def claim(
         update(Notice)
         .where(Notice.id.in_(ids))
         .where(or_(Notice.state == NoticeState.PENDING, abandoned))
-        .values(state="sending", claim_token=token, claimed_at=now, attempts=Notice.attempts + 1)
+        .values(state=NoticeState.SENDING, claim_token=token, claimed_at=now, attempts=Notice.attempts + 1)
     )
     return list(
-        session.exec(select(Notice).where(Notice.claim_token == token, Notice.state == "sending"))
+        session.exec(select(Notice).where(Notice.claim_token == token, Notice.state == NoticeState.SENDING))
         .scalars()
     )
 

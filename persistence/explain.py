@@ -10,7 +10,6 @@ from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
 from domain.ladder import Track, next_rung, passed_before, reached
-from domain.ledger import escalation_organisation, item_authority, load_unit_tree
 from domain.models import (
     Event,
     Extension,
@@ -30,6 +29,7 @@ from domain.recipients import (
 )
 from domain.states import LedgerState, NoticeState
 from domain.status import status_of
+from persistence.ledger import escalation_organisation, item_authority, load_unit_tree
 
 _TRACK_NAMES = {Track.UNIT: "Nhắc việc, đôn đốc", Track.ESCALATION: "Báo cáo cấp trên"}
 _WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from domain.db import sqlite_file
+from persistence.db import sqlite_file
 
 
 @contextmanager

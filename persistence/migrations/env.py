@@ -1,4 +1,4 @@
-"""Alembic environment: the engine comes from `domain.db.alembic_config`, the schema from the
+"""Alembic environment: the engine comes from `persistence.db.alembic_config`, the schema from the
 SQLModel tables."""
 
 from alembic import context

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from domain.calendar import WorkingCalendar
 from domain.deadlines import Deadline, DeadlineError, parse_deadline
-from domain.events import EventName, record
+from domain.events import EventName
 from domain.importers import (
     CellReading,
     ImportSummary,
@@ -22,11 +22,7 @@ from domain.importers import (
     completion_from,
 )
 from domain.models import FINDINGS_SCOPE, Finding, Inspection, Plan, TaskGroup, TrackedItem
-from domain.plan_header import (
-    PlanHeader,
-    load_directory,
-    read_plan_header,  # noqa: F401  (the plan import's first step)
-)
+from domain.plan_header import PlanHeader
 from domain.plan_rows import (
     TaskRow,
     excel_ate_a_zero,
@@ -35,6 +31,8 @@ from domain.plan_rows import (
     numbering_restarts,
 )
 from domain.states import DeadlineKind, ItemKind
+from persistence.events import record
+from persistence.unit_directory import load_directory, read_plan_header  # noqa: F401  (the plan import's first step)
 
 _ROMAN = re.compile(r"(?=[IVX]+$)X{0,3}(IX|IV|V?I{0,3})", re.IGNORECASE)
 _IDENTITY_WORDS = {"year": "năm", "title": "tiêu đề", "decision_number": "số văn bản",

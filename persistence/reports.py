@@ -1,0 +1,115 @@
+"""The status report's reads: the plan, its items, units and tallies, as of a day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from domain import par_index
+from domain.calendar import WorkingCalendar
+from domain.models import FINDINGS_SCOPE, Plan, TaskGroup, TrackedItem, Unit
+from domain.policy import Policy
+from domain.reports import SharedTask, StatusReport, most_overdue_first
+from domain.states import DeadlineKind, ItemKind
+from domain.status import shared_status
+from domain.tallies import ItemLine, Tally, item_line
+from persistence.ledger import load_unit_tree
+from persistence.report_lines import inspection_tallies, overdue_lines, units_inspected_in
+
+
+def latest_plan(session: Session) -> Plan | None:
+    return session.exec(select(Plan).order_by(Plan.year.desc(), Plan.code.desc())).scalars().first()
+
+
+def status_report(
+    session: Session,
+    as_of: date,
+    calendar: WorkingCalendar,
+    policy: Policy,
+    *,
+    plan: Plan | None = None,
+    unit: str | None = None,
+) -> StatusReport:
+    plan = plan or latest_plan(session)
+    tree = load_unit_tree(session)
+    units_wanted = tree.subtree(unit) if unit else None
+    groups = {}
+    if plan is not None:
+        groups = {
+            g.id: g
+            for g in session.exec(
+                select(TaskGroup).where(TaskGroup.plan_code == plan.code).order_by(TaskGroup.position)
+            ).scalars()
+        }
+    scopes = [FINDINGS_SCOPE] + ([plan.code] if plan else [])
+    query = (
+        select(TrackedItem)
+        .where(TrackedItem.scope.in_(scopes))
+        .order_by(TrackedItem.scope, TrackedItem.position)
+    )
+    tasks, remediation = Tally(), Tally()
+    per_group: dict[int, Tally] = {gid: Tally() for gid in groups}
+    per_unit: dict[str, Tally] = {}
+    lines: list[ItemLine] = []
+    # A task given to a group: one item per unit, counted once in the plan's and group's tallies.
+    shared: dict[str, tuple[TrackedItem, list[ItemLine]]] = {}
+    for item in session.exec(query.execution_options(yield_per=1000)).scalars():
+        if units_wanted is not None and item.unit_code not in units_wanted:
+            continue
+        line = item_line(item, as_of, calendar, policy)
+        if item.task_code is not None:
+            shared.setdefault(item.task_code, (item, []))[1].append(line)
+        else:
+            (tasks if item.kind == ItemKind.TASK else remediation).add(
+                line.status, line.due, as_of, undetermined=line.undetermined)
+            if item.group_id in per_group:
+                per_group[item.group_id].add(line.status, line.due, as_of,
+                                             undetermined=line.undetermined)
+        per_unit.setdefault(item.unit_code, Tally()).add(line.status, line.due, as_of,
+                                                         undetermined=line.undetermined)
+        lines.append(line)
+    shared_tasks = []
+    for code, (first, unit_lines) in shared.items():
+        status = shared_status([ln.status for ln in unit_lines])
+        due = max((ln.due for ln in unit_lines if ln.due), default=None)
+        undetermined = any(ln.undetermined for ln in unit_lines)
+        tasks.add(status, due, as_of, undetermined=undetermined)
+        if first.group_id in per_group:
+            per_group[first.group_id].add(status, due, as_of, undetermined=undetermined)
+        shared_tasks.append(SharedTask(code, first.lead_group or "", sum(
+            ln.status.is_done for ln in unit_lines), len(unit_lines)))
+    unit_rows = {u.code: u for u in session.exec(select(Unit)).scalars()}
+    # The units the report answers for: those under the scope's root (the --unit, else the
+    # plan's owner), the root itself excepted — it is the one that plans and inspects.
+    root = unit or (plan.owner_unit_code if plan else None)
+    below = (tree.subtree(root) - {root}) if root else {c for c, u in tree.units.items() if u.parent}
+    eligible = {code for code in below if tree.units[code].active}
+    # Without a root the report cannot tell which units the plan concerns: it names none idle.
+    idle = sorted(eligible - set(per_unit)) if root else []
+    year = plan.year if plan else as_of.year
+    return StatusReport(
+        as_of=as_of,
+        plan=plan,
+        scope=unit_rows[unit] if unit else None,
+        tasks=tasks,
+        remediation=remediation,
+        groups=[(groups[gid], tally) for gid, tally in per_group.items()],
+        units=[(unit_rows[code], per_unit[code]) for code in sorted(per_unit)],
+        idle_units=[unit_rows[code] for code in idle],
+        items=lines,
+        overdue_details=overdue_lines(
+            session, most_overdue_first(lines), {c: u.name for c, u in unit_rows.items()}, as_of
+        ),
+        inspections=inspection_tallies(session, [ln for ln in lines if ln.kind != ItemKind.TASK]),
+        shared=shared_tasks,
+        indicators=[
+            par_index.plan_completion(tasks.done, tasks.total, as_of),
+            par_index.units_inspected(len(units_inspected_in(session, year) & eligible),
+                                      len(eligible), year),
+            par_index.findings_handled(remediation.done, remediation.total),
+            par_index.periodic_reports([ln.code for ln in lines if ln.kind == ItemKind.TASK
+                                        and ln.deadline_kind == DeadlineKind.RECURRING]),
+        ],
+    )
