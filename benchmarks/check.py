@@ -30,14 +30,15 @@ from pathlib import Path
 
 from generate import CHECK_DAY, PROVINCES, generate  # beside this script
 from sqlalchemy import create_engine, delete, func, select, text
-from sqlmodel import Session
 
 from domain.ladder import Track, decide
+from domain.planning import OpenItem
 from domain.models import Event, LadderEntry, Notice, NoticeEntry, TrackedItem, Unit
 from flows import checking
 from flows.settings import Settings
 from persistence import ledger
 from persistence.db import make_engine, upgrade
+from persistence.unit_of_work import UnitOfWork
 
 NEXT_DAY = date(2025, 3, 13)  # the working day after CHECK_DAY
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -51,7 +52,7 @@ def settings_for(url: str) -> Settings:
 def engine_check(url: str, day: date) -> dict:
     """The check as the deadline-check flow's sweep task runs it."""
     engine = make_engine(url)
-    summary = checking.sweep_and_seal(engine, settings_for(url), day, LOG)
+    summary = checking.sweep_and_seal(UnitOfWork(engine), settings_for(url), day, LOG)
     return {"queued": summary.queued, "notices": summary.notices}
 
 
@@ -60,7 +61,7 @@ def naive_check(url: str, day: date) -> dict:
     what it finds recorded through the same ledger code as the engine's."""
     engine, settings = make_engine(url), settings_for(url)
     calendar, policy = settings.calendar, settings.policy
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         tree = ledger.load_unit_tree(session)
         items = session.exec(select(TrackedItem)).scalars().all()
         recorded: dict[tuple, set] = {}  # by item and due date: an extension re-arms
@@ -68,7 +69,7 @@ def naive_check(url: str, day: date) -> dict:
             recorded.setdefault((entry.item_id, entry.due_date), set()).add(
                 (Track(entry.track), entry.rung))
         found = [
-            ledger.OpenItem(item.id, item.code, item.unit_code, item.due_date)
+            OpenItem(item.id, item.code, item.unit_code, item.due_date)
             for item in items
             if item.due_date is not None
             and (item.completed_on is None or item.completed_on > day)
@@ -77,20 +78,21 @@ def naive_check(url: str, day: date) -> dict:
         ]
     summary = checking.CheckSummary(day, True)
     for start in range(0, len(found), checking.BATCH_SIZE):
-        with Session(engine) as session, session.begin():
+        with UnitOfWork(engine).transaction() as session:
             outcome = ledger.record_batch(session, found[start:start + checking.BATCH_SIZE],
                                           as_of=day, calendar=calendar, policy=policy,
                                           tree=tree)
         summary.queued += outcome.queued
         summary.notices += outcome.new_notices
-    checking.seal_digests(engine, settings, tree)
+    checking.seal_digests(UnitOfWork(engine), settings, tree)
     return {"queued": summary.queued, "notices": summary.notices}
 
 
 def _check_province(url: str, province: str) -> int:
     engine = make_engine(url)
     try:
-        return checking.sweep_and_seal(engine, settings_for(url), CHECK_DAY, LOG, province).queued
+        uow = UnitOfWork(engine)
+        return checking.sweep_and_seal(uow, settings_for(url), CHECK_DAY, LOG, province).queued
     finally:
         engine.dispose()
 

@@ -8,19 +8,18 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from domain.ladder import horizon
-from domain.models import Notice, utcnow
+from domain.models import utcnow
 from domain.recipients import UnitTree
 from flows.settings import Settings
 from notifications.delivery import DeliveryOutcome, DeliveryResult, SmtpSettings, sender_for
 from notifications.digests import render_digest
 from notifications.email import OutgoingMessage, make_message_id
 from persistence import alerts, ledger, outbox
+from persistence.unit_of_work import UnitOfWork
 from persistence.digest_lines import digest_views
-from persistence.locks import check_lock
 
 # A batch is one transaction: at a country's scale, larger ones pay the per-statement and
 # commit costs less often, while the sweep's memory stays in the tens of MB.
@@ -50,7 +49,7 @@ class DispatchSummary:
 
 
 def sweep_and_seal(
-    engine: Engine,
+    uow: UnitOfWork,
     settings: Settings,
     as_of: date,
     log: logging.Logger | logging.LoggerAdapter,
@@ -61,16 +60,16 @@ def sweep_and_seal(
     same items never split a digest; checks of disjoint subtrees run side by side."""
     summary = CheckSummary(as_of, settings.calendar.is_working_day(as_of))
     partition = unit or ""
-    with check_lock(engine, partition):
-        with Session(engine) as session:
+    with uow.check_lock(partition):
+        with uow.reading() as session:
             tree = ledger.load_unit_tree(session)
         units = _subtree(tree, unit)
         if not summary.working_day:
             log.info("%s không phải ngày làm việc: không gửi nhắc việc", f"{as_of:%d/%m/%Y}")
         else:
             reach = horizon(as_of, settings.calendar, settings.policy)
-            for batch in ledger.stream_open_items(engine, as_of, BATCH_SIZE, units, reach):
-                with Session(engine) as session, session.begin():
+            for batch in ledger.stream_open_items(uow, as_of, BATCH_SIZE, units, reach):
+                with uow.transaction() as session:
                     outcome = ledger.record_batch(
                         session, batch, as_of=as_of, calendar=settings.calendar,
                         policy=settings.policy, tree=tree, partition=partition,
@@ -82,7 +81,7 @@ def sweep_and_seal(
                 summary.notices += outcome.new_notices
                 log.info("đã xét %d nhiệm vụ đang mở, %d bậc nhắc mới", summary.items, summary.queued)
         # Sealing also finishes digests a crashed check left collecting.
-        seal_digests(engine, settings, tree, partition)
+        seal_digests(uow, settings, tree, partition)
     return summary
 
 
@@ -98,11 +97,11 @@ def _subtree(tree: UnitTree, unit: str | None) -> set[str] | None:
     return tree.subtree(unit)
 
 
-def seal_digests(engine: Engine, settings: Settings, tree: UnitTree, partition: str = "") -> int:
+def seal_digests(uow: UnitOfWork, settings: Settings, tree: UnitTree, partition: str = "") -> int:
     sealed = 0
     policy = settings.policy
     while True:
-        with Session(engine) as session, session.begin():
+        with uow.transaction() as session:
             notices = outbox.collecting(session, SEAL_BATCH, partition)
             if not notices:
                 return sealed
@@ -114,40 +113,37 @@ def seal_digests(engine: Engine, settings: Settings, tree: UnitTree, partition: 
             sealed += len(notices)
 
 
-def queue_alert(engine: Engine, settings: Settings, as_of: date) -> bool:
+def queue_alert(uow: UnitOfWork, settings: Settings, as_of: date) -> bool:
     """Queue the secretariat's alert of new escalations, rendered like a digest; False when
     there is nothing new to tell. Under its own lock, so alerts triggered together queue one."""
-    with check_lock(engine, alerts.ALERT_PARTITION):
-        with Session(engine) as session, session.begin():
+    with uow.check_lock(alerts.ALERT_PARTITION):
+        with uow.transaction() as session:
             notice_id = alerts.collect_alert(session, settings.policy.secretariat_email, as_of)
             tree = ledger.load_unit_tree(session)
-        seal_digests(engine, settings, tree, alerts.ALERT_PARTITION)
+        seal_digests(uow, settings, tree, alerts.ALERT_PARTITION)
     return notice_id is not None
 
 
 def preview(
-    engine: Engine, settings: Settings, as_of: date, unit: str | None = None
+    uow: UnitOfWork, settings: Settings, as_of: date, unit: str | None = None
 ) -> list[tuple[str, str, list[str]]]:
     """What a check on `as_of` would send — (recipient, subject, item codes) — written nowhere."""
     if not settings.calendar.is_working_day(as_of):
         return []
-    with Session(engine) as session:
-        session.begin()
-        try:
-            tree = ledger.load_unit_tree(session)
-            units, partition = _subtree(tree, unit), unit or ""
-            reach = horizon(as_of, settings.calendar, settings.policy)
-            for batch in ledger.stream_open_items(engine, as_of, BATCH_SIZE, units, reach):
-                ledger.record_batch(session, batch, as_of=as_of, calendar=settings.calendar,
-                                    policy=settings.policy, tree=tree, partition=partition)
-            notices = outbox.collecting(session, None, partition)
-            return [
-                (view.recipient, render_digest(view, settings.policy.secretariat).subject,
-                 [line.code for line in view.lines])
-                for view in digest_views(session, notices, settings.calendar, tree)
-            ]
-        finally:
-            session.rollback()
+    # A read-only session: the batches' rows are written to it and rolled back at its end.
+    with uow.reading() as session:
+        tree = ledger.load_unit_tree(session)
+        units, partition = _subtree(tree, unit), unit or ""
+        reach = horizon(as_of, settings.calendar, settings.policy)
+        for batch in ledger.stream_open_items(uow, as_of, BATCH_SIZE, units, reach):
+            ledger.record_batch(session, batch, as_of=as_of, calendar=settings.calendar,
+                                policy=settings.policy, tree=tree, partition=partition)
+        notices = outbox.collecting(session, None, partition)
+        return [
+            (view.recipient, render_digest(view, settings.policy.secretariat).subject,
+             [line.code for line in view.lines])
+            for view in digest_views(session, notices, settings.calendar, tree)
+        ]
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings | None:
@@ -165,7 +161,7 @@ def smtp_settings(settings: Settings) -> SmtpSettings | None:
 
 
 def dispatch(
-    engine: Engine,
+    uow: UnitOfWork,
     settings: Settings,
     log: logging.Logger | logging.LoggerAdapter,
     *,
@@ -180,7 +176,7 @@ def dispatch(
     max_age = timedelta(hours=settings.policy.max_age_hours)
     summary = DispatchSummary()
     while True:
-        with Session(engine) as session, session.begin():
+        with uow.transaction() as session:
             claimed = outbox.claim(
                 session, token, SEND_BATCH, now=utcnow(), lease=lease,
                 retry_deferred_before=None if respect_backoff else started,
@@ -210,7 +206,7 @@ def dispatch(
         # only what the server accepted in the group not yet recorded (README, "Delivery").
         for settled in sender.settled_groups(messages):
             results += settled
-            with Session(engine) as session, session.begin():
+            with uow.transaction() as session:
                 _record_outcomes(session, settled, by_id, token, max_age, summary, log)
         if all(r.outcome is DeliveryOutcome.TRANSIENT for r in results):
             # The server is unreachable: stop here, the next dispatch retries with backoff.
@@ -226,9 +222,7 @@ def _record_outcomes(
     summary: DispatchSummary,
     log: logging.Logger | logging.LoggerAdapter,
 ) -> None:
-    claimed = {n.id: n for n in session.exec(
-        select(Notice).where(Notice.id.in_([r.notice_id for r in results]))
-    ).scalars()}
+    claimed = outbox.by_id(session, [r.notice_id for r in results])
     for result in results:
         notice = claimed[result.notice_id]
         if notice.claim_token != token:

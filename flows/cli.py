@@ -34,12 +34,17 @@ app.add_typer(history_app, name="history")
 console = Console()
 
 
-def load_settings() -> Settings:
-    """The configuration, with the policy file read now: a bad one is refused at start."""
+def read_settings() -> Settings:
+    """The configuration, from the environment and `.env`: the command line's one reading."""
     # Imported here: pydantic-settings costs a fifth of a second, and `--help` needs none of it.
     from flows.settings import Settings
 
-    settings = Settings()
+    return Settings()
+
+
+def load_settings() -> Settings:
+    """The configuration, with the policy file read now: a bad one is refused at start."""
+    settings = read_settings()
     settings.policy  # noqa: B018 (reading it validates it)
     return settings
 
@@ -55,20 +60,17 @@ Plan = Annotated[str | None, typer.Option("--plan", help="mã kế hoạch, khi 
 def session_scope(settings: Settings, *, dry_run: bool = False) -> Iterator:
     """One transaction: committed when the block ends (rolled back for a dry run), rolled back
     on any error."""
-    from sqlmodel import Session
+    from flows.application import build_application
+    from persistence.db import is_current
 
-    from persistence.db import is_current, make_engine
-
-    engine = make_engine(settings.database_url)
+    app = build_application(settings)
     try:
-        if not is_current(engine):
+        if not is_current(app.uow.engine):
             raise UserError("cơ sở dữ liệu chưa được khởi tạo hoặc cần nâng cấp: chạy `cchc init`")
-        with Session(engine) as session, session.begin() as transaction:
+        with app.uow.reading() if dry_run else app.uow.transaction() as session:
             yield session
-            if dry_run:
-                transaction.rollback()
     finally:
-        engine.dispose()
+        app.close()
 
 
 def run(command):
@@ -119,11 +121,10 @@ def _user_error_exit(error: Exception) -> typer.Exit | None:
 @app.command()
 def init() -> None:
     """Tạo hoặc nâng cấp cơ sở dữ liệu."""
-    from flows.settings import Settings
     from persistence.db import make_engine, upgrade
 
     def work() -> None:
-        engine = make_engine(Settings().database_url)
+        engine = make_engine(read_settings().database_url)
         upgrade(engine)
         engine.dispose()
         # The URL may hold the database's password: show it hidden.
@@ -142,14 +143,14 @@ class ImportKind(StrEnum):
 def _publish_events(settings: Settings) -> None:
     import logging
 
+    from flows.application import build_application
     from flows.publishing import publish_after_command
-    from persistence.db import make_engine
 
-    engine = make_engine(settings.database_url)
+    app = build_application(settings)
     try:
-        publish_after_command(engine, logging.getLogger("cchc"))
+        publish_after_command(app.uow, logging.getLogger("cchc"))
     finally:
-        engine.dispose()
+        app.close()
 
 
 DryRun = Annotated[bool, typer.Option("--dry-run", help="chỉ kiểm tra và cho xem sẽ nhập gì")]

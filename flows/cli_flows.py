@@ -47,11 +47,8 @@ def _run_flow(description: str, call):
     if not console.is_terminal:
         console.print(waiting, highlight=False, soft_wrap=True)
     with console.status(f"{description}: đang nạp Prefect…") as spinner:
-        from flows import prefect_env
-
-        # Before Prefect's first import, which reads its settings (the server's start-up
-        # timeout among them: its 20 s default fails a first run on a fresh machine).
-        prefect_env.configure()
+        # Prefect's settings are already applied (`flows/__init__.py`): the server's start-up
+        # timeout among them, whose 20 s default fails a first run on a fresh machine.
         from prefect import tags
 
         from flows import deadline_check
@@ -143,13 +140,11 @@ def serve() -> None:
     def work() -> None:
         import logging
 
-        from flows import prefect_env
         from flows.scheduler import LocalTimeFormatter, scheduled_flows
         from flows.scheduler import serve as serve_forever
 
         settings = load_settings()
         require_database(settings)
-        prefect_env.configure()
         handler = logging.StreamHandler()
         handler.setFormatter(LocalTimeFormatter(settings.zone))
         logging.basicConfig(level=logging.INFO, handlers=[handler])

@@ -8,24 +8,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
+from prefect.runtime import flow_run
 
-from flows import prefect_env
-
-prefect_env.configure()
-
-from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.events import emit_event  # noqa: E402
-from prefect.runtime import flow_run  # noqa: E402
-
-from flows import checking, publishing  # noqa: E402
-from flows.flow_support import RUN_HOOKS, flow_database, label_run, run_day_label  # noqa: E402
-from flows.settings import Settings  # noqa: E402
-from notifications.run_history import notice_rows, progress_markdown  # noqa: E402
-from persistence.reports import status_report  # noqa: E402
-from persistence.run_log import run_notices  # noqa: E402
+from flows import checking, publishing
+from flows.flow_support import RUN_HOOKS, flow_settings, flow_database, label_run, run_day_label
+from notifications.run_history import notice_rows, progress_markdown
+from persistence.reports import status_report
+from persistence.run_log import run_notices
 
 
 def _check_run_name() -> str:
@@ -36,28 +29,28 @@ def _check_run_name() -> str:
 
 @task(name="sweep-open-items", cache_policy=NO_CACHE)
 def sweep_open_items(as_of: date, unit: str | None) -> checking.CheckSummary:
-    with flow_database() as (settings, engine):
-        return checking.sweep_and_seal(engine, settings, as_of, get_run_logger(), unit)
+    with flow_database() as (settings, uow):
+        return checking.sweep_and_seal(uow, settings, as_of, get_run_logger(), unit)
 
 
 # Delivery touches the network and the database: a crash mid-way is safe to retry, because
 # claimed notices are re-claimed only after their lease and sent ones are never claimed again.
 @task(name="deliver-notices", retries=2, retry_delay_seconds=30, cache_policy=NO_CACHE)
 def deliver_notices(respect_backoff: bool) -> checking.DispatchSummary:
-    with flow_database() as (settings, engine):
-        return checking.dispatch(engine, settings, get_run_logger(), respect_backoff=respect_backoff)
+    with flow_database() as (settings, uow):
+        return checking.dispatch(uow, settings, get_run_logger(), respect_backoff=respect_backoff)
 
 
 @task(name="publish-events", cache_policy=NO_CACHE)
 def publish_events() -> int:
-    with flow_database() as (_settings, engine):
-        return publishing.publish_pending(engine, emit_event, get_run_logger())
+    with flow_database() as (_settings, uow):
+        return publishing.publish_pending(uow, emit_event, get_run_logger())
 
 
 @task(name="preview-notices", cache_policy=NO_CACHE)
 def preview_notices(as_of: date, unit: str | None) -> list[tuple[str, str, list[str]]]:
-    with flow_database() as (settings, engine):
-        return checking.preview(engine, settings, as_of, unit)
+    with flow_database() as (settings, uow):
+        return checking.preview(uow, settings, as_of, unit)
 
 
 @task(name="record-run", cache_policy=NO_CACHE)
@@ -68,7 +61,7 @@ def record_run(
     notices sent, the failures with the server's reply, the plan's progress under a stable key)
     and the run's counts as labels, which `cchc history` reads back."""
     run_id = str(flow_run.id)
-    with flow_database() as (settings, engine), Session(engine) as session:
+    with flow_database() as (settings, uow), uow.reading() as session:
         zone = settings.zone
         delivered = run_notices(session, run_id)
         progress = (
@@ -107,7 +100,7 @@ def deadline_check(as_of: date | None = None, dry_run: bool = False, unit: str |
 
     `unit` limits the check to that unit's subtree, so that workers can share a country by
     disjoint subtrees (one deployment per province, say)."""
-    settings = Settings()
+    settings = flow_settings()
     as_of = as_of or settings.today()
     logger = get_run_logger()
     if not settings.calendar.is_working_day(as_of):
@@ -143,8 +136,8 @@ def dispatch_notifications(respect_backoff: bool = True) -> dict:
 
 @task(name="queue-alert", cache_policy=NO_CACHE)
 def queue_alert(as_of: date) -> bool:
-    with flow_database() as (settings, engine):
-        return checking.queue_alert(engine, settings, as_of)
+    with flow_database() as (settings, uow):
+        return checking.queue_alert(uow, settings, as_of)
 
 
 def _alert_run_name() -> str:
@@ -163,7 +156,7 @@ def escalation_alert(
 
     Started by the `cchc.item.escalated` event (its payload gives the parameters); the alert
     lists every escalation not yet alerted, so one run covers a whole check's events."""
-    settings = Settings()
+    settings = flow_settings()
     logger = get_run_logger()
     as_of = check_date or settings.today()
     if code:

@@ -9,32 +9,36 @@ from contextlib import contextmanager
 from datetime import date
 
 from prefect.runtime import flow_run
-from sqlalchemy import Engine
-from sqlmodel import Session
 
 from domain.events import current_flow_run
+from flows.application import build_application
 from flows.settings import Settings
-from persistence.db import make_engine
+from persistence.unit_of_work import UnitOfWork
 from persistence.run_log import record_run_end
 
 
+def flow_settings() -> Settings:
+    """The flows' configuration, read from the worker's environment: the one place the Prefect
+    entry point builds it."""
+    return Settings()
+
+
 @contextmanager
-def flow_database() -> Iterator[tuple[Settings, Engine]]:
-    """The engine for one task, with the events it records tagged with this flow run."""
-    settings = Settings()
-    engine = make_engine(settings.database_url)
+def flow_database() -> Iterator[tuple[Settings, UnitOfWork]]:
+    """The application for one task, with the events it records tagged with this flow run."""
+    app = build_application(flow_settings())
     token = current_flow_run.set(str(flow_run.id) if flow_run.id else None)
     try:
-        yield settings, engine
+        yield app.settings, app.uow
     finally:
         current_flow_run.reset(token)
-        engine.dispose()
+        app.close()
 
 
 def run_day_label() -> str:
     """The day a run is about, DD-MM-YYYY: its `as_of` parameter, or today (a scheduled run)."""
     as_of = flow_run.parameters.get("as_of")
-    return (as_of if isinstance(as_of, date) else Settings().today()).strftime("%d-%m-%Y")
+    return (as_of if isinstance(as_of, date) else flow_settings().today()).strftime("%d-%m-%Y")
 
 
 def label_run(as_of: date | None, counts: dict[str, int]) -> None:
@@ -52,22 +56,21 @@ def label_run(as_of: date | None, counts: dict[str, int]) -> None:
 def record_run_state(flow, run, state) -> None:  # noqa: ANN001 (Prefect's state-hook signature)
     """Write the run's end — state, times, what it sent — into the engine's own history, where
     `cchc history` reads it without a Prefect server."""
-    settings = Settings()
     parameters = run.parameters or {}
     as_of = parameters.get("as_of") or parameters.get("check_date")
     if isinstance(as_of, str):
         as_of = date.fromisoformat(as_of)
     elif as_of is None and flow.name in DATED_FLOWS:
-        as_of = settings.today()  # a scheduled run checks the day it runs
-    engine = make_engine(settings.database_url)
+        as_of = flow_settings().today()  # a scheduled run checks the day it runs
+    app = build_application(flow_settings())
     try:
-        with Session(engine) as session, session.begin():
+        with app.uow.transaction() as session:
             record_run_end(session, flow_run_id=str(run.id), flow=flow.name, name=run.name,
                            as_of=as_of, state=state.name,
                            started=run.start_time or run.expected_start_time,
                            ended=state.timestamp)
     finally:
-        engine.dispose()
+        app.close()
 
 
 # The flows that are about a day (their `as_of`, else the day they run).

@@ -6,14 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from domain.run_log import RunRecord
-from flows import prefect_env
 
 # The engine's flows, by their Prefect names.
 ENGINE_FLOWS = ("deadline-check", "dispatch-notifications", "weekly-summary", "escalation-alert")
 
 
 def recent_runs(limit: int) -> list[RunRecord]:
-    prefect_env.configure()
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowFilter, FlowFilterName
     from prefect.client.schemas.sorting import FlowRunSort

@@ -7,11 +7,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, select, update
-from sqlmodel import Session
+from sqlalchemy import select, update
 
 from domain.events import EventName
 from domain.models import Event, TrackedItem
+from persistence.unit_of_work import UnitOfWork
 
 PUBLISH_BATCH = 500
 
@@ -77,7 +77,7 @@ def prefect_event(
 
 
 def publish_pending(
-    engine: Engine,
+    uow: UnitOfWork,
     emit: Callable[..., Any],
     log: logging.Logger | logging.LoggerAdapter,
     from_import: bool = False,
@@ -86,7 +86,7 @@ def publish_pending(
     fails the caller (the events stay in our own history either way)."""
     published = 0
     while True:
-        with Session(engine) as session, session.begin():
+        with uow.transaction() as session:
             rows = session.exec(
                 select(Event, TrackedItem)
                 .outerjoin(TrackedItem, TrackedItem.id == Event.item_id)
@@ -110,17 +110,14 @@ def publish_pending(
             )
 
 
-def publish_after_command(engine: Engine, log: logging.Logger) -> int:
+def publish_after_command(uow: UnitOfWork, log: logging.Logger) -> int:
     """Publish from a command outside any flow run (an import), so a deployment's trigger can
     react at once. Only called when a Prefect server is configured: without one, emitting would
     start a local server just for this."""
-    from flows import prefect_env
-
-    prefect_env.configure()
     from prefect.events import emit_event
     from prefect.events.worker import EventsWorker
 
     try:
-        return publish_pending(engine, emit_event, log, from_import=True)
+        return publish_pending(uow, emit_event, log, from_import=True)
     finally:
         EventsWorker.drain_all(timeout=10)

@@ -8,26 +8,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows import prefect_env
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 
-prefect_env.configure()
-
-from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.artifacts import create_markdown_artifact  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from sqlalchemy import select  # noqa: E402
-from sqlmodel import Session  # noqa: E402
-
-from persistence import events  # noqa: E402
-from domain.events import EventName  # noqa: E402
-from domain.models import Event, utcnow  # noqa: E402
-from flows.checking import smtp_settings  # noqa: E402
-from flows.flow_support import RUN_HOOKS, flow_database, label_run, run_day_label  # noqa: E402
-from flows.settings import Settings  # noqa: E402
-from notifications.delivery import DeliveryOutcome, sender_for  # noqa: E402
-from notifications.email import Attachment, OutgoingMessage, make_message_id  # noqa: E402
-from notifications.reports import SummaryEmail, summary_email  # noqa: E402
-from persistence.reports import status_report  # noqa: E402
+from persistence import events
+from domain.events import EventName
+from domain.models import utcnow
+from flows.checking import smtp_settings
+from flows.flow_support import RUN_HOOKS, flow_settings, flow_database, label_run, run_day_label
+from flows.settings import Settings
+from notifications.delivery import DeliveryOutcome, sender_for
+from notifications.email import Attachment, OutgoingMessage, make_message_id
+from notifications.reports import SummaryEmail, summary_email
+from persistence.reports import status_report
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,7 +32,7 @@ class SummaryNotSent(RuntimeError):
 
 @task(name="build-report", cache_policy=NO_CACHE)
 def build_report(as_of: date) -> SummaryEmail:
-    with flow_database() as (settings, engine), Session(engine) as session:
+    with flow_database() as (settings, uow), uow.reading() as session:
         report = status_report(session, as_of, settings.calendar, settings.policy)
         return summary_email(report)
 
@@ -48,10 +42,10 @@ def build_report(as_of: date) -> SummaryEmail:
 @task(name="send-summary", retries=2, retry_delay_seconds=60, cache_policy=NO_CACHE)
 def send_summary(as_of: date, summary: SummaryEmail) -> str | None:
     """The Message-ID sent, or None when the day's summary had already gone to the address."""
-    with flow_database() as (settings, engine):
+    with flow_database() as (settings, uow):
         recipient = settings.policy.secretariat_email
-        with Session(engine) as session:
-            if _already_sent(session, as_of, recipient):
+        with uow.reading() as session:
+            if events.summary_sent(session, as_of, recipient):
                 get_run_logger().info("tổng hợp ngày %s đã gửi tới %s: không gửi lại",
                                       f"{as_of:%d/%m/%Y}", recipient)
                 return None
@@ -61,18 +55,10 @@ def send_summary(as_of: date, summary: SummaryEmail) -> str | None:
             kind = "tạm thời" if result.outcome is DeliveryOutcome.TRANSIENT else "vĩnh viễn"
             raise SummaryNotSent(f"không gửi được tổng hợp tới {recipient} (lỗi {kind}): "
                                  f"{result.detail}")
-        with Session(engine) as session, session.begin():
+        with uow.transaction() as session:
             events.record(session, EventName.SUMMARY_SENT, check_date=as_of,
                           recipient=recipient, message_id=message.message_id)
         return message.message_id
-
-
-def _already_sent(session: Session, as_of: date, recipient: str) -> bool:
-    sent = session.exec(
-        select(Event.data).where(Event.name == EventName.SUMMARY_SENT.value,
-                                 Event.check_date == as_of)
-    ).scalars()
-    return any(data.get("recipient") == recipient for data in sent)
 
 
 def _message(settings: Settings, as_of: date, recipient: str, summary: SummaryEmail) -> OutgoingMessage:
@@ -95,7 +81,7 @@ def _message(settings: Settings, as_of: date, recipient: str, summary: SummaryEm
 @flow(name="weekly-summary", flow_run_name=lambda: f"tong-hop-tuan-{run_day_label()}", **RUN_HOOKS)
 def weekly_summary(as_of: date | None = None) -> dict:
     """Tổng hợp tuần: báo cáo tiến độ gửi cơ quan thường trực CCHC (HTML trong thư, Excel đính kèm)."""
-    settings = Settings()
+    settings = flow_settings()
     as_of = as_of or settings.today()
     logger = get_run_logger()
     summary = build_report(as_of)

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+from sqlalchemy import select
 
 from sqlmodel import Session
 
 from domain.events import EventName, event_row
 from domain.models import Event
+from persistence.unit_of_work import mark_events_recorded
 
 
 def record(session: Session, name: EventName, **fields: Any) -> Event:
     event = Event(**event_row(name, **fields))
     session.add(event)
+    mark_events_recorded(session)
     return event
+
+
+def summary_sent(session: Session, as_of: date, recipient: str) -> bool:
+    """Whether the weekly summary of `as_of` was already recorded as sent to `recipient`."""
+    sent = session.exec(
+        select(Event.data).where(Event.name == EventName.SUMMARY_SENT.value,
+                                 Event.check_date == as_of)
+    ).scalars()
+    return any(data.get("recipient") == recipient for data in sent)

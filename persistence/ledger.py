@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
 from domain.events import EventName, event_row
-from domain.ladder import Rung, Track, decide
+from domain.ladder import Track
 from domain.models import (
     Event,
     Finding,
@@ -27,28 +27,22 @@ from domain.models import (
     Unit,
     utcnow,
 )
+from domain.planning import (
+    BatchPlan,
+    OpenItem,
+    digest_recipients,
+    ledger_key,
+    notice_key,
+    plan_batch,
+)
 from domain.policy import Policy, PolicyError
 from domain.recipients import (
     Delivery,
     UnitInfo,
     UnitTree,
-    delivery_for,
-    no_escalation_reason,
 )
-from domain.states import LedgerState, NoticeState
-
-
-@dataclass(frozen=True)
-class OpenItem:
-    id: int
-    code: str
-    unit_code: str
-    due_date: date
-    # The unit that assigned it (cấp giao việc): a plan's issuing unit, or the unit that
-    # concluded the inspection; None when unknown (the ceiling is the organisation's top).
-    assigned_by: str | None = None
-    # The issuing unit of the item's plan: by default the organisation its escalation stays in.
-    plan_owner: str | None = None
+from domain.states import NoticeState
+from persistence.unit_of_work import UnitOfWork, mark_events_recorded
 
 
 def open_items_query(
@@ -87,14 +81,14 @@ def item_authority(session: Session, item_id: int) -> tuple[str | None, str | No
 
 
 def stream_open_items(
-    engine: Engine,
+    uow: UnitOfWork,
     as_of: date,
     batch_size: int,
     units: Collection[str] | None = None,
     due_before: date | None = None,
 ) -> Iterator[list[OpenItem]]:
     """Open items in batches, read with a server-side cursor: never the whole table in memory."""
-    with engine.connect() as connection:
+    with uow.engine.connect() as connection:
         result = connection.execution_options(stream_results=True, yield_per=batch_size).execute(
             open_items_query(as_of, units, due_before)
         )
@@ -135,6 +129,21 @@ class BatchOutcome:
     new_notices: int = 0
 
 
+def plan_for(
+    session: Session,
+    items: Sequence[OpenItem],
+    *,
+    as_of: date,
+    calendar: WorkingCalendar,
+    policy: Policy,
+    tree: UnitTree,
+) -> BatchPlan:
+    """The batch's plan, given what the ledger already holds for its items."""
+    return plan_batch(items, _recorded(session, items), as_of=as_of, calendar=calendar,
+                      policy=policy, tree=tree,
+                      organisation_of=escalation_organisation(session, policy, tree))
+
+
 def record_batch(
     session: Session,
     items: Sequence[OpenItem],
@@ -145,58 +154,37 @@ def record_batch(
     tree: UnitTree,
     partition: str = "",
 ) -> BatchOutcome:
-    """Apply the ladder to a batch and write its ledger rows, notices and events with a few
-    bulk statements (the caller commits them as one transaction). A check of one unit subtree
-    (`partition`) collects its own digests, so checks of different subtrees never share one."""
-    outcome = BatchOutcome()
-    recorded = _recorded(session, items)
-    organisation_of = escalation_organisation(session, policy, tree)
-    entries: list[dict[str, Any]] = []
-    to_deliver: list[tuple[int, Delivery]] = []  # (index in entries, where it goes)
-    events: list[dict[str, Any]] = []
-    for item in items:
-        for decision in decide(item.due_date, as_of, calendar, policy, recorded[item.id]):
-            rung = decision.send
-            reason = f"đã có bậc mới hơn: {rung.name}"
-            entries += [_entry(item, r, as_of, LedgerState.SKIPPED, reason) for r in decision.skip]
-            organisation = organisation_of(item.plan_owner)
-            target = delivery_for(tree, item.unit_code, rung, policy, organisation=organisation,
-                                  assigned_by=item.assigned_by, passed_over=decision.skip)
-            if target is not None:
-                to_deliver.append((len(entries), target))
-                entries.append(_entry(item, rung, as_of, LedgerState.QUEUED, None))
-            else:
-                why = rung.track is Track.ESCALATION and no_escalation_reason(
-                    tree, item.unit_code, organisation=organisation, assigned_by=item.assigned_by)
-                entries.append(_entry(item, rung, as_of, LedgerState.UNADDRESSED,
-                                      why or "không có địa chỉ e-mail người nhận"))
-            events.append(event_row(
-                EventName.RUNG_REACHED, item_id=item.id, check_date=as_of, code=item.code,
-                rung=rung.name, track=rung.track.value, kind=rung.kind.value, level=rung.level,
-                unit=tree.responsible(item.unit_code).code, due=item.due_date.isoformat(),
-                skipped=[r.name for r in decision.skip],
-            ))
-            outcome.skipped += len(decision.skip)
-            outcome.queued += target is not None
-            outcome.unaddressed += target is None
-    if not entries:
+    """Plan a batch and write it (the caller's transaction commits it)."""
+    plan = plan_for(session, items, as_of=as_of, calendar=calendar, policy=policy, tree=tree)
+    return write_plan(session, plan, as_of=as_of, partition=partition)
+
+
+def write_plan(session: Session, plan: BatchPlan, *, as_of: date, partition: str = "") -> BatchOutcome:
+    """Write a batch's ledger rows, notices and events with a few bulk statements. A check of
+    one unit subtree (`partition`) collects its own digests, so checks of different subtrees
+    never share one."""
+    outcome = BatchOutcome(queued=plan.queued, skipped=plan.skipped,
+                           unaddressed=plan.unaddressed)
+    if not plan.ledger:
         return outcome
+    entries, events = plan.ledger, list(plan.events)
     _insert_rows(session, LadderEntry, entries)
-    ledger_ids = _ledger_ids(session, [entries[index] for index, _ in to_deliver])
+    ledger_ids = _ledger_ids(session, [entries[index] for index, _ in plan.deliveries])
     notice_ids = _collecting_notices(
-        session, [t for _, t in to_deliver], as_of, partition, events, outcome
+        session, [t for _, t in plan.deliveries], as_of, partition, events, outcome
     )
     links = [
         {
             "notice_id": notice_ids[t.to.lower()],
-            "ledger_id": ledger_ids[_ledger_key(entries[index])],
+            "ledger_id": ledger_ids[ledger_key(entries[index])],
             "role": t.role,
         }
-        for index, t in to_deliver
+        for index, t in plan.deliveries
     ]
     if links:
         _insert_rows(session, NoticeEntry, links)
     _insert_rows(session, Event, events)
+    mark_events_recorded(session)
     return outcome
 
 
@@ -222,35 +210,18 @@ def _recorded(session: Session, items: Sequence[OpenItem]) -> dict[int, set[tupl
     return recorded
 
 
-def _ledger_key(row: dict[str, Any]) -> tuple:
-    return row["item_id"], row["track"], row["rung"], row["due_date"]
-
-
 def _ledger_ids(session: Session, rows: list[dict[str, Any]]) -> dict[tuple, int]:
     """The ids of just-inserted ledger rows, found by their unique key. (A bulk INSERT …
     RETURNING in parameter order costs quadratic time in SQLAlchemy's SQLite path.)"""
     if not rows:
         return {}
-    wanted = {_ledger_key(row) for row in rows}
+    wanted = {ledger_key(row) for row in rows}
     found = session.connection().execute(
         select(LadderEntry.id, LadderEntry.item_id, LadderEntry.track, LadderEntry.rung,
                LadderEntry.due_date)
         .where(LadderEntry.item_id.in_({row["item_id"] for row in rows}))
     )
     return {tuple(key): ledger_id for ledger_id, *key in found if tuple(key) in wanted}
-
-
-def _entry(item: OpenItem, rung: Rung, as_of: date, state: str, reason: str | None):
-    return {
-        "item_id": item.id,
-        "track": rung.track.value,
-        "rung": rung.name,
-        "due_date": item.due_date,
-        "check_date": as_of,
-        "state": state,
-        "reason": reason,
-        "created_at": utcnow(),
-    }
 
 
 def _collecting_notices(
@@ -264,9 +235,7 @@ def _collecting_notices(
     """The id of the digest still being collected for each recipient on `as_of`, created if
     need be. A recipient whose digest of the day already went out (a second check that day,
     after an import) gets a second one: nothing joins a sealed digest and is lost."""
-    wanted: dict[str, tuple[Delivery, set[str]]] = {}
-    for target in targets:
-        wanted.setdefault(target.to.lower(), (target, set()))[1].update(target.cc)
+    wanted = digest_recipients(targets)
     if not wanted:
         return {}
     found: dict[str, int] = {}
@@ -317,10 +286,3 @@ def _collecting_notices(
                                     unit=row["recipient_unit_code"]))
         outcome.new_notices += len(new)
     return found
-
-
-def notice_key(as_of: date, recipient: str, number: int = 1, partition: str = "") -> str:
-    """One digest per recipient per check day (a second only after the first was sealed), and
-    per unit subtree when checks are partitioned."""
-    suffix = (f"#{number}" if number > 1 else "") + (f"@{partition}" if partition else "")
-    return f"{as_of.isoformat()}:{recipient.lower()}{suffix}"

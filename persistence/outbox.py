@@ -120,3 +120,7 @@ def mark_failed(session: Session, notice: Notice, reply: str) -> None:
     session.add(notice)
     record(session, EventName.NOTICE_FAILED, notice_id=notice.id, check_date=notice.check_date,
            to=notice.recipient, reply=reply, attempts=notice.attempts)
+
+
+def by_id(session: Session, ids: Sequence[int]) -> dict[int, Notice]:
+    return {n.id: n for n in session.exec(select(Notice).where(Notice.id.in_(ids))).scalars()}

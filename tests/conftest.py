@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from persistence.db import make_engine, upgrade
+from persistence.unit_of_work import UnitOfWork
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "sonla-2021"
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -67,14 +68,13 @@ def smtp_server():
 
 def load_examples(engine: Engine, calendar) -> None:
     """The Sơn La 2021 fixture, imported the way `cchc import` does."""
-    from sqlmodel import Session
 
     from domain import importers
 
     from persistence import item_imports, unit_imports
     from flows.tables import read_table
 
-    with Session(engine) as session, session.begin():
+    with UnitOfWork(engine).transaction() as session:
         unit_imports.import_units(session, read_table(EXAMPLES / "units.csv", importers.UNIT_COLUMNS))
         table = read_table(EXAMPLES / "plan-2021.xlsx", importers.PLAN_COLUMNS)
         header = item_imports.read_plan_header(session, table)
@@ -101,11 +101,10 @@ def commune_item(engine):
     10/02/2024 in the middle of Tết; its text and its unit's name hold markup and a line break."""
     from datetime import date
 
-    from sqlmodel import Session
 
     from domain.models import TrackedItem, Unit
 
-    with Session(engine) as session, session.begin():
+    with UnitOfWork(engine).transaction() as session:
         session.add_all([
             Unit(code="TINH", name="UBND tỉnh", head_title="Chủ tịch UBND tỉnh",
                  head_email="chutich@tinh.example"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from persistence.unit_of_work import UnitOfWork
 
 
 def check_and_dispatch(
@@ -22,8 +23,8 @@ def check_and_dispatch(
     engine = make_engine(database_url)
     log = logging.getLogger("worker")
     start.wait()
-    checking.sweep_and_seal(engine, settings, as_of, log, unit)
-    checking.dispatch(engine, settings, log)
+    checking.sweep_and_seal(UnitOfWork(engine), settings, as_of, log, unit)
+    checking.dispatch(UnitOfWork(engine), settings, log)
     engine.dispose()
 
 
@@ -43,7 +44,7 @@ def check_only(database_url: str, as_of: date, start) -> None:
 
     engine = make_engine(database_url)
     start.wait()
-    checking.sweep_and_seal(engine, Settings(database_url=database_url), as_of,
+    checking.sweep_and_seal(UnitOfWork(engine), Settings(database_url=database_url), as_of,
                             logging.getLogger("check"))
     engine.dispose()
 
@@ -59,7 +60,7 @@ def dispatch_until(database_url: str, smtp_port: int, start, checks_done) -> Non
     start.wait()
     while True:
         last = checks_done.is_set()
-        checking.dispatch(engine, settings, logging.getLogger("dispatch"))
+        checking.dispatch(UnitOfWork(engine), settings, logging.getLogger("dispatch"))
         if last:
             break
     engine.dispose()
@@ -72,4 +73,4 @@ def dispatch_once(database_url: str, smtp_port: int) -> None:
     from persistence.db import make_engine
 
     settings = Settings(database_url=database_url, smtp_host="127.0.0.1", smtp_port=smtp_port)
-    checking.dispatch(make_engine(database_url), settings, logging.getLogger("dispatch"))
+    checking.dispatch(UnitOfWork(make_engine(database_url)), settings, logging.getLogger("dispatch"))

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 from domain import importers
 
@@ -25,6 +25,7 @@ from domain.models import TrackedItem, Unit
 from domain.policy import PolicyError, policy_from_mapping
 from flows.tables import read_table
 from persistence.db import make_engine, upgrade
+from persistence.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLES
 
 CALENDAR = WorkingCalendar()
@@ -57,7 +58,7 @@ def database(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('bad') / 'cchc.db'}"
     engine = make_engine(url)
     upgrade(engine)
-    with Session(engine) as session, session.begin():
+    with UnitOfWork(engine).transaction() as session:
         unit_imports.import_units(session, read_table(EXAMPLES / "units.csv",
                                                    importers.UNIT_COLUMNS))
     yield engine
@@ -68,7 +69,7 @@ def attempt(engine, path: Path, kind: str):
     """Import `path` the way `cchc import` does; return the summary, or the problems after
     checking that nothing was written."""
     columns = {"units": importers.UNIT_COLUMNS, "findings": importers.FINDING_COLUMNS}[kind]
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         session.begin()
         before = counts(session)
         try:

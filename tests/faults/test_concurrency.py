@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from sqlmodel import Session
 
 from domain.models import Notice
 from persistence.db import make_engine, upgrade
+from persistence.unit_of_work import UnitOfWork
 from tests.faults.country import seed
 from tests.faults.scripted_smtp import ScriptedServer
 from tests.workers import check_only, dispatch_until
@@ -49,7 +49,7 @@ def test_three_checks_and_three_dispatchers_deliver_every_notice_exactly_once(po
             assert process.exitcode == 0
         received = server.handler.message_ids()
 
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         states = dict(session.execute(
             select(Notice.state, func.count()).group_by(Notice.state)).all())
         sent_ids = set(session.execute(select(Notice.message_id)).scalars())

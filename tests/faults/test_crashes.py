@@ -13,13 +13,13 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select
-from sqlmodel import Session
 
 from domain.models import Notice
 from flows import checking
 from flows.settings import Settings
 from notifications.email import make_message_id
 from persistence.db import make_engine, upgrade
+from persistence.unit_of_work import UnitOfWork
 from tests.faults.country import seed
 from tests.faults.scripted_smtp import Script, ScriptedServer
 from tests.workers import dispatch_once
@@ -53,7 +53,7 @@ def sealed_outbox(tmp_path_factory):
     engine = make_engine(url)
     upgrade(engine)
     seed(engine, districts=3, communes=25, items=700, as_of=AS_OF)
-    checking.sweep_and_seal(engine, Settings(database_url=url), AS_OF, logging.getLogger("t"))
+    checking.sweep_and_seal(UnitOfWork(engine), Settings(database_url=url), AS_OF, logging.getLogger("t"))
     engine.dispose()
     return path
 
@@ -61,7 +61,7 @@ def sealed_outbox(tmp_path_factory):
 def message_ids(url: str, state: str | None = None) -> set[str]:
     """The Message-IDs of the notices (in `state`, when given)."""
     engine = make_engine(url)
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         query = select(Notice.id, Notice.key, Notice.state)
         rows = session.execute(query).all()
     engine.dispose()
@@ -102,13 +102,13 @@ def test_a_dispatcher_killed_mid_send_loses_nothing_and_resends_only_the_accepte
         settings = Settings(database_url=url, smtp_host="127.0.0.1", smtp_port=server.port)
         claimed = message_ids(url, "sending")
         # Within the lease (15 minutes by default) the dead dispatcher's claims stand.
-        checking.dispatch(engine, settings, logging.getLogger("t"))
+        checking.dispatch(UnitOfWork(engine), settings, logging.getLogger("t"))
         assert message_ids(url, "sending") == claimed
         assert window <= claimed  # what the server accepted and nobody marked is still claimed
 
         time.sleep(LEASE_SECONDS + 0.1)  # the dead dispatcher's claims expire
         settings.claim_lease_seconds = LEASE_SECONDS
-        checking.dispatch(engine, settings, logging.getLogger("t"))
+        checking.dispatch(UnitOfWork(engine), settings, logging.getLogger("t"))
         engine.dispose()
         received = server.handler.message_ids()
         by_id = {}

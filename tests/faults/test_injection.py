@@ -7,7 +7,6 @@ import logging
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlmodel import Session
 
 from domain.models import Finding, Inspection, Plan, TrackedItem, Unit
 from flows import checking
@@ -15,6 +14,7 @@ from flows.settings import Settings
 from notifications.delivery import SmtpSender, SmtpSettings
 from notifications.email import OutgoingMessage
 from persistence.db import make_engine, upgrade
+from persistence.unit_of_work import UnitOfWork
 from tests.faults.scripted_smtp import ScriptedServer
 
 AS_OF = date(2024, 5, 6)
@@ -29,7 +29,7 @@ HEADS = {"TINH": "chutich@tinh.example", "XA": "chutich@xa.example"}
 def hostile_database(url: str, payload: str, policy_file) -> Settings:
     engine = make_engine(url)
     upgrade(engine)
-    with Session(engine) as session, session.begin():
+    with UnitOfWork(engine).transaction() as session:
         session.add(Unit(code="TINH", name=payload, head_title=payload,
                          head_email=HEADS["TINH"], focal_email="cchc@tinh.example"))
         session.flush()
@@ -63,8 +63,8 @@ def test_markup_and_line_breaks_in_every_field_are_neutralised(tmp_path, payload
     engine = make_engine(settings.database_url)
     with ScriptedServer() as server:
         settings.smtp_port = server.port
-        checking.sweep_and_seal(engine, settings, AS_OF, logging.getLogger("t"))
-        summary = checking.dispatch(engine, settings, logging.getLogger("t"))
+        checking.sweep_and_seal(UnitOfWork(engine), settings, AS_OF, logging.getLogger("t"))
+        summary = checking.dispatch(UnitOfWork(engine), settings, logging.getLogger("t"))
     engine.dispose()
 
     assert summary.sent == len(server.handler.messages) >= 2

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, select
-from sqlmodel import Session
 
 from domain.models import LadderEntry, Notice, NoticeEntry, TrackedItem, Unit
 from domain.states import RecipientRole
@@ -22,6 +21,7 @@ from flows import checking
 from flows.settings import Settings
 from persistence import ledger
 from persistence.db import make_engine, upgrade
+from persistence.unit_of_work import UnitOfWork
 
 AS_OF = date(2024, 5, 6)
 UNITS = 120
@@ -86,9 +86,9 @@ def test_every_digest_lists_only_items_its_recipient_answers_for(
                                    .where(Unit.__table__.c.code == unit["code"])
                                    .values(successor_code=unit["successor_code"]))
         connection.execute(insert(TrackedItem.__table__), items)
-    checking.sweep_and_seal(engine, Settings(database_url=url), AS_OF, logging.getLogger("t"))
+    checking.sweep_and_seal(UnitOfWork(engine), Settings(database_url=url), AS_OF, logging.getLogger("t"))
 
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         tree = ledger.load_unit_tree(session)
         rows = session.execute(
             select(Notice.id, Notice.recipient, Notice.recipient_unit_code, NoticeEntry.role,

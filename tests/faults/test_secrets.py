@@ -12,12 +12,13 @@ import traceback
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from sqlmodel import Session, select
+from sqlmodel import select
 from typer.testing import CliRunner
 
 from domain.models import Event, Notice
 from flows.cli import app
 from persistence.db import make_engine
+from persistence.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLES
 from tests.smtp_server import free_port
 
@@ -88,7 +89,7 @@ def test_passwords_never_appear_in_output_logs_artifacts_events_or_errors(
     finally:
         controller.stop()
     engine = make_engine(url)
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         events = [json.dumps(e.data, ensure_ascii=False) for e in session.exec(select(Event))]
         errors = [n.last_error or "" for n in session.exec(select(Notice))]
     engine.dispose()

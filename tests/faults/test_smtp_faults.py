@@ -10,13 +10,14 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from domain.events import EventName
 from domain.models import Event, Notice, utcnow
 from flows import checking
 from flows.settings import Settings
 from persistence.db import make_engine, upgrade
+from persistence.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLES, load_examples
 from tests.faults.scripted_smtp import Script, ScriptedServer
 from tests.smtp_server import free_port
@@ -35,7 +36,7 @@ class Outbox:
         upgrade(self.engine)
         settings = self.settings(25)
         load_examples(self.engine, settings.calendar)
-        checking.sweep_and_seal(self.engine, settings, AS_OF, log)
+        checking.sweep_and_seal(UnitOfWork(self.engine), settings, AS_OF, log)
 
     def settings(self, port: int, **overrides) -> Settings:
         return Settings(database_url=self.url, smtp_host="127.0.0.1", smtp_port=port,
@@ -43,15 +44,15 @@ class Outbox:
                         **overrides)
 
     def dispatch(self, port: int, respect_backoff: bool = True, **overrides):
-        return checking.dispatch(self.engine, self.settings(port, **overrides), log,
+        return checking.dispatch(UnitOfWork(self.engine), self.settings(port, **overrides), log,
                                  respect_backoff=respect_backoff)
 
     def notices(self) -> dict[str, Notice]:
-        with Session(self.engine) as session:
+        with UnitOfWork(self.engine).reading() as session:
             return {n.recipient: n for n in session.exec(select(Notice))}
 
     def events(self, name: EventName) -> list[Event]:
-        with Session(self.engine) as session:
+        with UnitOfWork(self.engine).reading() as session:
             return list(session.exec(select(Event).where(Event.name == name)))
 
 
@@ -203,7 +204,7 @@ def test_a_notice_undelivered_past_the_maximum_age_is_failed_and_reported(outbox
                       encoding="utf-8")
     outbox.policy_file = policy
     old, _ = with_copies(outbox)
-    with Session(outbox.engine) as session, session.begin():
+    with UnitOfWork(outbox.engine).transaction() as session:
         session.execute(update(Notice).where(Notice.id == old.id)
                         .values(created_at=utcnow() - timedelta(hours=2, minutes=1)))
     with ScriptedServer(Script(mail_reply="451 4.3.0 queue full")) as server:

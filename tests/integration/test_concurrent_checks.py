@@ -7,10 +7,11 @@ import multiprocessing
 from collections import Counter
 from datetime import date
 
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 from domain.models import Notice
 from flows.settings import Settings
+from persistence.unit_of_work import UnitOfWork
 from tests.conftest import load_examples
 from tests.workers import check_and_dispatch
 
@@ -38,7 +39,7 @@ def run_at_once(database_url: str, smtp_port: int, tmp_path, units: list[str | N
 def test_two_checks_started_together_deliver_each_notice_once(engine, database_url, tmp_path, smtp_server):
     load_examples(engine, Settings(database_url=database_url).calendar)
     run_at_once(database_url, smtp_server.port, tmp_path, [None, None])
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         notices = session.exec(select(func.count()).select_from(Notice)).one()
         sent = session.exec(select(func.count()).select_from(Notice).where(Notice.state == "sent")).one()
     recipients = Counter(message["To"] for message in smtp_server.messages)
@@ -68,5 +69,5 @@ def test_checks_of_disjoint_subtrees_run_side_by_side_and_together_cover_everyth
     # A check of the whole database afterwards finds everything already recorded.
     from flows import checking
 
-    summary = checking.sweep_and_seal(engine, settings, date(2021, 7, 1), logging.getLogger("t"))
+    summary = checking.sweep_and_seal(UnitOfWork(engine), settings, date(2021, 7, 1), logging.getLogger("t"))
     assert summary.queued == 0 and summary.items > 0

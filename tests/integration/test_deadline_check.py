@@ -7,11 +7,12 @@ import logging
 import re
 from datetime import date, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from domain.models import LadderEntry, Notice, TrackedItem, Unit
 from flows import checking
 from flows.settings import Settings
+from persistence.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLES, load_examples
 
 log = logging.getLogger("test")
@@ -32,8 +33,8 @@ def settings_for(database_url: str, tmp_path, smtp_port: int | None = None) -> S
 
 
 def run_check(engine, settings: Settings, day: date, respect_backoff: bool = True):
-    summary = checking.sweep_and_seal(engine, settings, day, log)
-    return summary, checking.dispatch(engine, settings, log, respect_backoff=respect_backoff)
+    summary = checking.sweep_and_seal(UnitOfWork(engine), settings, day, log)
+    return summary, checking.dispatch(UnitOfWork(engine), settings, log, respect_backoff=respect_backoff)
 
 
 def codes_in(message) -> set[str]:
@@ -51,7 +52,7 @@ def test_first_check_of_july_2021_sends_each_head_only_their_own_overdue_items(
     assert "3.2" in codes_in(by_recipient[VP_HEAD])
     assert "4.3" in codes_in(by_recipient[PNV_HEAD])
     assert "1 nhiệm vụ quá hạn" in by_recipient[VP_HEAD]["Subject"]
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         unit_of = {i.code: i.unit_code for i in session.exec(select(TrackedItem))}
         heads = {u.head_email: u.code for u in session.exec(select(Unit))}
     for message in smtp_server.messages:
@@ -84,7 +85,7 @@ def test_every_email_comes_from_the_secretariat_by_name_and_a_reply_reaches_it(
 
 
 def sent_days(engine, recipient: str) -> list[date]:
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         return sorted(session.exec(
             select(Notice.check_date).where(Notice.recipient == recipient, Notice.state == "sent")
         ))
@@ -100,7 +101,7 @@ def test_checking_every_day_sends_the_ladders_rungs_on_their_exact_days(engine, 
                   date(2024, 2, 15), date(2024, 2, 20), date(2024, 2, 23)]
     assert sent_days(engine, "chutich@xa.example") == unit_track
     assert sent_days(engine, "chutich@huyen.example") == [date(2024, 2, 21)]  # E1
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         rungs = session.exec(
             select(LadderEntry.check_date, LadderEntry.rung)
             .where(LadderEntry.track == "unit").order_by(LadderEntry.check_date)
@@ -118,7 +119,7 @@ def test_after_a_missed_week_one_catch_up_notice_goes_per_item_and_track(engine,
     # district: one digest each.
     assert (summary.queued, summary.skipped) == (2, 4)
     assert sorted(to for to, _, _ in sent.sent_to) == ["chutich@huyen.example", "chutich@xa.example"]
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         skipped = session.exec(select(LadderEntry.rung).where(LadderEntry.state == "skipped")).all()
     assert sorted(skipped) == ["O1", "R0", "R1", "R3"]
 
@@ -155,9 +156,9 @@ def test_a_check_with_the_smtp_server_down_keeps_notices_for_one_later_dispatch(
     assert summary.notices > 0 and sent.sent == 0 and sent.deferred > 0
     server = SmtpServer(port).start()
     try:
-        result = checking.dispatch(engine, settings, log, respect_backoff=False)
+        result = checking.dispatch(UnitOfWork(engine), settings, log, respect_backoff=False)
         assert result.sent == summary.notices and result.failed == 0
-        assert checking.dispatch(engine, settings, log, respect_backoff=False).sent == 0
+        assert checking.dispatch(UnitOfWork(engine), settings, log, respect_backoff=False).sent == 0
         recipients = [m["To"] for m in server.messages]
         assert len(recipients) == len(set(recipients)) == summary.notices
     finally:
@@ -170,7 +171,7 @@ def test_a_permanent_refusal_fails_only_that_notice(engine, database_url, tmp_pa
     load_examples(engine, settings.calendar)
     _, sent = run_check(engine, settings, date(2021, 7, 1))
     assert sent.failed == 1 and sent.sent >= 1
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         failed = session.exec(select(Notice).where(Notice.state == "failed")).one()
     assert failed.recipient == VP_HEAD and "550" in failed.last_error
     assert PNV_HEAD in {m["To"] for m in smtp_server.messages}
@@ -179,10 +180,10 @@ def test_a_permanent_refusal_fails_only_that_notice(engine, database_url, tmp_pa
 def test_dry_run_says_who_would_get_what_and_writes_nothing(engine, database_url, tmp_path):
     settings = settings_for(database_url, tmp_path)
     load_examples(engine, settings.calendar)
-    planned = checking.preview(engine, settings, date(2021, 7, 1))
+    planned = checking.preview(UnitOfWork(engine), settings, date(2021, 7, 1))
     assert {r for r, _, _ in planned} >= {VP_HEAD, PNV_HEAD}
     assert dict((r, c) for r, _, c in planned)[VP_HEAD] == ["3.2"]
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         assert session.exec(select(Notice)).first() is None
         assert session.exec(select(LadderEntry)).first() is None
 
@@ -192,7 +193,7 @@ def test_an_extension_rearms_the_ladder_under_the_new_date(engine, database_url,
 
     settings = settings_for(database_url, tmp_path)
     run_check(engine, settings, date(2024, 2, 15))  # O1
-    with Session(engine) as session, session.begin():
+    with UnitOfWork(engine).transaction() as session:
         extend_item(session, find_item(session, "1.1"), date(2024, 3, 15), "Chờ hướng dẫn")
     summary, _ = run_check(engine, settings, date(2024, 2, 20))
     assert summary.queued == 0  # no longer overdue, not yet within 7 working days
@@ -210,20 +211,20 @@ def test_a_notice_claimed_by_a_sender_that_crashed_is_sent_by_the_next_dispatch(
     from notifications.email import make_message_id
 
     settings = settings_for(database_url, tmp_path)
-    checking.sweep_and_seal(engine, settings, date(2024, 2, 7), log)
+    checking.sweep_and_seal(UnitOfWork(engine), settings, date(2024, 2, 7), log)
     # A sender claimed it and died before sending or marking it.
-    with Session(engine) as session, session.begin():
+    with UnitOfWork(engine).transaction() as session:
         session.exec(update(Notice).values(
             state="sending", claim_token="dead", attempts=1,
             claimed_at=datetime.now(timezone.utc) - timedelta(minutes=30),
         ))
-    result = checking.dispatch(engine, settings, log)
+    result = checking.dispatch(UnitOfWork(engine), settings, log)
     assert result.sent == 1
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         notice = session.exec(select(Notice)).one()
     assert notice.state == "sent" and notice.attempts == 2
     assert notice.message_id == make_message_id(notice.id, notice.key, "tpsonla.sonla.example")
-    assert checking.dispatch(engine, settings, log).sent == 0
+    assert checking.dispatch(UnitOfWork(engine), settings, log).sent == 0
 
 
 def test_a_runs_artifact_rows_name_what_each_email_carried_and_the_servers_refusal(
@@ -241,7 +242,7 @@ def test_a_runs_artifact_rows_name_what_each_email_carried_and_the_servers_refus
         run_check(engine, settings, date(2021, 7, 1))
     finally:
         current_flow_run.reset(token)
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         rows = {row["Người nhận"]: row for row in notice_rows(run_notices(session, "run-of-1-july"),
                                                                 settings.zone)}
         assert run_notices(session, "another-run") == []

@@ -7,7 +7,7 @@ import logging
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 from typer.testing import CliRunner
 
 from domain.models import LadderEntry, Notice, NoticeEntry, Plan, TrackedItem, Unit
@@ -17,6 +17,7 @@ from flows.cli import app
 from flows.settings import Settings
 from persistence.explain import explain_item, item_timeline
 from persistence.tracking import complete_item, extend_item, find_item
+from persistence.unit_of_work import UnitOfWork
 from tests.conftest import load_examples
 
 log = logging.getLogger("test")
@@ -33,13 +34,13 @@ def settings(database_url, tmp_path) -> Settings:
 def check_daily(engine, settings, first: date, last: date) -> None:
     day = first
     while day <= last:
-        checking.sweep_and_seal(engine, settings, day, log)
-        checking.dispatch(engine, settings, log)
+        checking.sweep_and_seal(UnitOfWork(engine), settings, day, log)
+        checking.dispatch(UnitOfWork(engine), settings, log)
         day += timedelta(days=1)
 
 
 def sent(engine, recipient: str) -> list[Notice]:
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         return list(session.exec(
             select(Notice).where(Notice.recipient == recipient, Notice.state == "sent")
             .order_by(Notice.check_date)
@@ -64,7 +65,7 @@ def test_escalation_goes_to_the_district_then_to_the_province_each_once(engine, 
 
 def notices_of(engine, code: str, rung: str) -> list[Notice]:
     """The notices that carried rung `rung` of item `code`."""
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         return list(session.exec(
             select(Notice).join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
             .join(LadderEntry, LadderEntry.id == NoticeEntry.ledger_id)
@@ -85,7 +86,7 @@ def test_a_catch_up_straight_to_e2_copies_the_district_that_e1_would_have_gone_t
 def test_each_plans_tasks_stop_at_their_own_plans_issuing_unit(engine, settings, commune_item):
     """The commune's task belongs to the district's plan; a later plan of another district
     changes nothing for it."""
-    with Session(engine) as session, session.begin():
+    with UnitOfWork(engine).transaction() as session:
         session.add(Unit(code="HUYEN2", name="UBND huyện khác", parent_code="TINH",
                          head_title="Chủ tịch UBND huyện", head_email="chutich@huyen2.example"))
         session.flush()
@@ -108,7 +109,7 @@ def test_the_citys_items_checked_all_july_escalate_to_the_citys_chairman_never_t
 ):
     load_examples(engine, settings.calendar)
     check_daily(engine, settings, date(2021, 7, 1), date(2021, 7, 30))
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         escalations = session.exec(
             select(Notice, TrackedItem.unit_code).join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
             .join(LadderEntry, LadderEntry.id == NoticeEntry.ledger_id)
@@ -137,7 +138,7 @@ def test_the_citys_items_checked_all_july_escalate_to_the_citys_chairman_never_t
 
 
 def explained(engine, settings, code: str, day: date) -> str:
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         return "\n".join(explain_item(session, find_item(session, code), day, settings.calendar,
                                        settings.policy, zone=settings.zone))
 
@@ -162,10 +163,10 @@ def test_explain_says_a_catch_up_to_e2_copies_e1s_recipient(engine, settings, co
 
 def test_completion_stops_everything_after_it(engine, settings, commune_item):
     check_daily(engine, settings, date(2024, 1, 22), date(2024, 2, 21))
-    with Session(engine) as session, session.begin():
+    with UnitOfWork(engine).transaction() as session:
         complete_item(session, find_item(session, "1.1"), date(2024, 2, 22))
     check_daily(engine, settings, date(2024, 2, 22), date(2024, 3, 8))
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         later = session.exec(select(Notice).where(Notice.check_date > date(2024, 2, 21))).all()
     assert later == []
     assert [n.check_date for n in sent(engine, "chutich@huyen.example")] == [date(2024, 2, 21)]
@@ -174,14 +175,14 @@ def test_completion_stops_everything_after_it(engine, settings, commune_item):
 def test_a_unit_without_a_head_address_escalates_to_the_next_ancestor_that_has_one(
     engine, settings, commune_item
 ):
-    with Session(engine) as session, session.begin():
+    with UnitOfWork(engine).transaction() as session:
         session.get(Unit, "HUYEN").head_email = None
     check_daily(engine, settings, date(2024, 2, 21), date(2024, 2, 21))
     assert [n.check_date for n in sent(engine, "chutich@tinh.example")] == [date(2024, 2, 21)]
 
 
 def test_a_dissolved_units_items_follow_its_successor(engine, settings, commune_item):
-    with Session(engine) as session, session.begin():
+    with UnitOfWork(engine).transaction() as session:
         session.add(Unit(code="XA-MOI", name="UBND xã mới", parent_code="HUYEN",
                          head_title="Chủ tịch UBND xã", head_email="chutich@xamoi.example"))
         session.flush()
@@ -197,11 +198,11 @@ def test_extending_3_2_rearms_the_reminders_and_completion_counts_on_time_with_e
 ):
     load_examples(engine, settings.calendar)
     check_daily(engine, settings, date(2021, 7, 1), date(2021, 7, 1))
-    with Session(engine) as session, session.begin():
+    with UnitOfWork(engine).transaction() as session:
         extend_item(session, find_item(session, "3.2"), date(2021, 7, 31),
                     "Chờ bộ thủ tục mới của tỉnh", approved_by="Chủ tịch UBND thành phố")
     check_daily(engine, settings, date(2021, 7, 2), date(2021, 7, 29))
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         item = find_item(session, "3.2")
         assert item.original_due_date == date(2021, 6, 30)
         days = session.exec(
@@ -211,9 +212,9 @@ def test_extending_3_2_rearms_the_reminders_and_completion_counts_on_time_with_e
         ).all()
     # O1 on 01/07 only, then R7, R3, R1 for the new date (VP's other items add none here)
     assert days == [date(2021, 7, 1), date(2021, 7, 21), date(2021, 7, 27), date(2021, 7, 29)]
-    with Session(engine) as session, session.begin():
+    with UnitOfWork(engine).transaction() as session:
         complete_item(session, find_item(session, "3.2"), date(2021, 7, 30))
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         explained = explain_item(session, find_item(session, "3.2"), date(2021, 8, 2),
                                  settings.calendar, settings.policy, zone=settings.zone)
         timeline = [e.name for e in item_timeline(session, find_item(session, "3.2"))]
@@ -226,7 +227,7 @@ def test_extending_3_2_rearms_the_reminders_and_completion_counts_on_time_with_e
 def test_explain_answers_sent_skipped_and_not_yet_due(engine, settings, commune_item):
     check_daily(engine, settings, date(2024, 1, 29), date(2024, 1, 29))
     check_daily(engine, settings, date(2024, 2, 7), date(2024, 2, 7))
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         item = find_item(session, "1.1")
         on_7th = "\n".join(explain_item(session, item, date(2024, 2, 7), settings.calendar,
                                         settings.policy, zone=settings.zone))
@@ -260,9 +261,9 @@ def test_a_policy_naming_an_organisation_that_is_no_unit_is_refused_naming_the_k
     policy.write_text('[secretariat]\norganisation = "TP-XX"\n', "utf-8")
     settings = Settings(database_url=database_url, maildir=tmp_path / "outbox", policy_file=policy)
     with pytest.raises(PolicyError) as refused:
-        checking.sweep_and_seal(engine, settings, date(2024, 3, 6), log)
+        checking.sweep_and_seal(UnitOfWork(engine), settings, date(2024, 3, 6), log)
     assert refused.value.key == "secretariat.organisation" and "TP-XX" in str(refused.value)
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         assert session.exec(select(Notice)).first() is None
 
 
@@ -283,10 +284,10 @@ def test_the_secretariat_is_alerted_once_per_escalation_however_often_the_alert_
     KT19-05 of commune X-CX (E2); every alert after the first finds nothing new."""
     load_examples(engine, settings.calendar)
     day = date(2021, 7, 1)
-    checking.sweep_and_seal(engine, settings, day, log)
-    assert checking.queue_alert(engine, settings, day)
-    assert not checking.queue_alert(engine, settings, day)  # a second trigger of the same burst
-    checking.dispatch(engine, settings, log)
+    checking.sweep_and_seal(UnitOfWork(engine), settings, day, log)
+    assert checking.queue_alert(UnitOfWork(engine), settings, day)
+    assert not checking.queue_alert(UnitOfWork(engine), settings, day)  # a second trigger of the same burst
+    checking.dispatch(UnitOfWork(engine), settings, log)
 
     (alert,) = [n for n in sent(engine, SECRETARIAT) if n.cc == []]
     assert alert.subject.startswith("[CCHC] Sở Nội vụ: ") and "đã báo cáo cấp trên" in alert.subject
@@ -296,8 +297,8 @@ def test_the_secretariat_is_alerted_once_per_escalation_however_often_the_alert_
 
     # The next escalations (two plan tasks reach E1 on 07/07), and only they, make the next alert.
     check_daily(engine, settings, date(2021, 7, 2), date(2021, 7, 7))
-    assert checking.queue_alert(engine, settings, date(2021, 7, 7))
-    checking.dispatch(engine, settings, log)
+    assert checking.queue_alert(UnitOfWork(engine), settings, date(2021, 7, 7))
+    checking.dispatch(UnitOfWork(engine), settings, log)
     first, second = [n for n in sent(engine, SECRETARIAT) if n.cc == []]
     assert "2 nhiệm vụ quá hạn đã báo cáo cấp trên" in second.subject
     assert "(E1)" in second.text_body and "[KT19-05]" not in second.text_body
@@ -332,10 +333,10 @@ def test_a_remediation_item_escalates_up_to_the_unit_that_concluded_the_inspecti
     findings = tmp_path / "ket-luan-2021.csv"
     findings.write_text(CONCLUDED_FINDINGS, encoding="utf-8")
     from domain import importers
-    from persistence import item_imports, unit_imports
+    from persistence import item_imports
     from flows.tables import read_table
 
-    with Session(engine) as session, session.begin():
+    with UnitOfWork(engine).transaction() as session:
         item_imports.import_findings(
             session, read_table(findings, importers.FINDING_COLUMNS), settings.calendar)
     check_daily(engine, settings, date(2021, 6, 1), date(2021, 6, 25))

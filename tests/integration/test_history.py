@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 from typer.testing import CliRunner
 
 from domain.events import EventName, current_flow_run
@@ -24,6 +24,7 @@ from flows.settings import Settings
 from persistence.explain import item_timeline
 from persistence.run_log import record_run_end
 from persistence.tracking import find_item
+from persistence.unit_of_work import UnitOfWork
 from tests.conftest import load_examples
 
 log = logging.getLogger("test")
@@ -43,11 +44,11 @@ def checked(engine, database_url, tmp_path, monkeypatch):
     token = current_flow_run.set("run-1")
     try:
         started = datetime.now(UTC)
-        checking.sweep_and_seal(engine, settings, date(2021, 7, 1), log)
-        checking.dispatch(engine, settings, log)
+        checking.sweep_and_seal(UnitOfWork(engine), settings, date(2021, 7, 1), log)
+        checking.dispatch(UnitOfWork(engine), settings, log)
     finally:
         current_flow_run.reset(token)
-    with Session(engine) as session, session.begin():
+    with UnitOfWork(engine).transaction() as session:
         record_run_end(session, flow_run_id="run-1", flow="deadline-check",
                        name="kiem-tra-han-01-07-2021", as_of=date(2021, 7, 1), state="Completed",
                        started=started, ended=started + timedelta(seconds=2.5))
@@ -66,7 +67,7 @@ def _shown(moment: datetime) -> str:
 
 def test_history_without_prefect_lists_runs_from_the_engines_record_in_vietnamese(checked):
     engine, started = checked
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         sent = session.exec(select(Event).where(Event.name == EventName.NOTICE_SENT.value)).all()
     output = _cli("history", "--limit", "5")
     line = next(line for line in output.splitlines() if "kiem-tra-han-01-07-2021" in line)
@@ -93,7 +94,7 @@ def test_an_items_timeline_is_in_vietnamese_words_at_local_times(checked, monkey
 
     monkeypatch.setattr(console, "width", 400)  # one table row per event, unwrapped
     engine, _ = checked
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         events = list(item_timeline(session, find_item(session, "3.2")))
     output = _cli("history", "item", "3.2")
     for event in events:
@@ -106,7 +107,7 @@ def test_an_items_timeline_is_in_vietnamese_words_at_local_times(checked, monkey
 
 def test_explain_says_when_a_notice_was_sent_in_local_time(checked):
     engine, _ = checked
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         sent_at = session.exec(select(Event.occurred_at).where(
             Event.name == EventName.NOTICE_SENT.value)).first()
     output = _cli("explain", "3.2", "--as-of", "01/07/2021")
@@ -126,7 +127,7 @@ def test_a_runs_artifact_rows_say_when_each_email_was_sent_in_local_time(checked
     from persistence.run_log import run_notices
 
     engine, _ = checked
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         sent_at = {n.recipient: n.sent_at for n in session.exec(select(Notice))}
         rows = notice_rows(run_notices(session, "run-1"), ZoneInfo(ZONE))
     assert rows and all(

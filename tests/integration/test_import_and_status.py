@@ -8,11 +8,12 @@ import json
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 from typer.testing import CliRunner
 
 from domain.models import Event, TrackedItem
 from flows.cli import app
+from persistence.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()
@@ -73,7 +74,7 @@ def test_reimporting_the_same_files_duplicates_nothing(loaded, engine):
     assert code == 0 and "0 mới" in output and "70 không đổi" in output
     code, output = loaded("import", "plan", str(EXAMPLES / "plan-2021.csv"), "--year", "2021")
     assert code == 0 and "0 mới" in output, output
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         assert session.exec(select(func.count()).select_from(TrackedItem)).one() == 76
         imports = session.exec(select(Event).where(Event.name == "import.completed")).all()
         assert len(imports) == 5
@@ -84,7 +85,7 @@ def test_completion_recorded_by_command_survives_a_reimport(loaded, engine):
     assert code == 0, output
     code, output = loaded("import", "plan", str(EXAMPLES / "plan-2021.xlsx"))
     assert code == 0, output
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         item = session.exec(select(TrackedItem).where(TrackedItem.code == "3.2")).one()
         assert item.completed_on == date(2021, 7, 2) and item.evidence == "Báo cáo 15"
     report = status_json(loaded, "05/07/2021")
@@ -173,7 +174,7 @@ def test_a_reorganisation_is_imported_with_dissolved_units_and_successors(cchc, 
     merged.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     code, output = cchc("import", "units", str(merged))
     assert code == 0 and "1 cập nhật" in output, output
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         from domain.models import Unit
 
         dissolved = session.get(Unit, "P-CL")
@@ -196,7 +197,7 @@ def test_reimporting_a_unit_list_without_reorganisation_columns_keeps_a_dissolut
     assert cchc("import", "units", str(merged))[0] == 0
     code, output = cchc("import", "units", str(EXAMPLES / "units.csv"))
     assert code == 0 and "20 không đổi" in output, output
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         dissolved = session.get(Unit, "P-CL")
         assert (dissolved.active, dissolved.successor_code) == (False, "P-TH")
 
@@ -212,7 +213,7 @@ def test_a_plan_file_with_fewer_columns_updates_what_it_has_and_keeps_the_rest(l
         csv.writer(target).writerows(rows)
     code, output = loaded("import", "plan", str(slim), "--year", "2021")
     assert code == 0 and "1 cập nhật" in output, output
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         item = session.exec(select(TrackedItem).where(TrackedItem.code == "2.8")).one()
         assert item.due_date == date(2021, 8, 31) and item.cooperating == "PNV, PTP"
         done = session.exec(select(TrackedItem).where(TrackedItem.code == "1.1")).one()

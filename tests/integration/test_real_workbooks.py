@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from domain.models import Inspection, Plan, TrackedItem
+from persistence.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLES
 
 # A province's units, with the names its plans write and its groups (see README: units file).
@@ -156,7 +157,7 @@ def test_each_published_layout_imports_every_task_right_without_year_and_twice_a
     assert code == 0, output
     flat = " ".join(output.split())
     assert "4 mới" in flat and "cột C" in flat and "→ đơn vị chủ trì" in flat
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         items = {i.code: i for i in session.exec(select(TrackedItem))}
         plan = session.exec(select(Plan)).one()
     restart = options.get("restart", False)
@@ -226,7 +227,7 @@ def test_a_title_over_two_rows_and_a_reference_in_words_make_the_plan_identity(
     path = plan_workbook(tmp_path / "title.xlsx",
                          **LAYOUTS["title over two rows and the plan it is attached to in words"])
     assert province("import", "plan", str(path))[0] == 0
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         plan = session.exec(select(Plan)).one()
     assert (plan.code, plan.title, plan.decision_number, plan.decision_date) == (
         "KH-2022", "KẾ HOẠCH Cải cách hành chính năm 2022", "4289/KH-UBND", date(2021, 12, 21))
@@ -242,7 +243,7 @@ def test_date_cells_read_as_the_officer_sees_them_and_the_year_comes_from_the_de
     flat = " ".join(output.split())
     assert "mọi thời hạn đều thuộc năm 2022" in flat
     assert "đọc như Excel hiển thị: dòng 7 'Tháng 1/2022', dòng 11 '15/07/2022'" in flat
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         texts = {i.code: i.deadline_text for i in session.exec(select(TrackedItem))}
     assert texts["1.1"] == "Tháng 1/2022" and texts["2.2"] == "15/07/2022"
 
@@ -252,7 +253,7 @@ def test_year_given_on_the_command_line_wins_over_the_deadlines(province, engine
                          **LAYOUTS["deadlines typed as Excel dates, no year in the title"])
     code, output = province("import", "plan", str(path), "--year", "2023")
     assert code == 0 and "năm 2023 (theo --year)" in output, output
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         assert session.exec(select(Plan)).one().code == "KH-2023"
 
 
@@ -352,7 +353,7 @@ def test_a_task_given_to_the_communes_is_one_item_per_commune_and_counted_once(
     code, output = cchc("import", "plan", str(path))
     assert code == 0 and "5 mới" in output, output
     assert "nhiệm vụ 1.2 giao 'UBND các xã, phường' → 4 đơn vị" in " ".join(output.split())
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         items = {i.code: i for i in session.exec(select(TrackedItem))}
     assert set(items) == {"1.1", "1.2/P-CL", "1.2/P-TH", "1.2/X-CX", "1.2/X-HL"}
     assert items["1.1"].unit_code == "PNV"
@@ -386,7 +387,7 @@ def test_a_unit_added_to_the_group_gets_its_item_on_the_next_import(cchc, engine
     assert cchc("import", "units", str(units))[0] == 0
     code, output = cchc("import", "plan", str(path))
     assert code == 0 and "1 mới" in output and "5 không đổi" in output, output
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         item = session.exec(select(TrackedItem).where(TrackedItem.code == "1.2/X-CN")).one()
     assert (item.unit_code, item.task_code, item.due_date) == ("X-CN", "1.2", date(2021, 6, 30))
 
@@ -402,8 +403,8 @@ def test_each_commune_of_a_shared_task_is_reminded_on_its_own(engine, database_u
     assert cchc("import", "plan", str(commune_plan(tmp_path / "communes.xlsx")))[0] == 0
     settings = Settings(database_url=database_url, maildir=tmp_path / "outbox",
                         policy_file=EXAMPLES / "policy.toml")
-    checking.sweep_and_seal(engine, settings, date(2021, 7, 2), logging.getLogger("test"))
-    checking.dispatch(engine, settings, logging.getLogger("test"))
+    checking.sweep_and_seal(UnitOfWork(engine), settings, date(2021, 7, 2), logging.getLogger("test"))
+    checking.dispatch(UnitOfWork(engine), settings, logging.getLogger("test"))
     mails = [p.read_text(encoding="utf-8") for p in (tmp_path / "outbox").rglob("*.eml")]
     for head in ("chutich@tohieu.tpsonla.sonla.example", "chutich@chiengxom.tpsonla.sonla.example",
                  "chutich@chiengle.tpsonla.sonla.example", "chutich@huala.tpsonla.sonla.example"):
@@ -417,7 +418,7 @@ def test_the_csv_after_the_xlsx_keeps_the_plans_title_decision_date_and_owner(lo
     assert code == 0, output
     assert "tệp không ghi tiêu đề, số văn bản, ngày văn bản, đơn vị ban hành — giữ như đã có" in (
         " ".join(output.split()))
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         plan = session.get(Plan, "KH-2021")
     assert (plan.title, plan.decision_number, plan.decision_date, plan.owner_unit_code) == (
         "KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2021", "32/QĐ-UBND", date(2021, 1, 7), "TP-SL")
@@ -460,7 +461,7 @@ def test_a_findings_sheet_with_synonyms_unit_names_and_the_concluding_authority(
     code, output = cchc("import", "findings", str(tmp_path / "ket-luan.xlsx"))
     assert code == 0, output
     assert "cột J 'Cơ quan kết luận' → cơ quan kết luận" in " ".join(output.split())
-    with Session(engine) as session:
+    with UnitOfWork(engine).reading() as session:
         items = {i.code: i for i in session.exec(select(TrackedItem))}
         inspection = session.exec(select(Inspection)).one()
     assert (items["KT22-01"].unit_code, items["KT22-01"].completed_on) == ("P-TH", date(2022, 5, 20))
