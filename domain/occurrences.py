@@ -5,7 +5,7 @@ working days. Pure: the year, the rule and the calendar are parameters."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from domain.calendar import WorkingCalendar
@@ -131,6 +131,17 @@ def working_days_late(due: date, received: date, calendar: WorkingCalendar) -> i
     return calendar.overdue(due, received) if received > due else 0
 
 
+def report_standing(due: date, received: date | None, as_of: date, calendar: WorkingCalendar
+                    ) -> tuple[str, int]:
+    """Where one unit's report for one period stands on `as_of`: ("on_time", 0), ("late", n
+    working days), ("missing", 0) once a working day has passed since its due date without it,
+    else ("pending", 0). A report dated after `as_of` had not arrived yet on that day."""
+    if received is not None and received <= as_of:
+        days = working_days_late(due, received, calendar)
+        return ("late", days) if days else ("on_time", 0)
+    return ("missing", 0) if calendar.overdue(due, as_of) >= 1 else ("pending", 0)
+
+
 @dataclass(frozen=True)
 class Obligation:
     """A report many units owe each period (nghĩa vụ báo cáo): every commune's quarterly CCHC
@@ -142,3 +153,18 @@ class Obligation:
     group: str  # the unit group that owes it
     to: str | None = None  # whom it is sent to (a unit's code or name, as written)
     due_text: str = ""  # the due rule as the policy writes it
+
+
+@dataclass
+class PeriodicRow:
+    """One obligation's (or recurring task's) period: who sent on time, late, and who not."""
+
+    source: str  # "1.6" or the obligation's code
+    name: str
+    period: str  # "Q2/2021"
+    title: str  # "quý II/2021"
+    due: date
+    on_time: list[str] = field(default_factory=list)
+    late: list[tuple[str, int]] = field(default_factory=list)  # (unit, working days late)
+    missing: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)  # not yet due, not yet received

@@ -167,6 +167,7 @@ def _import(
 ) -> None:
     from domain import importers, item_imports
     from domain.columns import COLUMNS_BY_KIND, ColumnMappingError, parse_column_mapping
+    from domain.occurrence_store import materialise
     from flows.tables import read_table
     from flows.views import print_import_preview, print_undetermined
 
@@ -191,6 +192,9 @@ def _import(
             else:
                 summary = item_imports.import_findings(session, table, settings.calendar,
                                                        strict=strict)
+            # A recurring task's periods, and the obligations of the units' groups, are
+            # tracked from the moment the plan or the units are in.
+            materialise(session, settings.policy, [settings.today().year])
         if dry_run:
             print_import_preview(console, file.name, summary)
             return
