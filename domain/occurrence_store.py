@@ -13,6 +13,7 @@ from sqlmodel import Session
 from domain.calendar import WorkingCalendar
 from domain.deadlines import DeadlineKind, Recurrence
 from domain.events import EventName, record
+from domain.importers import ImportSummary, RowChecker, Table
 from domain.models import Plan, TrackedItem, UnitGroup, UnitGroupMember
 from domain.occurrences import (
     OBLIGATIONS_SCOPE,
@@ -157,6 +158,51 @@ def find_occurrence(session: Session, policy: Policy, source: str, unit: str | N
                     "cần mã một nhiệm vụ định kỳ của kế hoạch"
                     + (f" hoặc một nghĩa vụ báo cáo ({', '.join(known)})" if known else "")
                     + ", và một kỳ của nó")
+
+
+def import_received_reports(session: Session, policy: Policy, table: Table) -> ImportSummary:
+    """A register of reports received: each row's occurrence completed on its date, with its
+    document; every row checked first, nothing written when one is wrong."""
+    check = RowChecker(table)
+    rows = []
+    for row in table.rows:
+        source = check.text(row, "source")
+        unit = check.text(row, "unit", required=False)
+        period_text = check.text(row, "period")
+        on = check.day(row, "received_on")
+        if row.values.get("received_on") in (None, ""):
+            check.fail(row, "received_on", None, "ô này không được để trống")
+        period = None
+        if period_text:
+            try:
+                period = parse_period(period_text)
+            except PeriodError as error:
+                check.fail(row, "period", period_text, str(error))
+        if source and period and on:
+            rows.append((row, source, unit, period, on, check.text(row, "document",
+                                                                  required=False)))
+    materialise(session, policy, {period.year for _, _, _, period, _, _ in rows})
+    received: dict[int, tuple[TrackedItem, date, str | None]] = {}
+    unchanged = 0
+    for row, source, unit, period, on, document in rows:
+        try:
+            item = find_occurrence(session, policy, source, unit, period)
+        except ItemError as error:
+            check.fail(row, "source", source, str(error))
+            continue
+        if item.id in received:
+            check.fail(row, "period", period.label, f"báo cáo {item.code} có ở dòng khác")
+        elif item.completed_on == on:
+            unchanged += 1
+        elif item.completed_on is not None:
+            check.fail(row, "received_on", on, f"báo cáo {item.code} đã ghi nhận nhận ngày "
+                       f"{item.completed_on:%d/%m/%Y}")
+        else:
+            received[item.id] = (item, on, document)
+    check.raise_if_any()
+    for item, on, document in received.values():
+        complete_item(session, item, on, document)
+    return ImportSummary(len(received), 0, unchanged, reading=tuple(table.reading))
 
 
 def periodic_rows(

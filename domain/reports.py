@@ -174,6 +174,12 @@ class StatusReport:
                 }
                 for line in self.overdue
             ],
+            "periodic_reports": [
+                {"source": r.source, "name": r.name, "period": r.period,
+                 "due_date": _iso(r.due), "on_time": r.on_time,
+                 "late": [{"unit": u, "working_days": d} for u, d in r.late],
+                 "missing": r.missing} for r in self.periodic
+            ],
             "undetermined": [
                 {
                     "code": line.code,

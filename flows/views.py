@@ -64,6 +64,8 @@ def print_status(console: Console, report: StatusReport) -> None:
                                  escape(line.deadline_text))
         console.print(undetermined)
 
+    if report.periodic:
+        print_periodic(console, report)
     if not report.overdue:
         console.print("[green]Không có nhiệm vụ quá hạn.[/]")
         return
@@ -304,3 +306,17 @@ def print_items(console: Console, as_of: date, lines) -> None:
 
 def _cell_day(day: date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else ""
+
+
+def print_periodic(console: Console, report: StatusReport) -> None:
+    """Periodic reports per obligation (or recurring task) and period: on time, late (with the
+    working days), missing, and the late and missing units named."""
+    table = Table(title="Báo cáo định kỳ")
+    for column in ("Báo cáo", "Kỳ", "Hạn", "Đúng hạn", "Muộn", "Chưa gửi", "Đơn vị gửi muộn",
+                   "Đơn vị chưa gửi"):
+        table.add_column(column)
+    for row in report.periodic:
+        table.add_row(escape(row.source), row.title, f"{row.due:%d/%m/%Y}",
+                      str(len(row.on_time)), str(len(row.late)), str(len(row.missing)),
+                      row.late_text, row.missing_text)
+    console.print(table)
