@@ -328,7 +328,7 @@ def report_received(
             code, due = item.code, item.due_date
         timing = f"muộn {late} ngày làm việc" if late else "đúng hạn"
         console.print(f"Đã ghi nhận báo cáo {code}: nhận ngày {on:%d/%m/%Y}, hạn {due:%d/%m/%Y} "
-                      f"({timing}).", markup=False, highlight=False)
+                      f"({timing}).", markup=False, highlight=False, soft_wrap=True)
 
     run(work)
 

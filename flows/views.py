@@ -309,14 +309,18 @@ def _cell_day(day: date | None) -> str:
 
 
 def print_periodic(console: Console, report: StatusReport) -> None:
-    """Periodic reports per obligation (or recurring task) and period: on time, late (with the
-    working days), missing, and the late and missing units named."""
+    """Periodic reports per obligation (or recurring task) and period: on time, late, missing;
+    then, one line each, the units that were late (with the working days) or missing."""
     table = Table(title="Báo cáo định kỳ")
-    for column in ("Báo cáo", "Kỳ", "Hạn", "Đúng hạn", "Muộn", "Chưa gửi", "Đơn vị gửi muộn",
-                   "Đơn vị chưa gửi"):
+    for column in ("Báo cáo", "Kỳ", "Hạn", "Đúng hạn", "Muộn", "Chưa gửi"):
         table.add_column(column)
     for row in report.periodic:
         table.add_row(escape(row.source), row.title, f"{row.due:%d/%m/%Y}",
-                      str(len(row.on_time)), str(len(row.late)), str(len(row.missing)),
-                      row.late_text, row.missing_text)
+                      str(len(row.on_time)), str(len(row.late)), str(len(row.missing)))
     console.print(table)
+    for row in report.periodic:
+        faults = ([f"gửi muộn {row.late_text}"] if row.late else []) + (
+            [f"chưa gửi {row.missing_text}"] if row.missing else [])
+        if faults:
+            console.print(f"{row.source} {row.title}: {'; '.join(faults)}.", markup=False,
+                          highlight=False, soft_wrap=True)
