@@ -5,7 +5,7 @@ received recorded on its occurrence, and the periodic-reports table read back.""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -209,7 +209,7 @@ def periodic_rows(
     session: Session, as_of: date, calendar: WorkingCalendar, *, scopes: Collection[str],
     units: Collection[str] | None = None, obligations: Collection[Obligation] = (),
 ) -> list[PeriodicRow]:
-    """Every period due by `as_of` (or already reported) of the occurrences in `scopes`, per
+    """Every period due by `as_of`, or within the week after it, of the occurrences in `scopes`, per
     obligation or recurring task, in order of due date."""
     names = {o.code: o.name for o in obligations}
     rows: dict[tuple[str, str], PeriodicRow] = {}
@@ -223,7 +223,8 @@ def periodic_rows(
         source = item.task_code or item.occurrence_of
         row = rows.get((source, item.period))
         if row is None:
-            if standing == "pending":
+            # A period not yet due shows once it falls due within the coming week.
+            if standing == "pending" and item.due_date > as_of + timedelta(days=7):
                 continue
             period = parse_period(item.period)
             row = rows[(source, item.period)] = PeriodicRow(

@@ -107,6 +107,14 @@ class StatusReport:
             lines.append("Nhiệm vụ giao nhiều đơn vị: " + "; ".join(
                 f"{s.code} ({s.group}): {format_number(s.units_done)}/"
                 f"{format_number(s.units_total)} đơn vị hoàn thành" for s in self.shared) + ".")
+        coming = [p for p in self.periodic if p.due > self.as_of]
+        if coming:
+            lines.append("Báo cáo định kỳ đến hạn trong tuần tới: " + "; ".join(
+                f"{p.source} {p.title} (hạn {p.due:%d/%m/%Y})" for p in coming) + ".")
+        missing = [p for p in self.periodic if p.missing]
+        if missing:
+            lines.append("Báo cáo định kỳ chưa gửi: " + "; ".join(
+                f"{p.source} {p.title} ({p.missing_text})" for p in missing) + ".")
         if r.total:
             lines.append(f"Nhiệm vụ khắc phục sau kiểm tra: đã hoàn thành {format_number(r.done)}/"
                          f"{format_number(r.total)}, quá hạn {format_number(r.overdue)}.")

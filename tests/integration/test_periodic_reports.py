@@ -151,3 +151,11 @@ def test_a_register_with_one_bad_row_records_nothing(loaded, tmp_path):
     assert q3["completed_on"] is None
     code, output = loaded("import", "reports", str(EXAMPLES / "received-reports.csv"))
     assert code == 0 and "0 mới, 0 cập nhật, 12 không đổi" in output
+
+
+def test_the_summary_names_reports_due_in_the_coming_week_and_those_missing(loaded):
+    code, output = loaded("status", "--as-of", "13/09/2021")
+    assert "Báo cáo định kỳ đến hạn trong tuần tới: 1.6 quý III/2021 (hạn 20/09/2021)" in output
+    # 6.10's July and August reports (due 20/07, 20/08) were never recorded.
+    assert "Báo cáo định kỳ chưa gửi: 6.10 tháng 7/2021 (PTCKH); 6.10 tháng 8/2021 (PTCKH)" in \
+        output.replace("\n", " ")
