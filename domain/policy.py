@@ -14,6 +14,7 @@ from domain.columns import COLUMNS_BY_KIND, ColumnMappingError, column_mapping
 from domain.deadlines import Recurrence
 from domain.occurrences import REPORT_DUE_DAY, Obligation
 
+
 @dataclass(frozen=True)
 class Secretariat:
     """The CCHC secretariat (cơ quan thường trực) as its e-mails name it: the From name, the

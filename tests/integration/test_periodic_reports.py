@@ -44,6 +44,7 @@ def test_task_1_6_of_the_example_has_its_four_quarterly_reports_due_on_day_20(lo
 
 def test_the_headline_still_counts_a_recurring_task_once(loaded):
     code, output = loaded("status", "--as-of", "25/06/2021", "--json")
+    assert code == 0, output
     tasks = json.loads(output)["tasks"]
     assert (tasks["done"], tasks["total"], tasks["rate_all_text"]) == (36, 70, "51,4%")
 
@@ -155,6 +156,7 @@ def test_a_register_with_one_bad_row_records_nothing(loaded, tmp_path):
 
 def test_the_summary_names_reports_due_in_the_coming_week_and_those_missing(loaded):
     code, output = loaded("status", "--as-of", "13/09/2021")
+    assert code == 0, output
     assert "Báo cáo định kỳ đến hạn trong tuần tới: 1.6 quý III/2021 (hạn 20/09/2021)" in output
     # 6.10's July and August reports (due 20/07, 20/08) were never recorded.
     assert "Báo cáo định kỳ chưa gửi: 6.10 tháng 7/2021 (PTCKH); 6.10 tháng 8/2021 (PTCKH)" in \
