@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
 from domain.deadlines import DeadlineKind, Recurrence
 from domain.events import EventName, record
-from domain.importers import ImportSummary, RowChecker, Table
 from domain.models import Plan, TrackedItem, UnitGroup, UnitGroupMember
 from domain.occurrences import (
     OBLIGATIONS_SCOPE,
@@ -32,6 +33,9 @@ from domain.policy import Policy, PolicyError
 from domain.status import Status, status_of
 from domain.tracking import ItemError, complete_item
 from domain.unit_names import name_key, split_names
+
+if TYPE_CHECKING:
+    from domain.importers import ImportSummary, Table
 
 OCCURRENCE_KIND = "periodic"  # TrackedItem.kind of an occurrence
 
@@ -163,6 +167,8 @@ def find_occurrence(session: Session, policy: Policy, source: str, unit: str | N
 def import_received_reports(session: Session, policy: Policy, table: Table) -> ImportSummary:
     """A register of reports received: each row's occurrence completed on its date, with its
     document; every row checked first, nothing written when one is wrong."""
+    from domain.importers import ImportSummary, RowChecker  # only an import needs them
+
     check = RowChecker(table)
     rows = []
     for row in table.rows:
@@ -202,7 +208,9 @@ def import_received_reports(session: Session, policy: Policy, table: Table) -> I
     check.raise_if_any()
     for item, on, document in received.values():
         complete_item(session, item, on, document)
-    return ImportSummary(len(received), 0, unchanged, reading=tuple(table.reading))
+    summary = ImportSummary(len(received), 0, unchanged, reading=tuple(table.reading))
+    record(session, EventName.IMPORTED, file=table.file, what="reports", summary=str(summary))
+    return summary
 
 
 def periodic_rows(

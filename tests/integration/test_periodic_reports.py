@@ -31,7 +31,7 @@ def test_task_1_6_of_the_example_has_its_four_quarterly_reports_due_on_day_20(lo
     code, output = loaded("items", "--plan", "KH-2021", "--as-of", "25/06/2021", "--json")
     assert code == 0, output
     items = json.loads(output)["items"]
-    quarters = [i for i in items if i["code"].startswith("1.6/")]
+    quarters = [i for i in items if i["code"].startswith("1.6/")]  # listed in date order
     assert [(i["code"], i["deadline_text"], i["due_date"]) for i in quarters] == [
         ("1.6/Q1-2021", "Báo cáo quý I/2021", "2021-03-20"),
         ("1.6/Q2-2021", "Báo cáo quý II/2021", "2021-06-20"),
@@ -151,13 +151,12 @@ def test_a_register_with_one_bad_row_records_nothing(loaded, tmp_path):
     q3 = next(i for i in json.loads(output)["items"] if i["code"] == "1.6/Q3-2021")
     assert q3["completed_on"] is None
     code, output = loaded("import", "reports", str(EXAMPLES / "received-reports.csv"))
-    assert code == 0 and "0 mới, 0 cập nhật, 12 không đổi" in output
+    assert code == 0 and "0 mới, 0 cập nhật, 13 không đổi" in output
 
 
 def test_the_summary_names_reports_due_in_the_coming_week_and_those_missing(loaded):
     code, output = loaded("status", "--as-of", "13/09/2021")
     assert code == 0, output
     assert "Báo cáo định kỳ đến hạn trong tuần tới: 1.6 quý III/2021 (hạn 20/09/2021)" in output
-    # 6.10's July and August reports (due 20/07, 20/08) were never recorded.
-    assert "Báo cáo định kỳ chưa gửi: 6.10 tháng 7/2021 (PTCKH); 6.10 tháng 8/2021 (PTCKH)" in \
-        output.replace("\n", " ")
+    # 6.10's August report (due 20/08) was never recorded.
+    assert "Báo cáo định kỳ chưa gửi: 6.10 tháng 8/2021 (PTCKH)." in output
