@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import date, timedelta
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
