@@ -19,7 +19,12 @@ from sqlmodel import Session, select
 from domain.addresses import AddressError, validate_address
 
 # The column tables live with their synonyms; importing code reaches them from here too.
-from domain.columns import FINDING_COLUMNS, PLAN_COLUMNS, UNIT_COLUMNS  # noqa: F401
+from domain.columns import (  # noqa: F401
+    FINDING_COLUMNS,
+    PLAN_COLUMNS,
+    REPORT_COLUMNS,
+    UNIT_COLUMNS,
+)
 from domain.deadlines import DeadlineKind, normalise
 from domain.events import EventName, record
 from domain.models import Unit

@@ -4,7 +4,7 @@ rates, the overdue items, the remediation per inspection and the PAR-index indic
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,12 @@ from domain.calendar import WorkingCalendar
 from domain.deadlines import DeadlineKind
 from domain.ledger import load_unit_tree
 from domain.models import FINDINGS_SCOPE, Plan, TaskGroup, TrackedItem, Unit
+from domain.occurrence_store import (
+    OCCURRENCE_KIND,
+    last_occurrence_status,
+    periodic_rows,
+)
+from domain.occurrences import OBLIGATIONS_SCOPE, PeriodicRow
 from domain.policy import Policy
 from domain.report_lines import (
     InspectionTally,
@@ -55,6 +61,8 @@ class StatusReport:
     inspections: list[InspectionTally]
     indicators: list[par_index.Indicator]
     shared: list[SharedTask] = field(default_factory=list)
+    # Periodic reports (báo cáo định kỳ) per obligation or recurring task and period.
+    periodic: list[PeriodicRow] = field(default_factory=list)
 
     @property
     def overdue(self) -> list[ItemLine]:
@@ -99,6 +107,14 @@ class StatusReport:
             lines.append("Nhiệm vụ giao nhiều đơn vị: " + "; ".join(
                 f"{s.code} ({s.group}): {format_number(s.units_done)}/"
                 f"{format_number(s.units_total)} đơn vị hoàn thành" for s in self.shared) + ".")
+        coming = [p for p in self.periodic if p.due > self.as_of]
+        if coming:
+            lines.append("Báo cáo định kỳ đến hạn trong tuần tới: " + "; ".join(
+                f"{p.source} {p.title} (hạn {p.due:%d/%m/%Y})" for p in coming) + ".")
+        missing = [p for p in self.periodic if p.missing]
+        if missing:
+            lines.append("Báo cáo định kỳ chưa gửi: " + "; ".join(
+                f"{p.source} {p.title} ({p.missing_text})" for p in missing) + ".")
         if r.total:
             lines.append(f"Nhiệm vụ khắc phục sau kiểm tra: đã hoàn thành {format_number(r.done)}/"
                          f"{format_number(r.total)}, quá hạn {format_number(r.overdue)}.")
@@ -166,6 +182,12 @@ class StatusReport:
                 }
                 for line in self.overdue
             ],
+            "periodic_reports": [
+                {"source": r.source, "name": r.name, "period": r.period,
+                 "due_date": _iso(r.due), "on_time": r.on_time,
+                 "late": [{"unit": u, "working_days": d} for u, d in r.late],
+                 "missing": r.missing} for r in self.periodic
+            ],
             "undetermined": [
                 {
                     "code": line.code,
@@ -216,10 +238,16 @@ def status_report(
     lines: list[ItemLine] = []
     # A task given to a group: one item per unit, counted once in the plan's and group's tallies.
     shared: dict[str, tuple[TrackedItem, list[ItemLine]]] = {}
+    # A recurring task counts once, done when its last period of the year is done; its periods
+    # are the periodic-reports table's.
+    last_period_done = last_occurrence_status(session, scopes, as_of, calendar)
     for item in session.exec(query.execution_options(yield_per=1000)).scalars():
-        if units_wanted is not None and item.unit_code not in units_wanted:
+        if item.kind == OCCURRENCE_KIND or (
+                units_wanted is not None and item.unit_code not in units_wanted):
             continue
         line = item_line(item, as_of, calendar, policy)
+        if (item.scope, item.code) in last_period_done and not line.status.is_done:
+            line = replace(line, status=last_period_done[(item.scope, item.code)])
         if item.task_code is not None:
             shared.setdefault(item.task_code, (item, []))[1].append(line)
         else:
@@ -250,6 +278,8 @@ def status_report(
     # Without a root the report cannot tell which units the plan concerns: it names none idle.
     idle = sorted(eligible - set(per_unit)) if root else []
     year = plan.year if plan else as_of.year
+    periodic = periodic_rows(session, as_of, calendar, scopes=[*scopes, OBLIGATIONS_SCOPE],
+                             units=units_wanted, obligations=policy.obligations)
     return StatusReport(
         as_of=as_of,
         plan=plan,
@@ -265,13 +295,14 @@ def status_report(
         ),
         inspections=inspection_tallies(session, [ln for ln in lines if ln.kind != "task"]),
         shared=shared_tasks,
+        periodic=periodic,
         indicators=[
             par_index.plan_completion(tasks.done, tasks.total, as_of),
             par_index.units_inspected(len(units_inspected_in(session, year) & eligible),
                                       len(eligible), year),
             par_index.findings_handled(remediation.done, remediation.total),
-            par_index.periodic_reports([ln.code for ln in lines if ln.kind == "task"
-                                        and ln.deadline_kind == DeadlineKind.RECURRING]),
+            par_index.periodic_reports(periodic, [ln.code for ln in lines if ln.kind == "task"
+                                                  and ln.deadline_kind == DeadlineKind.RECURRING]),
         ],
     )
 

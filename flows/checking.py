@@ -16,6 +16,7 @@ from domain.digest_lines import digest_views
 from domain.ladder import horizon
 from domain.locks import check_lock
 from domain.models import Notice, utcnow
+from domain.occurrence_store import materialise
 from domain.recipients import UnitTree
 from flows.settings import Settings
 from notifications.delivery import DeliveryOutcome, DeliveryResult, SmtpSettings, sender_for
@@ -62,7 +63,9 @@ def sweep_and_seal(
     summary = CheckSummary(as_of, settings.calendar.is_working_day(as_of))
     partition = unit or ""
     with check_lock(engine, partition):
-        with Session(engine) as session:
+        with Session(engine) as session, session.begin():
+            # Each period's occurrence of the recurring tasks and obligations, before the sweep.
+            materialise(session, settings.policy, [as_of.year])
             tree = ledger.load_unit_tree(session)
         units = _subtree(tree, unit)
         if not summary.working_day:

@@ -79,6 +79,11 @@ def load_examples(engine: Engine, calendar) -> None:
         item_imports.import_plan(session, table, header, calendar)
         findings = read_table(EXAMPLES / "findings-2019-2020.csv", importers.FINDING_COLUMNS)
         item_imports.import_findings(session, findings, calendar)
+        from domain.occurrence_store import import_received_reports
+        from domain.policy import Policy
+
+        reports = read_table(EXAMPLES / "received-reports.csv", importers.REPORT_COLUMNS)
+        import_received_reports(session, Policy(), reports)
 
 
 @pytest.fixture(scope="session")
@@ -151,6 +156,7 @@ def loaded(cchc):
         ("units", "units.csv"),
         ("plan", "plan-2021.xlsx"),
         ("findings", "findings-2019-2020.csv"),
+        ("reports", "received-reports.csv"),
     ):
         code, output = cchc("import", kind, str(EXAMPLES / name))
         assert code == 0, output
