@@ -1,7 +1,7 @@
 """The Vietnamese working-day calendar (lịch làm việc): weekends, public holidays including lunar
 Tết and the government's swapped days (PyPI `holidays`, country VN), plus local overrides.
 
-Counting follows DESIGN.md's ladder:
+Counting follows the ladder of docs/architecture.md:
 - `remaining(d, D)`: working days in (d, D] — 0 on the last working day on or before D;
 - `overdue(D, d)`:   working days in (D, d] — 1 on the first working day after D.
 """

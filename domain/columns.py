@@ -99,10 +99,24 @@ FINDING_COLUMNS = (
            required=False, role="cơ quan kết luận", short="co_quan_ket_luan"),
 )
 
+# A register of periodic reports received (sổ theo dõi báo cáo định kỳ).
+REPORT_COLUMNS = (
+    Column("source", ("Mã báo cáo", "Mã nhiệm vụ", "Nghĩa vụ báo cáo", "Báo cáo", "Mã"),
+           role="nhiệm vụ định kỳ hoặc nghĩa vụ báo cáo", short="ma"),
+    Column("unit", ("Đơn vị gửi", "Đơn vị báo cáo", "Mã đơn vị", "Đơn vị"), required=False,
+           role="đơn vị gửi", short="don_vi"),
+    Column("period", ("Kỳ báo cáo", "Kỳ"), role="kỳ báo cáo", short="ky"),
+    Column("received_on", ("Ngày nhận", "Ngày gửi", "Ngày nhận báo cáo"), role="ngày nhận",
+           short="ngay_nhan"),
+    Column("document", ("Số văn bản", "Số, ký hiệu văn bản", "Văn bản", "Số hiệu"),
+           required=False, role="văn bản báo cáo", short="van_ban"),
+)
+
 COLUMNS_BY_KIND: Mapping[str, Sequence[Column]] = {
     "units": UNIT_COLUMNS,
     "plan": PLAN_COLUMNS,
     "findings": FINDING_COLUMNS,
+    "reports": REPORT_COLUMNS,
 }
 
 

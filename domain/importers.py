@@ -15,7 +15,12 @@ from datetime import date, datetime
 from typing import Any
 
 # The column tables live with their synonyms; importing code reaches them from here too.
-from domain.columns import FINDING_COLUMNS, PLAN_COLUMNS, UNIT_COLUMNS  # noqa: F401
+from domain.columns import (  # noqa: F401
+    FINDING_COLUMNS,
+    PLAN_COLUMNS,
+    REPORT_COLUMNS,
+    UNIT_COLUMNS,
+)
 from domain.deadlines import normalise
 from domain.states import DeadlineKind
 

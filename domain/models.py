@@ -114,6 +114,10 @@ class TrackedItem(SQLModel, table=True):
     # task number ("3.5") and the group's name, and each has its own code ("3.5/X-CX").
     task_code: str | None = Field(default=None, max_length=40)
     lead_group: str | None = None
+    # One period's occurrence of a recurring task or of a report obligation (báo cáo định kỳ):
+    # the period ("Q2/2021") and the recurring task's or the obligation's code ("1.6", "BCQ").
+    period: str | None = Field(default=None, max_length=12)
+    occurrence_of: str | None = Field(default=None, max_length=40)
     content: str
     unit_code: str = Field(foreign_key="unit.code", max_length=40)
     cooperating: str | None = None

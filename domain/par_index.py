@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from domain.occurrences import PeriodicRow
 from domain.status import format_number, format_percent, percent
 
 NO_DATA = "chưa có dữ liệu"
@@ -72,13 +73,24 @@ def findings_handled(done: int, total: int) -> Indicator:
     )
 
 
-def periodic_reports(recurring_codes: Sequence[str]) -> Indicator:
-    """The engine tracks a recurring task as one item, not each period's report, so whether
-    each report went out on time is not known here."""
-    inputs = (
-        f"nhiệm vụ định kỳ trong kế hoạch: {', '.join(recurring_codes)}; "
-        "chưa ghi nhận ngày gửi từng kỳ báo cáo"
-        if recurring_codes
-        else "kế hoạch không có nhiệm vụ định kỳ"
-    )
-    return Indicator("Tỷ lệ báo cáo định kỳ gửi đúng hạn", inputs, None, NO_DATA)
+def periodic_reports(rows: Sequence[PeriodicRow], recurring_codes: Sequence[str]) -> Indicator:
+    """Reports due so far (each unit's, each period's) sent by their due date, out of all due:
+    a late one and a missing one both count against it."""
+    name = "Tỷ lệ báo cáo định kỳ gửi đúng hạn"
+    on_time = sum(len(row.on_time) for row in rows)
+    late = [(row, unit, days) for row in rows for unit, days in row.late]
+    missing = [(row, unit) for row in rows for unit in row.missing]
+    due = on_time + len(late) + len(missing)
+    if due == 0:
+        inputs = (f"nhiệm vụ định kỳ trong kế hoạch: {', '.join(recurring_codes)}; "
+                  "chưa có kỳ báo cáo nào đến hạn" if recurring_codes
+                  else "không có nhiệm vụ định kỳ hay nghĩa vụ báo cáo nào")
+        return Indicator(name, inputs, None, NO_DATA)
+    inputs = (f"{format_number(on_time)}/{format_number(due)} báo cáo đã đến hạn được gửi đúng "
+              f"hạn (gửi muộn {format_number(len(late))}, chưa gửi {format_number(len(missing))})")
+    faults = [f"{row.source} {row.period} {unit} muộn {days} ngày làm việc"
+              for row, unit, days in late]
+    faults += [f"{row.source} {row.period} {unit} chưa gửi" for row, unit in missing]
+    assessment = "tất cả đúng hạn" if not faults else "; ".join(faults[:10]) + (
+        f" và {format_number(len(faults) - 10)} báo cáo khác" if len(faults) > 10 else "")
+    return Indicator(name, inputs, percent(on_time, due), assessment)

@@ -11,6 +11,9 @@ from typing import Any
 
 from domain.calendar import CalendarOverrides
 from domain.columns import COLUMNS_BY_KIND, ColumnMappingError, column_mapping
+from domain.deadlines import Recurrence
+from domain.occurrences import REPORT_DUE_DAY, Obligation
+
 
 @dataclass(frozen=True)
 class Secretariat:
@@ -51,6 +54,11 @@ class Policy:
     # [import.columns]: for a sheet whose labels no synonym knows, file kind ("plan",
     # "findings", "units") → column key → letter.
     import_columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # [periodic] report_day: the day of a period's last month a recurring report falls due when
+    # its cell sets none (a recurring task that is no report falls due on the period's last day).
+    report_due_day: int = REPORT_DUE_DAY
+    # [[obligations]]: reports every unit of a group owes each period.
+    obligations: tuple[Obligation, ...] = ()
 
     @property
     def due_soon_days(self) -> int:
@@ -78,6 +86,8 @@ _KNOWN = {
     "calendar",
     "delivery",
     "import",
+    "periodic",
+    "obligations",
 }
 
 
@@ -156,6 +166,15 @@ def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
         values["max_age_hours"] = hours
 
     values["import_columns"] = _import_columns(data.get("import", {}), fail)
+    periodic = data.get("periodic", {})
+    if not isinstance(periodic, Mapping) or any(key != "report_day" for key in periodic):
+        fail("periodic", "chỉ có periodic.report_day")
+    if "report_day" in periodic:
+        day = periodic["report_day"]
+        if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
+            fail("periodic.report_day", f"cần một ngày trong tháng (1–31), nhận được {day!r}")
+        values["report_due_day"] = day
+    values["obligations"] = _obligations(data.get("obligations", []), fail)
 
     calendar = data.get("calendar", {})
     if not isinstance(calendar, Mapping):
@@ -196,6 +215,55 @@ def _import_columns(table: Any, fail) -> dict[str, dict[str, str]]:
             where = "import.columns" if kind == "plan" else f"import.columns.{kind}"
             fail(where, str(error))
     return {kind: mapping for kind, mapping in mappings.items() if mapping}
+
+
+_OBLIGATION_KEYS = ("code", "name", "period", "due", "group", "to")
+_PERIOD_NAMES = {"thang": "month", "month": "month", "quy": "quarter", "quarter": "quarter",
+                 "6 thang": "half_year", "half_year": "half_year", "nam": "year", "year": "year"}
+
+
+def _obligations(entries: Any, fail) -> tuple[Obligation, ...]:
+    """`[[obligations]]`: code, name, period (tháng | quý | 6 tháng | năm), due (a recurring
+    deadline as a plan writes it: "Trước ngày 15 của tháng cuối quý"), group, to."""
+    from domain.deadlines import DeadlineError, DeadlineKind, normalise, parse_deadline
+
+    if not isinstance(entries, list):
+        fail("obligations", "cần các bảng [[obligations]]")
+    obligations = []
+    for i, entry in enumerate(entries):
+        where = f"obligations[{i}]"
+        if not isinstance(entry, Mapping):
+            fail(where, "cần một bảng (code, name, period, due, group, to)")
+        for key in entry:
+            if key not in _OBLIGATION_KEYS:
+                fail(f"{where}.{key}", f"chỉ có {', '.join(_OBLIGATION_KEYS)}")
+        for key in ("code", "name", "due", "group"):
+            if key not in entry:
+                fail(f"{where}.{key}", "thiếu khóa này")
+        code = _text(entry["code"], f"{where}.code", fail)
+        if "/" in code or any(code == o.code for o in obligations):
+            fail(f"{where}.code", f"mã '{code}' trùng hoặc chứa '/'")
+        due_text = _text(entry["due"], f"{where}.due", fail)
+        try:
+            deadline = parse_deadline(due_text)
+        except DeadlineError as error:
+            fail(f"{where}.due", str(error))
+        rule = deadline.rule
+        if deadline.kind is not DeadlineKind.RECURRING or rule is None or rule.day is None:
+            fail(f"{where}.due", f"'{due_text}' không phải hạn định kỳ có ngày (vd. \"Trước "
+                 "ngày 15 của tháng cuối quý\")")
+        if "period" in entry:
+            period = _PERIOD_NAMES.get(normalise(_text(entry["period"], f"{where}.period", fail)))
+            if period is None:
+                fail(f"{where}.period", "cần tháng, quý, 6 tháng hoặc năm")
+            rule = Recurrence((period,), rule.day, rule.month)
+        if not rule.periods:
+            fail(f"{where}.period", "cần nêu kỳ báo cáo (tháng, quý, 6 tháng hoặc năm)")
+        to = _text(entry["to"], f"{where}.to", fail) if "to" in entry else None
+        obligations.append(Obligation(code, _text(entry["name"], f"{where}.name", fail), rule,
+                                      _text(entry["group"], f"{where}.group", fail), to,
+                                      due_text))
+    return tuple(obligations)
 
 
 def _failer(source: str):

@@ -10,6 +10,7 @@ from typing import Any
 
 from domain import par_index
 from domain.models import Plan, TaskGroup, Unit
+from domain.occurrences import PeriodicRow
 from domain.report_lines import InspectionTally, OverdueLine
 from domain.status import Status, format_number, format_percent
 from domain.tallies import ItemLine, Tally
@@ -42,6 +43,8 @@ class StatusReport:
     inspections: list[InspectionTally]
     indicators: list[par_index.Indicator]
     shared: list[SharedTask] = field(default_factory=list)
+    # Periodic reports (báo cáo định kỳ) per obligation or recurring task and period.
+    periodic: list[PeriodicRow] = field(default_factory=list)
 
     @property
     def overdue(self) -> list[ItemLine]:
@@ -86,6 +89,14 @@ class StatusReport:
             lines.append("Nhiệm vụ giao nhiều đơn vị: " + "; ".join(
                 f"{s.code} ({s.group}): {format_number(s.units_done)}/"
                 f"{format_number(s.units_total)} đơn vị hoàn thành" for s in self.shared) + ".")
+        coming = [p for p in self.periodic if p.due > self.as_of]
+        if coming:
+            lines.append("Báo cáo định kỳ đến hạn trong tuần tới: " + "; ".join(
+                f"{p.source} {p.title} (hạn {p.due:%d/%m/%Y})" for p in coming) + ".")
+        missing = [p for p in self.periodic if p.missing]
+        if missing:
+            lines.append("Báo cáo định kỳ chưa gửi: " + "; ".join(
+                f"{p.source} {p.title} ({p.missing_text})" for p in missing) + ".")
         if r.total:
             lines.append(f"Nhiệm vụ khắc phục sau kiểm tra: đã hoàn thành {format_number(r.done)}/"
                          f"{format_number(r.total)}, quá hạn {format_number(r.overdue)}.")
@@ -152,6 +163,12 @@ class StatusReport:
                     "overdue_working_days": line.overdue_days,
                 }
                 for line in self.overdue
+            ],
+            "periodic_reports": [
+                {"source": r.source, "name": r.name, "period": r.period,
+                 "due_date": _iso(r.due), "on_time": r.on_time,
+                 "late": [{"unit": u, "working_days": d} for u, d in r.late],
+                 "missing": r.missing} for r in self.periodic
             ],
             "undetermined": [
                 {

@@ -24,6 +24,7 @@ class LedgerState(StrEnum):
 class ItemKind(StrEnum):
     TASK = "task"  # a plan's task
     REMEDIATION = "remediation"  # an inspection finding's remediation
+    PERIODIC = "periodic"  # one period's occurrence of a recurring task or report obligation
 
 
 class RecipientRole(StrEnum):

@@ -20,6 +20,7 @@ from notifications.email import OutgoingMessage, make_message_id
 from persistence import alerts, ledger, outbox
 from persistence.unit_of_work import UnitOfWork
 from persistence.digest_lines import digest_views
+from persistence.occurrence_store import materialise
 
 # A batch is one transaction: at a country's scale, larger ones pay the per-statement and
 # commit costs less often, while the sweep's memory stays in the tens of MB.
@@ -61,7 +62,9 @@ def sweep_and_seal(
     summary = CheckSummary(as_of, settings.calendar.is_working_day(as_of))
     partition = unit or ""
     with uow.check_lock(partition):
-        with uow.reading() as session:
+        with uow.transaction() as session:
+            # Each period's occurrence of the recurring tasks and obligations, before the sweep.
+            materialise(session, settings.policy, [as_of.year])
             tree = ledger.load_unit_tree(session)
         units = _subtree(tree, unit)
         if not summary.working_day:

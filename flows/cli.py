@@ -138,6 +138,7 @@ class ImportKind(StrEnum):
     units = "units"
     plan = "plan"
     findings = "findings"
+    reports = "reports"
 
 
 def _publish_events(settings: Settings) -> None:
@@ -168,6 +169,7 @@ def _import(
 ) -> None:
     from persistence import item_imports, unit_imports
     from domain.columns import COLUMNS_BY_KIND, ColumnMappingError, parse_column_mapping
+    from persistence.occurrence_store import import_received_reports, materialise
     from flows.tables import read_table
     from flows.views import print_import_preview, print_undetermined
 
@@ -189,9 +191,14 @@ def _import(
                 header = item_imports.read_plan_header(session, table, **plan_options)
                 summary = item_imports.import_plan(session, table, header, settings.calendar,
                                                    strict=strict)
+            elif kind is ImportKind.reports:
+                summary = import_received_reports(session, settings.policy, table)
             else:
                 summary = item_imports.import_findings(session, table, settings.calendar,
                                                        strict=strict)
+            # A recurring task's periods, and the obligations of the units' groups, are
+            # tracked from the moment the plan or the units are in.
+            materialise(session, settings.policy, [settings.today().year])
         if dry_run:
             print_import_preview(console, file.name, summary)
             return
@@ -230,6 +237,12 @@ def import_findings(
 ) -> None:
     """Tồn tại, hạn chế sau kiểm tra và nhiệm vụ khắc phục."""
     _import(ImportKind.findings, file, columns_option=columns, dry_run=dry_run, strict=strict)
+
+
+@import_app.command("reports")
+def import_reports(file: Path, columns: Columns = None, dry_run: DryRun = False) -> None:
+    """Sổ theo dõi báo cáo định kỳ đã nhận (mã, đơn vị, kỳ, ngày nhận, số văn bản)."""
+    _import(ImportKind.reports, file, columns_option=columns, dry_run=dry_run)
 
 
 @task_app.command("done")
@@ -291,6 +304,32 @@ def task_deadline(
             text = item.deadline_text
         console.print(f"Đã đặt thời hạn {code} ({text}): {to:%d/%m/%Y}.", markup=False,
                       highlight=False)
+
+    run(work)
+
+
+@app.command("report-received")
+def report_received(
+    source: Annotated[str, typer.Argument(
+        metavar="MÃ|NGHĨA_VỤ", help="mã nhiệm vụ định kỳ của kế hoạch, hoặc mã nghĩa vụ báo cáo")],
+    period: Annotated[str, typer.Option(help="kỳ báo cáo: T6/2021, Q2/2021, H1/2021, N/2021")],
+    on: Day,
+    doc: Annotated[str | None, typer.Option(help="số, ký hiệu văn bản báo cáo")] = None,
+    unit: Annotated[str | None, typer.Option(help="mã đơn vị gửi báo cáo")] = None,
+) -> None:
+    """Ghi nhận đã nhận báo cáo định kỳ của một đơn vị cho một kỳ."""
+    from persistence.occurrence_store import record_report_received
+    from domain.occurrences import working_days_late
+
+    def work() -> None:
+        settings = load_settings()
+        with session_scope(settings) as session:
+            item = record_report_received(session, settings.policy, source, unit, period, on, doc)
+            late = working_days_late(item.due_date, on, settings.calendar)
+            code, due = item.code, item.due_date
+        timing = f"muộn {late} ngày làm việc" if late else "đúng hạn"
+        console.print(f"Đã ghi nhận báo cáo {code}: nhận ngày {on:%d/%m/%Y}, hạn {due:%d/%m/%Y} "
+                      f"({timing}).", markup=False, highlight=False, soft_wrap=True)
 
     run(work)
 

@@ -15,6 +15,7 @@ from flows.cli import (
     console,
     import_findings,
     import_plan,
+    import_reports,
     import_units,
     init,
     load_settings,
@@ -123,6 +124,7 @@ def demo(
     import_units(examples / "units.csv")
     import_plan(examples / "plan-2021.xlsx")
     import_findings(examples / "findings-2019-2020.csv")
+    import_reports(examples / "received-reports.csv")
     check(as_of=date(2021, 7, 1), dry_run=False, unit=None)
     emails = sorted((folder / "outbox").glob("*.eml"))
     console.print(f"\n[bold]{len(emails)} thư (.eml) trong {folder / 'outbox'}[/]")

@@ -64,6 +64,8 @@ def print_status(console: Console, report: StatusReport) -> None:
                                  escape(line.deadline_text))
         console.print(undetermined)
 
+    if report.periodic:
+        print_periodic(console, report)
     if not report.overdue:
         console.print("[green]Không có nhiệm vụ quá hạn.[/]")
         return
@@ -304,3 +306,21 @@ def print_items(console: Console, as_of: date, lines) -> None:
 
 def _cell_day(day: date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else ""
+
+
+def print_periodic(console: Console, report: StatusReport) -> None:
+    """Periodic reports per obligation (or recurring task) and period: on time, late, missing;
+    then, one line each, the units that were late (with the working days) or missing."""
+    table = Table(title="Báo cáo định kỳ")
+    for column in ("Báo cáo", "Kỳ", "Hạn", "Đúng hạn", "Muộn", "Chưa gửi"):
+        table.add_column(column)
+    for row in report.periodic:
+        table.add_row(escape(row.source), row.title, f"{row.due:%d/%m/%Y}",
+                      str(len(row.on_time)), str(len(row.late)), str(len(row.missing)))
+    console.print(table)
+    for row in report.periodic:
+        faults = ([f"gửi muộn {row.late_text}"] if row.late else []) + (
+            [f"chưa gửi {row.missing_text}"] if row.missing else [])
+        if faults:
+            console.print(f"{row.source} {row.title}: {'; '.join(faults)}.", markup=False,
+                          highlight=False, soft_wrap=True)

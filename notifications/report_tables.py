@@ -133,6 +133,15 @@ def report_tables(report: StatusReport) -> list[ReportTable]:
               Percent(i.share_handled, NO_ITEMS)) for i in report.inspections],
             "Không có kết luận kiểm tra nào trong phạm vi báo cáo.",
         ),
+        *([ReportTable(
+            "Báo cáo định kỳ", "Báo cáo định kỳ",
+            (Column("Báo cáo", 44), Column("Kỳ", 14), Column("Hạn", 12, True),
+             Column("Đúng hạn", 9, True), Column("Muộn", 9, True), Column("Chưa gửi", 9, True),
+             Column("Đơn vị gửi muộn", 40), Column("Đơn vị chưa gửi", 40)),
+            [(f"{r.source} — {r.name}", r.title, r.due, len(r.on_time), len(r.late),
+              len(r.missing), r.late_text, r.missing_text) for r in report.periodic],
+            "",
+        )] if report.periodic else []),
         ReportTable(
             "Chỉ số CCHC", "Số liệu cho tự đánh giá Chỉ số CCHC",
             (Column("Chỉ tiêu", 44), Column("Số liệu đầu vào", 60),

@@ -26,7 +26,9 @@ def item_lines(
 ) -> Iterator[ItemLine]:
     """The items of `plan` (default: every plan and the findings register), of `unit` and the
     units under it (default: every unit), in plan order."""
-    query = select(TrackedItem).order_by(TrackedItem.scope, TrackedItem.position)
+    # Ties broken by creation: a recurring task, then its periods in date order.
+    query = select(TrackedItem).order_by(TrackedItem.scope, TrackedItem.position,
+                                         TrackedItem.id)
     if plan:
         query = query.where(TrackedItem.scope == plan)
     if unit:

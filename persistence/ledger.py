@@ -54,6 +54,8 @@ def open_items_query(
         _with_authority(select(TrackedItem.id, TrackedItem.code, TrackedItem.unit_code,
                                TrackedItem.due_date, *_AUTHORITY))
         .where(TrackedItem.due_date.is_not(None))
+        # A recurring task is reminded through each period's occurrence, never as a whole.
+        .where(TrackedItem.deadline_kind != "recurring")
         .where(or_(TrackedItem.completed_on.is_(None), TrackedItem.completed_on > as_of))
         .order_by(TrackedItem.id)
     )

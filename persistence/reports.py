@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -10,12 +11,14 @@ from sqlmodel import Session
 from domain import par_index
 from domain.calendar import WorkingCalendar
 from domain.models import FINDINGS_SCOPE, Plan, TaskGroup, TrackedItem, Unit
+from domain.occurrences import OBLIGATIONS_SCOPE
 from domain.policy import Policy
 from domain.reports import SharedTask, StatusReport, most_overdue_first
 from domain.states import DeadlineKind, ItemKind
 from domain.status import shared_status
 from domain.tallies import ItemLine, Tally, item_line
 from persistence.ledger import load_unit_tree
+from persistence.occurrence_store import OCCURRENCE_KIND, last_occurrence_status, periodic_rows
 from persistence.report_lines import inspection_tallies, overdue_lines, units_inspected_in
 
 
@@ -55,10 +58,16 @@ def status_report(
     lines: list[ItemLine] = []
     # A task given to a group: one item per unit, counted once in the plan's and group's tallies.
     shared: dict[str, tuple[TrackedItem, list[ItemLine]]] = {}
+    # A recurring task counts once, done when its last period of the year is done; its periods
+    # are the periodic-reports table's.
+    last_period_done = last_occurrence_status(session, scopes, as_of, calendar)
     for item in session.exec(query.execution_options(yield_per=1000)).scalars():
-        if units_wanted is not None and item.unit_code not in units_wanted:
+        if item.kind == OCCURRENCE_KIND or (
+                units_wanted is not None and item.unit_code not in units_wanted):
             continue
         line = item_line(item, as_of, calendar, policy)
+        if (item.scope, item.code) in last_period_done and not line.status.is_done:
+            line = replace(line, status=last_period_done[(item.scope, item.code)])
         if item.task_code is not None:
             shared.setdefault(item.task_code, (item, []))[1].append(line)
         else:
@@ -89,6 +98,8 @@ def status_report(
     # Without a root the report cannot tell which units the plan concerns: it names none idle.
     idle = sorted(eligible - set(per_unit)) if root else []
     year = plan.year if plan else as_of.year
+    periodic = periodic_rows(session, as_of, calendar, scopes=[*scopes, OBLIGATIONS_SCOPE],
+                             units=units_wanted, obligations=policy.obligations)
     return StatusReport(
         as_of=as_of,
         plan=plan,
@@ -104,12 +115,14 @@ def status_report(
         ),
         inspections=inspection_tallies(session, [ln for ln in lines if ln.kind != ItemKind.TASK]),
         shared=shared_tasks,
+        periodic=periodic,
         indicators=[
             par_index.plan_completion(tasks.done, tasks.total, as_of),
             par_index.units_inspected(len(units_inspected_in(session, year) & eligible),
                                       len(eligible), year),
             par_index.findings_handled(remediation.done, remediation.total),
-            par_index.periodic_reports([ln.code for ln in lines if ln.kind == ItemKind.TASK
-                                        and ln.deadline_kind == DeadlineKind.RECURRING]),
+            par_index.periodic_reports(periodic, [ln.code for ln in lines
+                                                  if ln.kind == ItemKind.TASK
+                                                  and ln.deadline_kind == DeadlineKind.RECURRING]),
         ],
     )

@@ -30,7 +30,7 @@ def find_item(session: Session, code: str, scope: str | None = None) -> TrackedI
 def complete_item(
     session: Session, item: TrackedItem, on: date, evidence: str | None = None
 ) -> TrackedItem:
-    """Record the completion; on or before the date in force is on time (DESIGN: status)."""
+    """Record the completion; on or before the date in force is on time (the README's status taxonomy)."""
     if item.completed_on is not None:
         raise ItemError(
             f"nhiệm vụ {item.code} đã hoàn thành ngày {item.completed_on:%d/%m/%Y}"

@@ -70,9 +70,10 @@ def load_examples(engine: Engine, calendar) -> None:
     """The Sơn La 2021 fixture, imported the way `cchc import` does."""
 
     from domain import importers
-
-    from persistence import item_imports, unit_imports
+    from domain.policy import Policy
     from flows.tables import read_table
+    from persistence import item_imports, unit_imports
+    from persistence.occurrence_store import import_received_reports
 
     with UnitOfWork(engine).transaction() as session:
         unit_imports.import_units(session, read_table(EXAMPLES / "units.csv", importers.UNIT_COLUMNS))
@@ -81,6 +82,8 @@ def load_examples(engine: Engine, calendar) -> None:
         item_imports.import_plan(session, table, header, calendar)
         findings = read_table(EXAMPLES / "findings-2019-2020.csv", importers.FINDING_COLUMNS)
         item_imports.import_findings(session, findings, calendar)
+        reports = read_table(EXAMPLES / "received-reports.csv", importers.REPORT_COLUMNS)
+        import_received_reports(session, Policy(), reports)
 
 
 @pytest.fixture(scope="session")
@@ -152,6 +155,7 @@ def loaded(cchc):
         ("units", "units.csv"),
         ("plan", "plan-2021.xlsx"),
         ("findings", "findings-2019-2020.csv"),
+        ("reports", "received-reports.csv"),
     ):
         code, output = cchc("import", kind, str(EXAMPLES / name))
         assert code == 0, output

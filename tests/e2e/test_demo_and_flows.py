@@ -95,6 +95,7 @@ def test_check_runs_are_named_after_their_day_and_a_rerun_sends_nothing(workdir,
     _cli("init")
     _cli("import", "units", str(EXAMPLES / "units.csv"))
     _cli("import", "plan", str(EXAMPLES / "plan-2021.csv"), "--year", "2021")
+    _cli("import", "reports", str(EXAMPLES / "received-reports.csv"))
     dry = _cli("check", "--as-of", "01/07/2021", "--dry-run")
     assert "chanhvanphong@tpsonla.sonla.example" in dry
     assert not list((workdir / "outbox").glob("*.eml"))
@@ -217,6 +218,7 @@ def test_two_cchc_check_processes_started_at_once_on_postgresql_deliver_each_not
     _cli("import", "units", str(EXAMPLES / "units.csv"))
     _cli("import", "plan", str(EXAMPLES / "plan-2021.xlsx"))
     _cli("import", "findings", str(EXAMPLES / "findings-2019-2020.csv"))
+    _cli("import", "reports", str(EXAMPLES / "received-reports.csv"))
 
     cchc = str(Path(sys.executable).parent / "cchc")
     checks = [

@@ -90,6 +90,7 @@ def test_a_deployed_check_delivers_leaves_artifacts_and_its_escalations_alert_th
     _run(offline, cchc, "import", "units", str(EXAMPLES / "units.csv"))
     _run(offline, cchc, "import", "plan", str(EXAMPLES / "plan-2021.xlsx"))
     _run(offline, cchc, "import", "findings", str(EXAMPLES / "findings-2019-2020.csv"))
+    _run(offline, cchc, "import", "reports", str(EXAMPLES / "received-reports.csv"))
 
     _run(env, prefect, "work-pool", "create", "cchc", "--type", "process")
     deployed = _run(env, prefect, "--no-prompt", "deploy", "--all")

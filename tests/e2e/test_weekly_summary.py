@@ -83,8 +83,20 @@ def test_the_secretariat_gets_the_report_once_with_the_workbook_attached(
 
     # `cchc history` counts what each summary run sent: the first one e-mail, the second none.
     summaries = [run for run in recent_runs(10) if run.flow == "weekly-summary"]
-    assert [(run.as_of, run.sent) for run in summaries[:2]] == [
+    assert [(run.as_of, run.emails_sent) for run in summaries[:2]] == [
         (date(2021, 6, 25), 0), (date(2021, 6, 25), 1)]
+    # …and so does the engine's own record, read without Prefect.
+    from flows.settings import Settings
+    from persistence.db import make_engine
+    from persistence.run_log import recent_runs as recorded_runs
+    from persistence.unit_of_work import UnitOfWork
+
+    engine = make_engine(Settings().database_url)
+    with UnitOfWork(engine).reading() as session:
+        recorded = [run for run in recorded_runs(session, 10) if run.flow == "weekly-summary"]
+    engine.dispose()
+    assert [(run.as_of, run.emails_sent, run.state) for run in recorded] == [
+        (date(2021, 6, 25), 0, "Completed"), (date(2021, 6, 25), 1, "Completed")]
 
 
 def test_without_a_secretariat_address_nothing_is_sent_and_the_artifact_still_holds_the_report(

@@ -82,6 +82,7 @@ def test_passwords_never_appear_in_output_logs_artifacts_events_or_errors(
         for args in (["init"], ["import", "units", str(EXAMPLES / "units.csv")],
                      ["import", "plan", str(EXAMPLES / "plan-2021.xlsx")],
                      ["import", "findings", str(EXAMPLES / "findings-2019-2020.csv")],
+                     ["import", "reports", str(EXAMPLES / "received-reports.csv")],
                      ["check", "--as-of", "01/07/2021"], ["dispatch"]):
             result = runner.invoke(app, args)
             assert result.exit_code == 0, result.output

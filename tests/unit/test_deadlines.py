@@ -27,7 +27,7 @@ def parse(text: str, **context):
     return parse_deadline(text, **context)
 
 
-# --- the forms used in DESIGN.md and examples/sonla-2021 -----------------------------------------
+# --- the forms of the README's deadline table and examples/sonla-2021 -----------------------------
 
 
 @pytest.mark.parametrize(

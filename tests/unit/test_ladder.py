@@ -1,4 +1,4 @@
-"""The reminder ladder (DESIGN.md, "The ladder"), driven day by day around an item due on
+"""The reminder ladder (docs/architecture.md, "The ladder"), driven day by day around an item due on
 Saturday 10/02/2024 — the first day of Tết, with 08/02–14/02/2024 off."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The secretariat's policy file: DESIGN.md's defaults, valid changes, and every bad key/value
-refused with the key named."""
+"""The secretariat's policy file: the ladder's defaults (docs/architecture.md), valid changes,
+and every bad key/value refused with the key named."""
 
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ def test_indicators_with_nothing_to_count_say_there_is_no_data():
     for indicator in (par_index.plan_completion(0, 0, AS_OF),
                       par_index.units_inspected(0, 0, 2024),
                       par_index.findings_handled(0, 0),
-                      par_index.periodic_reports([])):
+                      par_index.periodic_reports([], [])):
         assert indicator.value is None
         assert indicator.value_text == indicator.assessment == "chưa có dữ liệu"
 
