@@ -29,6 +29,7 @@ def item_dict(line: ItemLine) -> dict[str, Any]:
         "status": line.status.value,
         "status_text": line.status.label,
         "completed_on": _iso(line.completed_on),
+        "partners": list(line.partners),
     }
 
 

@@ -120,7 +120,9 @@ class TrackedItem(SQLModel, table=True):
     occurrence_of: str | None = Field(default=None, max_length=40)
     content: str
     unit_code: str = Field(foreign_key="unit.code", max_length=40)
-    cooperating: str | None = None
+    cooperating: str | None = None  # the partner cell as written
+    # The units that cell names (cơ quan phối hợp): informed, never reminded.
+    partner_codes: list[str] | None = Field(default=None, sa_column=Column(JSON))
     product: str | None = None
     deadline_text: str
     deadline_kind: str = Field(max_length=12)  # DeadlineKind

@@ -38,6 +38,7 @@ class ItemLine:
     opens: date | None = None
     completed_on: date | None = None
     deadline_rule: dict[str, Any] | None = None
+    partners: tuple[str, ...] = ()  # the units the partner cell names
 
     @property
     def undetermined(self) -> bool:
@@ -139,6 +140,7 @@ def item_line(item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy:
         opens=item.opens_on,
         completed_on=item.completed_on,
         deadline_rule=item.deadline_rule,
+        partners=tuple(item.partner_codes or ()),
     )
 
 

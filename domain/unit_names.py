@@ -94,6 +94,28 @@ class UnitDirectory:
         raise UnknownUnit("không có đơn vị hay nhóm đơn vị mang mã hoặc tên này"
                           f"{hint} (hãy nhập danh sách đơn vị trước, hoặc thêm vào cột Tên khác)")
 
+    def partners(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The units a partner cell (cơ quan phối hợp) names, and the parts that name none:
+        the whole cell first, else each part between commas or semicolons. Partners are
+        informed, never reminded, so a part that names no unit is kept as written."""
+        parts = [text.strip()] if self._names_one(text) else [
+            part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+        codes: list[str] = []
+        kept: list[str] = []
+        for part in parts:
+            try:
+                codes += [c for c in self.lead(part).codes if c not in codes]
+            except UnknownUnit:
+                kept.append(part)
+        return tuple(codes), tuple(kept)
+
+    def _names_one(self, text: str) -> bool:
+        try:
+            self.lead(text)
+        except UnknownUnit:
+            return False
+        return True
+
     def unit_named(self, lines: Iterable[str]) -> str | None:
         """The one unit a heading names, if any (the issuing unit of a plan)."""
         for line in lines:

@@ -68,6 +68,7 @@ def import_plan(
     tasks: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     named: dict[str, str] = {}
+    partners_read: list[str] = []
     for task in rows:
         row = task.row
         code = f"{task.group}.{task.number}" if scoped and task.group and task.number else task.number
@@ -88,6 +89,12 @@ def import_plan(
         } | {key: check.text(row, key, required=False)
              # Optional columns the file lacks leave what the database holds alone.
              for key in ("cooperating", "product") if key in table.letters}
+        if values.get("cooperating"):
+            codes, kept = directory.partners(values["cooperating"])
+            values["partner_codes"] = list(codes) or None
+            if codes:
+                partners_read.append(f"'{values['cooperating']}' → {', '.join(codes)}"
+                                     + (f" (giữ như ghi: {', '.join(kept)})" if kept else ""))
         lead = lead_of(check, row, directory)
         if lead is None:
             tasks.append(values | {"code": code, "unit_code": None, "position": len(tasks)})
@@ -110,6 +117,9 @@ def import_plan(
     if named:
         reading.append("đơn vị chủ trì ghi bằng tên: " + "; ".join(
             f"'{text}' → {target}" for text, target in named.items()))
+    if partners_read:
+        reading.append("đơn vị phối hợp (để biết, không nhắc việc): " + "; ".join(
+            dict.fromkeys(partners_read)))
 
     plan, said = _plan_identity(session, header)
     reading += said

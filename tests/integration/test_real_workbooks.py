@@ -375,6 +375,27 @@ def test_a_task_given_to_the_communes_is_one_item_per_commune_and_counted_once(
     assert code == 0 and "0 mới" in output and "5 không đổi" in output, output
 
 
+def test_partner_cells_name_the_units_they_can_and_keep_the_rest_as_written(cchc, tmp_path):
+    assert cchc("import", "units", str(EXAMPLES / "units.csv"))[0] == 0
+    book = Workbook()
+    for row in (["UBND THÀNH PHỐ SƠN LA"], ["KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2021"], [], HEADER,
+                ["I", "Cải cách thủ tục hành chính"],
+                ["1.1", "Rà soát thủ tục hành chính", "PNV",
+                 "Phòng Tư pháp, Công an thành phố", "Báo cáo", "Tháng 6/2021", None, None],
+                ["1.2", "Tập huấn nghiệp vụ", "PNV", "UBND các xã, phường", "Lớp tập huấn",
+                 "Tháng 9/2021", None, None]):
+        book.active.append(row)
+    book.save(tmp_path / "partners.xlsx")
+    code, output = cchc("import", "plan", str(tmp_path / "partners.xlsx"))
+    assert code == 0, output
+    assert ("'Phòng Tư pháp, Công an thành phố' → PTP (giữ như ghi: Công an thành phố)"
+            in " ".join(output.split()))
+    code, output = cchc("items", "--json")
+    partners = {i["code"]: i["partners"] for i in json.loads(output)["items"]}
+    assert partners["1.1"] == ["PTP"]
+    assert sorted(partners["1.2"]) == ["P-CL", "P-TH", "X-CX", "X-HL"]
+
+
 def test_a_unit_added_to_the_group_gets_its_item_on_the_next_import(cchc, engine, tmp_path):
     assert cchc("import", "units", str(EXAMPLES / "units.csv"))[0] == 0
     path = commune_plan(tmp_path / "communes.xlsx")

@@ -108,6 +108,19 @@ def test_an_unknown_name_is_refused_with_the_closest_units():
         UnitDirectory(UNITS, GROUPS).lead("Sở Giao thông")
 
 
+def test_a_partner_cell_names_the_units_it_can_and_keeps_the_rest_as_written():
+    directory = UnitDirectory(UNITS, GROUPS)
+    assert directory.partners("Sở GTVT, Công an tỉnh; UBND các huyện") == (
+        ("SGTVT", "H1", "H2"), ("Công an tỉnh",))
+    assert directory.partners("Các cơ quan, đơn vị liên quan") == (
+        (), ("Các cơ quan", "đơn vị liên quan"))
+    # Two units of one name are not guessed between: kept as written.
+    assert directory.partners("Phòng Nội vụ") == ((), ("Phòng Nội vụ",))
+    # A name that holds a comma is read whole before it is split.
+    one = UnitDirectory({"TCKH": UnitEntry("TCKH", "Phòng Tài chính, Kế hoạch")})
+    assert one.partners("Phòng Tài chính, Kế hoạch") == (("TCKH",), ())
+
+
 def test_a_group_name_or_alias_means_its_active_members():
     lead = UnitDirectory(UNITS, GROUPS).lead("UBND các huyện")
     assert (lead.codes, lead.group) == (("H1", "H2"), "UBND cấp huyện")
