@@ -12,8 +12,8 @@ from domain.tallies import ItemLine
 SCHEMA = "cchc.items/1"
 
 
-def item_dict(line: ItemLine) -> dict[str, Any]:
-    """One item in the `cchc.items/1` schema (README: `cchc items --json`)."""
+def item_identity(line: ItemLine) -> dict[str, Any]:
+    """What names an item in every JSON listing: `cchc items`, and `cchc status`'s lists."""
     return {
         "code": line.code,
         "kind": line.kind,
@@ -21,6 +21,12 @@ def item_dict(line: ItemLine) -> dict[str, Any]:
         "content": line.content,
         "unit": line.unit_code,
         "deadline_text": line.deadline_text,
+    }
+
+
+def item_dict(line: ItemLine) -> dict[str, Any]:
+    """One item in the `cchc.items/1` schema (README: `cchc items --json`)."""
+    return item_identity(line) | {
         "deadline_kind": DeadlineKind(line.deadline_kind).shown,
         "deadline_rule": line.deadline_rule,
         "due_date": _iso(line.due),

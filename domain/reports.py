@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from domain import par_index
+from domain.item_list import item_identity
 from domain.models import Plan, TaskGroup, Unit
 from domain.occurrences import PeriodicRow
 from domain.report_lines import InspectionTally, OverdueLine
@@ -151,13 +152,7 @@ class StatusReport:
                 {"unit": u.code, "name": u.name} | tally.as_dict() for u, tally in self.units
             ],
             "overdue": [
-                {
-                    "code": line.code,
-                    "kind": line.kind,
-                    "source": line.scope,
-                    "content": line.content,
-                    "unit": line.unit_code,
-                    "deadline_text": line.deadline_text,
+                item_identity(line) | {
                     "due_date": _iso(line.due),
                     "original_due_date": _iso(line.original_due),
                     "overdue_working_days": line.overdue_days,
@@ -170,17 +165,7 @@ class StatusReport:
                  "late": [{"unit": u, "working_days": d} for u, d in r.late],
                  "missing": r.missing} for r in self.periodic
             ],
-            "undetermined": [
-                {
-                    "code": line.code,
-                    "kind": line.kind,
-                    "source": line.scope,
-                    "content": line.content,
-                    "unit": line.unit_code,
-                    "deadline_text": line.deadline_text,
-                }
-                for line in self.undetermined
-            ],
+            "undetermined": [item_identity(line) for line in self.undetermined],
         }
 
 
