@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.events import EventName
+from domain.states import DeliveryState
 
-_OUTCOMES = {
-    EventName.NOTICE_SENT: "đã gửi",
-    EventName.NOTICE_DEFERRED: "tạm hoãn",
-    EventName.NOTICE_FAILED: "lỗi",
+# The events that record a delivery attempt, and the state each one leaves the notice in.
+OUTCOME_EVENTS = {
+    EventName.NOTICE_SENT: DeliveryState.SENT,
+    EventName.NOTICE_DEFERRED: DeliveryState.DEFERRED,
+    EventName.NOTICE_FAILED: DeliveryState.FAILED,
 }
 
 
@@ -24,14 +26,14 @@ class DeliveredNotice:
     rungs: tuple[str, ...]
     item_codes: tuple[str, ...]
     message_id: str | None
-    outcome: str  # "đã gửi" | "tạm hoãn" | "lỗi"
+    outcome: DeliveryState
     server_reply: str | None
 
     sent_at: datetime | None = None
 
     @property
     def failed(self) -> bool:
-        return self.outcome != _OUTCOMES[EventName.NOTICE_SENT]
+        return self.outcome is not DeliveryState.SENT
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,14 @@ class LedgerState(StrEnum):
     UNADDRESSED = "unaddressed"  # nobody with an address to receive it
 
 
+class DeliveryState(StrEnum):
+    """What became of a notice a run tried to deliver (its latest attempt in that run)."""
+
+    SENT = "sent"
+    DEFERRED = "deferred"  # a transient refusal: retried later
+    FAILED = "failed"
+
+
 class ItemKind(StrEnum):
     TASK = "task"  # a plan's task
     REMEDIATION = "remediation"  # an inspection finding's remediation

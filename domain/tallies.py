@@ -6,19 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from domain.calendar import WorkingCalendar
 from domain.models import TrackedItem
 from domain.policy import Policy
 from domain.states import DeadlineKind
-from domain.status import CompletionRates, Status, already_due, format_percent, status_of
-
-# Said instead of a rate with nothing to divide by.
-NO_ITEMS = "không có nhiệm vụ"
-NOTHING_DUE = "chưa có việc đến hạn"
-
+from domain.status import CompletionRates, Status, already_due, status_of
 
 @dataclass(frozen=True)
 class ItemLine:
@@ -88,29 +82,6 @@ class Tally:
     def rates(self) -> CompletionRates:
         return CompletionRates(self.total, self.done, self.due_total, self.due_done)
 
-    def rate_all_text(self) -> str:
-        return format_percent(self.rates.of_all) if self.total else NO_ITEMS
-
-    def as_dict(self, *, with_rates: bool = False) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "total": self.total,
-            "done": self.done,
-            "in_progress": self.total - self.done,
-            "overdue": self.overdue,
-            "undetermined": self.undetermined,
-            "by_status": {s.value: self.statuses[s] for s in Status},
-        }
-        if with_rates:
-            out |= {
-                "due_total": self.rates.due_total,
-                "due_done": self.rates.due_done,
-                "rate_all": _number(self.rates.of_all),
-                "rate_all_text": format_percent(self.rates.of_all),
-                "rate_due": _number(self.rates.of_due),
-                "rate_due_text": format_percent(self.rates.of_due),
-            }
-        return out
-
 
 def item_line(item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy: Policy) -> ItemLine:
     status = status_of(
@@ -143,6 +114,3 @@ def item_line(item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy:
         partners=tuple(item.partner_codes or ()),
     )
 
-
-def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)

@@ -171,7 +171,7 @@ def _import(
     from domain.columns import COLUMNS_BY_KIND, ColumnMappingError, parse_column_mapping
     from persistence.occurrence_store import import_received_reports, materialise
     from flows.tables import read_table
-    from flows.views import print_import_preview, print_undetermined
+    from notifications.terminal import print_import_preview, print_undetermined
 
     def work() -> None:
         settings = load_settings()

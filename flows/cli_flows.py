@@ -76,7 +76,7 @@ def check(
             f"Kiểm tra hạn ngày {day:%d/%m/%Y}",
             lambda flows: flows.deadline_check(as_of=day, dry_run=dry_run, unit=unit),
         )
-        from flows.views import print_check
+        from notifications.terminal import print_check
 
         print_check(console, result)
 

@@ -48,7 +48,8 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="in JSON (xem README)")] = False,
 ) -> None:
     """Tiến độ: số nhiệm vụ theo tình trạng, nhóm, đơn vị; tỷ lệ hoàn thành; việc quá hạn."""
-    from flows.views import print_status
+    from notifications.schemas import status_document
+    from notifications.terminal import print_status
 
     def work() -> None:
         settings = load_settings()
@@ -56,7 +57,7 @@ def status(
         with session_scope(settings) as session:
             report = _report(session, settings, day, plan, unit)
             if as_json:
-                typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+                typer.echo(json.dumps(status_document(report), ensure_ascii=False, indent=2))
             else:
                 print_status(console, report)
 
@@ -71,7 +72,7 @@ def history(
     """Các lần chạy kiểm tra/gửi thư gần đây: trạng thái, thư đã gửi, lỗi, tạm hoãn, bậc nhắc."""
     if context.invoked_subcommand is not None:
         return
-    from flows.views import print_runs
+    from notifications.terminal import print_runs
 
     def work() -> None:
         settings = load_settings()
@@ -94,7 +95,7 @@ def history(
 @history_app.command("item")
 def history_item(code: str, plan: Plan = None) -> None:
     """Dòng thời gian của một nhiệm vụ: tạo, cập nhật, gia hạn, nhắc, gửi, lỗi."""
-    from flows.views import print_timeline
+    from notifications.terminal import print_timeline
     from persistence.explain import item_timeline
     from persistence.tracking import find_item
 
@@ -111,7 +112,8 @@ def history_item(code: str, plan: Plan = None) -> None:
 @app.command()
 def explain(code: str, as_of: OptionalDay = None, plan: Plan = None) -> None:
     """Vì sao nhiệm vụ được (hay chưa được) nhắc: bậc đã đến, đã gửi, bỏ qua, chờ, bậc tới."""
-    from persistence.explain import explain_item
+    from notifications.explain import explain_lines
+    from persistence.explain import explanation
     from persistence.tracking import find_item
 
     def work() -> None:
@@ -119,8 +121,8 @@ def explain(code: str, as_of: OptionalDay = None, plan: Plan = None) -> None:
         day = as_of or settings.today()
         with session_scope(settings) as session:
             item = find_item(session, code, plan)
-            for line in explain_item(session, item, day, settings.calendar, settings.policy,
-                                     zone=settings.zone):
+            facts = explanation(session, item, day, settings.calendar, settings.policy)
+            for line in explain_lines(facts, settings.zone):
                 console.print(line, markup=False, highlight=False)
 
     run(work)
@@ -167,10 +169,10 @@ def items(
     as_json: Annotated[bool, typer.Option("--json", help="in JSON (xem README)")] = False,
 ) -> None:
     """Mọi nhiệm vụ: thời hạn đã đọc thế nào (loại, hạn, ngày bắt đầu), tình trạng."""
-    from domain.item_list import SCHEMA, item_dict
     from domain.models import Plan as PlanRow
     from domain.models import Unit
-    from flows.views import print_items
+    from notifications.schemas import items_document
+    from notifications.terminal import print_items
     from persistence.item_list import item_lines
 
     def work() -> None:
@@ -184,9 +186,7 @@ def items(
             lines = item_lines(session, day, settings.calendar, settings.policy,
                                plan=plan, unit=unit)
             if as_json:
-                document = {"schema": SCHEMA, "as_of": day.isoformat(),
-                            "items": [item_dict(line) for line in lines]}
-                typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+                typer.echo(json.dumps(items_document(day, lines), ensure_ascii=False, indent=2))
             else:
                 print_items(console, day, list(lines))
 

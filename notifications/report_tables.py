@@ -11,7 +11,11 @@ from typing import Any
 
 from domain.reports import StatusReport
 from domain.status import Status, format_number, format_percent
-from domain.tallies import NO_ITEMS, NOTHING_DUE, Tally
+from domain.tallies import Tally
+
+# Said instead of a rate with nothing to divide by.
+NO_ITEMS = "không có nhiệm vụ"
+NOTHING_DUE = "chưa có việc đến hạn"
 
 
 @dataclass(frozen=True)

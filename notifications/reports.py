@@ -9,9 +9,16 @@ from io import BytesIO
 from pathlib import Path
 
 from domain.reports import StatusReport
-from domain.tallies import NO_ITEMS, NOTHING_DUE
 from notifications.charts import bar_chart
-from notifications.report_tables import Percent, ReportTable, cell_text, report_tables
+from notifications.report_tables import (
+    NO_ITEMS,
+    NOTHING_DUE,
+    Percent,
+    ReportTable,
+    cell_text,
+    report_tables,
+)
+from notifications.summary import progress_line, summary_lines
 from notifications.templating import templates
 
 FORMATS = (".md", ".html", ".xlsx")
@@ -32,8 +39,8 @@ def render_report(report: StatusReport, suffix: str) -> str:
                                  [(f"{u.code} — {u.name}", t) for u, t in report.units]),
     }
     return templates.get_template(name).render(
-        report=report, title=report_title(report), tables=tables, charts=charts,
-        cell=cell_text,
+        report=report, title=report_title(report), summary=summary_lines(report), tables=tables,
+        charts=charts, cell=cell_text,
     )
 
 
@@ -60,7 +67,7 @@ class SummaryEmail:
 
 def summary_email(report: StatusReport) -> SummaryEmail:
     return SummaryEmail(
-        subject=f"[CCHC] Tổng hợp tiến độ đến ngày {report.as_of:%d/%m/%Y}: {report.progress_line()}",
+        subject=f"[CCHC] Tổng hợp tiến độ đến ngày {report.as_of:%d/%m/%Y}: {progress_line(report)}",
         text=render_report(report, ".md"),
         html=render_report(report, ".html"),
         workbook=workbook_bytes(report),
@@ -78,7 +85,7 @@ def workbook_bytes(report: StatusReport) -> bytes:
     summary = workbook.active
     summary.title = "Tổng hợp"
     summary.append([f"{report_title(report)} — tiến độ đến ngày {report.as_of:%d/%m/%Y}"])
-    for line in report.summary():
+    for line in summary_lines(report):
         summary.append([line])
     summary["A1"].font = Font(bold=True, size=13)
     summary.column_dimensions["A"].width = 120

@@ -8,6 +8,7 @@ from datetime import tzinfo
 from domain.moments import local_time_text
 from domain.reports import StatusReport
 from domain.run_log import DeliveredNotice
+from domain.states import DeliveryState
 from notifications.reports import render_report
 
 _RUN_COUNTS = {
@@ -16,6 +17,12 @@ _RUN_COUNTS = {
     "emails_sent": "thư đã gửi",
     "emails_deferred": "thư tạm hoãn",
     "emails_failed": "thư lỗi",
+}
+
+OUTCOME_LABELS = {
+    DeliveryState.SENT: "đã gửi",
+    DeliveryState.DEFERRED: "tạm hoãn",
+    DeliveryState.FAILED: "lỗi",
 }
 
 
@@ -27,7 +34,7 @@ def notice_rows(notices: list[DeliveredNotice], zone: tzinfo) -> list[dict[str, 
             "Đơn vị": notice.unit_code or "",
             "Bậc": ", ".join(notice.rungs),
             "Nhiệm vụ": ", ".join(notice.item_codes),
-            "Kết quả": notice.outcome,
+            "Kết quả": OUTCOME_LABELS[notice.outcome],
             "Trả lời của máy chủ thư": notice.server_reply or "",
             "Message-ID": notice.message_id or "",
         }

@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from domain.events import EventName
 from domain.models import Event, LadderEntry, Notice, NoticeEntry, TrackedItem
-from domain.run_log import _OUTCOMES, DeliveredNotice, RunRecord
+from domain.run_log import OUTCOME_EVENTS, DeliveredNotice, RunRecord
+from domain.states import DeliveryState
 from persistence.events import record
 
 
@@ -19,7 +20,7 @@ def run_notices(session: Session, flow_run_id: str) -> list[DeliveredNotice]:
     attempts = session.execute(
         select(Event.notice_id, Event.name, Notice)
         .join(Notice, Notice.id == Event.notice_id)
-        .where(Event.flow_run_id == flow_run_id, Event.name.in_([str(n) for n in _OUTCOMES]))
+        .where(Event.flow_run_id == flow_run_id, Event.name.in_([str(n) for n in OUTCOME_EVENTS]))
         .order_by(Event.id)
     ).all()
     latest = {notice_id: (name, notice) for notice_id, name, notice in attempts}
@@ -39,7 +40,7 @@ def run_notices(session: Session, flow_run_id: str) -> list[DeliveredNotice]:
             rungs=tuple(sorted({rung for rung, _ in carried[notice_id]})),
             item_codes=tuple(dict.fromkeys(code for _, code in carried[notice_id])),
             message_id=notice.message_id,
-            outcome=_OUTCOMES[EventName(name)],
+            outcome=OUTCOME_EVENTS[EventName(name)],
             server_reply=None if name == EventName.NOTICE_SENT else notice.last_error,
             sent_at=notice.sent_at if name == EventName.NOTICE_SENT else None,
         )
@@ -61,9 +62,9 @@ def run_counts(session: Session, flow_run_id: str) -> dict[str, object]:
         ).scalars()
     )
     return {
-        "emails_sent": outcomes[_OUTCOMES[EventName.NOTICE_SENT]] + summaries,
-        "emails_failed": outcomes[_OUTCOMES[EventName.NOTICE_FAILED]],
-        "emails_deferred": outcomes[_OUTCOMES[EventName.NOTICE_DEFERRED]],
+        "emails_sent": outcomes[DeliveryState.SENT] + summaries,
+        "emails_failed": outcomes[DeliveryState.FAILED],
+        "emails_deferred": outcomes[DeliveryState.DEFERRED],
         "rungs": dict(sorted(rungs.items())),
     }
 

@@ -15,7 +15,8 @@ from domain.policy import PolicyError
 from flows import checking
 from flows.cli import app
 from flows.settings import Settings
-from persistence.explain import explain_item, item_timeline
+from notifications.explain import explain_lines
+from persistence.explain import explanation, item_timeline
 from persistence.tracking import complete_item, extend_item, find_item
 from persistence.unit_of_work import UnitOfWork
 from tests.conftest import load_examples
@@ -137,10 +138,15 @@ def test_the_citys_items_checked_all_july_escalate_to_the_citys_chairman_never_t
     assert "chutich@chiengxom.tpsonla.sonla.example" in kt19.cc
 
 
+def explain_item(session, item, day: date, settings) -> list[str]:
+    """`cchc explain`'s lines: the facts read, then worded."""
+    return explain_lines(explanation(session, item, day, settings.calendar, settings.policy),
+                         settings.zone)
+
+
 def explained(engine, settings, code: str, day: date) -> str:
     with UnitOfWork(engine).reading() as session:
-        return "\n".join(explain_item(session, find_item(session, code), day, settings.calendar,
-                                       settings.policy, zone=settings.zone))
+        return "\n".join(explain_item(session, find_item(session, code), day, settings))
 
 
 def test_explain_says_who_gets_each_escalation_level_and_why(engine, settings):
@@ -215,8 +221,7 @@ def test_extending_3_2_rearms_the_reminders_and_completion_counts_on_time_with_e
     with UnitOfWork(engine).transaction() as session:
         complete_item(session, find_item(session, "3.2"), date(2021, 7, 30))
     with UnitOfWork(engine).reading() as session:
-        explained = explain_item(session, find_item(session, "3.2"), date(2021, 8, 2),
-                                 settings.calendar, settings.policy, zone=settings.zone)
+        explained = explain_item(session, find_item(session, "3.2"), date(2021, 8, 2), settings)
         timeline = [e.name for e in item_timeline(session, find_item(session, "3.2"))]
     assert "hoàn thành đúng hạn (có gia hạn)" in explained[1]
     assert any("Chờ bộ thủ tục mới" in line and "Chủ tịch UBND thành phố" in line for line in explained)
@@ -229,13 +234,10 @@ def test_explain_answers_sent_skipped_and_not_yet_due(engine, settings, commune_
     check_daily(engine, settings, date(2024, 2, 7), date(2024, 2, 7))
     with UnitOfWork(engine).reading() as session:
         item = find_item(session, "1.1")
-        on_7th = "\n".join(explain_item(session, item, date(2024, 2, 7), settings.calendar,
-                                        settings.policy, zone=settings.zone))
+        on_7th = "\n".join(explain_item(session, item, date(2024, 2, 7), settings))
         message_id = session.exec(select(Notice.message_id).where(Notice.check_date == date(2024, 2, 7))).one()
-        before = "\n".join(explain_item(session, item, date(2024, 1, 22), settings.calendar,
-                                        settings.policy, zone=settings.zone))
-        on_tet = "\n".join(explain_item(session, item, date(2024, 2, 12), settings.calendar,
-                                        settings.policy, zone=settings.zone))
+        before = "\n".join(explain_item(session, item, date(2024, 1, 22), settings))
+        on_tet = "\n".join(explain_item(session, item, date(2024, 2, 12), settings))
     assert "R0: đã gửi lúc" in on_7th and "tới chutich@xa.example" in on_7th and message_id in on_7th
     assert "R3: bỏ qua ngày 07/02/2024 (đã có bậc mới hơn: R0)" in on_7th
     assert "R1: bỏ qua" in on_7th

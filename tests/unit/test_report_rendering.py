@@ -19,6 +19,7 @@ from domain.status import Status
 from domain.tallies import ItemLine, Tally
 from notifications.charts import bar_chart
 from notifications.reports import render_report, summary_email, workbook_bytes
+from notifications.summary import summary_lines
 
 AS_OF = date(2024, 3, 1)
 HOSTILE = "<script>alert(1)</script> | cột\r\nhai dòng"
@@ -140,7 +141,7 @@ def test_a_rate_with_nothing_due_is_a_sentence_in_every_format():
     for line in continuous:
         tasks.add(line.status, line.due, AS_OF)
     report = _report(tasks, continuous)
-    assert report.summary()[1] == (
+    assert summary_lines(report)[1] == (
         "Cả 3 nhiệm vụ không có hạn cụ thể (thường xuyên hoặc định kỳ): chưa có nhiệm vụ nào "
         "đến hạn để tính tỷ lệ hoàn thành nhiệm vụ đã đến hạn."
     )

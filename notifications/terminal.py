@@ -1,4 +1,4 @@
-"""Rich tables for the terminal, with Vietnamese labels."""
+"""What the `cchc` commands print: Rich tables and lines for the terminal, in Vietnamese."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from rich.table import Table
 from domain.ladder import RungKind
 from domain.moments import local_time_text
 from domain.reports import StatusReport
-from domain.status import Status, format_number
+from domain.status import Status, format_number, format_percent
 from domain.tallies import Tally
+from notifications.report_tables import NO_ITEMS
+from notifications.summary import summary_lines
 
 if TYPE_CHECKING:
     from domain.run_log import RunRecord
@@ -28,7 +30,7 @@ def print_status(console: Console, report: StatusReport) -> None:
         if plan.decision_number:
             heading += f" (QĐ {plan.decision_number})"
     console.print(f"[bold]{heading}[/]")
-    for line in report.summary():
+    for line in summary_lines(report):
         console.print(line, markup=False, highlight=False)
 
     by_status = Table(title="Theo tình trạng")
@@ -99,7 +101,7 @@ def _tally_row(table: Table, name: str, tally: Tally) -> None:
         str(tally.done),
         str(tally.total - tally.done),
         str(tally.overdue),
-        tally.rate_all_text(),
+        format_percent(tally.rates.of_all) if tally.total else NO_ITEMS,
     )
 
 
