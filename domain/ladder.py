@@ -30,15 +30,6 @@ class RungKind(StrEnum):
     OVERDUE = "overdue"  # đôn đốc
     ESCALATION = "escalation"  # chuyển cấp trên
 
-    @property
-    def label(self) -> str:
-        return {
-            RungKind.REMINDER: "nhắc việc",
-            RungKind.DUE: "đến hạn",
-            RungKind.OVERDUE: "đôn đốc",
-            RungKind.ESCALATION: "báo cáo cấp trên",
-        }[self]
-
 
 @dataclass(frozen=True)
 class Rung:

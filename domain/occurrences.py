@@ -168,12 +168,3 @@ class PeriodicRow:
     late: list[tuple[str, int]] = field(default_factory=list)  # (unit, working days late)
     missing: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)  # not yet due, not yet received
-
-    @property
-    def late_text(self) -> str:
-        """"X-CB (3 ngày làm việc), …": the units that sent late, and by how much."""
-        return ", ".join(f"{unit} ({days} ngày làm việc)" for unit, days in self.late)
-
-    @property
-    def missing_text(self) -> str:
-        return ", ".join(self.missing)

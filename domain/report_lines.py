@@ -25,18 +25,6 @@ class OverdueLine:
     last_rung: str | None
     escalation_level: int  # the highest E-rung queued for the due date in force; 0 for none
 
-    @property
-    def last_notice_text(self) -> str:
-        if self.last_notice is None:
-            return "chưa gửi"
-        return f"{self.last_notice:%d/%m/%Y} ({self.last_rung})"
-
-    @property
-    def escalation_text(self) -> str:
-        if self.escalation_level == 0:
-            return "chưa chuyển cấp trên"
-        return f"cấp {self.escalation_level} (E{self.escalation_level})"
-
 
 @dataclass(frozen=True)
 class InspectionTally:

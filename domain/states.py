@@ -46,20 +46,3 @@ class DeadlineKind(StrEnum):
     CONTINUOUS = "continuous"  # thường xuyên: no due date, never overdue
     RECURRING = "recurring"  # hằng tháng / hằng quý / hằng năm: one due date per period
     UNDETERMINED = "undetermined"  # chưa xác định thời hạn: no calendar date named
-
-    @property
-    def shown(self) -> str:
-        """The kind as `cchc items` names it: dated | recurring | continuous | undetermined."""
-        return "dated" if self is DeadlineKind.FIXED else self.value
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
-
-
-_KIND_LABELS = {
-    DeadlineKind.FIXED: "có ngày cụ thể",
-    DeadlineKind.RECURRING: "định kỳ",
-    DeadlineKind.CONTINUOUS: "thường xuyên",
-    DeadlineKind.UNDETERMINED: "chưa xác định thời hạn",
-}

@@ -1,5 +1,5 @@
-"""Status (tình trạng) of a tracked item as of a day, in the government's own taxonomy, the two
-completion rates, and Vietnamese number formatting."""
+"""Status (tình trạng) of a tracked item as of a day, in the government's own taxonomy, and the
+two completion rates."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from domain.calendar import WorkingCalendar
 
 
 class Status(StrEnum):
-    """Stable codes (used in JSON); `label` is what the secretariat reads."""
+    """Stable codes (used in JSON); `notifications/words.py` names them for the secretariat."""
 
     NOT_YET_DUE = "not_yet_due"
     IN_PROGRESS = "in_progress"
@@ -24,24 +24,8 @@ class Status(StrEnum):
     NO_DEADLINE = "no_deadline"
 
     @property
-    def label(self) -> str:
-        return _LABELS[self]
-
-    @property
     def is_done(self) -> bool:
         return self in (Status.DONE_ON_TIME, Status.DONE_ON_TIME_EXTENDED, Status.DONE_LATE)
-
-
-_LABELS = {
-    Status.NOT_YET_DUE: "chưa đến hạn",
-    Status.IN_PROGRESS: "đang thực hiện trong hạn",
-    Status.DUE_SOON: "sắp đến hạn",
-    Status.OVERDUE: "đang thực hiện quá hạn",
-    Status.DONE_ON_TIME: "hoàn thành đúng hạn",
-    Status.DONE_ON_TIME_EXTENDED: "hoàn thành đúng hạn (có gia hạn)",
-    Status.DONE_LATE: "hoàn thành quá hạn",
-    Status.NO_DEADLINE: "không thời hạn",
-}
 
 
 def status_of(
@@ -121,14 +105,3 @@ def percent(numerator: int, denominator: int) -> Decimal | None:
         return None
     value = Decimal(numerator) * 100 / Decimal(denominator)
     return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def format_number(value: int | Decimal, decimals: int = 0) -> str:
-    """Vietnamese style: `.` groups thousands, `,` marks decimals (7.182; 95,8)."""
-    quantum = Decimal(1).scaleb(-decimals)
-    text = f"{Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP):,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def format_percent(value: Decimal | None) -> str:
-    return "—" if value is None else f"{format_number(value, 1)}%"

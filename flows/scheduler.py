@@ -25,7 +25,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from domain.moments import local_time_text
+from notifications.words import local_time_text
 
 PREFECT_YAML = Path(__file__).resolve().parent.parent / "prefect.yaml"
 # A run missed by up to this long (the machine was off) still runs, once, when it is back.

@@ -14,23 +14,23 @@ from domain.explanation import (
     TrackFacts,
 )
 from domain.ladder import Track
-from domain.moments import local_time_text
 from domain.recipients import head_of
 from domain.states import LedgerState, NoticeState
+from notifications.words import day_text, label, local_time_text
 
 _TRACK_NAMES = {Track.UNIT: "Nhắc việc, đôn đốc", Track.ESCALATION: "Báo cáo cấp trên"}
 _WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
 
 def _d(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "—"
+    return day_text(day, "—")
 
 
 def explain_lines(facts: Explanation, zone: tzinfo) -> list[str]:
     lines = [
         f"[{facts.code}] {facts.content}",
         f"Đơn vị chủ trì: {facts.unit_code}. Thời hạn: {facts.deadline_text} "
-        f"(hạn {_d(facts.due)}). Tình trạng ngày {_d(facts.as_of)}: {facts.status.label}.",
+        f"(hạn {_d(facts.due)}). Tình trạng ngày {_d(facts.as_of)}: {label(facts.status)}.",
     ]
     for extension in facts.extensions:
         approved = f", người cho phép: {extension.approved_by}" if extension.approved_by else ""
@@ -91,7 +91,7 @@ def _track_lines(track: TrackFacts, zone: tzinfo) -> list[str]:
         lines.append("Chưa đến bậc nào.")
     if track.upcoming is not None:
         rung, day = track.upcoming
-        lines.append(f"Bậc tiếp theo: {rung.name} ({rung.kind.label}) vào ngày {_d(day)}.")
+        lines.append(f"Bậc tiếp theo: {rung.name} ({label(rung.kind)}) vào ngày {_d(day)}.")
     return lines
 
 

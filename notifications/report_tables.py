@@ -9,13 +9,32 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from domain.occurrences import PeriodicRow
+from domain.report_lines import OverdueLine
 from domain.reports import StatusReport
-from domain.status import Status, format_number, format_percent
+from domain.status import Status
 from domain.tallies import Tally
+from notifications.par_index import indicator_text
+from notifications.words import format_number, format_percent, label
 
 # Said instead of a rate with nothing to divide by.
 NO_ITEMS = "không có nhiệm vụ"
 NOTHING_DUE = "chưa có việc đến hạn"
+
+
+def late_text(row: PeriodicRow) -> str:
+    """"X-CB (3 ngày làm việc), …": the units that sent late, and by how much."""
+    return ", ".join(f"{unit} ({days} ngày làm việc)" for unit, days in row.late)
+
+
+def missing_text(row: PeriodicRow) -> str:
+    return ", ".join(row.missing)
+
+
+def escalation_text(line: OverdueLine) -> str:
+    if line.escalation_level == 0:
+        return "chưa chuyển cấp trên"
+    return f"cấp {line.escalation_level} (E{line.escalation_level})"
 
 
 @dataclass(frozen=True)
@@ -92,7 +111,7 @@ def report_tables(report: StatusReport) -> list[ReportTable]:
             "Tình trạng", "Theo tình trạng",
             (Column("Tình trạng", 34), Column("Nhiệm vụ kế hoạch", 14, True),
              Column("Khắc phục sau kiểm tra", 14, True)),
-            [(s.label, report.tasks.statuses[s], report.remediation.statuses[s]) for s in Status]
+            [(label(s), report.tasks.statuses[s], report.remediation.statuses[s]) for s in Status]
             + [("Tổng số", report.tasks.total, report.remediation.total)]
             if report.items else [],
             "Không có nhiệm vụ nào trong phạm vi báo cáo.",
@@ -116,7 +135,7 @@ def report_tables(report: StatusReport) -> list[ReportTable]:
              Column("Thông báo gần nhất", 14, True), Column("Bậc thông báo", 10),
              Column("Mức chuyển cấp trên", 20)),
             [(f"{o.unit_code} — {o.unit_name}", o.code, o.content, o.due, o.overdue_days,
-              o.last_notice or "chưa gửi", o.last_rung or "", o.escalation_text)
+              o.last_notice or "chưa gửi", o.last_rung or "", escalation_text(o))
              for o in report.overdue_details],
             "Không có nhiệm vụ quá hạn.",
         ),
@@ -143,7 +162,7 @@ def report_tables(report: StatusReport) -> list[ReportTable]:
              Column("Đúng hạn", 9, True), Column("Muộn", 9, True), Column("Chưa gửi", 9, True),
              Column("Đơn vị gửi muộn", 40), Column("Đơn vị chưa gửi", 40)),
             [(f"{r.source} — {r.name}", r.title, r.due, len(r.on_time), len(r.late),
-              len(r.missing), r.late_text, r.missing_text) for r in report.periodic],
+              len(r.missing), late_text(r), missing_text(r)) for r in report.periodic],
             "",
         )] if report.periodic else []),
         ReportTable(
@@ -151,7 +170,7 @@ def report_tables(report: StatusReport) -> list[ReportTable]:
             (Column("Chỉ tiêu", 44), Column("Số liệu đầu vào", 60),
              Column("Kết quả", 14, True), Column("Đánh giá", 28)),
             [(i.name, i.inputs, Percent(i.value, i.value_text), i.assessment)
-             for i in report.indicators],
+             for i in map(indicator_text, report.indicators)],
             "",
         ),
         ReportTable(
@@ -160,7 +179,7 @@ def report_tables(report: StatusReport) -> list[ReportTable]:
              Column("Thời hạn", 18), Column("Hạn", 12, True), Column("Hạn gốc", 12, True),
              Column("Tình trạng", 28), Column("Quá hạn (ngày làm việc)", 12, True)),
             [(ln.code, ln.content, ln.unit_code, ln.deadline_text, ln.due, ln.original_due,
-              ln.status.label, ln.overdue_days or None) for ln in report.items],
+              label(ln.status), ln.overdue_days or None) for ln in report.items],
             "Không có nhiệm vụ nào.",
             in_documents=False,
         ),

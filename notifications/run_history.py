@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from domain.moments import local_time_text
 from domain.reports import StatusReport
 from domain.run_log import DeliveredNotice
-from domain.states import DeliveryState
 from notifications.reports import render_report
+from notifications.words import label, local_time_text
 
 _RUN_COUNTS = {
     "items_checked": "nhiệm vụ đang mở đã xét",
@@ -17,12 +16,6 @@ _RUN_COUNTS = {
     "emails_sent": "thư đã gửi",
     "emails_deferred": "thư tạm hoãn",
     "emails_failed": "thư lỗi",
-}
-
-OUTCOME_LABELS = {
-    DeliveryState.SENT: "đã gửi",
-    DeliveryState.DEFERRED: "tạm hoãn",
-    DeliveryState.FAILED: "lỗi",
 }
 
 
@@ -34,7 +27,7 @@ def notice_rows(notices: list[DeliveredNotice], zone: tzinfo) -> list[dict[str, 
             "Đơn vị": notice.unit_code or "",
             "Bậc": ", ".join(notice.rungs),
             "Nhiệm vụ": ", ".join(notice.item_codes),
-            "Kết quả": OUTCOME_LABELS[notice.outcome],
+            "Kết quả": label(notice.outcome),
             "Trả lời của máy chủ thư": notice.server_reply or "",
             "Message-ID": notice.message_id or "",
         }
@@ -44,5 +37,5 @@ def notice_rows(notices: list[DeliveredNotice], zone: tzinfo) -> list[dict[str, 
 
 def progress_markdown(report: StatusReport, counts: dict[str, int]) -> str:
     """The run's own counts, then the progress report as `cchc report --out x.md` writes it."""
-    run = ", ".join(f"{counts[key]} {label}" for key, label in _RUN_COUNTS.items() if key in counts)
+    run = ", ".join(f"{counts[key]} {name}" for key, name in _RUN_COUNTS.items() if key in counts)
     return f"_Lần kiểm tra này: {run}._\n\n" + render_report(report, ".md")

@@ -11,8 +11,9 @@ from typing import Any
 
 from domain.reports import StatusReport
 from domain.states import DeadlineKind
-from domain.status import Status, format_percent
+from domain.status import Status
 from domain.tallies import ItemLine, Tally
+from notifications.words import format_percent, label
 
 STATUS_SCHEMA = "cchc.status/1"
 ITEMS_SCHEMA = "cchc.items/1"
@@ -33,13 +34,13 @@ def item_identity(line: ItemLine) -> dict[str, Any]:
 def item_dict(line: ItemLine) -> dict[str, Any]:
     """One item in the `cchc.items/1` schema."""
     return item_identity(line) | {
-        "deadline_kind": DeadlineKind(line.deadline_kind).shown,
+        "deadline_kind": _kind_shown(DeadlineKind(line.deadline_kind)),
         "deadline_rule": line.deadline_rule,
         "due_date": _iso(line.due),
         "original_due_date": _iso(line.original_due),
         "opens_on": _iso(line.opens),
         "status": line.status.value,
-        "status_text": line.status.label,
+        "status_text": label(line.status),
         "completed_on": _iso(line.completed_on),
         "partners": list(line.partners),
     }
@@ -114,6 +115,11 @@ def status_document(report: StatusReport) -> dict[str, Any]:
         ],
         "undetermined": [item_identity(line) for line in report.undetermined],
     }
+
+
+def _kind_shown(kind: DeadlineKind) -> str:
+    """The kind as `cchc items` names it: dated | recurring | continuous | undetermined."""
+    return "dated" if kind is DeadlineKind.FIXED else kind.value
 
 
 def _iso(day: date | None) -> str | None:

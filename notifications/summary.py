@@ -5,7 +5,8 @@ own words."""
 from __future__ import annotations
 
 from domain.reports import StatusReport
-from domain.status import format_number, format_percent
+from notifications.report_tables import missing_text
+from notifications.words import format_number, format_percent
 
 _NAMED = 20  # units and items named in a sentence; the rest are counted
 
@@ -52,7 +53,7 @@ def summary_lines(report: StatusReport) -> list[str]:
     missing = [p for p in report.periodic if p.missing]
     if missing:
         lines.append("Báo cáo định kỳ chưa gửi: " + "; ".join(
-            f"{p.source} {p.title} ({p.missing_text})" for p in missing) + ".")
+            f"{p.source} {p.title} ({missing_text(p)})" for p in missing) + ".")
     if r.total:
         lines.append(f"Nhiệm vụ khắc phục sau kiểm tra: đã hoàn thành {format_number(r.done)}/"
                      f"{format_number(r.total)}, quá hạn {format_number(r.overdue)}.")

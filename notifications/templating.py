@@ -3,18 +3,13 @@ autoescaped, Vietnamese date and number filters."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from domain.status import format_number, format_percent
+from notifications.words import day_text, format_number, format_percent, label
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
-
-def _vndate(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def _environment() -> Environment:
@@ -29,9 +24,10 @@ def _environment() -> Environment:
         # costs a stat() each, thousands per check.
         auto_reload=False,
     )
-    environment.filters["vndate"] = _vndate
+    environment.filters["vndate"] = day_text
     environment.filters["vnnumber"] = format_number
     environment.filters["vnpercent"] = format_percent
+    environment.filters["label"] = label
     return environment
 
 

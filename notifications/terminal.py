@@ -11,12 +11,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from domain.ladder import RungKind
-from domain.moments import local_time_text
 from domain.reports import StatusReport
-from domain.status import Status, format_number, format_percent
+from domain.status import Status
 from domain.tallies import Tally
-from notifications.report_tables import NO_ITEMS
+from notifications.report_tables import NO_ITEMS, late_text, missing_text
 from notifications.summary import summary_lines
+from notifications.words import (
+    day_text,
+    format_number,
+    format_percent,
+    label,
+    local_time_text,
+)
 
 if TYPE_CHECKING:
     from domain.run_log import RunRecord
@@ -39,7 +45,7 @@ def print_status(console: Console, report: StatusReport) -> None:
     by_status.add_column("Khắc phục sau KT", justify="right")
     for status in Status:
         by_status.add_row(
-            status.label,
+            label(status),
             str(report.tasks.statuses[status]),
             str(report.remediation.statuses[status]),
         )
@@ -201,7 +207,7 @@ def event_details(name: str, data: dict[str, Any], zone: tzinfo) -> str:
         return (f"hạn {_day(data.get('previous_due'))} → {_day(data.get('new_due'))}; "
                 f"lý do: {data.get('reason')}{approved}")
     if name == "item.rung_reached":
-        kind = RungKind(data["kind"]).label if data.get("kind") else ""
+        kind = label(RungKind(data["kind"])) if data.get("kind") else ""
         skipped = data.get("skipped") or []
         passed = f"; bỏ qua {', '.join(skipped)}" if skipped else ""
         return f"bậc {data.get('rung')} ({kind}), hạn {_day(data.get('due'))}{passed}"
@@ -263,7 +269,7 @@ def print_import_preview(console: Console, name: str, summary) -> None:
         return
     counts = summary.kinds
     console.print("Thời hạn theo loại: " + ", ".join(
-        f"{kind.label} {counts[kind.value]}" for kind in DeadlineKind if counts[kind.value]
+        f"{label(kind)} {counts[kind.value]}" for kind in DeadlineKind if counts[kind.value]
     ) + ".", markup=False, highlight=False)
     unusual = [r for r in summary.readings if not r.plain]
     if unusual:
@@ -300,14 +306,10 @@ def print_items(console: Console, as_of: date, lines) -> None:
     for line in lines:
         table.add_row(
             escape(line.code), escape(line.content), line.unit_code, escape(line.deadline_text),
-            DeadlineKind(line.deadline_kind).label, _cell_day(line.due), _cell_day(line.opens),
-            line.status.label, _cell_day(line.completed_on),
+            label(DeadlineKind(line.deadline_kind)), day_text(line.due), day_text(line.opens),
+            label(line.status), day_text(line.completed_on),
         )
     console.print(table)
-
-
-def _cell_day(day: date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else ""
 
 
 def print_periodic(console: Console, report: StatusReport) -> None:
@@ -321,8 +323,8 @@ def print_periodic(console: Console, report: StatusReport) -> None:
                       str(len(row.on_time)), str(len(row.late)), str(len(row.missing)))
     console.print(table)
     for row in report.periodic:
-        faults = ([f"gửi muộn {row.late_text}"] if row.late else []) + (
-            [f"chưa gửi {row.missing_text}"] if row.missing else [])
+        faults = ([f"gửi muộn {late_text(row)}"] if row.late else []) + (
+            [f"chưa gửi {missing_text(row)}"] if row.missing else [])
         if faults:
             console.print(f"{row.source} {row.title}: {'; '.join(faults)}.", markup=False,
                           highlight=False, soft_wrap=True)

@@ -18,6 +18,7 @@ from domain.reports import StatusReport
 from domain.status import Status
 from domain.tallies import ItemLine, Tally
 from notifications.charts import bar_chart
+from notifications.par_index import indicator_text
 from notifications.reports import render_report, summary_email, workbook_bytes
 from notifications.summary import summary_lines
 
@@ -32,7 +33,7 @@ HOSTILE = "<script>alert(1)</script> | cột\r\nhai dòng"
     (55, 70, "mức: dưới 80%"),
 ])
 def test_plan_completion_falls_in_its_band(done, total, band):
-    assert par_index.plan_completion(done, total, AS_OF).assessment == band
+    assert indicator_text(par_index.plan_completion(done, total, AS_OF)).assessment == band
 
 
 @pytest.mark.parametrize(("inspected", "eligible", "value", "verdict"), [
@@ -43,16 +44,16 @@ def test_plan_completion_falls_in_its_band(done, total, band):
 def test_the_share_of_units_inspected_is_held_to_the_30_percent_bar(
     inspected, eligible, value, verdict
 ):
-    indicator = par_index.units_inspected(inspected, eligible, 2024)
+    indicator = indicator_text(par_index.units_inspected(inspected, eligible, 2024))
     assert (indicator.value_text, indicator.assessment) == (value, verdict)
     assert indicator.inputs.startswith(f"{inspected:,}/{eligible:,}".replace(",", "."))
 
 
 def test_indicators_with_nothing_to_count_say_there_is_no_data():
-    for indicator in (par_index.plan_completion(0, 0, AS_OF),
-                      par_index.units_inspected(0, 0, 2024),
-                      par_index.findings_handled(0, 0),
-                      par_index.periodic_reports([], [])):
+    for indicator in map(indicator_text, (par_index.plan_completion(0, 0, AS_OF),
+                                          par_index.units_inspected(0, 0, 2024),
+                                          par_index.findings_handled(0, 0),
+                                          par_index.periodic_reports([], []))):
         assert indicator.value is None
         assert indicator.value_text == indicator.assessment == "chưa có dữ liệu"
 

@@ -9,14 +9,10 @@ from decimal import Decimal
 import pytest
 
 from domain.calendar import WorkingCalendar
-from domain.status import (
-    Status,
-    format_number,
-    format_percent,
-    percent,
-    status_of,
-)
+from domain.status import Status, percent, status_of
 from domain.tallies import Tally
+from notifications import words
+from notifications.words import format_number, format_percent
 
 
 def d(text: str) -> date:
@@ -174,7 +170,7 @@ def test_item_due_during_tet_becomes_overdue_on_the_first_working_day_after_tet(
     ],
 )
 def test_status_labels_are_the_governments_wording(code, label):
-    assert code.label == label
+    assert words.label(code) == label
 
 
 def test_only_the_three_completed_statuses_count_as_done():

@@ -1,0 +1,76 @@
+"""The engine's words for the domain's values, defined once: numbers, percentages, days and
+moments in Vietnamese style, and the label of each status, deadline kind, rung kind and
+delivery state. The domain keeps stable codes; whatever a user reads is chosen here."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from domain.ladder import RungKind
+from domain.states import DeadlineKind, DeliveryState
+from domain.status import Status
+
+SHOWN = "%d/%m/%Y %H:%M"
+
+
+def format_number(value: int | Decimal, decimals: int = 0) -> str:
+    """Vietnamese style: `.` groups thousands, `,` marks decimals (7.182; 95,8)."""
+    quantum = Decimal(1).scaleb(-decimals)
+    text = f"{Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP):,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def format_percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{format_number(value, 1)}%"
+
+
+def day_text(day: date | None, missing: str = "") -> str:
+    return day.strftime("%d/%m/%Y") if day else missing
+
+
+def local_time_text(moment: datetime, zone: tzinfo) -> str:
+    """A moment in the engine's time zone (CCHC_TIMEZONE), dd/mm/yyyy HH:MM: the database keeps
+    UTC, and every time shown (sent at, an event, a run, a log line) passes here."""
+    # SQLite hands timestamps back without their zone: they were written in UTC.
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone).strftime(SHOWN)
+
+
+# Per enum, as the members of different enums may share a value ("overdue").
+_LABELS: dict[type, dict[StrEnum, str]] = {
+    Status: {
+        Status.NOT_YET_DUE: "chưa đến hạn",
+        Status.IN_PROGRESS: "đang thực hiện trong hạn",
+        Status.DUE_SOON: "sắp đến hạn",
+        Status.OVERDUE: "đang thực hiện quá hạn",
+        Status.DONE_ON_TIME: "hoàn thành đúng hạn",
+        Status.DONE_ON_TIME_EXTENDED: "hoàn thành đúng hạn (có gia hạn)",
+        Status.DONE_LATE: "hoàn thành quá hạn",
+        Status.NO_DEADLINE: "không thời hạn",
+    },
+    DeadlineKind: {
+        DeadlineKind.FIXED: "có ngày cụ thể",
+        DeadlineKind.RECURRING: "định kỳ",
+        DeadlineKind.CONTINUOUS: "thường xuyên",
+        DeadlineKind.UNDETERMINED: "chưa xác định thời hạn",
+    },
+    RungKind: {
+        RungKind.REMINDER: "nhắc việc",
+        RungKind.DUE: "đến hạn",
+        RungKind.OVERDUE: "đôn đốc",
+        RungKind.ESCALATION: "báo cáo cấp trên",
+    },
+    DeliveryState: {
+        DeliveryState.SENT: "đã gửi",
+        DeliveryState.DEFERRED: "tạm hoãn",
+        DeliveryState.FAILED: "lỗi",
+    },
+}
+
+
+def label(member: StrEnum) -> str:
+    """What the secretariat reads for a status, a deadline kind, a rung kind or an outcome."""
+    return _LABELS[type(member)][member]
