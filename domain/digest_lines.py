@@ -25,12 +25,21 @@ class SentBefore:
 
 
 @dataclass(frozen=True)
+class ItemSource:
+    """Where an item comes from: a plan (its title and decision number) or an inspection."""
+
+    name: str
+    decision: str | None = None
+    inspection: bool = False
+
+
+@dataclass(frozen=True)
 class DigestLine:
     """One item in a digest, with what the recipient needs to act on it."""
 
     code: str
     content: str
-    source: str  # the plan or the inspection it comes from
+    source: ItemSource
     unit_code: str
     unit_name: str
     deadline_text: str

@@ -16,7 +16,12 @@ from prefect.runtime import flow_run
 
 from flows import checking, publishing
 from flows.flow_support import RUN_HOOKS, flow_settings, flow_database, label_run, run_day_label
-from notifications.run_history import notice_rows, progress_markdown
+from notifications.run_history import (
+    notice_rows,
+    notices_description,
+    progress_description,
+    progress_markdown,
+)
 from persistence.reports import status_report
 from persistence.run_log import run_notices
 
@@ -72,14 +77,14 @@ def record_run(
     failed = [n for n in delivered if n.failed]
     if sent:
         create_table_artifact(key="cchc-notices", table=notice_rows(sent[:ARTIFACT_ROWS], zone),
-                              description=_more("Thư đã gửi", sent))
+                              description=notices_description(len(sent), ARTIFACT_ROWS))
     if failed:
         create_table_artifact(key="cchc-failures", table=notice_rows(failed[:ARTIFACT_ROWS], zone),
-                              description=_more("Thư chưa gửi được, kèm trả lời của máy chủ thư",
-                                                failed))
+                              description=notices_description(len(failed), ARTIFACT_ROWS,
+                                                              failed=True))
     if progress is not None:
         create_markdown_artifact(key="cchc-progress", markdown=progress_markdown(progress, counts),
-                                 description=f"Tiến độ ngày {as_of:%d/%m/%Y}")
+                                 description=progress_description(as_of))
     label_run(as_of, counts)
 
 
@@ -87,11 +92,6 @@ def _email_counts(sent: checking.DispatchSummary) -> dict[str, int]:
     """The run's e-mails by outcome, under the labels `cchc history` reads."""
     return {"emails_sent": sent.sent, "emails_deferred": sent.deferred,
             "emails_failed": sent.failed}
-
-
-def _more(title: str, notices: list) -> str:
-    extra = len(notices) - ARTIFACT_ROWS
-    return title + (f" ({ARTIFACT_ROWS} thư đầu, còn {extra} thư khác)" if extra > 0 else "")
 
 
 @flow(name="deadline-check", flow_run_name=_check_run_name, log_prints=False, **RUN_HOOKS)

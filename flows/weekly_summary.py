@@ -21,6 +21,7 @@ from flows.settings import Settings
 from notifications.delivery import DeliveryOutcome, sender_for
 from notifications.email import Attachment, OutgoingMessage, make_message_id
 from notifications.reports import SummaryEmail, summary_email
+from notifications.run_history import summary_description
 from persistence.reports import status_report
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -96,7 +97,7 @@ def weekly_summary(as_of: date | None = None) -> dict:
     create_markdown_artifact(
         key="weekly-summary",
         markdown=summary.text,
-        description=f"Tổng hợp tiến độ CCHC đến ngày {as_of:%d/%m/%Y}",
+        description=summary_description(as_of),
     )
     return {"as_of": as_of.isoformat(), "recipient": recipient, "sent": message_id is not None,
             "message_id": message_id, "subject": summary.subject}

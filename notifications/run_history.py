@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import date, tzinfo
 
 from domain.reports import StatusReport
 from domain.run_log import DeliveredNotice
@@ -33,6 +33,21 @@ def notice_rows(notices: list[DeliveredNotice], zone: tzinfo) -> list[dict[str, 
         }
         for notice in notices
     ]
+
+
+def notices_description(count: int, shown: int, *, failed: bool = False) -> str:
+    """The title of a run's table of notices, saying when it shows only the first ones."""
+    title = "Thư chưa gửi được, kèm trả lời của máy chủ thư" if failed else "Thư đã gửi"
+    extra = count - shown
+    return title + (f" ({shown} thư đầu, còn {extra} thư khác)" if extra > 0 else "")
+
+
+def progress_description(as_of: date) -> str:
+    return f"Tiến độ ngày {as_of:%d/%m/%Y}"
+
+
+def summary_description(as_of: date) -> str:
+    return f"Tổng hợp tiến độ CCHC đến ngày {as_of:%d/%m/%Y}"
 
 
 def progress_markdown(report: StatusReport, counts: dict[str, int]) -> str:

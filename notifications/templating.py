@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from notifications.words import day_text, format_number, format_percent, label
+from notifications.words import day_text, format_number, format_percent, label, source_text
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -28,6 +28,7 @@ def _environment() -> Environment:
     environment.filters["vnnumber"] = format_number
     environment.filters["vnpercent"] = format_percent
     environment.filters["label"] = label
+    environment.filters["item_source"] = source_text
     return environment
 
 

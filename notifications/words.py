@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from domain.digest_lines import ItemSource
 from domain.ladder import RungKind
 from domain.states import DeadlineKind, DeliveryState
 from domain.status import Status
@@ -37,6 +38,13 @@ def local_time_text(moment: datetime, zone: tzinfo) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(zone).strftime(SHOWN)
+
+
+def source_text(source: ItemSource) -> str:
+    """An item's origin as a digest names it: the plan with its decision, or the inspection."""
+    if source.inspection:
+        return f"Kết luận kiểm tra: {source.name}"
+    return source.name + (f" ({source.decision})" if source.decision else "")
 
 
 # Per enum, as the members of different enums may share a value ("overdue").

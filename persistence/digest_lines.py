@@ -9,7 +9,7 @@ from sqlalchemy import Row, select
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
-from domain.digest_lines import DigestLine, DigestView, SentBefore
+from domain.digest_lines import DigestLine, DigestView, ItemSource, SentBefore
 from domain.ladder import RungKind, parse_rung
 from domain.models import (
     Finding,
@@ -87,11 +87,11 @@ def digest_views(
     ]
 
 
-def _sources(session: Session, items: Sequence[Row]) -> dict[int, str]:
+def _sources(session: Session, items: Sequence[Row]) -> dict[int, ItemSource]:
     """Each item's plan or inspection; `items` are rows with id, plan_code, finding_code and
     scope."""
     plans = {
-        code: title + (f" ({decision})" if decision else "")
+        code: ItemSource(title, decision)
         for code, title, decision in session.execute(
             select(Plan.code, Plan.title, Plan.decision_number)
             .where(Plan.code.in_({i.plan_code for i in items if i.plan_code}))
@@ -107,7 +107,7 @@ def _sources(session: Session, items: Sequence[Row]) -> dict[int, str]:
     return {
         item.id: plans[item.plan_code]
         if item.plan_code in plans
-        else f"Kết luận kiểm tra: {inspections.get(item.finding_code, item.scope)}"
+        else ItemSource(inspections.get(item.finding_code, item.scope), inspection=True)
         for item in items
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.digest_lines import DigestLine, DigestView, SentBefore
+from domain.digest_lines import DigestLine, DigestView, ItemSource, SentBefore
 from domain.ladder import RungKind
 from domain.policy import Secretariat
 from domain.recipients import UnitInfo
@@ -23,7 +23,7 @@ PNV = Secretariat("Phòng Nội vụ", "cchc@pnv.example")
 def line(code, kind, *, role=RecipientRole.RESPONSIBLE, remaining=0, overdue=0, content="Nội dung",
          earlier=(), escalation_round=0):
     return DigestLine(
-        code=code, content=content, source="Kế hoạch CCHC năm 2021 (32/QĐ-UBND)", unit_code="VP",
+        code=code, content=content, source=ItemSource("Kế hoạch CCHC năm 2021", "32/QĐ-UBND"), unit_code="VP",
         unit_name=VP.name, deadline_text="Quý II/2021", due=date(2021, 6, 30), original_due=None,
         rung="X", kind=kind, role=role, remaining_days=remaining, overdue_days=overdue,
         earlier=earlier, escalation_round=escalation_round,
