@@ -136,9 +136,6 @@ class CellReading:
     reading: str  # "30/06/2022", "chưa xác định thời hạn (…)"
     plain: bool  # read by one of the plain forms
 
-    def __str__(self) -> str:
-        return f"{self.file}, dòng {self.row}, cột {self.column}: {self.text!r} → {self.reading}"
-
 
 @dataclass(frozen=True)
 class ImportSummary:
@@ -149,9 +146,10 @@ class ImportSummary:
     # How the file was read and what was taken from where, one statement a line.
     reading: tuple[str, ...] = ()
 
-    def __str__(self) -> str:
-        counts = f"{self.created} mới, {self.updated} cập nhật, {self.unchanged} không đổi"
-        return "\n".join([counts, *(f"  • {line}" for line in self.reading)])
+    def event_data(self) -> dict[str, Any]:
+        """What the import's `import.completed` event records."""
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "reading": list(self.reading)}
 
     @property
     def kinds(self) -> Counter:

@@ -171,7 +171,7 @@ def _import(
     from domain.columns import COLUMNS_BY_KIND, ColumnMappingError, parse_column_mapping
     from persistence.occurrence_store import import_received_reports, materialise
     from flows.tables import read_table
-    from notifications.terminal import print_import_preview, print_undetermined
+    from notifications.terminal import print_import_preview, print_imported
 
     def work() -> None:
         settings = load_settings()
@@ -202,8 +202,7 @@ def _import(
         if dry_run:
             print_import_preview(console, file.name, summary)
             return
-        console.print(f"Đã nhập {file.name}: {summary}", markup=False, highlight=False)
-        print_undetermined(console, summary)
+        print_imported(console, file.name, summary)
         if settings.prefect_api_url:
             _publish_events(settings)
 

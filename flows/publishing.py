@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import select, update
 
 from domain.events import EventName
+from domain.importers import ImportSummary
 from domain.models import Event, TrackedItem
+from notifications.imports import import_summary_text
 from persistence.unit_of_work import UnitOfWork
 
 PUBLISH_BATCH = 500
@@ -65,6 +67,11 @@ def prefect_event(
         return {"event": name, "resource": resource, "occurred": event.occurred_at,
                 "payload": payload}
     if event.name == EventName.IMPORTED:
+        # Recorded before imports kept their counts, an event carries its summary as text.
+        if "created" in payload:
+            payload["summary"] = import_summary_text(ImportSummary(
+                payload["created"], payload["updated"], payload["unchanged"],
+                reading=tuple(payload.pop("reading"))))
         resource = {"prefect.resource.id": f"cchc.import.{event.data.get('what', 'data')}",
                     "cchc.recheck": "yes" if from_import else "no"}
         return {"event": "cchc.import.completed", "resource": resource,

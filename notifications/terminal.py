@@ -14,6 +14,7 @@ from domain.ladder import RungKind
 from domain.reports import StatusReport
 from domain.status import Status
 from domain.tallies import Tally
+from notifications.imports import cell_reading_text, import_summary_text
 from notifications.report_tables import NO_ITEMS, late_text, missing_text
 from notifications.summary import summary_lines
 from notifications.words import (
@@ -264,7 +265,7 @@ def print_import_preview(console: Console, name: str, summary) -> None:
     from domain.states import DeadlineKind
 
     console.print(f"[bold]Chạy thử {escape(name)}: không ghi gì vào cơ sở dữ liệu.[/]")
-    console.print(f"Sẽ nhập: {summary}", markup=False, highlight=False)
+    console.print(f"Sẽ nhập: {import_summary_text(summary)}", markup=False, highlight=False)
     if not summary.readings:
         return
     counts = summary.kinds
@@ -279,6 +280,13 @@ def print_import_preview(console: Console, name: str, summary) -> None:
                       f"{reading.reading}", markup=False, highlight=False)
 
 
+def print_imported(console: Console, name: str, summary) -> None:
+    """After an import: what it wrote, and the cells that name no calendar date."""
+    console.print(f"Đã nhập {name}: {import_summary_text(summary)}", markup=False,
+                  highlight=False)
+    print_undetermined(console, summary)
+
+
 def print_undetermined(console: Console, summary) -> None:
     """After an import: the cells that name no calendar date, to be given one."""
     if not summary.undetermined:
@@ -286,7 +294,7 @@ def print_undetermined(console: Console, summary) -> None:
     console.print(f"[bold yellow]Chưa xác định thời hạn: {len(summary.undetermined)} nhiệm vụ[/]"
                   " (đặt thời hạn bằng `cchc task deadline MÃ --to DD/MM/YYYY --reason …`):")
     for reading in summary.undetermined:
-        console.print(f"  • {reading}", markup=False, highlight=False)
+        console.print(f"  • {cell_reading_text(reading)}", markup=False, highlight=False)
 
 
 def print_items(console: Console, as_of: date, lines) -> None:

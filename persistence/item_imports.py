@@ -146,7 +146,7 @@ def import_plan(
     )
     summary = ImportSummary(*counts, readings=tuple(readings), reading=tuple(reading))
     record(session, EventName.IMPORTED, file=table.file, what="plan", plan=plan.code,
-           summary=str(summary), undetermined=len(summary.undetermined))
+           undetermined=len(summary.undetermined), **summary.event_data())
     return summary
 
 
@@ -256,8 +256,8 @@ def import_findings(
     reading = [*table.reading, *(f"đợt kiểm tra '{name}': cơ quan kết luận {code}"
                                  for name, code in authority.items())]
     summary = ImportSummary(*counts, readings=tuple(readings), reading=tuple(reading))
-    record(session, EventName.IMPORTED, file=table.file, what="findings", summary=str(summary),
-           undetermined=len(summary.undetermined))
+    record(session, EventName.IMPORTED, file=table.file, what="findings",
+           undetermined=len(summary.undetermined), **summary.event_data())
     return summary
 
 

@@ -211,7 +211,7 @@ def import_received_reports(session: Session, policy: Policy, table: Table) -> I
     for item, on, document in received.values():
         complete_item(session, item, on, document)
     summary = ImportSummary(len(received), 0, unchanged, reading=tuple(table.reading))
-    record(session, EventName.IMPORTED, file=table.file, what="reports", summary=str(summary))
+    record(session, EventName.IMPORTED, file=table.file, what="reports", **summary.event_data())
     return summary
 
 

@@ -92,7 +92,7 @@ def import_units(session: Session, table: Table) -> ImportSummary:
             (v["code"], cell_text(row.values.get("groups"))) for v, row in zip(parsed, table.rows))
         reading += save_groups(session, groups, {v["code"] for v in parsed})
     summary = ImportSummary(created, updated, unchanged, reading=tuple(reading))
-    record(session, EventName.IMPORTED, file=table.file, what="units", summary=str(summary))
+    record(session, EventName.IMPORTED, file=table.file, what="units", **summary.event_data())
     return summary
 
 

@@ -1,0 +1,16 @@
+"""What an import says: its counts and how the file was read, and each deadline cell read by
+a rule other than the plain forms (the command line, and the import's event in Prefect)."""
+
+from __future__ import annotations
+
+from domain.importers import CellReading, ImportSummary
+
+
+def import_summary_text(summary: ImportSummary) -> str:
+    counts = f"{summary.created} mới, {summary.updated} cập nhật, {summary.unchanged} không đổi"
+    return "\n".join([counts, *(f"  • {line}" for line in summary.reading)])
+
+
+def cell_reading_text(reading: CellReading) -> str:
+    return (f"{reading.file}, dòng {reading.row}, cột {reading.column}: {reading.text!r} → "
+            f"{reading.reading}")
