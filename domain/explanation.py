@@ -10,7 +10,13 @@ from datetime import date, datetime
 
 from domain.ladder import Rung, Track
 from domain.policy import Policy
-from domain.recipients import Delivery, UnitInfo, UnitTree, supervisor_for
+from domain.recipients import (
+    Delivery,
+    UnitInfo,
+    UnitTree,
+    no_escalation_reason,
+    supervisor_for,
+)
 from domain.states import LedgerState, NoticeState
 from domain.status import Status
 
@@ -82,8 +88,9 @@ class ChainOfCommand:
 
 
 def chain_of_command(tree: UnitTree, unit_code: str, policy: Policy, *,
-                     organisation: str | None, assigned_by: str | None,
-                     why_not: str | None) -> ChainOfCommand:
+                     organisation: str | None, assigned_by: str | None) -> ChainOfCommand:
+    why_not = no_escalation_reason(tree, unit_code, organisation=organisation,
+                                   assigned_by=assigned_by)
     if why_not:
         return ChainOfCommand(why_not)
     unit = tree.responsible(unit_code)

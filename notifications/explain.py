@@ -48,7 +48,7 @@ def explain_lines(facts: Explanation, zone: tzinfo) -> list[str]:
                      "không gửi gì; ngày làm việc kế tiếp sẽ gửi bù bậc mới nhất.")
     for track in facts.tracks:
         lines.append(f"{_TRACK_NAMES[track.track]}:")
-        if track.track is Track.ESCALATION and facts.chain is not None:
+        if track.track is Track.ESCALATION:
             lines += [f"  {line}" for line in _chain_lines(facts.chain)]
         lines += [f"  {line}" for line in _track_lines(track, zone)]
     return lines

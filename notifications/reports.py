@@ -67,7 +67,8 @@ class SummaryEmail:
 
 def summary_email(report: StatusReport) -> SummaryEmail:
     return SummaryEmail(
-        subject=f"[CCHC] Tổng hợp tiến độ đến ngày {report.as_of:%d/%m/%Y}: {progress_line(report)}",
+        subject=(f"[CCHC] Tổng hợp tiến độ đến ngày {report.as_of:%d/%m/%Y}: "
+                 f"{progress_line(report)}"),
         text=render_report(report, ".md"),
         html=render_report(report, ".html"),
         workbook=workbook_bytes(report),

@@ -23,7 +23,7 @@ from domain.explanation import (
 from domain.ladder import Track, next_rung, passed_before, reached
 from domain.models import Event, Extension, LadderEntry, Notice, NoticeEntry, TrackedItem
 from domain.policy import Policy
-from domain.recipients import delivery_for, no_escalation_reason
+from domain.recipients import delivery_for
 from domain.states import LedgerState
 from domain.status import status_of
 from persistence.ledger import escalation_organisation, item_authority, load_unit_tree
@@ -60,10 +60,8 @@ def explanation(
     tree = load_unit_tree(session)
     assigned_by, plan_owner = item_authority(session, item.id)
     organisation = escalation_organisation(session, policy, tree)(plan_owner)
-    why_not = no_escalation_reason(tree, item.unit_code, organisation=organisation,
-                                   assigned_by=assigned_by)
     chain = chain_of_command(tree, item.unit_code, policy, organisation=organisation,
-                             assigned_by=assigned_by, why_not=why_not)
+                             assigned_by=assigned_by)
     tracks = []
     for track in Track:
         entries = session.exec(
@@ -81,7 +79,7 @@ def explanation(
                                     organisation=organisation, assigned_by=assigned_by,
                                     passed_over=passed)
             unrecorded = UnrecordedRung(current.name, delivery,
-                                        why_not if track is Track.ESCALATION else None)
+                                        chain.why_not if track is Track.ESCALATION else None)
         tracks.append(TrackFacts(
             track, tuple(_recorded(session, entry) for entry in entries), unrecorded,
             reached_any=current is not None or bool(entries),
