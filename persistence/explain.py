@@ -24,7 +24,7 @@ from domain.ladder import Track, next_rung, passed_before, reached
 from domain.models import Event, Extension, LadderEntry, Notice, NoticeEntry, TrackedItem
 from domain.policy import Policy
 from domain.recipients import delivery_for
-from domain.states import LedgerState
+from domain.states import LedgerState, NoticeState
 from domain.status import status_of
 from persistence.ledger import escalation_organisation, item_authority, load_unit_tree
 
@@ -91,8 +91,8 @@ def explanation(
 
 def _recorded(session: Session, entry: LadderEntry) -> RecordedRung:
     notices = () if entry.state != LedgerState.QUEUED else tuple(
-        NoticeFact(n.state, n.recipient, tuple(n.cc or ()), n.sent_at, n.message_id, n.attempts,
-                   n.last_error, n.next_attempt_at)
+        NoticeFact(NoticeState(n.state), n.recipient, tuple(n.cc or ()), n.sent_at, n.message_id,
+                   n.attempts, n.last_error, n.next_attempt_at)
         for n in session.exec(
             select(Notice).join(NoticeEntry, NoticeEntry.notice_id == Notice.id)
             .where(NoticeEntry.ledger_id == entry.id).order_by(Notice.id)
