@@ -3,7 +3,10 @@ a rule other than the plain forms (the command line, and the import's event in P
 
 from __future__ import annotations
 
-from domain.importers import CellReading, ImportSummary
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # `cchc status` loads this module, and needs no importer to start
+    from domain.importers import CellReading, ImportSummary
 
 
 def import_summary_text(summary: ImportSummary) -> str:
