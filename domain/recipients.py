@@ -169,22 +169,6 @@ def delivery_for(
                     _without(tuple(cc), supervisor.head_email))
 
 
-def head_of(unit: UnitInfo) -> str:
-    """The head of `unit` as a letter names them: "Chủ tịch UBND xã Chiềng Xôm". The title
-    often names the unit already ("Chủ tịch UBND xã Chiềng Xôm") or its start ("Chủ tịch
-    UBND thành phố", of "UBND thành phố Sơn La"): the name is added from where the title
-    leaves off, so the unit is never named twice."""
-    title_words, name_words = (unit.head_title or "Thủ trưởng").split(), unit.name.split()
-    title = " ".join(title_words)  # one line, whatever was typed into the units file
-    if " ".join(name_words).casefold() in title.casefold():
-        return title
-    folded_title = [w.casefold() for w in title_words]
-    folded_name = [w.casefold() for w in name_words]
-    overlap = next((k for k in range(min(len(title_words), len(name_words)), 0, -1)
-                    if folded_title[-k:] == folded_name[:k]), 0)
-    return " ".join(title_words + name_words[overlap:])
-
-
 def no_escalation_reason(
     tree: UnitTree, unit_code: str, *, organisation: str | None, assigned_by: str | None
 ) -> str | None:

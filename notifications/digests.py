@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from domain.digest_lines import DigestLine, DigestView
 from domain.ladder import RungKind
 from domain.policy import Secretariat
-from domain.recipients import UnitInfo, head_of
+from domain.recipients import UnitInfo
 from domain.states import RecipientRole
 from notifications.templating import templates
+from notifications.words import head_of
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,8 @@ from domain.explanation import (
     TrackFacts,
 )
 from domain.ladder import Track
-from domain.recipients import head_of
 from domain.states import LedgerState, NoticeState
-from notifications.words import day_text, label, local_time_text
+from notifications.words import day_text, head_of, label, local_time_text
 
 _TRACK_NAMES = {Track.UNIT: "Nhắc việc, đôn đốc", Track.ESCALATION: "Báo cáo cấp trên"}
 _WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")

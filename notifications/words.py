@@ -1,6 +1,7 @@
 """The engine's words for the domain's values, defined once: numbers, percentages, days and
-moments in Vietnamese style, and the label of each status, deadline kind, rung kind and
-delivery state. The domain keeps stable codes; whatever a user reads is chosen here."""
+moments in Vietnamese style, an item's source and a unit's head as a letter names them, and the
+label of each status, deadline kind, rung kind and delivery state. The domain keeps stable
+codes; whatever a user reads is chosen here."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from enum import StrEnum
 
 from domain.digest_lines import ItemSource
 from domain.ladder import RungKind
+from domain.recipients import UnitInfo
 from domain.states import DeadlineKind, DeliveryState
 from domain.status import Status
 
@@ -45,6 +47,22 @@ def source_text(source: ItemSource) -> str:
     if source.inspection:
         return f"Kết luận kiểm tra: {source.name}"
     return source.name + (f" ({source.decision})" if source.decision else "")
+
+
+def head_of(unit: UnitInfo) -> str:
+    """The head of `unit` as a letter names them: "Chủ tịch UBND xã Chiềng Xôm". The title
+    often names the unit already ("Chủ tịch UBND xã Chiềng Xôm") or its start ("Chủ tịch
+    UBND thành phố", of "UBND thành phố Sơn La"): the name is added from where the title
+    leaves off, so the unit is never named twice."""
+    title_words, name_words = (unit.head_title or "Thủ trưởng").split(), unit.name.split()
+    title = " ".join(title_words)  # one line, whatever was typed into the units file
+    if " ".join(name_words).casefold() in title.casefold():
+        return title
+    folded_title = [w.casefold() for w in title_words]
+    folded_name = [w.casefold() for w in name_words]
+    overlap = next((k for k in range(min(len(title_words), len(name_words)), 0, -1)
+                    if folded_title[-k:] == folded_name[:k]), 0)
+    return " ".join(title_words + name_words[overlap:])
 
 
 # Per enum, as the members of different enums may share a value ("overdue").
