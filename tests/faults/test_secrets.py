@@ -16,7 +16,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from domain.models import Event, Notice
-from flows.cli import app
+from cli.main import app
 from persistence.db import make_engine
 from persistence.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLES

@@ -22,7 +22,7 @@ def test_status_loads_no_migrations_prefect_workbooks_nor_address_validation(tmp
     load_examples(engine, Settings(database_url=url).calendar)
     engine.dispose()
     probe = (
-        "import sys; from typer.testing import CliRunner; from flows.cli import app; "
+        "import sys; from typer.testing import CliRunner; from cli.main import app; "
         "r = CliRunner().invoke(app, ['status', '--as-of', '25/06/2021']); "
         "assert r.exit_code == 0 and '36/70' in r.output, r.output; "
         f"print(sorted(m for m in {NOT_FOR_STATUS!r} if m in sys.modules))"
