@@ -10,10 +10,10 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from cli.main import app
 from domain.models import LadderEntry, Notice, NoticeEntry, Plan, TrackedItem, Unit
 from domain.policy import PolicyError
 from flows import checking
-from cli.main import app
 from flows.settings import Settings
 from persistence.explain import explain_item, item_timeline
 from persistence.tracking import complete_item, extend_item, find_item

@@ -15,10 +15,10 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from cli.main import app
 from domain.events import EventName, current_flow_run
 from domain.models import Event
 from flows import checking
-from cli.main import app
 from flows.scheduler import LocalTimeFormatter
 from flows.settings import Settings
 from persistence.explain import item_timeline

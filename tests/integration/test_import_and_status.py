@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlmodel import func, select
 from typer.testing import CliRunner
 
-from domain.models import Event, TrackedItem
 from cli.main import app
+from domain.models import Event, TrackedItem
 from persistence.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLES
 
