@@ -184,7 +184,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="in JSON (xem README)")]
 def read_settings() -> Settings:
     """The configuration, from the environment and `.env`: the invocation's one reading, handed
     on to whatever the command runs."""
-    # Imported here: pydantic-settings costs a fifth of a second, and `--help` needs none of it.
+    # Imported here: the settings load pydantic and the policy's rules, and `--help` needs none.
     from flows.settings import Settings
 
     return Settings()
