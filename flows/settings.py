@@ -88,8 +88,9 @@ class Settings(BaseModel):
 def _environment() -> dict[str, str | None]:
     """The settings the environment and `.env` give, keyed as `Settings` takes them.
 
-    Read here rather than by pydantic-settings, whose import costs a tenth of a second of every
-    command's start for what these few lines do."""
+    Read here rather than by pydantic-settings, whose import (sources for command lines, cloud
+    secret stores, …) costs a fiftieth of a second of every command's start beyond what these
+    few lines do."""
     keys = {}  # variable name, lower case → the key Settings takes
     for name, field in Settings.model_fields.items():
         alias = field.validation_alias  # PREFECT_API_URL: Prefect's own variable
