@@ -8,10 +8,15 @@ Counting follows the ladder of docs/architecture.md:
 
 from __future__ import annotations
 
+import sys
+import threading
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from importlib.util import module_from_spec, spec_from_file_location
+from pathlib import Path
+from types import ModuleType
 
 
 @dataclass(frozen=True)
@@ -36,10 +41,8 @@ class WorkingCalendar:
     """
 
     def __init__(self, overrides: CalendarOverrides | None = None) -> None:
-        import holidays  # costly to import: only when a calendar is needed
-
         self.overrides = overrides or CalendarOverrides()
-        self._national = holidays.country_holidays("VN", language="vi")
+        self._national = _vietnam_module().Vietnam(language="vi")
         self._years: set[int] = set()
         self._ordinals: list[int] = []
 
@@ -121,3 +124,25 @@ class WorkingCalendar:
         if day in self._national.weekend_workdays:
             return True
         return day.weekday() < 5 and day not in self._national
+
+
+_VIETNAM = "holidays.countries.vietnam"
+_loading = threading.Lock()
+
+
+def _vietnam_module() -> ModuleType:
+    """`holidays`' module of Vietnam, loaded on its own when a calendar is first needed: the
+    package `holidays.countries` imports all of its two hundred countries (a fifth of a second
+    of every command's start) to name one. Registered under its own name, so that a later import
+    of the package uses it."""
+    with _loading:
+        module = sys.modules.get(_VIETNAM)
+        if module is None:
+            import holidays
+
+            path = Path(holidays.__file__).parent / "countries" / "vietnam.py"
+            spec = spec_from_file_location(_VIETNAM, path)
+            module = module_from_spec(spec)
+            sys.modules[_VIETNAM] = module
+            spec.loader.exec_module(module)
+        return module

@@ -17,10 +17,29 @@ from persistence.unit_of_work import UnitOfWork
 from persistence.run_log import record_run_end
 
 
+# The configuration of the flows this process runs: the entry point's (`settings_in_use`), or,
+# in a worker, which is its own entry point, read once from its environment.
+_in_use: Settings | None = None
+
+
+@contextmanager
+def settings_in_use(settings: Settings) -> Iterator[None]:
+    """Run the flows of this block under the entry point's settings (`cchc check`, the demo,
+    `cchc serve`'s jobs), not under a reading of the environment of their own."""
+    global _in_use
+    previous, _in_use = _in_use, settings
+    try:
+        yield
+    finally:
+        _in_use = previous
+
+
 def flow_settings() -> Settings:
-    """The flows' configuration, read from the worker's environment: the one place the Prefect
-    entry point builds it."""
-    return Settings()
+    """The flows' configuration: the entry point's, else the worker's environment, read once."""
+    global _in_use
+    if _in_use is None:
+        _in_use = Settings()
+    return _in_use
 
 
 @contextmanager

@@ -6,7 +6,7 @@ import tomllib
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -15,8 +15,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from domain.calendar import WorkingCalendar
 from domain.policy import Policy, PolicyError, policy_from_mapping
 
-
 class Settings(BaseSettings):
+    """`Settings()` reads the environment (CCHC_DATABASE_URL, …, whatever the case of the
+    name), then `.env` in the working directory for what the environment does not set; values
+    given as arguments win over both."""
+
     model_config = SettingsConfigDict(env_prefix="CCHC_", env_file=".env", extra="ignore")
 
     database_url: str = "sqlite:///cchc.db"
@@ -65,6 +68,14 @@ class Settings(BaseSettings):
 
     def today(self) -> date:
         return datetime.now(self.zone).date()
+
+    def with_changes(self, **changes: Any) -> Settings:
+        """These settings with some changed (the demo's own database and outbox, say). What was
+        derived from the old ones (the policy, its calendar) is derived again when asked."""
+        changed = self.model_copy(update=changes)
+        for derived in ("policy", "calendar"):
+            changed.__dict__.pop(derived, None)
+        return changed
 
 
 def load_policy(path: Path) -> Policy:

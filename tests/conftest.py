@@ -136,7 +136,7 @@ def cchc(engine, database_url, monkeypatch, tmp_path):
     """Run `cchc …` against the test database; return (exit code, output)."""
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from cli.main import app
 
     monkeypatch.setenv("CCHC_DATABASE_URL", database_url)
     monkeypatch.chdir(tmp_path)

@@ -31,6 +31,17 @@ def loaded(tmp_path, monkeypatch, prefect_harness):
     return tmp_path
 
 
+def weekly_summary(as_of: date) -> dict:
+    """The flow run in this process as an entry point runs it: under the settings the
+    environment holds now."""
+    from flows.flow_support import settings_in_use
+    from flows.settings import Settings
+    from flows.weekly_summary import weekly_summary as flow
+
+    with settings_in_use(Settings()):
+        return flow(as_of=as_of)
+
+
 def _latest_artifact(key: str):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
@@ -51,7 +62,6 @@ def test_the_secretariat_gets_the_report_once_with_the_workbook_attached(
     from openpyxl import load_workbook
 
     from flows.prefect_history import recent_runs
-    from flows.weekly_summary import weekly_summary
 
     monkeypatch.setenv("CCHC_POLICY_FILE", str(EXAMPLES / "policy.toml"))
     monkeypatch.setenv("CCHC_SMTP_HOST", "127.0.0.1")
@@ -102,8 +112,6 @@ def test_the_secretariat_gets_the_report_once_with_the_workbook_attached(
 def test_without_a_secretariat_address_nothing_is_sent_and_the_artifact_still_holds_the_report(
     loaded, caplog
 ):
-    from flows.weekly_summary import weekly_summary
-
     result = weekly_summary(as_of=date(2021, 7, 1))
 
     assert not result["sent"] and result["recipient"] is None

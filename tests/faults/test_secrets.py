@@ -15,8 +15,8 @@ from aiosmtpd.smtp import AuthResult
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from cli.main import app
 from domain.models import Event, Notice
-from flows.cli import app
 from persistence.db import make_engine
 from persistence.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLES

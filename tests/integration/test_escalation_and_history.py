@@ -10,10 +10,10 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from cli.main import app
 from domain.models import LadderEntry, Notice, NoticeEntry, Plan, TrackedItem, Unit
 from domain.policy import PolicyError
 from flows import checking
-from flows.cli import app
 from flows.settings import Settings
 from notifications.explain import explain_lines
 from persistence.explain import explanation, item_timeline

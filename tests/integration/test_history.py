@@ -15,10 +15,10 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from cli.main import app
 from domain.events import EventName, current_flow_run
 from domain.models import Event
 from flows import checking
-from flows.cli import app
 from flows.scheduler import LocalTimeFormatter
 from flows.settings import Settings
 from persistence.explain import item_timeline
@@ -79,7 +79,7 @@ def test_history_without_prefect_lists_runs_from_the_engines_record_in_vietnames
 
 def test_history_without_prefect_never_imports_it(checked):
     probe = (
-        "import sys; from typer.testing import CliRunner; from flows.cli import app; "
+        "import sys; from typer.testing import CliRunner; from cli.main import app; "
         "r = CliRunner().invoke(app, ['history']); "
         "assert r.exit_code == 0 and 'hoàn thành' in r.output, r.output; "
         "print('prefect' in sys.modules)"
@@ -90,7 +90,7 @@ def test_history_without_prefect_never_imports_it(checked):
 
 
 def test_an_items_timeline_is_in_vietnamese_words_at_local_times(checked, monkeypatch):
-    from flows.cli import console
+    from cli.shared import console
 
     monkeypatch.setattr(console, "width", 400)  # one table row per event, unwrapped
     engine, _ = checked

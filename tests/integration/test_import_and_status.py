@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlmodel import func, select
 from typer.testing import CliRunner
 
+from cli.main import app
 from domain.models import Event, TrackedItem
-from flows.cli import app
 from persistence.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLES
 
@@ -160,7 +160,7 @@ def test_commands_that_run_no_flow_do_not_import_prefect(loaded):
     import sys
 
     probe = (
-        "import sys; from typer.testing import CliRunner; from flows.cli import app; "
+        "import sys; from typer.testing import CliRunner; from cli.main import app; "
         "r = CliRunner().invoke(app, ['status', '--as-of', '25/06/2021', '--json']); "
         "assert r.exit_code == 0, r.output; print('prefect' in sys.modules)"
     )

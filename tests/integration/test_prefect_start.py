@@ -11,8 +11,8 @@ import sys
 def test_a_flow_command_sets_prefects_start_up_timeout_before_prefect_reads_its_settings():
     # Prefect is first imported by the command itself, as when a user runs it.
     probe = (
-        "import importlib; from flows.cli_flows import _run_flow; "
-        "print(_run_flow('thử', lambda flows: importlib.import_module('prefect.settings')"
+        "import importlib; from cli.running import _run_flow; from cli.shared import read_settings; "
+        "print(_run_flow(read_settings(), 'thử', lambda flows: importlib.import_module('prefect.settings')"
         ".get_current_settings().server.ephemeral.startup_timeout_seconds))"
     )
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}

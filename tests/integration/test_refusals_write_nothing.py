@@ -9,7 +9,7 @@ from itertools import pairwise
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.main import app
 from persistence.db import make_engine
 from persistence.locks import check_lock
 

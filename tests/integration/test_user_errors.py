@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.main import app
 from persistence.db import make_engine, upgrade
 
 ENGLISH = ("Invalid value", "Usage:", "Error", "Missing", "No such", "Try ", "Traceback",

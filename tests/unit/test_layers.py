@@ -1,5 +1,5 @@
-"""The import direction (docs/architecture.md, "Layers"): entry points → flows (use cases) →
-notifications → domain, with persistence under the use cases and above domain."""
+"""The import direction (docs/architecture.md, "Layers"): entry points (`cli`, `web`) → flows
+(use cases) → notifications → domain, with persistence under the use cases and above domain."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ FORBIDDEN = {
     "persistence": {"notifications", "flows", "cli", "web"},
     "notifications": {"persistence", "flows", "cli", "web"},
     "flows": {"cli", "web"},
+    # The entry points import the layers beneath them, never each other.
+    "cli": {"web"},
+    "web": {"cli"},
 }
 # The rules decide over plain values: a domain module never holds a database session.
 DOMAIN_NEVER = {("sqlmodel", "Session"), ("sqlalchemy.orm", "Session")}
@@ -69,3 +72,14 @@ def test_notifications_importing_persistence_is_caught(tmp_path):
     (tmp_path / "notifications" / "mail.py").write_text("import persistence.db\n",
                                                          encoding="utf-8")
     assert violations(tmp_path) == ["notifications/mail.py:1 imports persistence.db"]
+
+
+def test_a_flow_importing_the_command_line_and_the_command_line_importing_web_are_caught(
+    tmp_path,
+):
+    for package, source in (("flows", "from cli.shared import console\n"),
+                            ("cli", "import web.pages\n")):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "entry.py").write_text(source, encoding="utf-8")
+    assert violations(tmp_path) == ["flows/entry.py:1 imports cli.shared",
+                                    "cli/entry.py:1 imports web.pages"]

@@ -1,65 +1,40 @@
-"""The `cchc` commands that read: status, report, history and explain."""
+"""The `cchc` commands that read: status, items, report, explain and history."""
 
 from __future__ import annotations
 
-import json
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from flows.cli import (
+from cli.shared import (
+    AsJson,
     OptionalDay,
     Plan,
+    Unit,
     UserError,
     app,
+    chosen_plan,
     console,
     history_app,
     load_settings,
+    os_reason,
+    print_status_report,
     run,
     session_scope,
+    status_report,
+    views,
 )
-from flows.cli_errors import os_reason
-
-if TYPE_CHECKING:
-    from flows.settings import Settings
-
-
-def _report(session, settings: Settings, day: date, plan: str | None, unit: str | None):
-    """The status report of `plan` (default: the latest) on `day`, for `unit`'s subtree."""
-    from domain.models import Plan as PlanRow
-    from domain.models import Unit
-    from persistence.reports import status_report
-
-    chosen = session.get(PlanRow, plan) if plan else None
-    if plan and chosen is None:
-        raise UserError(f"không có kế hoạch mã {plan}")
-    if unit and session.get(Unit, unit) is None:
-        raise UserError(f"không có đơn vị mã {unit}")
-    return status_report(session, day, settings.calendar, settings.policy, plan=chosen, unit=unit)
 
 
 @app.command()
-def status(
-    as_of: OptionalDay = None,
-    unit: Annotated[str | None, typer.Option(help="chỉ đơn vị này và các đơn vị trực thuộc")] = None,
-    plan: Plan = None,
-    as_json: Annotated[bool, typer.Option("--json", help="in JSON (xem README)")] = False,
-) -> None:
+def status(as_of: OptionalDay = None, unit: Unit = None, plan: Plan = None,
+           as_json: AsJson = False) -> None:
     """Tiến độ: số nhiệm vụ theo tình trạng, nhóm, đơn vị; tỷ lệ hoàn thành; việc quá hạn."""
-    from notifications.schemas import status_document
-    from notifications.terminal import print_status
-
     def work() -> None:
         settings = load_settings()
-        day = as_of or settings.today()
-        with session_scope(settings) as session:
-            report = _report(session, settings, day, plan, unit)
-            if as_json:
-                typer.echo(json.dumps(status_document(report), ensure_ascii=False, indent=2))
-            else:
-                print_status(console, report)
+        print_status_report(settings, as_of or settings.today(), unit=unit, plan=plan,
+                            as_json=as_json)
 
     run(work)
 
@@ -72,7 +47,6 @@ def history(
     """Các lần chạy kiểm tra/gửi thư gần đây: trạng thái, thư đã gửi, lỗi, tạm hoãn, bậc nhắc."""
     if context.invoked_subcommand is not None:
         return
-    from notifications.terminal import print_runs
 
     def work() -> None:
         settings = load_settings()
@@ -87,7 +61,7 @@ def history(
 
             with session_scope(settings) as session:
                 runs = recorded_runs(session, limit)
-        print_runs(console, runs, settings.zone)
+        views().print_runs(console, runs, settings.zone)
 
     run(work)
 
@@ -95,7 +69,6 @@ def history(
 @history_app.command("item")
 def history_item(code: str, plan: Plan = None) -> None:
     """Dòng thời gian của một nhiệm vụ: tạo, cập nhật, gia hạn, nhắc, gửi, lỗi."""
-    from notifications.terminal import print_timeline
     from persistence.explain import item_timeline
     from persistence.tracking import find_item
 
@@ -103,8 +76,8 @@ def history_item(code: str, plan: Plan = None) -> None:
         settings = load_settings()
         with session_scope(settings) as session:
             item = find_item(session, code, plan)
-            print_timeline(console, f"{item.code} ({item.scope})", item_timeline(session, item),
-                           settings.zone)
+            views().print_timeline(console, f"{item.code} ({item.scope})",
+                                   item_timeline(session, item), settings.zone)
 
     run(work)
 
@@ -128,12 +101,11 @@ def explain(code: str, as_of: OptionalDay = None, plan: Plan = None) -> None:
     run(work)
 
 
-
 @app.command()
 def report(
     as_of: OptionalDay = None,
     out: Annotated[Path | None, typer.Option(help="tệp .xlsx, .html hoặc .md (mặc định: in Markdown)")] = None,
-    unit: Annotated[str | None, typer.Option(help="chỉ đơn vị này và các đơn vị trực thuộc")] = None,
+    unit: Unit = None,
     plan: Plan = None,
 ) -> None:
     """Báo cáo tiến độ để gửi đi: Excel, HTML hoặc Markdown."""
@@ -145,7 +117,7 @@ def report(
             raise UserError(f"định dạng báo cáo không hỗ trợ: {out.name} (chọn {', '.join(FORMATS)})")
         day = as_of or settings.today()
         with session_scope(settings) as session:
-            result = _report(session, settings, day, plan, unit)
+            result = status_report(session, settings, day, plan, unit)
             if out is None:
                 typer.echo(render_report(result, ".md"))
                 return
@@ -164,30 +136,26 @@ def report(
 @app.command()
 def items(
     plan: Annotated[str | None, typer.Option(help="chỉ các nhiệm vụ của kế hoạch này")] = None,
-    unit: Annotated[str | None, typer.Option(help="chỉ đơn vị này và các đơn vị trực thuộc")] = None,
+    unit: Unit = None,
     as_of: OptionalDay = None,
-    as_json: Annotated[bool, typer.Option("--json", help="in JSON (xem README)")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Mọi nhiệm vụ: thời hạn đã đọc thế nào (loại, hạn, ngày bắt đầu), tình trạng."""
-    from domain.models import Plan as PlanRow
-    from domain.models import Unit
     from notifications.schemas import items_document
-    from notifications.terminal import print_items
     from persistence.item_list import item_lines
 
     def work() -> None:
         settings = load_settings()
         day = as_of or settings.today()
         with session_scope(settings) as session:
-            if plan and session.get(PlanRow, plan) is None:
-                raise UserError(f"không có kế hoạch mã {plan}")
-            if unit and session.get(Unit, unit) is None:
-                raise UserError(f"không có đơn vị mã {unit}")
+            chosen_plan(session, plan, unit)
             lines = item_lines(session, day, settings.calendar, settings.policy,
                                plan=plan, unit=unit)
             if as_json:
+                import json
+
                 typer.echo(json.dumps(items_document(day, lines), ensure_ascii=False, indent=2))
             else:
-                print_items(console, day, list(lines))
+                views().print_items(console, day, list(lines))
 
     run(work)

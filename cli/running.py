@@ -1,31 +1,34 @@
-"""The `cchc` commands that run Prefect flows: check, dispatch, demo, and the embedded scheduler."""
+"""The `cchc` commands that run Prefect flows — check, dispatch, the demo — and the embedded
+scheduler. The flows run in this process under the invocation's settings."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from flows.cli import (
+from cli.shared import (
     OptionalDay,
     UserError,
     app,
     console,
-    import_findings,
-    import_plan,
-    import_reports,
-    import_units,
-    init,
+    import_and_say,
+    initialise,
     load_settings,
+    print_status_report,
+    read_settings,
     run,
     session_scope,
+    views,
 )
-from flows.cli_reading import status
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
 
 
-def require_database(settings, unit: str | None = None) -> None:
+def require_database(settings: Settings, unit: str | None = None) -> None:
     """Refuse an uninitialised database, or an unknown unit, before Prefect starts (which
     takes seconds)."""
     from domain.models import Unit
@@ -41,9 +44,10 @@ WAITING_FOR_PREFECT = ("chờ máy chủ Prefect tạm thời khởi động (th
                        "trên máy này lâu hơn, vì phải tạo cơ sở dữ liệu lịch sử chạy)")
 
 
-def _run_flow(description: str, call):
-    """Run a Prefect flow behind a spinner that says what it waits for; where the output is not
-    a terminal (a log, a pipe) and a spinner would show nothing, the sentence is printed once."""
+def _run_flow(settings: Settings, description: str, call):
+    """Run a Prefect flow under `settings` behind a spinner that says what it waits for; where
+    the output is not a terminal (a log, a pipe) and a spinner would show nothing, the sentence
+    is printed once."""
     waiting = f"{description}: {WAITING_FOR_PREFECT}…"
     if not console.is_terminal:
         console.print(waiting, highlight=False, soft_wrap=True)
@@ -53,10 +57,21 @@ def _run_flow(description: str, call):
         from prefect import tags
 
         from flows import deadline_check
+        from flows.flow_support import settings_in_use
 
         spinner.update(waiting)
-        with tags("cchc"):
+        with tags("cchc"), settings_in_use(settings):
             return call(deadline_check)
+
+
+def check_day(settings: Settings, day: date, *, dry_run: bool = False,
+              unit: str | None = None) -> None:
+    """`cchc check`: the deadline check of `day`, and what it queued and sent."""
+    result = _run_flow(
+        settings, f"Kiểm tra hạn ngày {day:%d/%m/%Y}",
+        lambda flows: flows.deadline_check(as_of=day, dry_run=dry_run, unit=unit),
+    )
+    views().print_check(console, result)
 
 
 @app.command()
@@ -71,14 +86,7 @@ def check(
     def work() -> None:
         settings = load_settings()
         require_database(settings, unit)
-        day = as_of or settings.today()
-        result = _run_flow(
-            f"Kiểm tra hạn ngày {day:%d/%m/%Y}",
-            lambda flows: flows.deadline_check(as_of=day, dry_run=dry_run, unit=unit),
-        )
-        from notifications.terminal import print_check
-
-        print_check(console, result)
+        check_day(settings, as_of or settings.today(), dry_run=dry_run, unit=unit)
 
     run(work)
 
@@ -90,7 +98,8 @@ def dispatch() -> None:
         settings = load_settings()
         require_database(settings)
         result = _run_flow(
-            "Gửi thư", lambda flows: flows.dispatch_notifications(respect_backoff=False)
+            settings, "Gửi thư",
+            lambda flows: flows.dispatch_notifications(respect_backoff=False),
         )
         console.print(
             f"Đã gửi {result['sent']} thư, tạm hoãn {result['deferred']}, lỗi {result['failed']}."
@@ -99,40 +108,54 @@ def dispatch() -> None:
     run(work)
 
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "sonla-2021"
+DEMO_DAY = date(2021, 7, 1)
+
+
+def demo_settings(settings: Settings, folder: Path) -> Settings:
+    """The demo's own installation inside `folder`: its database, its outbox of `.eml` files, the
+    example's policy, and no SMTP server, whatever the environment configures."""
+    return settings.with_changes(database_url=f"sqlite:///{folder / 'cchc-demo.db'}",
+                                 maildir=folder / "outbox", policy_file=EXAMPLES / "policy.toml",
+                                 smtp_host=None)
+
+
+def prepare_demo(settings: Settings, folder: Path) -> None:
+    """Start `folder` afresh and load the example into it: units, plan, findings and the
+    register of reports received."""
+    import shutil
+
+    from flows.importing import ImportKind
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    initialise(settings)
+    for kind, name in ((ImportKind.units, "units.csv"), (ImportKind.plan, "plan-2021.xlsx"),
+                       (ImportKind.findings, "findings-2019-2020.csv"),
+                       (ImportKind.reports, "received-reports.csv")):
+        import_and_say(settings, kind, EXAMPLES / name)
+
+
 @app.command()
 def demo(
     folder: Annotated[Path, typer.Option(help="thư mục chứa dữ liệu chạy thử")] = Path("demo"),
 ) -> None:
     """Chạy thử với dữ liệu mẫu Sơn La 2021: nhập dữ liệu, kiểm tra hạn ngày 01/07/2021."""
-    import os
-    import shutil
-
-    examples = Path(__file__).resolve().parent.parent / "examples" / "sonla-2021"
     folder = folder.resolve()
 
-    def start_afresh() -> None:
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
+    def work() -> None:
+        settings = demo_settings(read_settings(), folder)
+        prepare_demo(settings, folder)
+        check_day(settings, DEMO_DAY)
+        emails = sorted((folder / "outbox").glob("*.eml"))
+        console.print(f"\n[bold]{len(emails)} thư (.eml) trong {folder / 'outbox'}[/]")
+        for email_file in emails:
+            console.print(f"  {email_file.name}")
+        print_status_report(settings, DEMO_DAY)
+        console.print(f"\nLịch sử của lần chạy thử: CCHC_DATABASE_URL={settings.database_url} "
+                      "cchc history", highlight=False, soft_wrap=True)
 
-    run(start_afresh)
-    # The demo is its own installation: its settings go where every command reads them.
-    os.environ["CCHC_DATABASE_URL"] = f"sqlite:///{folder / 'cchc-demo.db'}"
-    os.environ["CCHC_MAILDIR"] = str(folder / "outbox")
-    os.environ["CCHC_POLICY_FILE"] = str(examples / "policy.toml")
-    os.environ.pop("CCHC_SMTP_HOST", None)
-    init()
-    import_units(examples / "units.csv")
-    import_plan(examples / "plan-2021.xlsx")
-    import_findings(examples / "findings-2019-2020.csv")
-    import_reports(examples / "received-reports.csv")
-    check(as_of=date(2021, 7, 1), dry_run=False, unit=None)
-    emails = sorted((folder / "outbox").glob("*.eml"))
-    console.print(f"\n[bold]{len(emails)} thư (.eml) trong {folder / 'outbox'}[/]")
-    for email_file in emails:
-        console.print(f"  {email_file.name}")
-    status(as_of=date(2021, 7, 1), unit=None, plan=None, as_json=False)
-    console.print(f"\nLịch sử của lần chạy thử: CCHC_DATABASE_URL={os.environ['CCHC_DATABASE_URL']} "
-                  "cchc history", highlight=False, soft_wrap=True)
+    run(work)
 
 
 @app.command()
@@ -142,6 +165,7 @@ def serve() -> None:
     def work() -> None:
         import logging
 
+        from flows.flow_support import settings_in_use
         from flows.scheduler import LocalTimeFormatter, scheduled_flows
         from flows.scheduler import serve as serve_forever
 
@@ -152,6 +176,7 @@ def serve() -> None:
         logging.basicConfig(level=logging.INFO, handlers=[handler])
         # APScheduler's own lines repeat ours ("Running job …"): keep its warnings only.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
-        serve_forever(settings.database_url, scheduled_flows(), settings.zone)
+        with settings_in_use(settings):
+            serve_forever(settings.database_url, scheduled_flows(), settings.zone)
 
     run(work)

@@ -1,0 +1,96 @@
+"""`cchc task …` and `cchc report-received`: what the secretariat records by hand — a task done,
+extended or given a date, a periodic report received."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.shared import Day, Plan, app, console, load_settings, run, session_scope, task_app
+
+
+@task_app.command("done")
+def task_done(
+    code: str,
+    on: Day,
+    evidence: Annotated[str | None, typer.Option(help="văn bản, sản phẩm chứng minh")] = None,
+    plan: Plan = None,
+) -> None:
+    """Ghi nhận nhiệm vụ đã hoàn thành."""
+    from persistence.tracking import complete_item, find_item
+
+    def work() -> None:
+        with session_scope(load_settings()) as session:
+            item = complete_item(session, find_item(session, code, plan), on, evidence)
+            timing = "đúng hạn" if item.due_date is None or on <= item.due_date else "quá hạn"
+        console.print(f"Đã ghi nhận: {code} hoàn thành ngày {on:%d/%m/%Y} ({timing}).")
+
+    run(work)
+
+
+@task_app.command("extend")
+def task_extend(
+    code: str,
+    to: Day,
+    reason: Annotated[str, typer.Option(help="lý do gia hạn")],
+    approved_by: Annotated[str | None, typer.Option(help="người/văn bản cho phép gia hạn")] = None,
+    plan: Plan = None,
+) -> None:
+    """Gia hạn nhiệm vụ: giữ hạn gốc, nhắc việc lại theo hạn mới."""
+    from persistence.tracking import extend_item, find_item
+
+    def work() -> None:
+        with session_scope(load_settings()) as session:
+            extension = extend_item(session, find_item(session, code, plan), to, reason, approved_by)
+            before = extension.previous_due
+        shown = f"{before:%d/%m/%Y}" if before else "không thời hạn"
+        console.print(f"Đã gia hạn {code}: {shown} → {to:%d/%m/%Y}.")
+
+    run(work)
+
+
+@task_app.command("deadline")
+def task_deadline(
+    code: str,
+    to: Day,
+    reason: Annotated[str, typer.Option(help="căn cứ đặt thời hạn (văn bản, chỉ đạo)")],
+    plan: Plan = None,
+) -> None:
+    """Đặt thời hạn cho nhiệm vụ chưa xác định thời hạn (không tính là gia hạn)."""
+    from persistence.tracking import find_item, set_deadline
+
+    def work() -> None:
+        with session_scope(load_settings()) as session:
+            item = set_deadline(session, find_item(session, code, plan), to, reason)
+            text = item.deadline_text
+        console.print(f"Đã đặt thời hạn {code} ({text}): {to:%d/%m/%Y}.", markup=False,
+                      highlight=False)
+
+    run(work)
+
+
+@app.command("report-received")
+def report_received(
+    source: Annotated[str, typer.Argument(
+        metavar="MÃ|NGHĨA_VỤ", help="mã nhiệm vụ định kỳ của kế hoạch, hoặc mã nghĩa vụ báo cáo")],
+    period: Annotated[str, typer.Option(help="kỳ báo cáo: T6/2021, Q2/2021, H1/2021, N/2021")],
+    on: Day,
+    doc: Annotated[str | None, typer.Option(help="số, ký hiệu văn bản báo cáo")] = None,
+    unit: Annotated[str | None, typer.Option(help="mã đơn vị gửi báo cáo")] = None,
+) -> None:
+    """Ghi nhận đã nhận báo cáo định kỳ của một đơn vị cho một kỳ."""
+    from domain.occurrences import working_days_late
+    from persistence.occurrence_store import record_report_received
+
+    def work() -> None:
+        settings = load_settings()
+        with session_scope(settings) as session:
+            item = record_report_received(session, settings.policy, source, unit, period, on, doc)
+            late = working_days_late(item.due_date, on, settings.calendar)
+            code, due = item.code, item.due_date
+        timing = f"muộn {late} ngày làm việc" if late else "đúng hạn"
+        console.print(f"Đã ghi nhận báo cáo {code}: nhận ngày {on:%d/%m/%Y}, hạn {due:%d/%m/%Y} "
+                      f"({timing}).", markup=False, highlight=False, soft_wrap=True)
+
+    run(work)
