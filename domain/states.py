@@ -55,3 +55,50 @@ _KIND_LABELS = {
     DeadlineKind.CONTINUOUS: "thường xuyên",
     DeadlineKind.UNDETERMINED: "chưa xác định thời hạn",
 }
+
+
+class SubmissionKind(StrEnum):
+    """What a unit sends back through its page (`domain/responses.py`)."""
+
+    COMPLETION = "completion"  # báo cáo hoàn thành
+    EXTENSION = "extension"  # đề nghị gia hạn
+    PROGRESS = "progress"  # báo cáo tiến độ
+    ACKNOWLEDGEMENT = "ack"  # đã nhận
+
+    @property
+    def label(self) -> str:
+        return _SUBMISSION_LABELS[self]
+
+
+_SUBMISSION_LABELS = {
+    SubmissionKind.COMPLETION: "báo cáo hoàn thành",
+    SubmissionKind.EXTENSION: "đề nghị gia hạn",
+    SubmissionKind.PROGRESS: "báo cáo tiến độ",
+    SubmissionKind.ACKNOWLEDGEMENT: "xác nhận đã nhận",
+}
+
+
+class SubmissionState(StrEnum):
+    """A submission's life: a completion report or an extension request waits for the
+    secretariat's decision; a progress note and an acknowledgement are recorded as they come."""
+
+    PENDING = "pending"  # chờ xét
+    CONFIRMED = "confirmed"  # hoàn thành được xác nhận (remediation: đạt)
+    RETURNED = "returned"  # trả lại (remediation: chưa đạt)
+    APPROVED = "approved"  # gia hạn được chấp thuận
+    REFUSED = "refused"  # gia hạn không được chấp thuận
+    RECORDED = "recorded"  # tiến độ, đã nhận: nothing to decide
+
+    @property
+    def label(self) -> str:
+        return _STATE_LABELS[self]
+
+
+_STATE_LABELS = {
+    SubmissionState.PENDING: "chờ cơ quan thường trực xét",
+    SubmissionState.CONFIRMED: "đã xác nhận",
+    SubmissionState.RETURNED: "đã trả lại",
+    SubmissionState.APPROVED: "đã chấp thuận",
+    SubmissionState.REFUSED: "không chấp thuận",
+    SubmissionState.RECORDED: "đã ghi nhận",
+}

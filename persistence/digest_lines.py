@@ -22,6 +22,7 @@ from domain.models import (
 )
 from domain.recipients import UnitTree
 from domain.states import NoticeState
+from persistence.responses import acknowledged_on
 
 
 def digest_views(
@@ -41,6 +42,7 @@ def digest_views(
     items = {row.id: row for row in rows}
     sources = _sources(session, list(items.values()))
     history = _sent_before(session, list(items), [n.id for n in notices], tree)
+    acknowledged = acknowledged_on(session, list(items))
     by_notice: dict[int, list[DigestLine]] = defaultdict(list)
     checked = {n.id: n.check_date for n in notices}
     recipients = {n.id: n.recipient.lower() for n in notices}
@@ -72,6 +74,7 @@ def digest_views(
                     and sent.recipient.lower() == recipients[row.notice_id]
                     for sent in earlier
                 ) if kind is RungKind.ESCALATION else 0,
+                acknowledged_on=acknowledged[row.id].date() if row.id in acknowledged else None,
             )
         )
     return [
