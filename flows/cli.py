@@ -335,4 +335,4 @@ def report_received(
 
 
 # The other commands live beside this module; importing them registers them on `app`.
-from flows import cli_reading, cli_flows  # noqa: E402, F401, I001
+from flows import cli_reading, cli_flows, cli_web  # noqa: E402, F401, I001

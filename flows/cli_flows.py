@@ -136,7 +136,11 @@ def demo(
 
 
 @app.command()
-def serve() -> None:
+def serve(
+    web: Annotated[bool, typer.Option("--web", help="chạy cả trang web (cchc web) cùng tiến trình")] = False,
+    host: Annotated[str, typer.Option(help="địa chỉ của trang web")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="cổng của trang web")] = 8080,
+) -> None:
     """Chạy bộ lập lịch nhúng: kiểm tra hạn và gửi thư theo lịch trong prefect.yaml (dừng bằng
     Ctrl+C hoặc SIGTERM)."""
     def work() -> None:
@@ -152,6 +156,15 @@ def serve() -> None:
         logging.basicConfig(level=logging.INFO, handlers=[handler])
         # APScheduler's own lines repeat ours ("Running job …"): keep its warnings only.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
-        serve_forever(settings.database_url, scheduled_flows(), settings.zone)
+        stop_web = None
+        if web:
+            from flows.cli_web import start_beside
+
+            stop_web = start_beside(settings, host, port)
+        try:
+            serve_forever(settings.database_url, scheduled_flows(), settings.zone)
+        finally:
+            if stop_web is not None:
+                stop_web()
 
     run(work)
