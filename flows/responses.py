@@ -189,6 +189,9 @@ def submit(app: Application, scope: Scope, item_id: int, kind: SubmissionKind,
             raise PageError(f"Nhiệm vụ {item.code} đã có {SubmissionKind(stored.kind).label} "
                             f"gửi ngày {stored.submitted_at:%d/%m/%Y} đang chờ xét: chờ cơ quan "
                             "thường trực trả lời trước khi gửi đề nghị khác.", 409)
+        # Read whole and detached: the page shows it after the transaction ends.
+        session.refresh(stored)
+        session.expunge(stored)
         return stored, created
 
 
@@ -239,7 +242,7 @@ def _local_day(app: Application, moment: datetime) -> date:
     return outbox._aware(moment).astimezone(app.settings.zone).date()
 
 
-def confirm_report(app: Application, actor: Actor, submission_id: int) -> TrackedItem:
+def confirm_report(app: Application, actor: Actor, submission_id: int) -> str:
     """Xác nhận (a remediation: đạt): the item is completed on the reported date."""
     with app.uow.transaction() as session:
         submission, item = _waiting(session, submission_id, SubmissionKind.COMPLETION)
@@ -249,11 +252,11 @@ def confirm_report(app: Application, actor: Actor, submission_id: int) -> Tracke
         store.decide(session, submission, SubmissionState.CONFIRMED, by=actor.who, ip=actor.ip)
         _tell_unit(app, session, load_unit_tree(session), submission, item,
                    SubmissionState.CONFIRMED)
-        return item
+        return item.code
 
 
 def return_report(app: Application, actor: Actor, submission_id: int,
-                  form: Mapping[str, str]) -> TrackedItem:
+                  form: Mapping[str, str]) -> str:
     """Trả lại with a comment (a remediation: chưa đạt, with a new deadline): the ladder
     resumes, the unit is told why."""
     with app.uow.transaction() as session:
@@ -267,7 +270,7 @@ def return_report(app: Application, actor: Actor, submission_id: int,
                      note=comment, due=due)
         _tell_unit(app, session, load_unit_tree(session), submission, item,
                    SubmissionState.RETURNED)
-        return item
+        return item.code
 
 
 def _extend(session, item: TrackedItem, due: date, reason: str, actor: Actor) -> None:
@@ -278,7 +281,7 @@ def _extend(session, item: TrackedItem, due: date, reason: str, actor: Actor) ->
 
 
 def approve_extension(app: Application, actor: Actor, submission_id: int,
-                      form: Mapping[str, str]) -> TrackedItem:
+                      form: Mapping[str, str]) -> str:
     """Chấp thuận: the existing extension, approved by the user, to the date given."""
     with app.uow.transaction() as session:
         submission, item = _waiting(session, submission_id, SubmissionKind.EXTENSION)
@@ -288,11 +291,11 @@ def approve_extension(app: Application, actor: Actor, submission_id: int,
                      due=due)
         _tell_unit(app, session, load_unit_tree(session), submission, item,
                    SubmissionState.APPROVED)
-        return item
+        return item.code
 
 
 def refuse_extension(app: Application, actor: Actor, submission_id: int,
-                     form: Mapping[str, str]) -> TrackedItem:
+                     form: Mapping[str, str]) -> str:
     with app.uow.transaction() as session:
         submission, item = _waiting(session, submission_id, SubmissionKind.EXTENSION)
         reason = rules.decision_comment(form)
@@ -300,11 +303,11 @@ def refuse_extension(app: Application, actor: Actor, submission_id: int,
                      note=reason)
         _tell_unit(app, session, load_unit_tree(session), submission, item,
                    SubmissionState.REFUSED)
-        return item
+        return item.code
 
 
 def give_deadline(app: Application, actor: Actor, item_id: int,
-                  form: Mapping[str, str]) -> TrackedItem:
+                  form: Mapping[str, str]) -> str:
     """Date an undetermined deadline (what `cchc task deadline` does), from the review page."""
     with app.uow.transaction() as session:
         item = session.get(TrackedItem, item_id)
@@ -316,9 +319,10 @@ def give_deadline(app: Application, actor: Actor, item_id: int,
         if problems:
             raise FormProblems(problems)
         try:
-            return set_deadline(session, item, due, reason, by=actor.who, ip=actor.ip)
+            set_deadline(session, item, due, reason, by=actor.who, ip=actor.ip)
         except ItemError as error:
             raise PageError(f"Không đặt được thời hạn: {error}.", 409) from None
+        return f"Nhiệm vụ {item.code} có thời hạn {due:%d/%m/%Y}."
 
 
 def item_detail(app: Application, item_id: int):

@@ -264,7 +264,7 @@ def create_app(application: Application) -> FastAPI:
                            "/review")
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         try:
-            item = await run_in_threadpool(decisions[decision], client(request, user),
+            code = await run_in_threadpool(decisions[decision], client(request, user),
                                            submission_id, fields)
         except FormProblems as problems:
             return message(request, "Chưa ghi nhận: biểu mẫu có lỗi",
@@ -274,7 +274,7 @@ def create_app(application: Application) -> FastAPI:
             return message(request, "Không thực hiện được", error.message, error.status,
                            "/review")
         return message(request, "Đã ghi nhận",
-                       f"Đã ghi nhận quyết định về nhiệm vụ {item.code}; đơn vị sẽ được báo "
+                       f"Đã ghi nhận quyết định về nhiệm vụ {code}; đơn vị sẽ được báo "
                        "qua thư.", 200, "/review")
 
     @app.post("/review/items/{item_id}/deadline", response_class=HTMLResponse)
@@ -287,7 +287,7 @@ def create_app(application: Application) -> FastAPI:
             return refused_form(request, "/review")
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         try:
-            item = await run_in_threadpool(cases.give_deadline, application,
+            said = await run_in_threadpool(cases.give_deadline, application,
                                            client(request, user), item_id, fields)
         except FormProblems as problems:
             return message(request, "Chưa ghi nhận: biểu mẫu có lỗi",
@@ -296,9 +296,7 @@ def create_app(application: Application) -> FastAPI:
         except cases.PageError as error:
             return message(request, "Không thực hiện được", error.message, error.status,
                            "/review")
-        return message(request, "Đã ghi nhận",
-                       f"Nhiệm vụ {item.code} có thời hạn {item.due_date:%d/%m/%Y}.", 200,
-                       "/review")
+        return message(request, "Đã ghi nhận", said, 200, "/review")
 
     @app.get("/items/{item_id}", response_class=HTMLResponse)
     async def item_page(request: Request, item_id: int):
