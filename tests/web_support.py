@@ -4,7 +4,11 @@ each kind, a client on the app, and a snapshot of everything a request could wri
 from __future__ import annotations
 
 import re
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -167,3 +171,38 @@ def site(engine, database_url, tmp_path) -> Iterator[WebSite]:
     with TestClient(create_app(application), base_url="http://testserver") as client:
         yield WebSite(settings, application, client, ids)
     application.close()
+
+
+@contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """The web app served by uvicorn (as `cchc web` runs it) in a thread on a free port."""
+    from flows.cli_web import web_server
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = web_server(settings, "127.0.0.1", port)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the web server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def aged_token(settings: Settings, address: str, units, age: timedelta) -> str:
+    """A link issued `age` ago."""
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    class Earlier(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time() - age.total_seconds())
+
+    serializer = URLSafeTimedSerializer(settings.secret_key.get_secret_value(),
+                                        salt=links.LINK_SALT, signer=Earlier)
+    return serializer.dumps({"a": address, "u": sorted(units)})

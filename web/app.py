@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from domain.responses import FormProblems, Scope
 from domain.states import ItemKind, SubmissionKind, SubmissionState
@@ -24,7 +25,15 @@ from domain.moments import local_time_text
 from notifications.report_tables import cell_text, report_tables
 from notifications.reports import render_report, workbook_bytes
 from notifications.templating import TEMPLATES, templates
-from web.security import HEADERS, SESSION_COOKIE, SESSION_HOURS, BodyLimit, BodyTooLarge, Sessions
+from web.security import (
+    HEADERS,
+    SESSION_COOKIE,
+    SESSION_HOURS,
+    BodyLimit,
+    BodyTooLarge,
+    Sessions,
+)
+from web.security import too_large as body_too_large
 from web.uploads import store_upload
 
 ACTIONS = {"report": SubmissionKind.COMPLETION, "extend": SubmissionKind.EXTENSION,
@@ -85,15 +94,24 @@ def create_app(application: Application) -> FastAPI:
         return cases.Actor(who, request.client.host if request.client else None)
 
     async def read_form(request: Request) -> dict[str, Any]:
-        if request.scope.get("cchc_too_large"):
+        """The form's fields; BodyTooLarge when the body was cut off at the size limit, and an
+        empty form (refused for its missing token) when it cannot be read."""
+        try:
+            form = dict(await request.form(max_files=1, max_fields=20))
+        except HTTPException:
+            form = {}
+        if body_too_large(request.scope):
             raise BodyTooLarge
-        form = await request.form(max_files=1, max_fields=20)
-        return dict(form)
+        return form
 
     def too_large(request: Request, back: str | None) -> HTMLResponse:
         return message(request, "Tệp quá lớn",
                        f"Tệp đính kèm lớn hơn {application.policy.upload_max_mb} MB cho phép: "
                        "không có gì được ghi nhận. Hãy gửi tệp nhỏ hơn.", 413, back)
+
+    @app.exception_handler(BodyTooLarge)
+    async def body_too_large_page(request: Request, _error: BodyTooLarge):
+        return too_large(request, None)
 
     def refused_form(request: Request, back: str | None) -> HTMLResponse:
         return message(request, "Biểu mẫu không hợp lệ",
@@ -152,7 +170,7 @@ def create_app(application: Application) -> FastAPI:
             return too_large(request, back)
         except UploadRefused as error:
             return message(request, "Tệp đính kèm không được nhận",
-                           f"{str(error).capitalize()}. Chỉ nhận PDF, Word, Excel, ảnh PNG hoặc "
+                           f"{_sentence(str(error))}. Chỉ nhận PDF, Word, Excel, ảnh PNG hoặc "
                            "JPEG: không có gì được ghi nhận.", 415, back)
         except FormProblems as problems:
             _discard(settings.upload_dir, stored)
@@ -165,7 +183,7 @@ def create_app(application: Application) -> FastAPI:
         if not created:
             _discard(settings.upload_dir, stored)
             return message(request, "Đã ghi nhận trước đó",
-                           f"{SubmissionKind(submission.kind).label.capitalize()} này đã được "
+                           f"{_sentence(SubmissionKind(submission.kind).label)} này đã được "
                            f"ghi nhận lúc {_vntime(submission.submitted_at)}: không ghi thêm.",
                            200, back)
         done = {
@@ -352,6 +370,10 @@ def create_app(application: Application) -> FastAPI:
                         media_type="text/css")
 
     return BodyLimit(app, max_upload + FORM_OVERHEAD)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _discard(folder: Path, stored: cases.StoredFile | None) -> None:

@@ -59,8 +59,9 @@ class BodyTooLarge(Exception):
 
 
 class BodyLimit:
-    """ASGI middleware: a request body longer than `limit` bytes is cut off as it arrives (the
-    route sees BodyTooLarge), so an oversized upload is never read whole, nor stored."""
+    """ASGI middleware: a request body longer than `limit` bytes is cut off as it arrives and
+    the request marked (`scope["cchc_too_large"]`), so an oversized upload is never read whole,
+    nor stored; the route then refuses it (`too_large`)."""
 
     def __init__(self, app, limit: int) -> None:
         self.app, self.limit = app, limit
@@ -68,18 +69,25 @@ class BodyLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            scope = dict(scope, cchc_too_large=True)
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            scope["cchc_too_large"] = True
         received = 0
 
         async def limited_receive():
             nonlocal received
+            if scope.get("cchc_too_large"):
+                return {"type": "http.request", "body": b"", "more_body": False}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
-                    raise BodyTooLarge
+                    scope["cchc_too_large"] = True
+                    return {"type": "http.request", "body": b"", "more_body": False}
             return message
 
         return await self.app(scope, limited_receive, send)
+
+
+def too_large(scope) -> bool:
+    return bool(scope.get("cchc_too_large"))
