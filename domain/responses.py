@@ -28,12 +28,13 @@ class Scope:
 
 
 def answerable_units(tree: UnitTree, address: str) -> frozenset[str]:
-    """The active units whose head or focal officer (đầu mối CCHC) is `address`."""
+    """The units whose head or focal officer (đầu mối CCHC) is `address`. A dissolved one
+    stays (its head may still be asked about the units below it); its own items answer to its
+    successor (`in_scope`)."""
     wanted = address.strip().lower()
     return frozenset(
         unit.code for unit in tree.units.values()
-        if unit.active and wanted in ((unit.head_email or "").lower(),
-                                      (unit.focal_email or "").lower())
+        if wanted in ((unit.head_email or "").lower(), (unit.focal_email or "").lower())
     )
 
 
@@ -43,10 +44,12 @@ def in_scope(tree: UnitTree, unit_code: str, units: Iterable[str]) -> bool:
 
 
 def supervised_units(tree: UnitTree, units: Iterable[str]) -> set[str]:
-    """The units below `units` (not themselves), whose escalated items a supervisor sees."""
+    """The units whose items a supervisor of `units` sees (read-only, once escalated): those
+    whose items are answered for by a unit below `units`, not by `units` themselves."""
     own = set(units)
-    below = set().union(*(tree.subtree(code) for code in own)) if own else set()
-    return {code for code in below - own if tree.responsible(code).code not in own}
+    below = set().union(*(tree.subtree(code) for code in own)) - own if own else set()
+    return {code for code in tree.units
+            if tree.responsible(code).code in below and tree.responsible(code).code not in own}
 
 
 class FormProblems(ValueError):

@@ -14,6 +14,9 @@ FORBIDDEN = {
     "notifications": {"persistence", "flows", "cli", "web"},
     "flows": {"cli", "web"},
 }
+# Entry points that still live in flows/ until the command line moves to its own package: the
+# `cchc web` commands start the web app, which is theirs to import.
+ENTRY_POINTS = {"flows/cli_web.py": {"web"}}
 # The rules decide over plain values: a domain module never holds a database session.
 DOMAIN_NEVER = {("sqlmodel", "Session"), ("sqlalchemy.orm", "Session")}
 
@@ -36,7 +39,8 @@ def violations(root: Path) -> list[str]:
             for line, module, name in imported(ast.parse(path.read_text(encoding="utf-8"))):
                 top = module.split(".")[0]
                 where = f"{path.relative_to(root)}:{line}"
-                if top in forbidden:
+                allowed = ENTRY_POINTS.get(path.relative_to(root).as_posix(), set())
+                if top in forbidden - allowed:
                     problems.append(f"{where} imports {module}")
                 if package == "domain" and (module, name) in DOMAIN_NEVER:
                     problems.append(f"{where} imports {module}.{name}")
