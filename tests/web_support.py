@@ -173,14 +173,19 @@ def site(engine, database_url, tmp_path) -> Iterator[WebSite]:
     application.close()
 
 
-@contextmanager
-def serving(settings: Settings) -> Iterator[str]:
-    """The web app served by uvicorn (as `cchc web` runs it) in a thread on a free port."""
-    from flows.cli_web import web_server
-
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def serving(settings: Settings, port: int | None = None) -> Iterator[str]:
+    """The web app served by uvicorn (as `cchc web` runs it) in a thread, on `port` or a free
+    one."""
+    from flows.cli_web import web_server
+
+    port = port or free_port()
     server = web_server(settings, "127.0.0.1", port)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
