@@ -27,9 +27,10 @@ from domain.recipients import (
     no_escalation_reason,
     supervisor_for,
 )
-from domain.states import LedgerState, NoticeState
+from domain.states import LedgerState, NoticeState, SubmissionKind, SubmissionState
 from domain.status import status_of
 from persistence.ledger import escalation_organisation, item_authority, load_unit_tree
+from persistence.responses import submissions_of
 
 _TRACK_NAMES = {Track.UNIT: "Nhắc việc, đôn đốc", Track.ESCALATION: "Báo cáo cấp trên"}
 _WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
@@ -59,6 +60,7 @@ def explain_item(
         approved = f", người cho phép: {extension.approved_by}" if extension.approved_by else ""
         lines.append(f"Đã gia hạn {_d(extension.previous_due)} → {_d(extension.new_due)} "
                      f"(lý do: {extension.reason}{approved}).")
+    lines += _submission_lines(session, item, zone)
     if status.is_done:
         lines.append(f"Đã hoàn thành ngày {_d(item.completed_on)}: thang nhắc việc đã dừng, "
                      "không gửi gì thêm.")
@@ -191,6 +193,24 @@ def _sent_lines(session: Session, item_id: int, zone: tzinfo) -> list[str]:
     ).scalars().all()
     return [f"  {entry.rung}: {text}" for entry in entries
             for text in _notice_lines(session, entry, zone)]
+
+
+def _submission_lines(session: Session, item: TrackedItem, zone: tzinfo) -> list[str]:
+    """What the unit sent back through its page that bears on the ladder."""
+    lines = []
+    for submission in submissions_of(session, [item.id]).get(item.id, []):
+        sent = local_time_text(submission.submitted_at, zone)
+        if submission.kind == SubmissionKind.ACKNOWLEDGEMENT:
+            lines.append(f"Đơn vị đã xác nhận nhận thông báo lúc {sent} ({submission.submitted_by}).")
+        elif submission.state == SubmissionState.PENDING:
+            waiting = (f"báo cáo hoàn thành ngày {_d(submission.completed_on)} (văn bản số "
+                       f"{submission.doc_number})" if submission.kind == SubmissionKind.COMPLETION
+                       else f"đề nghị gia hạn đến {_d(submission.proposed_due)}")
+            paused = ("; trong khi chờ, không nhắc việc, không báo cáo cấp trên"
+                      if submission.pauses_ladder else "")
+            lines.append(f"Đơn vị đã gửi {waiting} lúc {sent}: chờ cơ quan thường trực "
+                         f"xét{paused}.")
+    return lines
 
 
 def item_timeline(session: Session, item: TrackedItem) -> Iterable[Event]:

@@ -236,3 +236,22 @@ def test_the_status_page_and_its_downloads(site):
     assert workbook.content[:2] == b"PK"
     assert workbook.headers["content-disposition"].startswith("attachment;")
     assert site.client.get("/status.html").headers["content-type"].startswith("text/html")
+
+
+def test_history_and_explain_tell_what_the_unit_sent_and_who_decided(site, monkeypatch):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    token, page = _unit_page(site)
+    _report(site, token, site.ids.a1, page_token(page.text))
+    monkeypatch.setenv("CCHC_DATABASE_URL", site.settings.database_url)
+    runner = CliRunner()
+    explained = runner.invoke(app, ["explain", "A1"], env={"COLUMNS": "300"}).output
+    assert "Đơn vị đã gửi báo cáo hoàn thành" in explained
+    assert "không nhắc việc, không báo cáo cấp trên" in explained
+    log_in(site.client, site.application)
+    site.client.post("/review/1/confirm", data={"csrf": page_token(site.client.get("/review").text)})
+    history = runner.invoke(app, ["history", "item", "A1"], env={"COLUMNS": "300"}).output
+    assert "đơn vị báo cáo hoàn thành" in history and "bởi giamdoc@a.example" in history
+    assert "xác nhận báo cáo hoàn thành" in history and "bởi thuongtruc" in history
