@@ -105,6 +105,7 @@ def demo(
 ) -> None:
     """Chạy thử với dữ liệu mẫu Sơn La 2021: nhập dữ liệu, kiểm tra hạn ngày 01/07/2021."""
     import os
+    import secrets
     import shutil
 
     examples = Path(__file__).resolve().parent.parent / "examples" / "sonla-2021"
@@ -120,6 +121,10 @@ def demo(
     os.environ["CCHC_MAILDIR"] = str(folder / "outbox")
     os.environ["CCHC_POLICY_FILE"] = str(examples / "policy.toml")
     os.environ.pop("CCHC_SMTP_HOST", None)
+    # The demo's own key and address, so its digests carry the units' page links.
+    os.environ["CCHC_BASE_URL"] = "http://127.0.0.1:8080"
+    os.environ["CCHC_SECRET_KEY"] = secrets.token_urlsafe(32)
+    os.environ["CCHC_UPLOAD_DIR"] = str(folder / "uploads")
     init()
     import_units(examples / "units.csv")
     import_plan(examples / "plan-2021.xlsx")
@@ -133,6 +138,35 @@ def demo(
     status(as_of=date(2021, 7, 1), unit=None, plan=None, as_json=False)
     console.print(f"\nLịch sử của lần chạy thử: CCHC_DATABASE_URL={os.environ['CCHC_DATABASE_URL']} "
                   "cchc history", highlight=False, soft_wrap=True)
+    _print_web_pages(emails)
+
+
+def _plain_text(path: Path) -> str:
+    from email import policy
+    from email.parser import BytesParser
+
+    with path.open("rb") as raw:
+        return BytesParser(policy=policy.default).parse(raw).get_body(("plain",)).get_content()
+
+
+def _print_web_pages(emails: list[Path]) -> None:
+    """How to open the pages: one unit's link from the demo's e-mails, and the secretariat's
+    login (the demo creates no password: it says which command does)."""
+    import os
+    import re
+
+    env = " ".join(f"{name}={os.environ[name]}" for name in
+                   ("CCHC_DATABASE_URL", "CCHC_SECRET_KEY", "CCHC_UPLOAD_DIR"))
+    link = next((found.group(1) for email_file in emails
+                 if (found := re.search(r"Cập nhật tiến độ, báo cáo kết quả: (\S+)",
+                                        _plain_text(email_file)))), None)
+    lines = [f"\nTrang web của lần chạy thử: {env} cchc web"]
+    if link:
+        lines.append(f"  Trang của một đơn vị (đường dẫn trong thư): {link}")
+    lines += [f"  Cơ quan thường trực: tạo mật khẩu bằng `{env} cchc user add thuongtruc`, "
+              "rồi mở http://127.0.0.1:8080/login"]
+    for line in lines:
+        console.print(line, highlight=False, soft_wrap=True, markup=False)
 
 
 @app.command()

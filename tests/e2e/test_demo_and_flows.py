@@ -30,9 +30,13 @@ def workdir(tmp_path, monkeypatch, prefect_harness):
 def test_demo_leaves_valid_vietnamese_emails_and_the_status_table(workdir, monkeypatch):
     result = runner.invoke(app, ["demo"])
     # the demo sets its own CCHC_* variables; undo them for the next test
-    for name in ("CCHC_DATABASE_URL", "CCHC_MAILDIR", "CCHC_POLICY_FILE"):
+    for name in ("CCHC_DATABASE_URL", "CCHC_MAILDIR", "CCHC_POLICY_FILE", "CCHC_BASE_URL",
+                 "CCHC_SECRET_KEY", "CCHC_UPLOAD_DIR"):
         monkeypatch.delenv(name, raising=False)
     assert result.exit_code == 0, result.output
+    # One unit's page link, and how to open the secretariat's pages.
+    assert "Trang của một đơn vị (đường dẫn trong thư): http://127.0.0.1:8080/u/" in result.output
+    assert "cchc user add thuongtruc" in result.output and "/login" in result.output
     assert "chờ máy chủ Prefect tạm thời khởi động" in result.output  # not silent while it waits
     assert "51,4%" in result.output and "94,7%" in result.output
     files = sorted((workdir / "demo" / "outbox").glob("*.eml"))
