@@ -5,9 +5,11 @@ transaction with its events, each e-mail through the outbox, once."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+
+from sqlmodel import Session
 
 from domain import responses as rules
 from domain.events import EventName
@@ -242,35 +244,47 @@ def _local_day(app: Application, moment: datetime) -> date:
     return outbox._aware(moment).astimezone(app.settings.zone).date()
 
 
+def _decide(app: Application, actor: Actor, submission_id: int, kind: SubmissionKind,
+            state: SubmissionState,
+            work: Callable[[Session, Submission, TrackedItem], tuple[str | None, date | None]],
+            ) -> str:
+    """One decision on a waiting submission, in one transaction: `work` changes the item and
+    gives the decision's (comment, new deadline); the decision is recorded and the unit told.
+    Returns the item's code."""
+    with app.uow.transaction() as session:
+        submission, item = _waiting(session, submission_id, kind)
+        note, due = work(session, submission, item)
+        store.decide(session, submission, state, by=actor.who, ip=actor.ip, note=note, due=due)
+        _tell_unit(app, session, load_unit_tree(session), submission, item, state)
+        return item.code
+
+
 def confirm_report(app: Application, actor: Actor, submission_id: int) -> str:
     """Xác nhận (a remediation: đạt): the item is completed on the reported date."""
-    with app.uow.transaction() as session:
-        submission, item = _waiting(session, submission_id, SubmissionKind.COMPLETION)
+    def work(session, submission, item):
         complete_item(session, item, submission.completed_on,
                       rules.evidence_text(submission.doc_number, submission.doc_date),
                       source="web", by=actor.who, ip=actor.ip)
-        store.decide(session, submission, SubmissionState.CONFIRMED, by=actor.who, ip=actor.ip)
-        _tell_unit(app, session, load_unit_tree(session), submission, item,
-                   SubmissionState.CONFIRMED)
-        return item.code
+        return None, None
+
+    return _decide(app, actor, submission_id, SubmissionKind.COMPLETION,
+                   SubmissionState.CONFIRMED, work)
 
 
 def return_report(app: Application, actor: Actor, submission_id: int,
                   form: Mapping[str, str]) -> str:
     """Trả lại with a comment (a remediation: chưa đạt, with a new deadline): the ladder
     resumes, the unit is told why."""
-    with app.uow.transaction() as session:
-        submission, item = _waiting(session, submission_id, SubmissionKind.COMPLETION)
+    def work(session, submission, item):
         comment = rules.decision_comment(form)
-        due = None
-        if item.kind == ItemKind.REMEDIATION:
-            due = rules.new_deadline(form, item.due_date, app.today())
-            _extend(session, item, due, f"Kết quả khắc phục chưa đạt: {comment}", actor)
-        store.decide(session, submission, SubmissionState.RETURNED, by=actor.who, ip=actor.ip,
-                     note=comment, due=due)
-        _tell_unit(app, session, load_unit_tree(session), submission, item,
-                   SubmissionState.RETURNED)
-        return item.code
+        if item.kind != ItemKind.REMEDIATION:
+            return comment, None
+        due = rules.new_deadline(form, item.due_date, app.today())
+        _extend(session, item, due, f"Kết quả khắc phục chưa đạt: {comment}", actor)
+        return comment, due
+
+    return _decide(app, actor, submission_id, SubmissionKind.COMPLETION,
+                   SubmissionState.RETURNED, work)
 
 
 def _extend(session, item: TrackedItem, due: date, reason: str, actor: Actor) -> None:
@@ -283,27 +297,20 @@ def _extend(session, item: TrackedItem, due: date, reason: str, actor: Actor) ->
 def approve_extension(app: Application, actor: Actor, submission_id: int,
                       form: Mapping[str, str]) -> str:
     """Chấp thuận: the existing extension, approved by the user, to the date given."""
-    with app.uow.transaction() as session:
-        submission, item = _waiting(session, submission_id, SubmissionKind.EXTENSION)
+    def work(session, submission, item):
         due = rules.new_deadline(form, item.due_date, app.today())
         _extend(session, item, due, submission.note or "", actor)
-        store.decide(session, submission, SubmissionState.APPROVED, by=actor.who, ip=actor.ip,
-                     due=due)
-        _tell_unit(app, session, load_unit_tree(session), submission, item,
-                   SubmissionState.APPROVED)
-        return item.code
+        return None, due
+
+    return _decide(app, actor, submission_id, SubmissionKind.EXTENSION,
+                   SubmissionState.APPROVED, work)
 
 
 def refuse_extension(app: Application, actor: Actor, submission_id: int,
                      form: Mapping[str, str]) -> str:
-    with app.uow.transaction() as session:
-        submission, item = _waiting(session, submission_id, SubmissionKind.EXTENSION)
-        reason = rules.decision_comment(form)
-        store.decide(session, submission, SubmissionState.REFUSED, by=actor.who, ip=actor.ip,
-                     note=reason)
-        _tell_unit(app, session, load_unit_tree(session), submission, item,
-                   SubmissionState.REFUSED)
-        return item.code
+    return _decide(app, actor, submission_id, SubmissionKind.EXTENSION,
+                   SubmissionState.REFUSED,
+                   lambda session, submission, item: (rules.decision_comment(form), None))
 
 
 def give_deadline(app: Application, actor: Actor, item_id: int,

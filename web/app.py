@@ -113,6 +113,12 @@ def create_app(application: Application) -> FastAPI:
     async def body_too_large_page(request: Request, _error: BodyTooLarge):
         return too_large(request, None)
 
+    def form_problems(request: Request, problems: FormProblems, back: str | None
+                      ) -> HTMLResponse:
+        return message(request, "Chưa ghi nhận: biểu mẫu có lỗi",
+                       "Hãy sửa các mục dưới đây rồi gửi lại; không có gì được ghi nhận.",
+                       422, back, problems.problems)
+
     def refused_form(request: Request, back: str | None) -> HTMLResponse:
         return message(request, "Biểu mẫu không hợp lệ",
                        "Biểu mẫu thiếu mã xác thực hoặc mã đã hết hạn (hãy mở lại trang rồi gửi "
@@ -174,9 +180,7 @@ def create_app(application: Application) -> FastAPI:
                            "JPEG: không có gì được ghi nhận.", 415, back)
         except FormProblems as problems:
             _discard(settings.upload_dir, stored)
-            return message(request, "Chưa ghi nhận: biểu mẫu có lỗi",
-                           "Hãy sửa các mục dưới đây rồi gửi lại; không có gì được ghi nhận.",
-                           422, back, problems.problems)
+            return form_problems(request, problems, back)
         except cases.PageError as error:
             _discard(settings.upload_dir, stored)
             return message(request, "Không thực hiện được", error.message, error.status, back)
@@ -269,34 +273,9 @@ def create_app(application: Application) -> FastAPI:
         "refuse": lambda actor, sid, form: cases.refuse_extension(application, actor, sid, form),
     }
 
-    @app.post("/review/{submission_id}/{decision}", response_class=HTMLResponse)
-    async def decide(request: Request, submission_id: int, decision: str):
-        user = user_of(request)
-        if not user:
-            return login_first(request)
-        form = await read_form(request)
-        if not sessions.form_token_valid(request.state.session["n"], form.get("csrf")):
-            return refused_form(request, "/review")
-        if decision not in decisions:
-            return message(request, "Không có thao tác này", "Không có thao tác này.", 404,
-                           "/review")
-        fields = {k: v for k, v in form.items() if isinstance(v, str)}
-        try:
-            code = await run_in_threadpool(decisions[decision], client(request, user),
-                                           submission_id, fields)
-        except FormProblems as problems:
-            return message(request, "Chưa ghi nhận: biểu mẫu có lỗi",
-                           "Hãy sửa các mục dưới đây rồi gửi lại; không có gì được ghi nhận.",
-                           422, "/review", problems.problems)
-        except cases.PageError as error:
-            return message(request, "Không thực hiện được", error.message, error.status,
-                           "/review")
-        return message(request, "Đã ghi nhận",
-                       f"Đã ghi nhận quyết định về nhiệm vụ {code}; đơn vị sẽ được báo "
-                       "qua thư.", 200, "/review")
-
-    @app.post("/review/items/{item_id}/deadline", response_class=HTMLResponse)
-    async def deadline(request: Request, item_id: int):
+    async def secretariat_form(request: Request, act: Callable[[cases.Actor, dict], str]):
+        """A review form: logged in, its token checked, then `act` (the user, the fields)
+        gives the page's sentence; refused forms write nothing."""
         user = user_of(request)
         if not user:
             return login_first(request)
@@ -305,16 +284,31 @@ def create_app(application: Application) -> FastAPI:
             return refused_form(request, "/review")
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         try:
-            said = await run_in_threadpool(cases.give_deadline, application,
-                                           client(request, user), item_id, fields)
+            said = await run_in_threadpool(act, client(request, user), fields)
         except FormProblems as problems:
-            return message(request, "Chưa ghi nhận: biểu mẫu có lỗi",
-                           "Hãy sửa các mục dưới đây rồi gửi lại; không có gì được ghi nhận.",
-                           422, "/review", problems.problems)
+            return form_problems(request, problems, "/review")
         except cases.PageError as error:
             return message(request, "Không thực hiện được", error.message, error.status,
                            "/review")
         return message(request, "Đã ghi nhận", said, 200, "/review")
+
+    @app.post("/review/{submission_id}/{decision}", response_class=HTMLResponse)
+    async def decide(request: Request, submission_id: int, decision: str):
+        if decision not in decisions:
+            return message(request, "Không có thao tác này", "Không có thao tác này.", 404,
+                           "/review")
+
+        def act(actor: cases.Actor, fields: dict) -> str:
+            code = decisions[decision](actor, submission_id, fields)
+            return f"Đã ghi nhận quyết định về nhiệm vụ {code}; đơn vị sẽ được báo qua thư."
+
+        return await secretariat_form(request, act)
+
+    @app.post("/review/items/{item_id}/deadline", response_class=HTMLResponse)
+    async def deadline(request: Request, item_id: int):
+        return await secretariat_form(
+            request, lambda actor, fields: cases.give_deadline(application, actor, item_id,
+                                                               fields))
 
     @app.get("/items/{item_id}", response_class=HTMLResponse)
     async def item_page(request: Request, item_id: int):

@@ -13,14 +13,19 @@ import uuid
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from domain.models import Notice, TrackedItem, Unit
+from domain.models import Notice, TrackedItem
 from domain.responses import answerable_units
 from flows import checking
 from flows.application import build_application
 from persistence import ledger
-from tests.faults.test_privacy import AS_OF, empty_database, organisations  # noqa: F401
+from tests.faults.test_privacy import (  # noqa: F401
+    AS_OF,
+    empty_database,
+    insert_organisation,
+    organisations,
+)
 from tests.web_support import SECRET, web_settings, written
 from web.app import create_app
 from web.security import Sessions
@@ -38,14 +43,7 @@ def test_a_units_link_never_shows_or_accepts_another_units_item(
     shutil.copy(empty_database, folder / "cchc.db")
     site = web_settings(f"sqlite:///{folder / 'cchc.db'}", folder)
     application = build_application(site)
-    with application.uow.engine.begin() as connection:
-        connection.execute(insert(Unit.__table__), [{**u, "successor_code": None} for u in units])
-        for unit in units:
-            if unit["successor_code"]:
-                connection.execute(Unit.__table__.update()
-                                   .where(Unit.__table__.c.code == unit["code"])
-                                   .values(successor_code=unit["successor_code"]))
-        connection.execute(insert(TrackedItem.__table__), items)
+    insert_organisation(application.uow.engine, units, items)
     checking.sweep_and_seal(application.uow, site, AS_OF, logging.getLogger("t"))
     with application.uow.reading() as session:
         tree = ledger.load_unit_tree(session)
