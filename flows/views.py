@@ -152,6 +152,11 @@ _EVENT_LABELS = {
 }
 
 
+def event_label(name: str) -> str:
+    """An event's name, in the secretariat's words."""
+    return _EVENT_LABELS.get(name, name)
+
+
 def print_timeline(console: Console, code: str, events, zone: tzinfo) -> None:
     table = Table(title=f"Lịch sử nhiệm vụ {code}")
     for column in ("Thời điểm", "Sự kiện", "Chi tiết"):
@@ -159,7 +164,7 @@ def print_timeline(console: Console, code: str, events, zone: tzinfo) -> None:
     for event in events:
         table.add_row(
             local_time_text(event.occurred_at, zone),
-            _EVENT_LABELS.get(event.name, event.name),
+            event_label(event.name),
             event_details(event.name, event.data, zone),
         )
     console.print(table)

@@ -45,9 +45,10 @@ upload_max_mb = 1
 """
 
 
-def web_settings(database_url: str, folder: Path, **extra) -> Settings:
+def web_settings(database_url: str, folder: Path, policy_web: str = "", **extra) -> Settings:
+    """`policy_web`: more keys of the policy's [web] table."""
     policy = folder / "policy.toml"
-    policy.write_text(POLICY, encoding="utf-8")
+    policy.write_text(POLICY + policy_web, encoding="utf-8")
     values = dict(database_url=database_url, secret_key=SECRET, base_url="http://testserver",
                   upload_dir=folder / "uploads", maildir=folder / "outbox", policy_file=policy)
     return Settings(_env_file=None, **{**values, **extra})

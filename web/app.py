@@ -20,7 +20,7 @@ from domain.uploads import UploadRefused
 from flows import links
 from flows import responses as cases
 from flows.application import Application
-from flows.views import _EVENT_LABELS, event_details
+from flows.views import event_details, event_label
 from domain.moments import local_time_text
 from notifications.report_tables import cell_text, report_tables
 from notifications.reports import render_report, workbook_bytes
@@ -320,7 +320,7 @@ def create_app(application: Application) -> FastAPI:
         except cases.PageError as error:
             return message(request, "Không có nhiệm vụ này", error.message, error.status,
                            "/review")
-        timeline = [(_vntime(e.occurred_at), _EVENT_LABELS.get(e.name, e.name),
+        timeline = [(_vntime(e.occurred_at), event_label(e.name),
                      event_details(e.name, e.data, settings.zone)) for e in events]
         return page(request, "item.html.j2", item=item, submissions=submissions,
                     timeline=timeline)

@@ -255,3 +255,24 @@ def test_history_and_explain_tell_what_the_unit_sent_and_who_decided(site, monke
     history = runner.invoke(app, ["history", "item", "A1"], env={"COLUMNS": "300"}).output
     assert "đơn vị báo cáo hoàn thành" in history and "bởi giamdoc@a.example" in history
     assert "xác nhận báo cáo hoàn thành" in history and "bởi thuongtruc" in history
+
+
+def test_with_pause_on_report_off_a_waiting_report_leaves_the_ladder_running(site, tmp_path):
+    from domain.responses import Scope
+    from domain.states import SubmissionKind
+    from flows.application import build_application
+    from flows.responses import Actor, submit
+    from tests.web_support import web_settings
+
+    other = tmp_path / "khong-tam-dung"
+    other.mkdir()
+    application = build_application(web_settings(site.settings.database_url, other,
+                                                 "pause_on_report = false\n"))
+    today = application.today()
+    submit(application, Scope("giamdoc@a.example", frozenset({"A"})), site.ids.a1,
+           SubmissionKind.COMPLETION, {"completed_on": today.isoformat(), "doc_number": "1",
+                                       "doc_date": today.isoformat()},
+           Actor("giamdoc@a.example", None))
+    with application.uow.reading() as session:
+        assert site.ids.a1 in {row.id for row in session.execute(open_items_query(today))}
+    application.close()
