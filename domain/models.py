@@ -237,6 +237,7 @@ class Submission(SQLModel, table=True):
     dedup_key: str | None = Field(default=None, unique=True, max_length=120)
     submitted_by: str  # the address the page's link names
     submitted_at: datetime = _timestamp()
+    submitted_on: date  # the day it was sent, in the engine's time zone (what letters say)
     client_ip: str | None = Field(default=None, max_length=64)
     completed_on: date | None = None
     doc_number: str | None = None

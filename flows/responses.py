@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session
 
@@ -162,7 +162,7 @@ def submit(app: Application, scope: Scope, item_id: int, kind: SubmissionKind,
         tree = load_unit_tree(session)
         item = _own_item(session, tree, scope, item_id)
         row = Submission(item_id=item.id, kind=kind, state=SubmissionState.PENDING,
-                         submitted_by=scope.recipient, client_ip=actor.ip)
+                         submitted_by=scope.recipient, submitted_on=today, client_ip=actor.ip)
         if kind is SubmissionKind.COMPLETION:
             report = rules.completion_report(form, today)
             row.completed_on, row.doc_number = report.completed_on, report.doc_number
@@ -231,17 +231,13 @@ def _tell_unit(app: Application, session, tree: UnitTree, submission: Submission
             if units and links.links_enabled(app.settings) else None)
     decided = letters.Decided(
         state, SubmissionKind(submission.kind), item.kind == ItemKind.REMEDIATION, item.code,
-        item.content, _local_day(app, submission.submitted_at), submission.decision_note,
+        item.content, submission.submitted_on, submission.decision_note,
         submission.decided_due, submission.completed_on)
     message = letters.decision_letter(decided, addressee(unit, recipient),
                                       app.policy.secretariat, link)
     outbox.queue_message(session, key=f"decision:{submission.id}", day=app.today(),
                          recipient=recipient, unit_code=unit.code if unit else None,
                          subject=message.subject, text=message.text, html=message.html)
-
-
-def _local_day(app: Application, moment: datetime) -> date:
-    return outbox._aware(moment).astimezone(app.settings.zone).date()
 
 
 def _decide(app: Application, actor: Actor, submission_id: int, kind: SubmissionKind,
@@ -448,7 +444,7 @@ def queue_review_digest(app: Application, as_of: date) -> bool:
         return False
     entries = [
         f"[{item.code}] {unit.name}: {SubmissionKind(s.kind).label} gửi ngày "
-        f"{_local_day(app, s.submitted_at):%d/%m/%Y} ({s.submitted_by})"
+        f"{s.submitted_on:%d/%m/%Y} ({s.submitted_by})"
         for s, item, unit in queue.waiting
     ]
     base = app.settings.base_url

@@ -74,7 +74,7 @@ def digest_views(
                     and sent.recipient.lower() == recipients[row.notice_id]
                     for sent in earlier
                 ) if kind is RungKind.ESCALATION else 0,
-                acknowledged_on=acknowledged[row.id].date() if row.id in acknowledged else None,
+                acknowledged_on=acknowledged.get(row.id),
             )
         )
     return [

@@ -135,15 +135,15 @@ def submissions_of(session: Session, item_ids: Collection[int]) -> dict[int, lis
     return found
 
 
-def acknowledged_on(session: Session, item_ids: Collection[int]) -> dict[int, datetime]:
-    """When each item's unit last acknowledged receiving its notice (đã nhận)."""
+def acknowledged_on(session: Session, item_ids: Collection[int]) -> dict[int, date]:
+    """The day each item's unit last acknowledged receiving its notice (đã nhận)."""
     rows = session.execute(
-        select(Submission.item_id, Submission.submitted_at)
+        select(Submission.item_id, Submission.submitted_on)
         .where(Submission.item_id.in_(list(item_ids)),
                Submission.kind == SubmissionKind.ACKNOWLEDGEMENT)
         .order_by(Submission.submitted_at)
     )
-    return {item_id: moment for item_id, moment in rows}
+    return {item_id: day for item_id, day in rows}
 
 
 def attachment(session: Session, submission_id: int) -> Submission | None:

@@ -124,6 +124,7 @@ def test_a_missing_or_foreign_form_token_is_refused(site):
     with site.application.uow.transaction() as session:
         session.add(Submission(item_id=site.ids.a1, kind="completion", state="pending",
                                submitted_by="giamdoc@a.example",
+                               submitted_on=site.application.today(),
                                completed_on=site.application.today(), doc_number="1",
                                doc_date=site.application.today()))
     before = site.written()

@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column('dedup_key', sa.String(length=120), nullable=True, unique=True),
         sa.Column('submitted_by', sa.String(), nullable=False),
         sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('submitted_on', sa.Date(), nullable=False),
         sa.Column('client_ip', sa.String(length=64), nullable=True),
         sa.Column('completed_on', sa.Date(), nullable=True),
         sa.Column('doc_number', sa.String(), nullable=True),
