@@ -199,10 +199,15 @@ def submit(app: Application, scope: Scope, item_id: int, kind: SubmissionKind,
 
 # The secretariat's side.
 
+# The review page's list of the latest progress notes and acknowledgements.
+RECENT = 30
+
+
 @dataclass
 class ReviewQueue:
     waiting: list[tuple[Submission, TrackedItem, UnitInfo]]
     undetermined: list[TrackedItem]
+    recent: list[tuple[Submission, TrackedItem, UnitInfo]] = field(default_factory=list)
 
 
 def review_queue(app: Application) -> ReviewQueue:
@@ -210,7 +215,9 @@ def review_queue(app: Application) -> ReviewQueue:
         tree = load_unit_tree(session)
         return ReviewQueue(
             [(s, i, tree.responsible(i.unit_code)) for s, i in store.review_queue(session)],
-            list(store.undetermined(session)))
+            list(store.undetermined(session)),
+            [(s, i, tree.responsible(i.unit_code))
+             for s, i in store.recently_recorded(session, RECENT)])
 
 
 def _waiting(session, submission_id: int, kind: SubmissionKind) -> tuple[Submission, TrackedItem]:

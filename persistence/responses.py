@@ -94,6 +94,15 @@ def review_queue(session: Session) -> list[tuple[Submission, TrackedItem]]:
     )]
 
 
+def recently_recorded(session: Session, limit: int) -> list[tuple[Submission, TrackedItem]]:
+    """The latest progress notes and acknowledgements (nothing to decide: to be seen)."""
+    return [tuple(row) for row in session.execute(
+        select(Submission, TrackedItem).join(TrackedItem, TrackedItem.id == Submission.item_id)
+        .where(Submission.state == SubmissionState.RECORDED)
+        .order_by(Submission.submitted_at.desc(), Submission.id.desc()).limit(limit)
+    )]
+
+
 def undetermined(session: Session) -> Sequence[TrackedItem]:
     """Open items whose deadline names no date (chưa xác định thời hạn), to be given one."""
     return session.exec(

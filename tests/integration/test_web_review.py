@@ -208,6 +208,9 @@ def test_progress_and_acknowledgement_are_recorded_once_and_shown_to_supervisors
     assert kinds == ["ack", "progress"]
     _, supervisor = _unit_page(site)
     assert "Đang trình ký" in supervisor.text.split("chỉ xem")[1]
+    log_in(site.client, site.application)
+    recent = site.client.get("/review").text.split("gần đây")[1]
+    assert "[C1]" in recent and "xác nhận đã nhận" in recent and "Đang trình ký" in recent
 
 
 def test_an_acknowledgement_is_told_in_later_escalation_digests(site, engine):
