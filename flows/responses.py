@@ -26,7 +26,6 @@ from notifications import responses as letters
 from notifications.digests import addressee
 from persistence import outbox
 from persistence import responses as store
-from persistence.digest_lines import _sent_before
 from persistence.events import record
 from persistence.ledger import load_unit_tree
 from persistence.tracking import complete_item, extend_item, set_deadline
@@ -95,7 +94,7 @@ def open_link(app: Application, token: str) -> Scope:
 
 def _views(app: Application, session, tree: UnitTree, items, today: date) -> list[ItemView]:
     ids = [item.id for item in items]
-    sent = _sent_before(session, ids, [], tree)
+    sent = store.sent_about(session, ids, tree)
     submitted = store.submissions_of(session, ids)
     views = []
     for item in items:

@@ -21,6 +21,9 @@ from domain.models import (
     utcnow,
 )
 from domain.states import DeadlineKind, SubmissionKind, SubmissionState
+from domain.digest_lines import SentBefore
+from domain.recipients import UnitTree
+from persistence.digest_lines import _sent_before
 from persistence.events import record
 from persistence.outbox import _aware
 
@@ -144,15 +147,10 @@ def submissions_of(session: Session, item_ids: Collection[int]) -> dict[int, lis
     return found
 
 
-def acknowledged_on(session: Session, item_ids: Collection[int]) -> dict[int, date]:
-    """The day each item's unit last acknowledged receiving its notice (đã nhận)."""
-    rows = session.execute(
-        select(Submission.item_id, Submission.submitted_on)
-        .where(Submission.item_id.in_(list(item_ids)),
-               Submission.kind == SubmissionKind.ACKNOWLEDGEMENT)
-        .order_by(Submission.submitted_at)
-    )
-    return {item_id: day for item_id, day in rows}
+def sent_about(session: Session, item_ids: Collection[int], tree: UnitTree
+               ) -> dict[int, list[SentBefore]]:
+    """For each item, the e-mails already sent about it, oldest first (as digests tell them)."""
+    return _sent_before(session, list(item_ids), [], tree)
 
 
 def attachment(session: Session, submission_id: int) -> Submission | None:
