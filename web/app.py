@@ -60,7 +60,7 @@ def create_app(application: Application) -> FastAPI:
     app = FastAPI(title="cchc-engine", docs_url=None, redoc_url=None, openapi_url=None)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        session = request.state.session
+        session = getattr(request.state, "session", None) or sessions.new()
         context.setdefault("user", session.get("u"))
         context.setdefault("csrf", sessions.form_token(session["n"]))
         html = templates.get_template(f"web/{name}").render(
@@ -108,6 +108,15 @@ def create_app(application: Application) -> FastAPI:
         return message(request, "Tệp quá lớn",
                        f"Tệp đính kèm lớn hơn {application.policy.upload_max_mb} MB cho phép: "
                        "không có gì được ghi nhận. Hãy gửi tệp nhỏ hơn.", 413, back)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, _error: Exception):
+        # Answered outside the other middleware: the headers are set here.
+        response = message(request, "Có lỗi ngoài ý muốn",
+                           "Thao tác chưa được ghi nhận. Hãy thử lại sau ít phút; nếu vẫn lỗi, "
+                           "xin báo cơ quan thường trực.", 500)
+        response.headers.update(HEADERS)
+        return response
 
     @app.exception_handler(BodyTooLarge)
     async def body_too_large_page(request: Request, _error: BodyTooLarge):

@@ -314,3 +314,22 @@ def test_links_never_reach_the_servers_log(site, capfd):
     assert "Uvicorn running" in served
     signature = token.rsplit(".", 1)[1]
     assert signature not in served and token.split(".")[0] not in served
+
+
+def test_an_unexpected_failure_is_a_vietnamese_page_not_a_traceback(site, monkeypatch):
+    from flows import responses
+
+    def broken(*args):
+        raise RuntimeError("cơ sở dữ liệu mất kết nối")
+
+    monkeypatch.setattr(responses, "unit_page", broken)
+    token = unit_token(site.settings, "giamdoc@a.example", "A")
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    with TestClient(create_app(site.application), raise_server_exceptions=False) as client:
+        answer = client.get(f"/u/{token}")
+    assert answer.status_code == 500 and "Có lỗi ngoài ý muốn" in answer.text
+    assert "Traceback" not in answer.text and "RuntimeError" not in answer.text
+    assert answer.headers["referrer-policy"] == "no-referrer"
