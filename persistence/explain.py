@@ -60,7 +60,10 @@ def explain_item(
         approved = f", người cho phép: {extension.approved_by}" if extension.approved_by else ""
         lines.append(f"Đã gia hạn {_d(extension.previous_due)} → {_d(extension.new_due)} "
                      f"(lý do: {extension.reason}{approved}).")
-    lines += _submission_lines(session, item, zone)
+    submitted, paused = _submission_lines(session, item, zone)
+    lines += submitted
+    if paused and not status.is_done:  # the ladder waits for the secretariat's review
+        return lines + _sent_lines(session, item.id, zone)
     if status.is_done:
         lines.append(f"Đã hoàn thành ngày {_d(item.completed_on)}: thang nhắc việc đã dừng, "
                      "không gửi gì thêm.")
@@ -195,9 +198,11 @@ def _sent_lines(session: Session, item_id: int, zone: tzinfo) -> list[str]:
             for text in _notice_lines(session, entry, zone)]
 
 
-def _submission_lines(session: Session, item: TrackedItem, zone: tzinfo) -> list[str]:
-    """What the unit sent back through its page that bears on the ladder."""
-    lines = []
+def _submission_lines(session: Session, item: TrackedItem, zone: tzinfo
+                      ) -> tuple[list[str], bool]:
+    """What the unit sent back through its page that bears on the ladder, and whether a report
+    awaiting review pauses it."""
+    lines, paused = [], False
     for submission in submissions_of(session, [item.id]).get(item.id, []):
         sent = local_time_text(submission.submitted_at, zone)
         if submission.kind == SubmissionKind.ACKNOWLEDGEMENT:
@@ -206,11 +211,12 @@ def _submission_lines(session: Session, item: TrackedItem, zone: tzinfo) -> list
             waiting = (f"báo cáo hoàn thành ngày {_d(submission.completed_on)} (văn bản số "
                        f"{submission.doc_number})" if submission.kind == SubmissionKind.COMPLETION
                        else f"đề nghị gia hạn đến {_d(submission.proposed_due)}")
-            paused = ("; trong khi chờ, không nhắc việc, không báo cáo cấp trên"
-                      if submission.pauses_ladder else "")
+            pause = ("; trong khi chờ, không nhắc việc, không báo cáo cấp trên"
+                     if submission.pauses_ladder else "")
+            paused = paused or submission.pauses_ladder
             lines.append(f"Đơn vị đã gửi {waiting} lúc {sent}: chờ cơ quan thường trực "
-                         f"xét{paused}.")
-    return lines
+                         f"xét{pause}.")
+    return lines, paused
 
 
 def item_timeline(session: Session, item: TrackedItem) -> Iterable[Event]:

@@ -253,6 +253,7 @@ def test_history_and_explain_tell_what_the_unit_sent_and_who_decided(site, monke
     explained = runner.invoke(app, ["explain", "A1"], env={"COLUMNS": "300"}).output
     assert "Đơn vị đã gửi báo cáo hoàn thành" in explained
     assert "không nhắc việc, không báo cáo cấp trên" in explained
+    assert "Bậc tiếp theo" not in explained  # nothing is next while the report waits
     log_in(site.client, site.application)
     site.client.post("/review/1/confirm", data={"csrf": page_token(site.client.get("/review").text)})
     history = runner.invoke(app, ["history", "item", "A1"], env={"COLUMNS": "300"}).output
