@@ -264,9 +264,12 @@ def _decide(app: Application, actor: Actor, submission_id: int, kind: Submission
 def confirm_report(app: Application, actor: Actor, submission_id: int) -> str:
     """Xác nhận (a remediation: đạt): the item is completed on the reported date."""
     def work(session, submission, item):
-        complete_item(session, item, submission.completed_on,
-                      rules.evidence_text(submission.doc_number, submission.doc_date),
-                      source="web", by=actor.who, ip=actor.ip)
+        try:
+            complete_item(session, item, submission.completed_on,
+                          rules.evidence_text(submission.doc_number, submission.doc_date),
+                          source="web", by=actor.who, ip=actor.ip)
+        except ItemError as error:  # completed meanwhile (`cchc task done`, an import)
+            raise PageError(f"Không xác nhận được: {error}.", 409) from None
         return None, None
 
     return _decide(app, actor, submission_id, SubmissionKind.COMPLETION,

@@ -333,3 +333,18 @@ def test_an_unexpected_failure_is_a_vietnamese_page_not_a_traceback(site, monkey
     assert answer.status_code == 500 and "Có lỗi ngoài ý muốn" in answer.text
     assert "Traceback" not in answer.text and "RuntimeError" not in answer.text
     assert answer.headers["referrer-policy"] == "no-referrer"
+
+
+def test_confirming_an_item_completed_meanwhile_is_refused_and_writes_nothing(site):
+    from domain.models import TrackedItem
+    from persistence.tracking import complete_item
+
+    token, csrf = _form(site)
+    site.client.post(f"/u/{token}/items/{site.ids.a1}/report", data=_completion(site, csrf))
+    with site.application.uow.transaction() as session:
+        complete_item(session, session.get(TrackedItem, site.ids.a1), site.application.today())
+    log_in(site.client, site.application)
+    review = page_token(site.client.get("/review").text)
+    before = site.written()
+    answer = site.client.post("/review/1/confirm", data={"csrf": review})
+    _refused(site, before, answer, 409, "Không xác nhận được", "đã hoàn thành")
