@@ -21,6 +21,7 @@ from cli.shared import (
     read_settings,
     run,
     session_scope,
+    start_web_beside,
     views,
 )
 
@@ -115,9 +116,17 @@ DEMO_DAY = date(2021, 7, 1)
 def demo_settings(settings: Settings, folder: Path) -> Settings:
     """The demo's own installation inside `folder`: its database, its outbox of `.eml` files, the
     example's policy, and no SMTP server, whatever the environment configures."""
+    import secrets
+
+    from pydantic import SecretStr
+
     return settings.with_changes(database_url=f"sqlite:///{folder / 'cchc-demo.db'}",
                                  maildir=folder / "outbox", policy_file=EXAMPLES / "policy.toml",
-                                 smtp_host=None)
+                                 smtp_host=None,
+                                 # its own address and key, so its digests carry the units' links
+                                 base_url="http://127.0.0.1:8080",
+                                 secret_key=SecretStr(secrets.token_urlsafe(32)),
+                                 upload_dir=folder / "uploads")
 
 
 def prepare_demo(settings: Settings, folder: Path) -> None:
@@ -154,12 +163,45 @@ def demo(
         print_status_report(settings, DEMO_DAY)
         console.print(f"\nLịch sử của lần chạy thử: CCHC_DATABASE_URL={settings.database_url} "
                       "cchc history", highlight=False, soft_wrap=True)
+        _print_web_pages(settings, emails)
 
     run(work)
 
 
+def _plain_text(path: Path) -> str:
+    from email import policy
+    from email.parser import BytesParser
+
+    with path.open("rb") as raw:
+        return BytesParser(policy=policy.default).parse(raw).get_body(("plain",)).get_content()
+
+
+def _print_web_pages(settings: Settings, emails: list[Path]) -> None:
+    """How to open the pages: one unit's link from the demo's e-mails, and the secretariat's
+    login (the demo creates no password: it says which command does)."""
+    import re
+
+    env = (f"CCHC_DATABASE_URL={settings.database_url} "
+           f"CCHC_SECRET_KEY={settings.secret_key.get_secret_value()} "
+           f"CCHC_UPLOAD_DIR={settings.upload_dir}")
+    link = next((found.group(1) for email_file in emails
+                 if (found := re.search(r"Cập nhật tiến độ, báo cáo kết quả: (\S+)",
+                                        _plain_text(email_file)))), None)
+    lines = [f"\nTrang web của lần chạy thử: {env} cchc web"]
+    if link:
+        lines.append(f"  Trang của một đơn vị (đường dẫn trong thư): {link}")
+    lines += [f"  Cơ quan thường trực: tạo mật khẩu bằng `{env} cchc user add thuongtruc`, "
+              "rồi mở http://127.0.0.1:8080/login"]
+    for line in lines:
+        console.print(line, highlight=False, soft_wrap=True, markup=False)
+
+
 @app.command()
-def serve() -> None:
+def serve(
+    web: Annotated[bool, typer.Option("--web", help="chạy cả trang web (cchc web) cùng tiến trình")] = False,
+    host: Annotated[str, typer.Option(help="địa chỉ của trang web")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="cổng của trang web")] = 8080,
+) -> None:
     """Chạy bộ lập lịch nhúng: kiểm tra hạn và gửi thư theo lịch trong prefect.yaml (dừng bằng
     Ctrl+C hoặc SIGTERM)."""
     def work() -> None:
@@ -176,7 +218,12 @@ def serve() -> None:
         logging.basicConfig(level=logging.INFO, handlers=[handler])
         # APScheduler's own lines repeat ours ("Running job …"): keep its warnings only.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
-        with settings_in_use(settings):
-            serve_forever(settings.database_url, scheduled_flows(), settings.zone)
+        stop_web = start_web_beside(settings, host, port) if web else None
+        try:
+            with settings_in_use(settings):
+                serve_forever(settings.database_url, scheduled_flows(), settings.zone)
+        finally:
+            if stop_web is not None:
+                stop_web()
 
     run(work)

@@ -15,7 +15,7 @@ import calendar
 import errno
 import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -226,6 +226,39 @@ def views() -> ModuleType:
     from notifications import terminal
 
     return terminal
+
+
+def web_server(settings: Settings, host: str, port: int):
+    """The uvicorn server of the web pages over an application of their own, for `cchc web`
+    and `cchc serve --web`. Without an access log: the units' links (tokens) are in their
+    paths, and must never reach a log."""
+    import uvicorn
+
+    from flows.application import build_application
+    from web.app import create_app
+
+    if settings.secret_key is None:
+        raise UserError("chưa đặt CCHC_SECRET_KEY: trang web cần khóa bí mật để ký đường dẫn "
+                        "và phiên đăng nhập (vd. `python3 -c 'import secrets; "
+                        "print(secrets.token_urlsafe(32))'`)")
+    config = uvicorn.Config(create_app(build_application(settings)), host=host, port=port,
+                            access_log=False, log_level="info", server_header=False)
+    return uvicorn.Server(config)
+
+
+def start_web_beside(settings: Settings, host: str, port: int) -> Callable[[], None]:
+    """`cchc serve --web`: the web server in a thread beside the scheduler; returns its stop."""
+    import threading
+
+    server = web_server(settings, host, port)
+    thread = threading.Thread(target=server.run, name="cchc-web", daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+    return stop
 
 
 # --- running a command ----------------------------------------------------------------------

@@ -54,6 +54,8 @@ class DigestLine:
     # For an escalation: which time its recipient is asked to act on it (2: đôn đốc lần 2,
     # where the chain's ceiling already had the previous level). 0 for the unit's own rungs.
     escalation_round: int = 0
+    # When the unit acknowledged receiving its notices (đã nhận) on its page, if it did.
+    acknowledged_on: date | None = None
 
 
 @dataclass(frozen=True)

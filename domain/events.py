@@ -25,6 +25,18 @@ class EventName(StrEnum):
     IMPORTED = "import.completed"
     SUMMARY_SENT = "summary.sent"  # the weekly report to the secretariat
     RUN_FINISHED = "run.finished"  # a flow run ended: its state and what it did (`cchc history`)
+    # What a unit sends back through its page, and the secretariat's decisions on it.
+    ITEM_REPORTED = "item.reported"  # báo cáo hoàn thành, awaiting review
+    EXTENSION_REQUESTED = "item.extension_requested"
+    PROGRESS_REPORTED = "item.progress_reported"
+    ITEM_ACKNOWLEDGED = "item.acknowledged"
+    REPORT_CONFIRMED = "item.report_confirmed"  # remediation: đạt
+    REPORT_RETURNED = "item.report_returned"  # remediation: chưa đạt
+    EXTENSION_APPROVED = "item.extension_approved"
+    EXTENSION_REFUSED = "item.extension_refused"
+    LINK_REQUESTED = "link.requested"  # a fresh page link e-mailed to an address
+    LINKS_REVOKED = "link.revoked"  # every link of an address issued before now refused
+    USER_ADDED = "user.added"  # a secretariat login created or its password changed
 
 
 # The Prefect flow run recording events, set by the flows so history can say which run did what.

@@ -17,7 +17,7 @@ from domain.recipients import (
     no_escalation_reason,
     supervisor_for,
 )
-from domain.states import LedgerState, NoticeState
+from domain.states import LedgerState, NoticeState, SubmissionKind, SubmissionState
 from domain.status import Status
 
 
@@ -115,6 +115,20 @@ class TrackFacts:
 
 
 @dataclass(frozen=True)
+class SubmissionFact:
+    """What the unit sent back through its page that bears on the ladder."""
+
+    kind: SubmissionKind
+    state: SubmissionState
+    submitted_at: datetime
+    submitted_by: str
+    completed_on: date | None
+    doc_number: str | None
+    proposed_due: date | None
+    pauses_ladder: bool
+
+
+@dataclass(frozen=True)
 class Explanation:
     code: str
     content: str
@@ -131,3 +145,10 @@ class Explanation:
     holiday: str | None = None  # the public holiday `as_of` falls on, if any
     chain: ChainOfCommand | None = None
     tracks: tuple[TrackFacts, ...] = ()
+    submissions: tuple[SubmissionFact, ...] = ()
+
+    @property
+    def paused(self) -> bool:
+        """A report awaiting the secretariat's review holds the ladder of an open item."""
+        return not self.status.is_done and any(
+            s.state == SubmissionState.PENDING and s.pauses_ladder for s in self.submissions)

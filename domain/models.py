@@ -222,3 +222,59 @@ class Event(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # Set once the event has been handed to Prefect's event stream.
     published: bool = False
+
+
+class Submission(SQLModel, table=True):
+    """What a unit sent back through its page (SubmissionKind), and the secretariat's decision.
+    `dedup_key` makes the same submission sent twice one row: a completion report or an
+    extension request holds its item's key while it waits (one at a time per item), an
+    acknowledgement per recipient and due date, a progress note per text."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="trackeditem.id", index=True)
+    kind: str = Field(max_length=12)  # SubmissionKind
+    state: str = Field(max_length=12)  # SubmissionState
+    dedup_key: str | None = Field(default=None, unique=True, max_length=120)
+    submitted_by: str  # the address the page's link names
+    submitted_at: datetime = _timestamp()
+    submitted_on: date  # the day it was sent, in the engine's time zone (what letters say)
+    client_ip: str | None = Field(default=None, max_length=64)
+    completed_on: date | None = None
+    doc_number: str | None = None
+    doc_date: date | None = None
+    proposed_due: date | None = None
+    note: str | None = None
+    # The attachment: its name as uploaded, its stored (generated) name, type and size.
+    attachment_name: str | None = None
+    attachment_file: str | None = Field(default=None, max_length=80)
+    attachment_type: str | None = Field(default=None, max_length=80)
+    attachment_size: int | None = None
+    # Whether this report pauses the item's reminders while it waits (policy at submission).
+    pauses_ladder: bool = False
+    decided_by: str | None = None
+    decided_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    decision_note: str | None = None
+    decided_due: date | None = None  # an approved extension's date, a chưa đạt's new deadline
+
+
+class WebUser(SQLModel, table=True):
+    """A secretariat login (`cchc user add`): the name and an argon2 hash of the password."""
+
+    name: str = Field(primary_key=True, max_length=60)
+    password_hash: str
+    created_at: datetime = _timestamp()
+
+
+class LinkRevocation(SQLModel, table=True):
+    """Links of `recipient` issued before `revoked_before` are refused (`cchc link revoke`)."""
+
+    recipient: str = Field(primary_key=True, max_length=254)
+    revoked_before: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class RateLimit(SQLModel, table=True):
+    """Attempts counted per key ("login:NAME", "login-ip:IP", "link:EMAIL") in a window."""
+
+    key: str = Field(primary_key=True, max_length=300)
+    window_start: datetime = Field(sa_type=DateTime(timezone=True))
+    count: int = 0

@@ -59,6 +59,11 @@ class Policy:
     report_due_day: int = REPORT_DUE_DAY
     # [[obligations]]: reports every unit of a group owes each period.
     obligations: tuple[Obligation, ...] = ()
+    # [web]: how long a digest's page link stays valid, the largest attachment a unit may
+    # upload, and whether a completion report awaiting review pauses the item's reminders.
+    link_days: int = 30
+    upload_max_mb: int = 10
+    pause_on_report: bool = True
 
     @property
     def due_soon_days(self) -> int:
@@ -88,7 +93,9 @@ _KNOWN = {
     "import",
     "periodic",
     "obligations",
+    "web",
 }
+_WEB_KEYS = ("link_days", "upload_max_mb", "pause_on_report")
 
 
 def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
@@ -175,6 +182,7 @@ def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
             fail("periodic.report_day", f"cần một ngày trong tháng (1–31), nhận được {day!r}")
         values["report_due_day"] = day
     values["obligations"] = _obligations(data.get("obligations", []), fail)
+    values.update(_web(data.get("web", {}), fail))
 
     calendar = data.get("calendar", {})
     if not isinstance(calendar, Mapping):
@@ -189,6 +197,23 @@ def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
     except ValueError as error:
         fail("calendar", str(error))
     return Policy(**values)
+
+
+def _web(table: Any, fail) -> dict[str, Any]:
+    if not isinstance(table, Mapping) or any(key not in _WEB_KEYS for key in table):
+        fail("web", f"chỉ có {', '.join(_WEB_KEYS)}")
+    values: dict[str, Any] = {}
+    for key in ("link_days", "upload_max_mb"):
+        if key in table:
+            number = table[key]
+            if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+                fail(f"web.{key}", f"cần số nguyên dương, nhận được {number!r}")
+            values[key] = number
+    if "pause_on_report" in table:
+        if not isinstance(table["pause_on_report"], bool):
+            fail("web.pause_on_report", "cần true hoặc false")
+        values["pause_on_report"] = table["pause_on_report"]
+    return values
 
 
 def _import_columns(table: Any, fail) -> dict[str, dict[str, str]]:

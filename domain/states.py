@@ -46,3 +46,24 @@ class DeadlineKind(StrEnum):
     CONTINUOUS = "continuous"  # thường xuyên: no due date, never overdue
     RECURRING = "recurring"  # hằng tháng / hằng quý / hằng năm: one due date per period
     UNDETERMINED = "undetermined"  # chưa xác định thời hạn: no calendar date named
+
+
+class SubmissionKind(StrEnum):
+    """What a unit sends back through its page (`domain/responses.py`)."""
+
+    COMPLETION = "completion"  # báo cáo hoàn thành
+    EXTENSION = "extension"  # đề nghị gia hạn
+    PROGRESS = "progress"  # báo cáo tiến độ
+    ACKNOWLEDGEMENT = "ack"  # đã nhận
+
+
+class SubmissionState(StrEnum):
+    """A submission's life: a completion report or an extension request waits for the
+    secretariat's decision; a progress note and an acknowledgement are recorded as they come."""
+
+    PENDING = "pending"  # chờ xét
+    CONFIRMED = "confirmed"  # hoàn thành được xác nhận (remediation: đạt)
+    RETURNED = "returned"  # trả lại (remediation: chưa đạt)
+    APPROVED = "approved"  # gia hạn được chấp thuận
+    REFUSED = "refused"  # gia hạn không được chấp thuận
+    RECORDED = "recorded"  # tiến độ, đã nhận: nothing to decide

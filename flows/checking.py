@@ -13,6 +13,7 @@ from sqlmodel import Session
 from domain.ladder import horizon
 from domain.models import utcnow
 from domain.recipients import UnitTree
+from flows.links import digest_links
 from flows.settings import Settings
 from notifications.delivery import DeliveryOutcome, DeliveryResult, SmtpSettings, sender_for
 from notifications.digests import render_digest
@@ -103,6 +104,7 @@ def _subtree(tree: UnitTree, unit: str | None) -> set[str] | None:
 def seal_digests(uow: UnitOfWork, settings: Settings, tree: UnitTree, partition: str = "") -> int:
     sealed = 0
     policy = settings.policy
+    link = digest_links(settings, tree)
     while True:
         with uow.transaction() as session:
             notices = outbox.collecting(session, SEAL_BATCH, partition)
@@ -110,7 +112,7 @@ def seal_digests(uow: UnitOfWork, settings: Settings, tree: UnitTree, partition:
                 return sealed
             rendered = []
             for view in digest_views(session, notices, settings.calendar, tree):
-                digest = render_digest(view, policy.secretariat)
+                digest = render_digest(view, policy.secretariat, link(view))
                 rendered.append((view.notice_id, digest.subject, digest.text, digest.html))
             outbox.seal(session, rendered)
             sealed += len(notices)

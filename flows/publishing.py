@@ -29,6 +29,15 @@ _ITEM_EVENTS = {
     EventName.ITEM_COMPLETED: "cchc.item.completed",
     EventName.ITEM_EXTENDED: "cchc.item.extended",
     EventName.DEADLINE_SET: "cchc.item.deadline-set",
+    # What units send back through their page, and the secretariat's decisions on it.
+    EventName.ITEM_REPORTED: "cchc.item.reported",
+    EventName.EXTENSION_REQUESTED: "cchc.extension.requested",
+    EventName.PROGRESS_REPORTED: "cchc.item.progress-reported",
+    EventName.ITEM_ACKNOWLEDGED: "cchc.item.acknowledged",
+    EventName.REPORT_CONFIRMED: "cchc.report.confirmed",
+    EventName.REPORT_RETURNED: "cchc.report.returned",
+    EventName.EXTENSION_APPROVED: "cchc.extension.approved",
+    EventName.EXTENSION_REFUSED: "cchc.extension.refused",
 }
 _NOTICE_EVENTS = {
     EventName.NOTICE_QUEUED: "cchc.notice.queued",

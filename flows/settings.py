@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     maildir: Path = Path("outbox")
     timezone: str = "Asia/Ho_Chi_Minh"
     policy_file: Path | None = None
+    # The units' pages (`cchc web`): the address e-mails link to (as the units reach it, e.g.
+    # https://cchc.example.gov.vn behind the reverse proxy), the key that signs links and
+    # sessions (digests carry no link without both), and where attachments are kept.
+    base_url: str | None = None
+    secret_key: SecretStr | None = None
+    upload_dir: Path = Path("uploads")
     # Prefect's own setting: when a Prefect server is configured, commands such as an import
     # publish their events to it at once.
     prefect_api_url: str | None = Field(default=None, validation_alias="PREFECT_API_URL")

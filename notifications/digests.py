@@ -86,9 +86,12 @@ def subject_for(view: DigestView, sections: Sections, secretariat_name: str) -> 
     return re.sub(r"\s+", " ", subject).strip()
 
 
-def render_digest(view: DigestView, secretariat: Secretariat) -> RenderedDigest:
+def render_digest(view: DigestView, secretariat: Secretariat,
+                  link: str | None = None) -> RenderedDigest:
+    """`link`: the recipient's own page, where they report (`flows/links.py`)."""
     sections = Sections.of(view)
     context = {
+        "link": link,
         "view": view,
         "sections": sections,
         "greeting": _greeting(view, secretariat.name),

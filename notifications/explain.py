@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, tzinfo
 
 from domain.explanation import (
+    SubmissionFact,
     ChainOfCommand,
     Explanation,
     NoticeFact,
@@ -14,7 +15,7 @@ from domain.explanation import (
     TrackFacts,
 )
 from domain.ladder import Track
-from domain.states import LedgerState, NoticeState
+from domain.states import LedgerState, NoticeState, SubmissionKind
 from notifications.words import day_text, head_of, label, local_time_text
 
 _TRACK_NAMES = {Track.UNIT: "Nhắc việc, đôn đốc", Track.ESCALATION: "Báo cáo cấp trên"}
@@ -35,6 +36,9 @@ def explain_lines(facts: Explanation, zone: tzinfo) -> list[str]:
         approved = f", người cho phép: {extension.approved_by}" if extension.approved_by else ""
         lines.append(f"Đã gia hạn {_d(extension.previous_due)} → {_d(extension.new_due)} "
                      f"(lý do: {extension.reason}{approved}).")
+    lines += [_submission_line(submission, zone) for submission in facts.submissions]
+    if facts.paused:  # the ladder waits for the secretariat's review
+        return lines + [f"  {line}" for record in facts.sent for line in _recorded(record, zone)]
     if facts.status.is_done:
         lines.append(f"Đã hoàn thành ngày {_d(facts.completed_on)}: thang nhắc việc đã dừng, "
                      "không gửi gì thêm.")
@@ -51,6 +55,18 @@ def explain_lines(facts: Explanation, zone: tzinfo) -> list[str]:
             lines += [f"  {line}" for line in _chain_lines(facts.chain)]
         lines += [f"  {line}" for line in _track_lines(track, zone)]
     return lines
+
+
+def _submission_line(submission: SubmissionFact, zone: tzinfo) -> str:
+    sent = local_time_text(submission.submitted_at, zone)
+    if submission.kind == SubmissionKind.ACKNOWLEDGEMENT:
+        return f"Đơn vị đã xác nhận nhận thông báo lúc {sent} ({submission.submitted_by})."
+    waiting = (f"báo cáo hoàn thành ngày {_d(submission.completed_on)} (văn bản số "
+               f"{submission.doc_number})" if submission.kind == SubmissionKind.COMPLETION
+               else f"đề nghị gia hạn đến {_d(submission.proposed_due)}")
+    pause = ("; trong khi chờ, không nhắc việc, không báo cáo cấp trên"
+             if submission.pauses_ladder else "")
+    return f"Đơn vị đã gửi {waiting} lúc {sent}: chờ cơ quan thường trực xét{pause}."
 
 
 def _chain_lines(chain: ChainOfCommand) -> list[str]:

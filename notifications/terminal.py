@@ -150,7 +150,20 @@ _EVENT_LABELS = {
     "notice.sent": "đã gửi thư",
     "notice.deferred": "tạm hoãn gửi (lỗi tạm thời)",
     "notice.failed": "gửi thất bại",
+    "item.reported": "đơn vị báo cáo hoàn thành",
+    "item.extension_requested": "đơn vị đề nghị gia hạn",
+    "item.progress_reported": "đơn vị báo cáo tiến độ",
+    "item.acknowledged": "đơn vị xác nhận đã nhận",
+    "item.report_confirmed": "xác nhận báo cáo hoàn thành",
+    "item.report_returned": "trả lại báo cáo hoàn thành",
+    "item.extension_approved": "chấp thuận gia hạn",
+    "item.extension_refused": "không chấp thuận gia hạn",
 }
+
+
+def event_label(name: str) -> str:
+    """An event's name, in the secretariat's words."""
+    return _EVENT_LABELS.get(name, name)
 
 
 def print_timeline(console: Console, code: str, events, zone: tzinfo) -> None:
@@ -160,10 +173,19 @@ def print_timeline(console: Console, code: str, events, zone: tzinfo) -> None:
     for event in events:
         table.add_row(
             local_time_text(event.occurred_at, zone),
-            _EVENT_LABELS.get(event.name, event.name),
+            event_label(event.name),
             event_details(event.name, event.data, zone),
         )
     console.print(table)
+
+
+# What the web pages record, as the secretariat reads it.
+_WEB_FIELDS = {
+    "completed_on": "ngày hoàn thành", "doc_number": "văn bản số", "doc_date": "ngày văn bản",
+    "proposed_due": "hạn đề nghị", "note": "nội dung", "attachment": "tệp đính kèm",
+    "comment": "ý kiến", "new_due": "hạn mới", "reported_by": "đơn vị gửi", "due": "hạn",
+    "reason": "căn cứ", "deadline": "thời hạn",
+}
 
 
 # An item's fields, as a re-import's changes name them.
@@ -201,7 +223,9 @@ def event_details(name: str, data: dict[str, Any], zone: tzinfo) -> str:
     if name == "item.completed":
         timing = {True: " (đúng hạn)", False: " (quá hạn)"}.get(data.get("on_time"), "")
         evidence = f"; minh chứng: {data['evidence']}" if data.get("evidence") else ""
-        source = "; ghi nhận khi nhập tệp" if data.get("source") == "import" else ""
+        source = {"import": "; ghi nhận khi nhập tệp",
+                  "web": f"; xác nhận báo cáo của đơn vị, bởi {data.get('by')}"}.get(
+            data.get("source"), "")
         return f"ngày {_day(data.get('on'))}{timing}{evidence}{source}"
     if name == "item.extended":
         approved = f"; người cho phép: {data['approved_by']}" if data.get("approved_by") else ""
@@ -223,6 +247,11 @@ def event_details(name: str, data: dict[str, Any], zone: tzinfo) -> str:
         return f"tới {to}: máy chủ thư trả lời “{data.get('reply')}”{again}"
     if name == "notice.failed":
         return f"tới {to}: máy chủ thư trả lời “{data.get('reply')}”"
+    if "by" in data:  # done on the web pages: by whom, from where, then what was given
+        who = f"bởi {data['by']}" + (f" từ {data['ip']}" if data.get("ip") else "")
+        given = [f"{_WEB_FIELDS.get(key, key)}: {_value(value)}" for key, value in data.items()
+                 if key not in ("by", "ip", "submission") and value not in (None, "")]
+        return "; ".join([who, *given])
     return "; ".join(f"{key}: {value}" for key, value in data.items() if value not in (None, ""))
 
 

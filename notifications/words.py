@@ -12,7 +12,7 @@ from enum import StrEnum
 from domain.digest_lines import ItemSource
 from domain.ladder import RungKind
 from domain.recipients import UnitInfo
-from domain.states import DeadlineKind, DeliveryState
+from domain.states import DeadlineKind, DeliveryState, SubmissionKind, SubmissionState
 from domain.status import Status
 
 SHOWN = "%d/%m/%Y %H:%M"
@@ -94,9 +94,24 @@ _LABELS: dict[type, dict[StrEnum, str]] = {
         DeliveryState.DEFERRED: "tạm hoãn",
         DeliveryState.FAILED: "lỗi",
     },
+    SubmissionKind: {
+        SubmissionKind.COMPLETION: "báo cáo hoàn thành",
+        SubmissionKind.EXTENSION: "đề nghị gia hạn",
+        SubmissionKind.PROGRESS: "báo cáo tiến độ",
+        SubmissionKind.ACKNOWLEDGEMENT: "xác nhận đã nhận",
+    },
+    SubmissionState: {
+        SubmissionState.PENDING: "chờ cơ quan thường trực xét",
+        SubmissionState.CONFIRMED: "đã xác nhận",
+        SubmissionState.RETURNED: "đã trả lại",
+        SubmissionState.APPROVED: "đã chấp thuận",
+        SubmissionState.REFUSED: "không chấp thuận",
+        SubmissionState.RECORDED: "đã ghi nhận",
+    },
 }
 
 
 def label(member: StrEnum) -> str:
-    """What the secretariat reads for a status, a deadline kind, a rung kind or an outcome."""
+    """What a person reads for a status, a deadline kind, a rung kind, an outcome, or what a
+    unit sent and what became of it."""
     return _LABELS[type(member)][member]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import Row, select
 from sqlmodel import Session
@@ -12,6 +13,7 @@ from domain.calendar import WorkingCalendar
 from domain.digest_lines import DigestLine, DigestView, ItemSource, SentBefore
 from domain.ladder import RungKind, parse_rung
 from domain.models import (
+    Submission,
     Finding,
     Inspection,
     LadderEntry,
@@ -21,7 +23,7 @@ from domain.models import (
     TrackedItem,
 )
 from domain.recipients import UnitTree
-from domain.states import NoticeState
+from domain.states import NoticeState, SubmissionKind
 
 
 def digest_views(
@@ -41,6 +43,7 @@ def digest_views(
     items = {row.id: row for row in rows}
     sources = _sources(session, list(items.values()))
     history = _sent_before(session, list(items), [n.id for n in notices], tree)
+    acknowledged = _acknowledged_on(session, list(items))
     by_notice: dict[int, list[DigestLine]] = defaultdict(list)
     checked = {n.id: n.check_date for n in notices}
     recipients = {n.id: n.recipient.lower() for n in notices}
@@ -72,6 +75,7 @@ def digest_views(
                     and sent.recipient.lower() == recipients[row.notice_id]
                     for sent in earlier
                 ) if kind is RungKind.ESCALATION else 0,
+                acknowledged_on=acknowledged.get(row.id),
             )
         )
     return [
@@ -131,3 +135,14 @@ def _sent_before(
         history[item_id].append(
             SentBefore(rung, check_date, recipient, tree.units.get(unit_code or "")))
     return history
+
+
+def _acknowledged_on(session: Session, item_ids: list[int]) -> dict[int, date]:
+    """The day each item's unit last acknowledged receiving its notice (đã nhận)."""
+    rows = session.execute(
+        select(Submission.item_id, Submission.submitted_on)
+        .where(Submission.item_id.in_(list(item_ids)),
+               Submission.kind == SubmissionKind.ACKNOWLEDGEMENT)
+        .order_by(Submission.submitted_at)
+    )
+    return {item_id: day for item_id, day in rows}

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
 from domain.explanation import (
+    SubmissionFact,
     Explanation,
     ExtensionFact,
     NoticeFact,
@@ -24,9 +25,10 @@ from domain.ladder import Track, next_rung, passed_before, reached
 from domain.models import Event, Extension, LadderEntry, Notice, NoticeEntry, TrackedItem
 from domain.policy import Policy
 from domain.recipients import delivery_for
-from domain.states import LedgerState, NoticeState
+from domain.states import LedgerState, NoticeState, SubmissionKind, SubmissionState
 from domain.status import status_of
 from persistence.ledger import escalation_organisation, item_authority, load_unit_tree
+from persistence.responses import submissions_of
 
 
 def explanation(
@@ -47,8 +49,15 @@ def explanation(
             ).scalars()
         ),
         completed_on=item.completed_on,
+        submissions=tuple(
+            SubmissionFact(SubmissionKind(x.kind), SubmissionState(x.state), x.submitted_at,
+                           x.submitted_by, x.completed_on, x.doc_number, x.proposed_due,
+                           x.pauses_ladder)
+            for x in submissions_of(session, [item.id]).get(item.id, [])
+            if x.kind == SubmissionKind.ACKNOWLEDGEMENT or x.state == SubmissionState.PENDING
+        ),
     )
-    if status.is_done:
+    if status.is_done or facts.paused:  # what was sent, and nothing more for now
         queued = session.exec(
             select(LadderEntry)
             .where(LadderEntry.item_id == item.id, LadderEntry.state == LedgerState.QUEUED)

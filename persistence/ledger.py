@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import bindparam, exists, func, insert, or_, select, update
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
@@ -23,6 +23,7 @@ from domain.models import (
     Notice,
     NoticeEntry,
     Plan,
+    Submission,
     TrackedItem,
     Unit,
     utcnow,
@@ -41,7 +42,7 @@ from domain.recipients import (
     UnitInfo,
     UnitTree,
 )
-from domain.states import NoticeState
+from domain.states import NoticeState, SubmissionState
 from persistence.unit_of_work import UnitOfWork, mark_events_recorded
 
 
@@ -57,6 +58,9 @@ def open_items_query(
         # A recurring task is reminded through each period's occurrence, never as a whole.
         .where(TrackedItem.deadline_kind != "recurring")
         .where(or_(TrackedItem.completed_on.is_(None), TrackedItem.completed_on > as_of))
+        # The ladder listens: a completion report awaiting review pauses the item's reminders.
+        .where(~exists().where(Submission.item_id == TrackedItem.id, Submission.pauses_ladder,
+                               Submission.state == SubmissionState.PENDING))
         .order_by(TrackedItem.id)
     )
     if due_before is not None:

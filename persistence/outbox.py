@@ -7,7 +7,7 @@ everywhere the claiming UPDATE re-checks the state, so a row is claimed once."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlmodel import Session
@@ -124,3 +124,21 @@ def mark_failed(session: Session, notice: Notice, reply: str) -> None:
 
 def by_id(session: Session, ids: Sequence[int]) -> dict[int, Notice]:
     return {n.id: n for n in session.exec(select(Notice).where(Notice.id.in_(ids))).scalars()}
+
+
+def queue_message(
+    session: Session, *, key: str, day: date, recipient: str, unit_code: str | None,
+    subject: str, text: str, html: str, cc: Sequence[str] = (),
+) -> Notice | None:
+    """Queue an e-mail rendered already (a decision told to a unit, a fresh link, the review
+    digest), ready to send; None when one with the same `key` is queued already (once only)."""
+    if session.exec(select(Notice.id).where(Notice.key == key)).first() is not None:
+        return None
+    notice = Notice(key=key, check_date=day, recipient=recipient, recipient_unit_code=unit_code,
+                    partition="web", cc=list(cc), subject=subject, text_body=text,
+                    html_body=html, state=NoticeState.PENDING, next_attempt_at=utcnow())
+    session.add(notice)
+    session.flush()
+    record(session, EventName.NOTICE_QUEUED, notice_id=notice.id, check_date=day, to=recipient,
+           cc=list(cc))
+    return notice

@@ -28,9 +28,11 @@ def find_item(session: Session, code: str, scope: str | None = None) -> TrackedI
 
 
 def complete_item(
-    session: Session, item: TrackedItem, on: date, evidence: str | None = None
+    session: Session, item: TrackedItem, on: date, evidence: str | None = None,
+    *, source: str = "command", **who: str | None,
 ) -> TrackedItem:
-    """Record the completion; on or before the date in force is on time (the README's status taxonomy)."""
+    """Record the completion; on or before the date in force is on time (the README's status taxonomy).
+    `who`: who did it and from where (`by`, `ip`), for the event."""
     if item.completed_on is not None:
         raise ItemError(
             f"nhiệm vụ {item.code} đã hoàn thành ngày {item.completed_on:%d/%m/%Y}"
@@ -47,7 +49,8 @@ def complete_item(
         evidence=evidence,
         due=item.due_date.isoformat() if item.due_date else None,
         on_time=item.due_date is None or on <= item.due_date,
-        source="command",
+        source=source,
+        **who,
     )
     return item
 
@@ -58,6 +61,7 @@ def extend_item(
     to: date,
     reason: str,
     approved_by: str | None = None,
+    **who: str | None,
 ) -> Extension:
     """Move the due date; the original stays, the ladder re-arms under the new date."""
     if item.completed_on is not None:
@@ -86,11 +90,13 @@ def extend_item(
         original_due=item.original_due_date.isoformat() if item.original_due_date else None,
         reason=extension.reason,
         approved_by=approved_by,
+        **who,
     )
     return extension
 
 
-def set_deadline(session: Session, item: TrackedItem, to: date, reason: str) -> TrackedItem:
+def set_deadline(session: Session, item: TrackedItem, to: date, reason: str,
+                 **who: str | None) -> TrackedItem:
     """Give an undetermined deadline (chưa xác định thời hạn) its date. It becomes the item's
     original date, so it is not counted as an extension; the ladder starts under it."""
     if item.completed_on is not None:
@@ -106,5 +112,5 @@ def set_deadline(session: Session, item: TrackedItem, to: date, reason: str) -> 
     item.deadline_kind = DeadlineKind.FIXED.value
     session.add(item)
     record(session, EventName.DEADLINE_SET, item_id=item.id, due=to.isoformat(),
-           deadline=item.deadline_text, reason=reason.strip())
+           deadline=item.deadline_text, reason=reason.strip(), **who)
     return item

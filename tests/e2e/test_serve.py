@@ -24,8 +24,9 @@ HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 class Served:
     """A `cchc serve` process whose output lines can be awaited."""
 
-    def __init__(self, env: dict[str, str]):
-        self.process = subprocess.Popen([CCHC, "serve"], env=env, stdout=subprocess.PIPE,
+    def __init__(self, env: dict[str, str], args: list[str] | None = None):
+        self.process = subprocess.Popen([CCHC, *(args or ["serve"])], env=env,
+                                        stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
         self._new: queue.Queue[str] = queue.Queue()

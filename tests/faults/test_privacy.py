@@ -56,6 +56,19 @@ def organisations(draw):
     return units, items
 
 
+def insert_organisation(engine, units, items) -> None:
+    # Successors are set once every unit exists.
+    with engine.begin() as connection:
+        connection.execute(insert(Unit.__table__),
+                           [{**u, "successor_code": None} for u in units])
+        for unit in units:
+            if unit["successor_code"]:
+                connection.execute(Unit.__table__.update()
+                                   .where(Unit.__table__.c.code == unit["code"])
+                                   .values(successor_code=unit["successor_code"]))
+        connection.execute(insert(TrackedItem.__table__), items)
+
+
 @pytest.fixture(scope="module")
 def empty_database(tmp_path_factory):
     path = tmp_path_factory.mktemp("privacy") / "empty.db"
@@ -76,16 +89,7 @@ def test_every_digest_lists_only_items_its_recipient_answers_for(
     shutil.copy(empty_database, path)
     url = f"sqlite:///{path}"
     engine = make_engine(url)
-    # Successors are set once every unit exists.
-    with engine.begin() as connection:
-        connection.execute(insert(Unit.__table__),
-                           [{**u, "successor_code": None} for u in units])
-        for unit in units:
-            if unit["successor_code"]:
-                connection.execute(Unit.__table__.update()
-                                   .where(Unit.__table__.c.code == unit["code"])
-                                   .values(successor_code=unit["successor_code"]))
-        connection.execute(insert(TrackedItem.__table__), items)
+    insert_organisation(engine, units, items)
     checking.sweep_and_seal(UnitOfWork(engine), Settings(database_url=url), AS_OF, logging.getLogger("t"))
 
     with UnitOfWork(engine).reading() as session:

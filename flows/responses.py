@@ -1,0 +1,468 @@
+"""The use cases behind the units' pages and the secretariat's review: open a link, show a
+unit its items, take what it sends back, decide on it, and tell the unit — each write one
+transaction with its events, each e-mail through the outbox, once."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from domain import responses as rules
+from domain.events import EventName
+from domain.digest_lines import SentBefore
+from domain.models import Submission, TrackedItem, utcnow
+from domain.recipients import UnitInfo, UnitTree
+from domain.responses import FormProblems, Scope
+from domain.states import DeadlineKind, ItemKind, SubmissionKind, SubmissionState
+from domain.status import Status, status_of
+from domain.tracking import ItemError
+from flows import links
+from flows.application import Application
+from notifications import responses as letters
+from notifications.words import label
+from notifications.digests import addressee
+from persistence import outbox
+from persistence import responses as store
+from persistence.events import record
+from persistence.ledger import load_unit_tree
+from persistence.tracking import complete_item, extend_item, set_deadline
+
+# A fresh link may be asked for this often per address; a login may fail this often per name
+# and per address (IP) before it waits out the window.
+LINK_REQUESTS = (3, timedelta(hours=24))
+LOGIN_FAILURES = (5, timedelta(minutes=15))
+
+# The unit page's order: overdue first, then due soon, in progress, undetermined.
+_ORDER = (Status.OVERDUE, Status.DUE_SOON, Status.IN_PROGRESS, Status.NOT_YET_DUE,
+          Status.NO_DEADLINE)
+
+
+class PageError(Exception):
+    """What a person did that cannot be done, said in Vietnamese, with the HTTP status."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts (a link's address, a secretariat user) and from where (the client's IP)."""
+
+    who: str
+    ip: str | None
+
+
+@dataclass
+class ItemView:
+    item: TrackedItem
+    unit: UnitInfo
+    status: Status
+    remaining: int | None
+    overdue: int | None
+    sent: list[SentBefore]
+    submissions: list[Submission]
+
+    @property
+    def waiting(self) -> Submission | None:
+        """The completion report or extension request waiting for the secretariat."""
+        return next((s for s in self.submissions if s.state == SubmissionState.PENDING), None)
+
+    @property
+    def reported(self) -> bool:
+        return any(s.state == SubmissionState.PENDING and s.kind == SubmissionKind.COMPLETION
+                   for s in self.submissions)
+
+
+@dataclass
+class UnitPage:
+    scope: Scope
+    units: list[UnitInfo]
+    items: list[ItemView]
+    supervised: list[ItemView] = field(default_factory=list)  # read-only
+
+
+def open_link(app: Application, token: str) -> Scope:
+    """The scope a page link grants (links.LinkRefused when it grants nothing)."""
+    with app.uow.reading() as session:
+        return links.read(app.settings, token,
+                          lambda address: store.revoked_before(session, address))
+
+
+def _views(app: Application, session, tree: UnitTree, items, today: date) -> list[ItemView]:
+    ids = [item.id for item in items]
+    sent = store.sent_about(session, ids, tree)
+    submitted = store.submissions_of(session, ids)
+    views = []
+    for item in items:
+        status = status_of(due=item.due_date, opens=item.opens_on, completed_on=None,
+                           extended=item.extended, as_of=today, calendar=app.calendar,
+                           due_soon_days=app.policy.due_soon_days)
+        due = item.due_date
+        views.append(ItemView(
+            item, tree.responsible(item.unit_code), status,
+            app.calendar.remaining(today, due) if due else None,
+            app.calendar.overdue(due, today) if due else None,
+            sent.get(item.id, []), submitted.get(item.id, [])))
+    return sorted(views, key=lambda v: (_ORDER.index(v.status), v.item.due_date or date.max))
+
+
+def _assigned_to(tree: UnitTree, units) -> set[str]:
+    """Every unit code whose items `units` answer for (theirs, and dissolved ones')."""
+    return {code for code in tree.units if rules.in_scope(tree, code, units)}
+
+
+def unit_page(app: Application, scope: Scope) -> UnitPage:
+    today = app.today()
+    with app.uow.reading() as session:
+        tree = load_unit_tree(session)
+        own = store.open_items_of(session, _assigned_to(tree, scope.units))
+        below = rules.supervised_units(tree, scope.units)
+        escalated = store.escalated_items(session, below) if below else []
+        return UnitPage(
+            scope, [tree.units[code] for code in sorted(scope.units) if code in tree.units],
+            _views(app, session, tree, own, today),
+            _views(app, session, tree, escalated, today))
+
+
+def _own_item(session, tree: UnitTree, scope: Scope, item_id: int) -> TrackedItem:
+    """The item, if the link's units answer for it: another unit's item is refused exactly as
+    one that does not exist, so a link learns nothing of others."""
+    item = session.get(TrackedItem, item_id)
+    if item is None or not rules.in_scope(tree, item.unit_code, scope.units):
+        raise PageError("Không có nhiệm vụ này trong danh sách của đơn vị.", 404)
+    if item.completed_on is not None:
+        raise PageError(f"Nhiệm vụ {item.code} đã hoàn thành ngày "
+                        f"{item.completed_on:%d/%m/%Y}: không cần báo cáo thêm.", 409)
+    return item
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """An attachment already streamed to the upload folder under a generated name."""
+
+    original_name: str
+    stored_name: str
+    media_type: str
+    size: int
+
+
+def submit(app: Application, scope: Scope, item_id: int, kind: SubmissionKind,
+           form: Mapping[str, str], actor: Actor,
+           attachment: StoredFile | None = None) -> tuple[Submission, bool]:
+    """Record what the unit sent about one of its items; (the submission, whether it is new).
+    The same submission sent twice is recorded once. FormProblems or PageError: nothing
+    written."""
+    today = app.today()
+    with app.uow.transaction() as session:
+        tree = load_unit_tree(session)
+        item = _own_item(session, tree, scope, item_id)
+        row = Submission(item_id=item.id, kind=kind, state=SubmissionState.PENDING,
+                         submitted_by=scope.recipient, submitted_on=today, client_ip=actor.ip)
+        if kind is SubmissionKind.COMPLETION:
+            report = rules.completion_report(form, today)
+            row.completed_on, row.doc_number = report.completed_on, report.doc_number
+            row.doc_date, row.note = report.doc_date, report.note
+            row.pauses_ladder = app.policy.pause_on_report
+            row.dedup_key = f"waiting:{item.id}"
+            if attachment is not None:
+                row.attachment_name, row.attachment_file = (attachment.original_name,
+                                                            attachment.stored_name)
+                row.attachment_type, row.attachment_size = (attachment.media_type,
+                                                            attachment.size)
+        elif kind is SubmissionKind.EXTENSION:
+            request = rules.extension_request(form, item.due_date, today)
+            row.proposed_due, row.note = request.proposed_due, request.reason
+            row.dedup_key = f"waiting:{item.id}"
+        elif kind is SubmissionKind.PROGRESS:
+            row.note = rules.progress_note(form)
+            row.state = SubmissionState.RECORDED
+            digest = hashlib.sha256(row.note.encode()).hexdigest()[:32]
+            row.dedup_key = f"progress:{item.id}:{digest}"
+        else:
+            row.state = SubmissionState.RECORDED
+            row.dedup_key = f"ack:{item.id}:{item.due_date}:{scope.recipient}"[:120]
+        stored, created = store.add_submission(session, row)
+        if not created and stored.kind != kind:
+            raise PageError(f"Nhiệm vụ {item.code} đã có {label(SubmissionKind(stored.kind))} "
+                            f"gửi ngày {stored.submitted_at:%d/%m/%Y} đang chờ xét: chờ cơ quan "
+                            "thường trực trả lời trước khi gửi đề nghị khác.", 409)
+        # Read whole and detached: the page shows it after the transaction ends.
+        session.refresh(stored)
+        session.expunge(stored)
+        return stored, created
+
+
+# The secretariat's side.
+
+# The review page's list of the latest progress notes and acknowledgements.
+RECENT = 30
+
+
+@dataclass
+class ReviewQueue:
+    waiting: list[tuple[Submission, TrackedItem, UnitInfo]]
+    undetermined: list[TrackedItem]
+    recent: list[tuple[Submission, TrackedItem, UnitInfo]] = field(default_factory=list)
+
+
+def review_queue(app: Application) -> ReviewQueue:
+    with app.uow.reading() as session:
+        tree = load_unit_tree(session)
+        return ReviewQueue(
+            [(s, i, tree.responsible(i.unit_code)) for s, i in store.review_queue(session)],
+            list(store.undetermined(session)),
+            [(s, i, tree.responsible(i.unit_code))
+             for s, i in store.recently_recorded(session, RECENT)])
+
+
+def _waiting(session, submission_id: int, kind: SubmissionKind) -> tuple[Submission, TrackedItem]:
+    found = store.pending(session, submission_id)
+    if found is None or found[0].kind != kind:
+        raise PageError("Báo cáo, đề nghị này không còn chờ xét (đã được xét, hoặc không có).",
+                        409)
+    return found
+
+
+def _tell_unit(app: Application, session, tree: UnitTree, submission: Submission,
+               item: TrackedItem, state: SubmissionState) -> None:
+    """The unit's letter about the decision, queued once (keyed by the submission)."""
+    recipient = submission.submitted_by
+    units = rules.answerable_units(tree, recipient)
+    unit = tree.units.get(min(units)) if units else None
+    link = (links.page_url(app.settings, links.issue(app.settings, Scope(recipient, units)))
+            if units and links.links_enabled(app.settings) else None)
+    decided = letters.Decided(
+        state, SubmissionKind(submission.kind), item.kind == ItemKind.REMEDIATION, item.code,
+        item.content, submission.submitted_on, submission.decision_note,
+        submission.decided_due, submission.completed_on)
+    message = letters.decision_letter(decided, addressee(unit, recipient),
+                                      app.policy.secretariat, link)
+    outbox.queue_message(session, key=f"decision:{submission.id}", day=app.today(),
+                         recipient=recipient, unit_code=unit.code if unit else None,
+                         subject=message.subject, text=message.text, html=message.html)
+
+
+def _decide(app: Application, actor: Actor, submission_id: int, kind: SubmissionKind,
+            state: SubmissionState,
+            work: Callable[[Session, Submission, TrackedItem], tuple[str | None, date | None]],
+            ) -> str:
+    """One decision on a waiting submission, in one transaction: `work` changes the item and
+    gives the decision's (comment, new deadline); the decision is recorded and the unit told.
+    Returns the item's code."""
+    with app.uow.transaction() as session:
+        submission, item = _waiting(session, submission_id, kind)
+        note, due = work(session, submission, item)
+        store.decide(session, submission, state, by=actor.who, ip=actor.ip, note=note, due=due)
+        _tell_unit(app, session, load_unit_tree(session), submission, item, state)
+        return item.code
+
+
+def confirm_report(app: Application, actor: Actor, submission_id: int) -> str:
+    """Xác nhận (a remediation: đạt): the item is completed on the reported date."""
+    def work(session, submission, item):
+        try:
+            complete_item(session, item, submission.completed_on,
+                          rules.evidence_text(submission.doc_number, submission.doc_date),
+                          source="web", by=actor.who, ip=actor.ip)
+        except ItemError as error:  # completed meanwhile (`cchc task done`, an import)
+            raise PageError(f"Không xác nhận được: {error}.", 409) from None
+        return None, None
+
+    return _decide(app, actor, submission_id, SubmissionKind.COMPLETION,
+                   SubmissionState.CONFIRMED, work)
+
+
+def return_report(app: Application, actor: Actor, submission_id: int,
+                  form: Mapping[str, str]) -> str:
+    """Trả lại with a comment (a remediation: chưa đạt, with a new deadline): the ladder
+    resumes, the unit is told why."""
+    def work(session, submission, item):
+        comment = rules.decision_comment(form)
+        if item.kind != ItemKind.REMEDIATION:
+            return comment, None
+        due = rules.new_deadline(form, item.due_date, app.today())
+        _extend(session, item, due, f"Kết quả khắc phục chưa đạt: {comment}", actor)
+        return comment, due
+
+    return _decide(app, actor, submission_id, SubmissionKind.COMPLETION,
+                   SubmissionState.RETURNED, work)
+
+
+def _extend(session, item: TrackedItem, due: date, reason: str, actor: Actor) -> None:
+    try:
+        extend_item(session, item, due, reason, approved_by=actor.who, ip=actor.ip)
+    except ItemError as error:
+        raise PageError(f"Không gia hạn được: {error}.", 409) from None
+
+
+def approve_extension(app: Application, actor: Actor, submission_id: int,
+                      form: Mapping[str, str]) -> str:
+    """Chấp thuận: the existing extension, approved by the user, to the date given."""
+    def work(session, submission, item):
+        due = rules.new_deadline(form, item.due_date, app.today())
+        _extend(session, item, due, submission.note or "", actor)
+        return None, due
+
+    return _decide(app, actor, submission_id, SubmissionKind.EXTENSION,
+                   SubmissionState.APPROVED, work)
+
+
+def refuse_extension(app: Application, actor: Actor, submission_id: int,
+                     form: Mapping[str, str]) -> str:
+    return _decide(app, actor, submission_id, SubmissionKind.EXTENSION,
+                   SubmissionState.REFUSED,
+                   lambda session, submission, item: (rules.decision_comment(form), None))
+
+
+def give_deadline(app: Application, actor: Actor, item_id: int,
+                  form: Mapping[str, str]) -> str:
+    """Date an undetermined deadline (what `cchc task deadline` does), from the review page."""
+    with app.uow.transaction() as session:
+        item = session.get(TrackedItem, item_id)
+        if item is None or item.deadline_kind != DeadlineKind.UNDETERMINED:
+            raise PageError("Nhiệm vụ này không còn chờ đặt thời hạn.", 409)
+        due = rules.new_deadline(form, None, app.today())
+        problems: dict[str, str] = {}
+        reason = rules.note_text(form.get("reason"), "reason", problems, required=True)
+        if problems:
+            raise FormProblems(problems)
+        try:
+            set_deadline(session, item, due, reason, by=actor.who, ip=actor.ip)
+        except ItemError as error:
+            raise PageError(f"Không đặt được thời hạn: {error}.", 409) from None
+        return f"Nhiệm vụ {item.code} có thời hạn {due:%d/%m/%Y}."
+
+
+def item_detail(app: Application, item_id: int):
+    """One item, its submissions and its timeline (events, oldest first)."""
+    from persistence.explain import item_timeline
+
+    with app.uow.reading() as session:
+        item = session.get(TrackedItem, item_id)
+        if item is None:
+            raise PageError("Không có nhiệm vụ này.", 404)
+        return (item, store.submissions_of(session, [item.id]).get(item.id, []),
+                list(item_timeline(session, item)))
+
+
+def status_report(app: Application):
+    """The status report as of today (the latest plan and the findings): the headline and the
+    tables of `cchc report`, live."""
+    from persistence.reports import status_report as build
+
+    with app.uow.reading() as session:
+        return build(session, app.today(), app.calendar, app.policy)
+
+
+def attachment(app: Application, submission_id: int) -> Submission:
+    with app.uow.reading() as session:
+        found = store.attachment(session, submission_id)
+    if found is None:
+        raise PageError("Không có tệp đính kèm này.", 404)
+    return found
+
+
+# Fresh links, logins, revocations.
+
+def request_link(app: Application, address: str, actor: Actor) -> None:
+    """E-mail a fresh page link to `address`, if the units file knows it and it has not asked
+    too often; the answer is the same either way (the page tells nobody which addresses
+    exist)."""
+    address = address.strip().lower()
+    if not links.links_enabled(app.settings) or "@" not in address or len(address) > 254:
+        return
+    now = utcnow()
+    limit, window = LINK_REQUESTS
+    with app.uow.transaction() as session:
+        tree = load_unit_tree(session)
+        units = rules.answerable_units(tree, address)
+        key = f"link:{address}"
+        if not units or store.limited(session, key, now, limit=limit, window=window):
+            return
+        store.count_attempt(session, key, now, window)
+        link = links.page_url(app.settings, links.issue(app.settings, Scope(address, units)))
+        unit = tree.units[min(units)]
+        message = letters.link_letter(addressee(unit, address), link, app.policy.link_days,
+                                      app.policy.secretariat)
+        notice = outbox.queue_message(
+            session, key=f"link:{address}:{now.isoformat()}", day=app.today(),
+            recipient=address, unit_code=unit.code, subject=message.subject,
+            text=message.text, html=message.html)
+        record(session, EventName.LINK_REQUESTED, notice_id=notice.id, to=address, ip=actor.ip)
+
+
+def revoke_links(app: Application, address: str, by: str) -> None:
+    with app.uow.transaction() as session:
+        store.revoke_links(session, address, utcnow(), by)
+
+
+def add_user(app: Application, name: str, password: str) -> bool:
+    from argon2 import PasswordHasher
+
+    name = name.strip()
+    problems: dict[str, str] = {}
+    rules.one_line(name, "name", problems)
+    if len(password) < 10:
+        problems["password"] = "mật khẩu cần ít nhất 10 ký tự"
+    if problems:
+        raise FormProblems(problems)
+    with app.uow.transaction() as session:
+        return store.save_user(session, name, PasswordHasher().hash(password))
+
+
+def log_in(app: Application, name: str, password: str, actor: Actor) -> str:
+    """The user's name when the password is theirs; PageError otherwise, or when the name or
+    the address has failed too often lately (the attempt is then not even checked)."""
+    from argon2 import PasswordHasher
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    limit, window = LOGIN_FAILURES
+    now = utcnow()
+    keys = [f"login:{name.strip().lower()}"[:300], f"login-ip:{actor.ip}"]
+    with app.uow.transaction() as session:
+        if any(store.limited(session, key, now, limit=limit, window=window) for key in keys):
+            raise PageError("Đăng nhập sai quá nhiều lần: hãy thử lại sau "
+                            f"{int(window.total_seconds() // 60)} phút.", 429)
+        stored = store.password_hash(session, name.strip())
+        try:
+            if stored is None:
+                raise VerificationError
+            PasswordHasher().verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            for key in keys:
+                store.count_attempt(session, key, now, window)
+            failed = True
+        else:
+            store.clear_attempts(session, keys)
+            failed = False
+    if failed:
+        raise PageError("Tên đăng nhập hoặc mật khẩu không đúng.", 401)
+    return name.strip()
+
+
+def queue_review_digest(app: Application, as_of: date) -> bool:
+    """The secretariat's review digest of the day, when the queue is not empty and the policy
+    names the secretariat's address; queued once per day. Returns whether it was queued."""
+    recipient = app.policy.secretariat_email
+    queue = review_queue(app)
+    if recipient is None or not (queue.waiting or queue.undetermined):
+        return False
+    entries = [
+        f"[{item.code}] {unit.name}: {label(SubmissionKind(s.kind))} gửi ngày "
+        f"{s.submitted_on:%d/%m/%Y} ({s.submitted_by})"
+        for s, item, unit in queue.waiting
+    ]
+    base = app.settings.base_url
+    message = letters.review_letter(entries, len(queue.undetermined), as_of,
+                                    app.policy.secretariat,
+                                    f"{base.rstrip('/')}/review" if base else None)
+    with app.uow.transaction() as session:
+        return outbox.queue_message(
+            session, key=f"review:{as_of.isoformat()}", day=as_of, recipient=recipient,
+            unit_code=None, subject=message.subject, text=message.text,
+            html=message.html) is not None

@@ -1,0 +1,210 @@
+"""The reads and writes behind the units' pages and the secretariat's review: submissions and
+decisions (each with its event), logins, revoked links and rate limits."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from domain.events import EventName
+from domain.models import (
+    LadderEntry,
+    LinkRevocation,
+    RateLimit,
+    Submission,
+    TrackedItem,
+    WebUser,
+    utcnow,
+)
+from domain.states import DeadlineKind, SubmissionKind, SubmissionState
+from domain.digest_lines import SentBefore
+from domain.recipients import UnitTree
+from persistence.digest_lines import _sent_before
+from persistence.events import record
+from persistence.outbox import _aware
+
+SUBMITTED_EVENTS = {
+    SubmissionKind.COMPLETION: EventName.ITEM_REPORTED,
+    SubmissionKind.EXTENSION: EventName.EXTENSION_REQUESTED,
+    SubmissionKind.PROGRESS: EventName.PROGRESS_REPORTED,
+    SubmissionKind.ACKNOWLEDGEMENT: EventName.ITEM_ACKNOWLEDGED,
+}
+DECIDED_EVENTS = {
+    SubmissionState.CONFIRMED: EventName.REPORT_CONFIRMED,
+    SubmissionState.RETURNED: EventName.REPORT_RETURNED,
+    SubmissionState.APPROVED: EventName.EXTENSION_APPROVED,
+    SubmissionState.REFUSED: EventName.EXTENSION_REFUSED,
+}
+
+
+def _day(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def add_submission(session: Session, submission: Submission) -> tuple[Submission, bool]:
+    """Store a submission and its event; when one with the same `dedup_key` is already there
+    (the same report sent twice, or a report already waiting), return that one, unwritten."""
+    if submission.dedup_key is not None:
+        existing = session.exec(
+            select(Submission).where(Submission.dedup_key == submission.dedup_key)
+        ).scalars().first()
+        if existing is not None:
+            return existing, False
+    session.add(submission)
+    session.flush()
+    record(session, SUBMITTED_EVENTS[SubmissionKind(submission.kind)],
+           item_id=submission.item_id, submission=submission.id, by=submission.submitted_by,
+           ip=submission.client_ip, completed_on=_day(submission.completed_on),
+           doc_number=submission.doc_number, doc_date=_day(submission.doc_date),
+           proposed_due=_day(submission.proposed_due), note=submission.note,
+           attachment=submission.attachment_name)
+    return submission, True
+
+
+def decide(session: Session, submission: Submission, state: SubmissionState, *, by: str,
+           ip: str | None, note: str | None = None, due: date | None = None) -> None:
+    """The secretariat's decision on a waiting submission, with its event; the submission no
+    longer holds its item's place (another may be sent)."""
+    submission.state = state
+    submission.decided_by, submission.decided_at = by, utcnow()
+    submission.decision_note, submission.decided_due = note, due
+    submission.dedup_key = None
+    session.add(submission)
+    record(session, DECIDED_EVENTS[state], item_id=submission.item_id,
+           submission=submission.id, by=by, ip=ip, comment=note, new_due=_day(due),
+           reported_by=submission.submitted_by)
+
+
+def pending(session: Session, submission_id: int) -> tuple[Submission, TrackedItem] | None:
+    """A submission still waiting for a decision, with its item."""
+    row = session.execute(
+        select(Submission, TrackedItem).join(TrackedItem, TrackedItem.id == Submission.item_id)
+        .where(Submission.id == submission_id, Submission.state == SubmissionState.PENDING)
+    ).first()
+    return tuple(row) if row else None
+
+
+def review_queue(session: Session) -> list[tuple[Submission, TrackedItem]]:
+    """Completion reports and extension requests waiting, oldest first."""
+    return [tuple(row) for row in session.execute(
+        select(Submission, TrackedItem).join(TrackedItem, TrackedItem.id == Submission.item_id)
+        .where(Submission.state == SubmissionState.PENDING)
+        .order_by(Submission.submitted_at, Submission.id)
+    )]
+
+
+def recently_recorded(session: Session, limit: int) -> list[tuple[Submission, TrackedItem]]:
+    """The latest progress notes and acknowledgements (nothing to decide: to be seen)."""
+    return [tuple(row) for row in session.execute(
+        select(Submission, TrackedItem).join(TrackedItem, TrackedItem.id == Submission.item_id)
+        .where(Submission.state == SubmissionState.RECORDED)
+        .order_by(Submission.submitted_at.desc(), Submission.id.desc()).limit(limit)
+    )]
+
+
+def undetermined(session: Session) -> Sequence[TrackedItem]:
+    """Open items whose deadline names no date (chưa xác định thời hạn), to be given one."""
+    return session.exec(
+        select(TrackedItem).where(TrackedItem.deadline_kind == DeadlineKind.UNDETERMINED,
+                                  TrackedItem.completed_on.is_(None))
+        .order_by(TrackedItem.scope, TrackedItem.position)
+    ).scalars().all()
+
+
+def open_items_of(session: Session, unit_codes: Collection[str]) -> Sequence[TrackedItem]:
+    """Items not completed of the units `unit_codes` (a recurring task as a whole excluded: its
+    periods are the items)."""
+    return session.exec(
+        select(TrackedItem).where(TrackedItem.unit_code.in_(list(unit_codes)),
+                                  TrackedItem.completed_on.is_(None),
+                                  TrackedItem.deadline_kind != DeadlineKind.RECURRING)
+        .order_by(TrackedItem.scope, TrackedItem.position, TrackedItem.id)
+    ).scalars().all()
+
+
+def escalated_items(session: Session, unit_codes: Collection[str]) -> Sequence[TrackedItem]:
+    """Open items of `unit_codes` the ladder has escalated (reported to a supervisor)."""
+    escalated = select(LadderEntry.item_id).where(LadderEntry.track == "escalation")
+    return session.exec(
+        select(TrackedItem).where(TrackedItem.unit_code.in_(list(unit_codes)),
+                                  TrackedItem.completed_on.is_(None),
+                                  TrackedItem.id.in_(escalated))
+        .order_by(TrackedItem.unit_code, TrackedItem.scope, TrackedItem.position)
+    ).scalars().all()
+
+
+def submissions_of(session: Session, item_ids: Collection[int]) -> dict[int, list[Submission]]:
+    found: dict[int, list[Submission]] = defaultdict(list)
+    for submission in session.exec(
+        select(Submission).where(Submission.item_id.in_(list(item_ids)))
+        .order_by(Submission.submitted_at, Submission.id)
+    ).scalars():
+        found[submission.item_id].append(submission)
+    return found
+
+
+def sent_about(session: Session, item_ids: Collection[int], tree: UnitTree
+               ) -> dict[int, list[SentBefore]]:
+    """For each item, the e-mails already sent about it, oldest first (as digests tell them)."""
+    return _sent_before(session, list(item_ids), [], tree)
+
+
+def attachment(session: Session, submission_id: int) -> Submission | None:
+    found = session.get(Submission, submission_id)
+    return found if found is not None and found.attachment_file else None
+
+
+# Logins, revoked links, rate limits.
+
+def save_user(session: Session, name: str, password_hash: str) -> bool:
+    """Store a login (or its new password); True when it is new."""
+    user = session.get(WebUser, name)
+    created = user is None
+    user = user or WebUser(name=name, password_hash=password_hash)
+    user.password_hash = password_hash
+    session.add(user)
+    record(session, EventName.USER_ADDED, user=name, new=created)
+    return created
+
+
+def password_hash(session: Session, name: str) -> str | None:
+    user = session.get(WebUser, name)
+    return user.password_hash if user else None
+
+
+def revoked_before(session: Session, recipient: str) -> datetime | None:
+    row = session.get(LinkRevocation, recipient.lower())
+    return row.revoked_before if row else None
+
+
+def revoke_links(session: Session, recipient: str, now: datetime, by: str) -> None:
+    row = session.get(LinkRevocation, recipient.lower()) or LinkRevocation(
+        recipient=recipient.lower(), revoked_before=now)
+    row.revoked_before = now
+    session.add(row)
+    record(session, EventName.LINKS_REVOKED, recipient=recipient.lower(), by=by)
+
+
+def limited(session: Session, key: str, now: datetime, *, limit: int,
+            window: timedelta) -> bool:
+    """Whether `key` has used up its `limit` attempts of the current `window`."""
+    row = session.get(RateLimit, key)
+    return row is not None and now - _aware(row.window_start) < window and row.count >= limit
+
+
+def count_attempt(session: Session, key: str, now: datetime, window: timedelta) -> None:
+    """Count one attempt of `key` (a failed login, a link asked for) in its window."""
+    row = session.get(RateLimit, key)
+    if row is None or now - _aware(row.window_start) >= window:
+        row = row or RateLimit(key=key, window_start=now)
+        row.window_start, row.count = now, 0
+    row.count += 1
+    session.add(row)
+
+
+def clear_attempts(session: Session, keys: Collection[str]) -> None:
+    session.exec(delete(RateLimit).where(RateLimit.key.in_(list(keys))))
