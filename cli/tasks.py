@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from cli.shared import Day, Plan, app, console, load_settings, run, session_scope, task_app
+from cli.shared import (
+    Day,
+    Plan,
+    app,
+    console,
+    load_settings,
+    run,
+    session_scope,
+    task_app,
+)
 
 
 @task_app.command("done")

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from cli.shared import UserError, app, application, console, load_settings, run, web_server
+from cli.shared import (
+    UserError,
+    app,
+    application,
+    console,
+    load_settings,
+    run,
+    web_server,
+)
 
 user_app = typer.Typer(help="Tài khoản đăng nhập của cơ quan thường trực (trang web).")
 link_app = typer.Typer(help="Đường dẫn tới trang của đơn vị trong thư nhắc việc.")

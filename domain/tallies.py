@@ -14,6 +14,7 @@ from domain.policy import Policy
 from domain.states import DeadlineKind
 from domain.status import CompletionRates, Status, already_due, status_of
 
+
 @dataclass(frozen=True)
 class ItemLine:
     item_id: int

@@ -15,13 +15,18 @@ from domain.models import utcnow
 from domain.recipients import UnitTree
 from flows.links import digest_links
 from flows.settings import Settings
-from notifications.delivery import DeliveryOutcome, DeliveryResult, SmtpSettings, sender_for
+from notifications.delivery import (
+    DeliveryOutcome,
+    DeliveryResult,
+    SmtpSettings,
+    sender_for,
+)
 from notifications.digests import render_digest
 from notifications.email import OutgoingMessage, make_message_id
 from persistence import alerts, ledger, outbox
-from persistence.unit_of_work import UnitOfWork
 from persistence.digest_lines import digest_views
 from persistence.occurrence_store import materialise
+from persistence.unit_of_work import UnitOfWork
 
 # A batch is one transaction: at a country's scale, larger ones pay the per-statement and
 # commit costs less often, while the sweep's memory stays in the tens of MB.

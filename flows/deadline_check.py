@@ -15,7 +15,13 @@ from prefect.events import emit_event
 from prefect.runtime import flow_run
 
 from flows import checking, publishing
-from flows.flow_support import RUN_HOOKS, flow_settings, flow_database, label_run, run_day_label
+from flows.flow_support import (
+    RUN_HOOKS,
+    flow_database,
+    flow_settings,
+    label_run,
+    run_day_label,
+)
 from notifications.run_history import (
     notice_rows,
     notices_description,
@@ -88,7 +94,7 @@ def record_run(
     label_run(as_of, counts)
 
 
-def _email_counts(sent: checking.DispatchSummary) -> dict[str, int]:
+def email_counts(sent: checking.DispatchSummary) -> dict[str, int]:
     """The run's e-mails by outcome, under the labels `cchc history` reads."""
     return {"emails_sent": sent.sent, "emails_deferred": sent.deferred,
             "emails_failed": sent.failed}
@@ -115,7 +121,7 @@ def deadline_check(as_of: date | None = None, dry_run: bool = False, unit: str |
     sent = deliver_notices(respect_backoff=True)
     publish_events()
     record_run(as_of, unit, {"items_checked": summary.items, "rungs_queued": summary.queued,
-                             **_email_counts(sent)})
+                             **email_counts(sent)})
     logger.info(
         "kiểm tra %s: %d bậc nhắc mới, %d thư đã gửi, %d tạm hoãn, %d lỗi",
         f"{as_of:%d/%m/%Y}", summary.queued, sent.sent, sent.deferred, sent.failed,
@@ -130,7 +136,7 @@ def dispatch_notifications(respect_backoff: bool = True) -> dict:
     sent = deliver_notices(respect_backoff)
     publish_events()
     if sent.sent or sent.failed or sent.deferred:
-        record_run(None, None, _email_counts(sent))
+        record_run(None, None, email_counts(sent))
     return sent.__dict__
 
 
@@ -167,7 +173,7 @@ def escalation_alert(
     queued = queue_alert(as_of)
     sent = deliver_notices(respect_backoff=True)
     publish_events()
-    record_run(as_of, None, _email_counts(sent), progress=False)
+    record_run(as_of, None, email_counts(sent), progress=False)
     return {"queued": queued, "dispatch": sent.__dict__}
 
 

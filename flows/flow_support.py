@@ -13,9 +13,8 @@ from prefect.runtime import flow_run
 from domain.events import current_flow_run
 from flows.application import build_application
 from flows.settings import Settings
-from persistence.unit_of_work import UnitOfWork
 from persistence.run_log import record_run_end
-
+from persistence.unit_of_work import UnitOfWork
 
 # The configuration of the flows this process runs: the entry point's (`settings_in_use`), or,
 # in a worker, which is its own entry point, read once from its environment.

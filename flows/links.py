@@ -13,7 +13,7 @@ from domain.digest_lines import DigestView
 from domain.recipients import UnitTree
 from domain.responses import Scope, answerable_units
 from flows.settings import Settings
-from persistence.outbox import _aware
+from persistence.outbox import as_utc
 
 LINK_SALT = "cchc.unit-page"
 
@@ -58,7 +58,7 @@ def read(settings: Settings, token: str, revoked_before: Callable[[str], datetim
         raise LinkRefused("invalid") from None
     scope = Scope(payload["a"], frozenset(payload["u"]))
     revoked = revoked_before(scope.recipient)
-    if revoked is not None and issued < _aware(revoked):
+    if revoked is not None and issued < as_utc(revoked):
         raise LinkRefused("revoked", scope.recipient)
     return scope
 

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from domain import responses as rules
-from domain.events import EventName
 from domain.digest_lines import SentBefore
+from domain.events import EventName
 from domain.models import Submission, TrackedItem, utcnow
 from domain.recipients import UnitInfo, UnitTree
 from domain.responses import FormProblems, Scope
@@ -23,8 +23,8 @@ from domain.tracking import ItemError
 from flows import links
 from flows.application import Application
 from notifications import responses as letters
-from notifications.words import label
 from notifications.digests import addressee
+from notifications.words import label
 from persistence import outbox
 from persistence import responses as store
 from persistence.events import record

@@ -10,7 +10,12 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.application import build_application
-from flows.deadline_check import _email_counts, deliver_notices, publish_events, record_run
+from flows.deadline_check import (
+    deliver_notices,
+    email_counts,
+    publish_events,
+    record_run,
+)
 from flows.flow_support import RUN_HOOKS, flow_settings, run_day_label
 from flows.responses import queue_review_digest
 
@@ -39,5 +44,5 @@ def review_digest(as_of: date | None = None) -> dict:
     queued = queue_digest(as_of)
     sent = deliver_notices(respect_backoff=True)
     publish_events()
-    record_run(as_of, None, _email_counts(sent), progress=False)
+    record_run(as_of, None, email_counts(sent), progress=False)
     return {"as_of": as_of.isoformat(), "queued": queued, "dispatch": sent.__dict__}

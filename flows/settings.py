@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from domain.calendar import WorkingCalendar
 from domain.policy import Policy, PolicyError, policy_from_mapping
 
+
 class Settings(BaseSettings):
     """`Settings()` reads the environment (CCHC_DATABASE_URL, …, whatever the case of the
     name), then `.env` in the working directory for what the environment does not set; values

@@ -12,16 +12,22 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from persistence import events
 from domain.events import EventName
 from domain.models import utcnow
 from flows.checking import smtp_settings
-from flows.flow_support import RUN_HOOKS, flow_settings, flow_database, label_run, run_day_label
+from flows.flow_support import (
+    RUN_HOOKS,
+    flow_database,
+    flow_settings,
+    label_run,
+    run_day_label,
+)
 from flows.settings import Settings
 from notifications.delivery import DeliveryOutcome, sender_for
 from notifications.email import Attachment, OutgoingMessage, make_message_id
 from notifications.reports import SummaryEmail, summary_email
 from notifications.run_history import summary_description
+from persistence import events
 from persistence.reports import status_report
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

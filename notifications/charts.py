@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from domain.status import Status
-from notifications.words import format_number
 from domain.tallies import Tally
+from notifications.words import format_number
 
 
 @dataclass(frozen=True)

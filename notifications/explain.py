@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date, tzinfo
 
 from domain.explanation import (
-    SubmissionFact,
     ChainOfCommand,
     Explanation,
     NoticeFact,
     RecordedRung,
+    SubmissionFact,
     TrackFacts,
 )
 from domain.ladder import Track

@@ -7,7 +7,13 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from notifications.words import day_text, format_number, format_percent, label, source_text
+from notifications.words import (
+    day_text,
+    format_number,
+    format_percent,
+    label,
+    source_text,
+)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

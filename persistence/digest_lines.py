@@ -13,13 +13,13 @@ from domain.calendar import WorkingCalendar
 from domain.digest_lines import DigestLine, DigestView, ItemSource, SentBefore
 from domain.ladder import RungKind, parse_rung
 from domain.models import (
-    Submission,
     Finding,
     Inspection,
     LadderEntry,
     Notice,
     NoticeEntry,
     Plan,
+    Submission,
     TrackedItem,
 )
 from domain.recipients import UnitTree
@@ -42,7 +42,7 @@ def digest_views(
     ).all()
     items = {row.id: row for row in rows}
     sources = _sources(session, list(items.values()))
-    history = _sent_before(session, list(items), [n.id for n in notices], tree)
+    history = sent_before(session, list(items), [n.id for n in notices], tree)
     acknowledged = _acknowledged_on(session, list(items))
     by_notice: dict[int, list[DigestLine]] = defaultdict(list)
     checked = {n.id: n.check_date for n in notices}
@@ -116,7 +116,7 @@ def _sources(session: Session, items: Sequence[Row]) -> dict[int, ItemSource]:
     }
 
 
-def _sent_before(
+def sent_before(
     session: Session, item_ids: list[int], notice_ids: list[int], tree: UnitTree
 ) -> dict[int, list[SentBefore]]:
     """For each item, the notices already sent about it, oldest first."""

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-
 from sqlmodel import Session
 
 from domain.events import EventName, event_row

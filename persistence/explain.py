@@ -12,17 +12,24 @@ from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
 from domain.explanation import (
-    SubmissionFact,
     Explanation,
     ExtensionFact,
     NoticeFact,
     RecordedRung,
+    SubmissionFact,
     TrackFacts,
     UnrecordedRung,
     chain_of_command,
 )
 from domain.ladder import Track, next_rung, passed_before, reached
-from domain.models import Event, Extension, LadderEntry, Notice, NoticeEntry, TrackedItem
+from domain.models import (
+    Event,
+    Extension,
+    LadderEntry,
+    Notice,
+    NoticeEntry,
+    TrackedItem,
+)
 from domain.policy import Policy
 from domain.recipients import delivery_for
 from domain.states import LedgerState, NoticeState, SubmissionKind, SubmissionState

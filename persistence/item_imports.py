@@ -21,7 +21,14 @@ from domain.importers import (
     assign_changes,
     completion_from,
 )
-from domain.models import FINDINGS_SCOPE, Finding, Inspection, Plan, TaskGroup, TrackedItem
+from domain.models import (
+    FINDINGS_SCOPE,
+    Finding,
+    Inspection,
+    Plan,
+    TaskGroup,
+    TrackedItem,
+)
 from domain.plan_header import PlanHeader
 from domain.plan_rows import (
     TaskRow,

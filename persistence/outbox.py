@@ -96,7 +96,7 @@ def mark_transient(
 ) -> bool:
     """Defer the notice for another try after its backoff; once it has waited `max_age` since
     it was queued, mark it failed instead. Returns whether it failed."""
-    if now - _aware(notice.created_at) >= max_age:
+    if now - as_utc(notice.created_at) >= max_age:
         hours = int(max_age.total_seconds() // 3600)
         mark_failed(session, notice, f"chưa gửi được sau {hours} giờ, {notice.attempts} lần thử; "
                                      f"lần cuối: {reply}")
@@ -110,7 +110,7 @@ def mark_transient(
     return False
 
 
-def _aware(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     # SQLite hands timestamps back without their zone; they were written in UTC.
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 

@@ -9,7 +9,14 @@ from sqlalchemy import extract, func, select
 from sqlmodel import Session
 
 from domain.ladder import Track, parse_rung
-from domain.models import Finding, Inspection, LadderEntry, Notice, NoticeEntry, TrackedItem
+from domain.models import (
+    Finding,
+    Inspection,
+    LadderEntry,
+    Notice,
+    NoticeEntry,
+    TrackedItem,
+)
 from domain.report_lines import InspectionTally, OverdueLine
 from domain.states import LedgerState, NoticeState
 from domain.status import Status

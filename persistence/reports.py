@@ -18,8 +18,16 @@ from domain.states import DeadlineKind, ItemKind
 from domain.status import shared_status
 from domain.tallies import ItemLine, Tally, item_line
 from persistence.ledger import load_unit_tree
-from persistence.occurrence_store import OCCURRENCE_KIND, last_occurrence_status, periodic_rows
-from persistence.report_lines import inspection_tallies, overdue_lines, units_inspected_in
+from persistence.occurrence_store import (
+    OCCURRENCE_KIND,
+    last_occurrence_status,
+    periodic_rows,
+)
+from persistence.report_lines import (
+    inspection_tallies,
+    overdue_lines,
+    units_inspected_in,
+)
 
 
 def latest_plan(session: Session) -> Plan | None:

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
+from domain.digest_lines import SentBefore
 from domain.events import EventName
 from domain.models import (
     LadderEntry,
@@ -20,12 +21,11 @@ from domain.models import (
     WebUser,
     utcnow,
 )
-from domain.states import DeadlineKind, SubmissionKind, SubmissionState
-from domain.digest_lines import SentBefore
 from domain.recipients import UnitTree
-from persistence.digest_lines import _sent_before
+from domain.states import DeadlineKind, SubmissionKind, SubmissionState
+from persistence.digest_lines import sent_before
 from persistence.events import record
-from persistence.outbox import _aware
+from persistence.outbox import as_utc
 
 SUBMITTED_EVENTS = {
     SubmissionKind.COMPLETION: EventName.ITEM_REPORTED,
@@ -150,7 +150,7 @@ def submissions_of(session: Session, item_ids: Collection[int]) -> dict[int, lis
 def sent_about(session: Session, item_ids: Collection[int], tree: UnitTree
                ) -> dict[int, list[SentBefore]]:
     """For each item, the e-mails already sent about it, oldest first (as digests tell them)."""
-    return _sent_before(session, list(item_ids), [], tree)
+    return sent_before(session, list(item_ids), [], tree)
 
 
 def attachment(session: Session, submission_id: int) -> Submission | None:
@@ -193,13 +193,13 @@ def limited(session: Session, key: str, now: datetime, *, limit: int,
             window: timedelta) -> bool:
     """Whether `key` has used up its `limit` attempts of the current `window`."""
     row = session.get(RateLimit, key)
-    return row is not None and now - _aware(row.window_start) < window and row.count >= limit
+    return row is not None and now - as_utc(row.window_start) < window and row.count >= limit
 
 
 def count_attempt(session: Session, key: str, now: datetime, window: timedelta) -> None:
     """Count one attempt of `key` (a failed login, a link asked for) in its window."""
     row = session.get(RateLimit, key)
-    if row is None or now - _aware(row.window_start) >= window:
+    if row is None or now - as_utc(row.window_start) >= window:
         row = row or RateLimit(key=key, window_start=now)
         row.window_start, row.count = now, 0
     row.count += 1

@@ -12,7 +12,14 @@ from domain.addresses import AddressError, validate_address
 from domain.columns import FINDING_COLUMNS, PLAN_COLUMNS, UNIT_COLUMNS  # noqa: F401
 from domain.deadlines import normalise
 from domain.events import EventName
-from domain.importers import ImportSummary, Row, RowChecker, Table, assign_changes, cell_text
+from domain.importers import (
+    ImportSummary,
+    Row,
+    RowChecker,
+    Table,
+    assign_changes,
+    cell_text,
+)
 from domain.models import Unit
 from domain.unit_groups import declared_groups
 from domain.unit_names import split_names

@@ -104,7 +104,6 @@ def commune_item(engine):
     10/02/2024 in the middle of Tết; its text and its unit's name hold markup and a line break."""
     from datetime import date
 
-
     from domain.models import TrackedItem, Unit
 
     with UnitOfWork(engine).transaction() as session:

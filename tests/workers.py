@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+
 from persistence.unit_of_work import UnitOfWork
 
 

@@ -20,11 +20,12 @@ from domain.uploads import UploadRefused
 from flows import links
 from flows import responses as cases
 from flows.application import Application
-from notifications.terminal import event_details, event_label
-from notifications.words import label, local_time_text
 from notifications.report_tables import cell_text, report_tables
 from notifications.reports import render_report, workbook_bytes
+from notifications.summary import summary_lines
 from notifications.templating import TEMPLATES, templates
+from notifications.terminal import event_details, event_label
+from notifications.words import label, local_time_text
 from web.security import (
     HEADERS,
     SESSION_COOKIE,
@@ -340,7 +341,8 @@ def create_app(application: Application) -> FastAPI:
             return login_first(request)
         report = await run_in_threadpool(cases.status_report, application)
         tables = [t for t in report_tables(report) if t.in_documents]
-        return page(request, "status.html.j2", report=report, tables=tables, cell=cell_text)
+        return page(request, "status.html.j2", report=report, summary=summary_lines(report),
+                    tables=tables, cell=cell_text)
 
     @app.get("/status.{suffix}")
     async def status_download(request: Request, suffix: str):

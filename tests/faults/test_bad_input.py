@@ -16,14 +16,13 @@ from openpyxl import Workbook
 from sqlmodel import func, select
 
 from domain import importers
-
-from persistence import item_imports, unit_imports
 from domain.calendar import WorkingCalendar
 from domain.deadlines import Deadline, DeadlineError, parse_deadline
 from domain.importers import ImportFailed
 from domain.models import TrackedItem, Unit
 from domain.policy import PolicyError, policy_from_mapping
 from flows.tables import read_table
+from persistence import item_imports, unit_imports
 from persistence.db import make_engine, upgrade
 from persistence.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLES

@@ -335,8 +335,8 @@ def test_a_remediation_item_escalates_up_to_the_unit_that_concluded_the_inspecti
     findings = tmp_path / "ket-luan-2021.csv"
     findings.write_text(CONCLUDED_FINDINGS, encoding="utf-8")
     from domain import importers
-    from persistence import item_imports
     from flows.tables import read_table
+    from persistence import item_imports
 
     with UnitOfWork(engine).transaction() as session:
         item_imports.import_findings(

@@ -15,9 +15,9 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from cli.main import app
 from domain.events import EventName, event_row
 from domain.models import Event, LinkRevocation, TrackedItem, WebUser
-from cli.main import app
 from flows.publishing import prefect_event
 from tests.conftest import *  # noqa: F403 (the database fixtures)
 from tests.e2e.test_serve import Served

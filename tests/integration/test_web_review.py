@@ -14,7 +14,7 @@ from flows import checking
 from flows.responses import queue_review_digest
 from persistence.ledger import open_items_query
 from tests.conftest import *  # noqa: F403 (the database fixtures)
-from tests.web_support import page_token, log_in, site, unit_token  # noqa: F401
+from tests.web_support import log_in, page_token, site, unit_token  # noqa: F401
 
 PDF = b"%PDF-1.4\n% bao cao\n" + b"0" * 2000
 
