@@ -7,19 +7,20 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from sqlmodel import Session
 
 from domain.ladder import horizon
 from domain.models import utcnow
-from domain.recipients import UnitTree
+from domain.recipients import Delivery, UnitTree
 from flows.settings import Settings
 from notifications.delivery import DeliveryOutcome, DeliveryResult, SmtpSettings, sender_for
-from notifications.digests import render_digest
+from notifications.digests import Sections, render_digest, subject_for
 from notifications.email import OutgoingMessage, make_message_id
 from persistence import alerts, ledger, outbox
 from persistence.unit_of_work import UnitOfWork
-from persistence.digest_lines import digest_views
+from persistence.digest_lines import PlannedEntry, digest_views, planned_views
 from persistence.occurrence_store import materialise
 
 # A batch is one transaction: at a country's scale, larger ones pay the per-statement and
@@ -130,23 +131,37 @@ def queue_alert(uow: UnitOfWork, settings: Settings, as_of: date) -> bool:
 def preview(
     uow: UnitOfWork, settings: Settings, as_of: date, unit: str | None = None
 ) -> list[tuple[str, str, list[str]]]:
-    """What a check on `as_of` would send — (recipient, subject, item codes) — written nowhere."""
+    """What a check on `as_of` would send — (recipient, subject, item codes) — written nowhere:
+    the open items and their recorded rungs are read, the ladder plans in memory, and the
+    planned rungs are gathered into digests as a check would gather them."""
     if not settings.calendar.is_working_day(as_of):
         return []
-    # A read-only session: the batches' rows are written to it and rolled back at its end.
     with uow.reading() as session:
         tree = ledger.load_unit_tree(session)
-        units, partition = _subtree(tree, unit), unit or ""
+        units = _subtree(tree, unit)
         reach = horizon(as_of, settings.calendar, settings.policy)
+        # By address, in the order a check would create them; a planned digest's id is
+        # negative, so it is no notice already in the outbox.
+        digests: dict[str, tuple[int, Delivery, set[str]]] = {}
+        entries: list[PlannedEntry] = []
         for batch in ledger.stream_open_items(uow, as_of, BATCH_SIZE, units, reach):
-            ledger.record_batch(session, batch, as_of=as_of, calendar=settings.calendar,
-                                policy=settings.policy, tree=tree, partition=partition)
-        notices = outbox.collecting(session, None, partition)
-        return [
-            (view.recipient, render_digest(view, settings.policy.secretariat).subject,
-             [line.code for line in view.lines])
-            for view in digest_views(session, notices, settings.calendar, tree)
+            plan = ledger.plan_for(session, batch, as_of=as_of, calendar=settings.calendar,
+                                   policy=settings.policy, tree=tree)
+            for index, target in plan.deliveries:
+                digest = digests.setdefault(target.to.lower(), (-1 - len(digests), target, set()))
+                digest[2].update(target.cc)
+                row = plan.ledger[index]
+                entries.append(PlannedEntry(digest[0], target.role, row["rung"], row["due_date"],
+                                            row["item_id"]))
+        notices = [
+            SimpleNamespace(id=number, check_date=as_of, recipient=target.to,
+                            recipient_unit_code=target.unit.code, cc=sorted(cc - {target.to}))
+            for number, target, cc in digests.values()
         ]
+        views = planned_views(session, notices, entries, settings.calendar, tree)
+    name = settings.policy.secretariat.name
+    return [(view.recipient, subject_for(view, Sections.of(view), name),
+             [line.code for line in view.lines]) for view in views]
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings | None:
