@@ -49,7 +49,8 @@ def open_items_query(
     as_of: date, units: Collection[str] | None = None, due_before: date | None = None
 ):
     """Items with a due date and not completed on `as_of` (of `units` only, when given; due
-    before `due_before` only, when given), in id order (a stable stream)."""
+    before `due_before` only, when given), in order of due date and id: a stable stream that
+    the due-date index delivers without reading the items out of reach."""
     query = (
         _with_authority(select(TrackedItem.id, TrackedItem.code, TrackedItem.unit_code,
                                TrackedItem.due_date, *_AUTHORITY))
@@ -57,7 +58,7 @@ def open_items_query(
         # A recurring task is reminded through each period's occurrence, never as a whole.
         .where(TrackedItem.deadline_kind != "recurring")
         .where(or_(TrackedItem.completed_on.is_(None), TrackedItem.completed_on > as_of))
-        .order_by(TrackedItem.id)
+        .order_by(TrackedItem.due_date, TrackedItem.id)
     )
     if due_before is not None:
         query = query.where(TrackedItem.due_date < due_before)
