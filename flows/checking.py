@@ -87,6 +87,9 @@ def sweep_and_seal(
                 summary.unaddressed += outcome.unaddressed
                 summary.notices += outcome.new_notices
                 log.info("đã xét %d nhiệm vụ đang mở, %d bậc nhắc mới", summary.items, summary.queued)
+            with uow.transaction() as session:
+                ledger.refresh_statistics(
+                    session, summary.queued + summary.skipped + summary.unaddressed)
         # Sealing also finishes digests a crashed check left collecting.
         seal_digests(uow, settings, tree, partition)
     return summary
