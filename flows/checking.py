@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import logging
 import uuid
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,7 +30,10 @@ from persistence.occurrence_store import materialise
 # A batch is one transaction: at a country's scale, larger ones pay the per-statement and
 # commit costs less often, while the sweep's memory stays in the tens of MB.
 BATCH_SIZE = 2000
-SEAL_BATCH = 500
+SEAL_BATCH = 100
+# Rendered bodies are written once they reach this size: a chairman's digest of a province's
+# escalations runs to hundreds of KB, and a first check's first digests are such.
+SEAL_BYTES = 2_000_000
 # Each batch opens its connections afresh: a few hundred messages per batch keep them busy.
 SEND_BATCH = 500
 
@@ -131,11 +135,16 @@ def seal_digests(uow: UnitOfWork, settings: Settings, tree: UnitTree, partition:
             notices = outbox.collecting(session, SEAL_BATCH, partition)
             if not notices:
                 return sealed
-            rendered = []
-            for view in digest_views(session, notices, settings.calendar, tree):
-                digest = render_digest(view, policy.secretariat)
+            rendered, size = [], 0
+            # Each view is dropped once rendered: only the batch's lines are held at a time.
+            views = deque(digest_views(session, notices, settings.calendar, tree))
+            while views:
+                digest = render_digest(view := views.popleft(), policy.secretariat)
                 rendered.append((view.notice_id, digest.subject, digest.text, digest.html))
-            outbox.seal(session, rendered)
+                size += len(digest.text) + len(digest.html)
+                if size > SEAL_BYTES or not views:
+                    outbox.seal(session, rendered)
+                    rendered, size = [], 0
             sealed += len(notices)
 
 
