@@ -185,6 +185,11 @@ class Notice(SQLModel, table=True):
     __table_args__ = (
         Index("ix_notice_state", "state", "next_attempt_at"),
         Index("ix_notice_day_recipient", "check_date", "recipient"),
+        # The digests being collected, in order, for sealing a batch at a time: a partial
+        # index, empty between checks (ix_notice_state made each batch sort all of them).
+        Index("ix_notice_collecting", "partition", "id",
+              sqlite_where=text("state = 'collecting'"),
+              postgresql_where=text("state = 'collecting'")),
     )
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=300)

@@ -31,7 +31,11 @@ def collecting(session: Session, limit: int | None, partition: str = "") -> Sequ
     return session.connection().execute(
         select(Notice.id, Notice.check_date, Notice.recipient, Notice.recipient_unit_code,
                Notice.cc)
-        .where(Notice.state == NoticeState.COLLECTING, Notice.partition == partition)
+        # The state written into the statement, so that PostgreSQL's cached generic plan can
+        # still use the partial index of collecting digests (ix_notice_collecting).
+        .where(Notice.state == bindparam("collecting", NoticeState.COLLECTING.value,
+                                         literal_execute=True))
+        .where(Notice.partition == partition)
         .order_by(Notice.id)
         .limit(limit)
     ).all()

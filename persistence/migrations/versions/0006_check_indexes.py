@@ -1,5 +1,6 @@
 """indexes that keep a check's reads proportional to the items within the ladder's reach: the
-items by due date, the recurring tasks and the occurrences (partial indexes)
+items by due date, the recurring tasks and the occurrences (partial indexes), and the digests
+being collected
 
 Revision ID: 0006_check_indexes
 Revises: 0005_partner_units
@@ -15,6 +16,7 @@ depends_on = None
 
 RECURRING = sa.text("deadline_kind = 'recurring'")
 OCCURRENCES = sa.text("occurrence_of IS NOT NULL")
+COLLECTING = sa.text("state = 'collecting'")
 
 
 def upgrade() -> None:
@@ -24,9 +26,14 @@ def upgrade() -> None:
                            sqlite_where=RECURRING, postgresql_where=RECURRING)
         batch.create_index('ix_item_occurrences', ['scope', 'code'], unique=False,
                            sqlite_where=OCCURRENCES, postgresql_where=OCCURRENCES)
+    with op.batch_alter_table('notice') as batch:
+        batch.create_index('ix_notice_collecting', ['partition', 'id'], unique=False,
+                           sqlite_where=COLLECTING, postgresql_where=COLLECTING)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('notice') as batch:
+        batch.drop_index('ix_notice_collecting')
     with op.batch_alter_table('trackeditem') as batch:
         batch.drop_index('ix_item_occurrences')
         batch.drop_index('ix_item_recurring')
