@@ -52,33 +52,42 @@ class PlannedEntry:
 def digest_views(
     session: Session, notices: Sequence[Notice], calendar: WorkingCalendar, tree: UnitTree
 ) -> list[DigestView]:
-    # Columns, not ORM objects: a country's check renders tens of thousands of lines.
-    rows = session.execute(
-        select(NoticeEntry.notice_id, NoticeEntry.role, LadderEntry.rung, LadderEntry.due_date,
-               *_ITEM_COLUMNS)
-        .join(LadderEntry, LadderEntry.id == NoticeEntry.ledger_id)
-        .join(TrackedItem, TrackedItem.id == LadderEntry.item_id)
+    """The sealed-to-be digests' lines, read in three simple lookups by key (entries by
+    notice, their ledger rows by id, then the items): as one join, PostgreSQL's planner hashed
+    the whole ledger for every batch of digests, its estimate of the entries being too high
+    to follow the index for each."""
+    entries = session.execute(
+        select(NoticeEntry.notice_id, NoticeEntry.role, NoticeEntry.ledger_id)
         .where(NoticeEntry.notice_id.in_([n.id for n in notices]))
         .order_by(NoticeEntry.id)
     ).all()
-    return _views(session, rows, notices, calendar, tree)
+    ids = [entry.ledger_id for entry in entries]
+    rungs = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        rungs.update((row.id, row) for row in session.execute(
+            select(LadderEntry.id, LadderEntry.rung, LadderEntry.due_date, LadderEntry.item_id)
+            .where(LadderEntry.id.in_(ids[start:start + _IN_CHUNK]))))
+    return planned_views(session, notices, [
+        PlannedEntry(entry.notice_id, entry.role, rungs[entry.ledger_id].rung,
+                     rungs[entry.ledger_id].due_date, rungs[entry.ledger_id].item_id)
+        for entry in entries
+    ], calendar, tree)
 
 
 def planned_views(
     session: Session, notices: Sequence, entries: Sequence[PlannedEntry],
     calendar: WorkingCalendar, tree: UnitTree,
 ) -> list[DigestView]:
-    """The digests a check would seal, from its plan held in memory (`notices` carry the
-    attributes of a `Notice` that `digest_views` reads): the same lines, in the same order,
-    read from the items alone."""
+    """The digests of `notices` (or of objects with the same attributes: a check's plan held in
+    memory) with the lines `entries` give them, read from the items alone."""
     by_item: dict[int, list[PlannedEntry]] = defaultdict(list)
     for entry in entries:
         by_item[entry.item_id].append(entry)
-    rows = []
-    for start in range(0, len(by_item), _IN_CHUNK):
-        chunk = list(by_item)[start:start + _IN_CHUNK]
-        rows += session.execute(select(*_ITEM_COLUMNS).where(TrackedItem.id.in_(chunk))
-                                .order_by(TrackedItem.id)).all()
+    rows, item_ids = [], list(by_item)
+    for start in range(0, len(item_ids), _IN_CHUNK):
+        rows += session.execute(
+            select(*_ITEM_COLUMNS).where(TrackedItem.id.in_(item_ids[start:start + _IN_CHUNK]))
+            .order_by(TrackedItem.id)).all()
     lines = [
         SimpleNamespace(notice_id=entry.notice_id, role=entry.role, rung=entry.rung,
                         due_date=entry.due_date, **row._asdict())
