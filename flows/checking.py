@@ -30,7 +30,7 @@ from persistence.occurrence_store import materialise
 # A batch is one transaction: at a country's scale, larger ones pay the per-statement and
 # commit costs less often, while the sweep's memory stays in the tens of MB.
 BATCH_SIZE = 2000
-SEAL_BATCH = 100
+SEAL_BATCH = 50
 # Rendered bodies are written once they reach this size: a chairman's digest of a province's
 # escalations runs to hundreds of KB, and a first check's first digests are such.
 SEAL_BYTES = 2_000_000
