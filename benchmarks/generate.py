@@ -4,6 +4,11 @@ open items (1,000,000 by default) due around the check day: most far away, a few
 within the reminder ladder's reach or overdue, some of those long overdue.
 
     .venv/bin/python benchmarks/generate.py --database-url URL [--items 1000000]
+                                            [--within-reach N]
+
+With `--within-reach N`, exactly N items are due within the ladder's reach or overdue (spread
+over those ranges in the same proportions) and the rest far away; the N are the same items
+(units, due dates) whatever the total, so two countries of different sizes share them.
 
 The schema is created first (as `cchc init` does); the units and items are bulk loaded (COPY on
 PostgreSQL, executemany in large transactions on SQLite), then the tables are ANALYZEd.
@@ -42,6 +47,11 @@ DUE_SPREAD = (
 )
 
 
+# Due 0–11 days after the check day: before 24/03/2025, the default policy's reach (8 working
+# days) on CHECK_DAY, so `--within-reach` counts exactly the items a check day reads.
+REACH = (0, 11)
+
+
 def units(provinces: int = PROVINCES) -> list[tuple]:
     """The unit tree, parents before children; every unit has a head's address."""
     rows: list[tuple] = []
@@ -66,29 +76,42 @@ def units(provinces: int = PROVINCES) -> list[tuple]:
     return rows
 
 
-def items(count: int, unit_codes: list[str], seed: int = 7) -> Iterator[tuple]:
-    """`count` open items spread over the units below the provinces."""
-    rng = random.Random(seed)
-    shares = [share for share, _ in DUE_SPREAD]
-    ranges = [days for _, days in DUE_SPREAD]
+def items(count: int, unit_codes: list[str], seed: int = 7,
+          within_reach: int | None = None) -> Iterator[tuple]:
+    """`count` open items spread over the units below the provinces; with `within_reach`, that
+    many from the near ranges first (from a generator of their own), the rest far away."""
     now = datetime.now(UTC)
-    for number in range(count):
-        low, high = rng.choices(ranges, shares)[0]
-        due = CHECK_DAY + timedelta(days=rng.randint(low, high))
-        unit = rng.choice(unit_codes)
-        yield ("task", "KH-QG-2025", f"{number + 1}", number + 1,
-               f"Nhiệm vụ cải cách hành chính số {number + 1} của đơn vị {unit}", unit,
-               f"Trước {due:%d/%m/%Y}", "fixed", due, due, now)
+    if within_reach is None:
+        spreads = [(count, random.Random(seed), DUE_SPREAD)]
+    else:
+        near = [((share, REACH) if days == (0, 14) else (share, days))
+                for share, days in DUE_SPREAD[1:]]
+        spreads = [(within_reach, random.Random(seed), near),
+                   (count - within_reach, random.Random(seed + 1), DUE_SPREAD[:1])]
+    number = 0
+    for size, rng, spread in spreads:
+        shares = [share for share, _ in spread]
+        ranges = [days for _, days in spread]
+        for _ in range(size):
+            number += 1
+            low, high = rng.choices(ranges, shares)[0]
+            due = CHECK_DAY + timedelta(days=rng.randint(low, high))
+            unit = rng.choice(unit_codes)
+            yield ("task", "KH-QG-2025", f"{number}", number,
+                   f"Nhiệm vụ cải cách hành chính số {number} của đơn vị {unit}", unit,
+                   f"Trước {due:%d/%m/%Y}", "fixed", due, due, now)
 
 
-def generate(engine: Engine, count: int, provinces: int = PROVINCES) -> tuple[int, int]:
+def generate(engine: Engine, count: int, provinces: int = PROVINCES,
+             within_reach: int | None = None) -> tuple[int, int]:
     """Load the country into an empty, migrated database; (units, items) loaded."""
     unit_rows = units(provinces)
     codes = [row[0] for row in unit_rows if "-" in row[0]]
+    item_rows = items(count, codes, within_reach=within_reach)
     if engine.dialect.name == "postgresql":
-        _copy(engine, unit_rows, items(count, codes))
+        _copy(engine, unit_rows, item_rows)
     else:
-        _executemany(engine, unit_rows, items(count, codes))
+        _executemany(engine, unit_rows, item_rows)
     with engine.begin() as connection:
         connection.execute(text("ANALYZE"))
     return len(unit_rows), count
@@ -137,11 +160,15 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--provinces", type=int, default=PROVINCES)
+    parser.add_argument("--within-reach", type=int,
+                        help="items due within the ladder's reach or overdue; the rest far away")
     args = parser.parse_args()
+    if args.within_reach is not None and not 0 <= args.within_reach <= args.items:
+        parser.error("--within-reach must be between 0 and --items")
     engine = make_engine(args.database_url)
     upgrade(engine)
     started = time.perf_counter()
-    unit_count, item_count = generate(engine, args.items, args.provinces)
+    unit_count, item_count = generate(engine, args.items, args.provinces, args.within_reach)
     print(f"{unit_count:,} units and {item_count:,} open items loaded into "
           f"{engine.dialect.name} in {time.perf_counter() - started:.1f} s "
           f"(check day {CHECK_DAY:%d/%m/%Y})")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from domain.states import NoticeState
@@ -100,6 +100,17 @@ class TrackedItem(SQLModel, table=True):
         UniqueConstraint("scope", "code"),
         # The sweep reads open items with a due date in unit order.
         Index("ix_item_sweep", "completed_on", "unit_code", "id"),
+        # A check reads only the items due before the ladder's horizon, whatever the table's
+        # size, and finds the few recurring tasks and occurrences without a scan.
+        Index("ix_item_due", "due_date"),
+        # (The recurring tasks' index names the columns their query tests for equality: SQLite
+        # then prefers it to ix_item_sweep, whose completed_on IS NULL matches every open item.)
+        Index("ix_item_recurring", "completed_on", "occurrence_of",
+              sqlite_where=text("deadline_kind = 'recurring'"),
+              postgresql_where=text("deadline_kind = 'recurring'")),
+        Index("ix_item_occurrences", "scope", "code",
+              sqlite_where=text("occurrence_of IS NOT NULL"),
+              postgresql_where=text("occurrence_of IS NOT NULL")),
     )
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=12)  # "task" | "remediation"
@@ -174,6 +185,11 @@ class Notice(SQLModel, table=True):
     __table_args__ = (
         Index("ix_notice_state", "state", "next_attempt_at"),
         Index("ix_notice_day_recipient", "check_date", "recipient"),
+        # The digests being collected, in order, for sealing a batch at a time: a partial
+        # index, empty between checks (ix_notice_state made each batch sort all of them).
+        Index("ix_notice_collecting", "partition", "id",
+              sqlite_where=text("state = 'collecting'"),
+              postgresql_where=text("state = 'collecting'")),
     )
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=300)

@@ -61,9 +61,15 @@ def plan_batch(
     date: the most advanced new rung per track is queued to its recipient (or unaddressed when
     nobody has an address), the earlier ones are skipped."""
     plan = BatchPlan()
+    # The ladder's decision depends only on the due date and the rungs recorded: items sharing
+    # both (most of a country's items in reach) are decided once.
+    decided: dict[tuple[date, frozenset], list] = {}
     for item in items:
-        done = recorded.get(item.id, set())
-        for decision in decide(item.due_date, as_of, calendar, policy, done):
+        done = frozenset(recorded.get(item.id, ()))
+        key = (item.due_date, done)
+        if key not in decided:
+            decided[key] = decide(item.due_date, as_of, calendar, policy, done)
+        for decision in decided[key]:
             rung = decision.send
             reason = f"đã có bậc mới hơn: {rung.name}"
             plan.ledger += [ledger_row(item, r, as_of, LedgerState.SKIPPED, reason)

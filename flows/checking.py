@@ -3,35 +3,39 @@ flows (`flows.deadline_check`), the embedded scheduler and the tests alike."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import uuid
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from sqlmodel import Session
 
 from domain.ladder import horizon
 from domain.models import utcnow
-from domain.recipients import UnitTree
+from domain.recipients import Delivery, UnitTree
 from flows.links import digest_links
 from flows.settings import Settings
-from notifications.delivery import (
-    DeliveryOutcome,
-    DeliveryResult,
-    SmtpSettings,
-    sender_for,
-)
-from notifications.digests import render_digest
+from notifications.delivery import DeliveryOutcome, DeliveryResult, SmtpSettings, sender_for
+from notifications.digests import Sections, render_digest, subject_for
 from notifications.email import OutgoingMessage, make_message_id
 from persistence import alerts, ledger, outbox
-from persistence.digest_lines import digest_views
+from persistence.unit_of_work import UnitOfWork
+from persistence.digest_lines import PlannedEntry, digest_views, planned_views
 from persistence.occurrence_store import materialise
 from persistence.unit_of_work import UnitOfWork
 
 # A batch is one transaction: at a country's scale, larger ones pay the per-statement and
 # commit costs less often, while the sweep's memory stays in the tens of MB.
 BATCH_SIZE = 2000
-SEAL_BATCH = 500
+SEAL_BATCH = 50
+# Rendered bodies are written once they reach this size: a chairman's digest of a province's
+# escalations runs to hundreds of KB, and a first check's first digests are such.
+SEAL_BYTES = 2_000_000
 # Each batch opens its connections afresh: a few hundred messages per batch keep them busy.
 SEND_BATCH = 500
 
@@ -67,7 +71,7 @@ def sweep_and_seal(
     same items never split a digest; checks of disjoint subtrees run side by side."""
     summary = CheckSummary(as_of, settings.calendar.is_working_day(as_of))
     partition = unit or ""
-    with uow.check_lock(partition):
+    with uow.check_lock(partition), _fewer_collections():
         with uow.transaction() as session:
             # Each period's occurrence of the recurring tasks and obligations, before the sweep.
             materialise(session, settings.policy, [as_of.year])
@@ -89,9 +93,28 @@ def sweep_and_seal(
                 summary.unaddressed += outcome.unaddressed
                 summary.notices += outcome.new_notices
                 log.info("đã xét %d nhiệm vụ đang mở, %d bậc nhắc mới", summary.items, summary.queued)
+            with uow.transaction() as session:
+                ledger.refresh_statistics(
+                    session, summary.queued + summary.skipped + summary.unaddressed)
         # Sealing also finishes digests a crashed check left collecting.
         seal_digests(uow, settings, tree, partition)
     return summary
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A check allocates hundreds of thousands of short-lived rows, each batch freed as a whole:
+    the cyclic collector, run every 700 allocations over everything the process holds (the
+    libraries' modules included), took an eighth of a first check. Objects alive before the
+    check are set aside from its collections, and young ones are collected less often."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 class UnknownUnit(ValueError):
@@ -115,11 +138,16 @@ def seal_digests(uow: UnitOfWork, settings: Settings, tree: UnitTree, partition:
             notices = outbox.collecting(session, SEAL_BATCH, partition)
             if not notices:
                 return sealed
-            rendered = []
-            for view in digest_views(session, notices, settings.calendar, tree):
-                digest = render_digest(view, policy.secretariat, link(view))
+            rendered, size = [], 0
+            # Each view is dropped once rendered: only the batch's lines are held at a time.
+            views = deque(digest_views(session, notices, settings.calendar, tree))
+            while views:
+                digest = render_digest(view := views.popleft(), policy.secretariat, link(view))
                 rendered.append((view.notice_id, digest.subject, digest.text, digest.html))
-            outbox.seal(session, rendered)
+                size += len(digest.text) + len(digest.html)
+                if size > SEAL_BYTES or not views:
+                    outbox.seal(session, rendered)
+                    rendered, size = [], 0
             sealed += len(notices)
 
 
@@ -137,23 +165,37 @@ def queue_alert(uow: UnitOfWork, settings: Settings, as_of: date) -> bool:
 def preview(
     uow: UnitOfWork, settings: Settings, as_of: date, unit: str | None = None
 ) -> list[tuple[str, str, list[str]]]:
-    """What a check on `as_of` would send — (recipient, subject, item codes) — written nowhere."""
+    """What a check on `as_of` would send — (recipient, subject, item codes) — written nowhere:
+    the open items and their recorded rungs are read, the ladder plans in memory, and the
+    planned rungs are gathered into digests as a check would gather them."""
     if not settings.calendar.is_working_day(as_of):
         return []
-    # A read-only session: the batches' rows are written to it and rolled back at its end.
     with uow.reading() as session:
         tree = ledger.load_unit_tree(session)
-        units, partition = _subtree(tree, unit), unit or ""
+        units = _subtree(tree, unit)
         reach = horizon(as_of, settings.calendar, settings.policy)
+        # By address, in the order a check would create them; a planned digest's id is
+        # negative, so it is no notice already in the outbox.
+        digests: dict[str, tuple[int, Delivery, set[str]]] = {}
+        entries: list[PlannedEntry] = []
         for batch in ledger.stream_open_items(uow, as_of, BATCH_SIZE, units, reach):
-            ledger.record_batch(session, batch, as_of=as_of, calendar=settings.calendar,
-                                policy=settings.policy, tree=tree, partition=partition)
-        notices = outbox.collecting(session, None, partition)
-        return [
-            (view.recipient, render_digest(view, settings.policy.secretariat).subject,
-             [line.code for line in view.lines])
-            for view in digest_views(session, notices, settings.calendar, tree)
+            plan = ledger.plan_for(session, batch, as_of=as_of, calendar=settings.calendar,
+                                   policy=settings.policy, tree=tree)
+            for index, target in plan.deliveries:
+                digest = digests.setdefault(target.to.lower(), (-1 - len(digests), target, set()))
+                digest[2].update(target.cc)
+                row = plan.ledger[index]
+                entries.append(PlannedEntry(digest[0], target.role, row["rung"], row["due_date"],
+                                            row["item_id"]))
+        notices = [
+            SimpleNamespace(id=number, check_date=as_of, recipient=target.to,
+                            recipient_unit_code=target.unit.code, cc=sorted(cc - {target.to}))
+            for number, target, cc in digests.values()
         ]
+        views = planned_views(session, notices, entries, settings.calendar, tree)
+    name = settings.policy.secretariat.name
+    return [(view.recipient, subject_for(view, Sections.of(view), name),
+             [line.code for line in view.lines]) for view in views]
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings | None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from sqlalchemy import Row, select
 from sqlmodel import Session
@@ -26,20 +28,80 @@ from domain.recipients import UnitTree
 from domain.states import NoticeState, SubmissionKind
 
 
+# What a digest line shows of its item.
+_ITEM_COLUMNS = (TrackedItem.id, TrackedItem.code, TrackedItem.content, TrackedItem.unit_code,
+                 TrackedItem.deadline_text, TrackedItem.original_due_date, TrackedItem.plan_code,
+                 TrackedItem.finding_code, TrackedItem.scope, TrackedItem.position)
+# Lines in the order of their items' units, scopes and positions, sorted here rather than by the
+# database: a digest planned in memory and the same digest sealed then list the same order
+# whatever the database's collation.
+_IN_CHUNK = 5000  # item ids per IN list, under SQLite's limit on bound parameters
+
+
+@dataclass(frozen=True)
+class PlannedEntry:
+    """A line a check would add to a digest, before anything is written: (notice, role, rung,
+    due date) of an item, as a notice entry joined to its ledger row reads back."""
+
+    notice_id: int
+    role: str
+    rung: str
+    due_date: date
+    item_id: int
+
+
 def digest_views(
     session: Session, notices: Sequence[Notice], calendar: WorkingCalendar, tree: UnitTree
 ) -> list[DigestView]:
-    # Columns, not ORM objects: a country's check renders tens of thousands of lines.
-    rows = session.execute(
-        select(NoticeEntry.notice_id, NoticeEntry.role, LadderEntry.rung, LadderEntry.due_date,
-               TrackedItem.id, TrackedItem.code, TrackedItem.content, TrackedItem.unit_code,
-               TrackedItem.deadline_text, TrackedItem.original_due_date, TrackedItem.plan_code,
-               TrackedItem.finding_code, TrackedItem.scope)
-        .join(LadderEntry, LadderEntry.id == NoticeEntry.ledger_id)
-        .join(TrackedItem, TrackedItem.id == LadderEntry.item_id)
+    """The sealed-to-be digests' lines, read in three simple lookups by key (entries by
+    notice, their ledger rows by id, then the items): as one join, PostgreSQL's planner hashed
+    the whole ledger for every batch of digests, its estimate of the entries being too high
+    to follow the index for each."""
+    entries = session.execute(
+        select(NoticeEntry.notice_id, NoticeEntry.role, NoticeEntry.ledger_id)
         .where(NoticeEntry.notice_id.in_([n.id for n in notices]))
-        .order_by(TrackedItem.unit_code, TrackedItem.scope, TrackedItem.position)
+        .order_by(NoticeEntry.id)
     ).all()
+    ids = [entry.ledger_id for entry in entries]
+    rungs = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        rungs.update((row.id, row) for row in session.execute(
+            select(LadderEntry.id, LadderEntry.rung, LadderEntry.due_date, LadderEntry.item_id)
+            .where(LadderEntry.id.in_(ids[start:start + _IN_CHUNK]))))
+    return planned_views(session, notices, [
+        PlannedEntry(entry.notice_id, entry.role, rungs[entry.ledger_id].rung,
+                     rungs[entry.ledger_id].due_date, rungs[entry.ledger_id].item_id)
+        for entry in entries
+    ], calendar, tree)
+
+
+def planned_views(
+    session: Session, notices: Sequence, entries: Sequence[PlannedEntry],
+    calendar: WorkingCalendar, tree: UnitTree,
+) -> list[DigestView]:
+    """The digests of `notices` (or of objects with the same attributes: a check's plan held in
+    memory) with the lines `entries` give them, read from the items alone."""
+    by_item: dict[int, list[PlannedEntry]] = defaultdict(list)
+    for entry in entries:
+        by_item[entry.item_id].append(entry)
+    rows, item_ids = [], list(by_item)
+    for start in range(0, len(item_ids), _IN_CHUNK):
+        rows += session.execute(
+            select(*_ITEM_COLUMNS).where(TrackedItem.id.in_(item_ids[start:start + _IN_CHUNK]))
+            .order_by(TrackedItem.id)).all()
+    lines = [
+        SimpleNamespace(notice_id=entry.notice_id, role=entry.role, rung=entry.rung,
+                        due_date=entry.due_date, **row._asdict())
+        for row in rows for entry in by_item[row.id]
+    ]
+    return _views(session, lines, notices, calendar, tree)
+
+
+def _views(
+    session: Session, rows: Sequence, notices: Sequence, calendar: WorkingCalendar,
+    tree: UnitTree,
+) -> list[DigestView]:
+    rows = sorted(rows, key=lambda row: (row.unit_code, row.scope, row.position))
     items = {row.id: row for row in rows}
     sources = _sources(session, list(items.values()))
     history = sent_before(session, list(items), [n.id for n in notices], tree)

@@ -3,13 +3,15 @@ and gathering them into one digest notice per recipient."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import JSON, bindparam, exists, func, insert, or_, select, text, update
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
@@ -50,7 +52,8 @@ def open_items_query(
     as_of: date, units: Collection[str] | None = None, due_before: date | None = None
 ):
     """Items with a due date and not completed on `as_of` (of `units` only, when given; due
-    before `due_before` only, when given), in id order (a stable stream)."""
+    before `due_before` only, when given), in order of due date and id: a stable stream that
+    the due-date index delivers without reading the items out of reach."""
     query = (
         _with_authority(select(TrackedItem.id, TrackedItem.code, TrackedItem.unit_code,
                                TrackedItem.due_date, *_AUTHORITY))
@@ -61,7 +64,7 @@ def open_items_query(
         # The ladder listens: a completion report awaiting review pauses the item's reminders.
         .where(~exists().where(Submission.item_id == TrackedItem.id, Submission.pauses_ladder,
                                Submission.state == SubmissionState.PENDING))
-        .order_by(TrackedItem.id)
+        .order_by(TrackedItem.due_date, TrackedItem.id)
     )
     if due_before is not None:
         query = query.where(TrackedItem.due_date < due_before)
@@ -194,10 +197,36 @@ def write_plan(session: Session, plan: BatchPlan, *, as_of: date, partition: str
     return outcome
 
 
+def refresh_statistics(session: Session, written: int) -> None:
+    """On PostgreSQL, ANALYZE the tables a check has grown by more than a fifth (`written`
+    ledger rows): with the statistics of before, the planner reads the digests' lines by
+    hashing the whole ledger, once per batch of digests sealed, instead of following the
+    indexes. ANALYZE samples, so its cost does not grow with the tables."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    known = session.execute(
+        text("SELECT reltuples FROM pg_class WHERE relname = 'ladderentry'")).scalar()
+    if written > 0.2 * max(known or 0, 0):
+        session.execute(text("ANALYZE ladderentry, noticeentry, notice"))
+
+
 def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
-    """A Core multi-row INSERT: the ORM's bulk path splits rows by which values are None and
-    sends hundreds of statements per batch to PostgreSQL."""
-    session.connection().execute(insert(model.__table__), rows)
+    """Many rows in one go: COPY on PostgreSQL (psycopg's executemany sends an INSERT per row,
+    pipelined; COPY streams them, about 2.5× as fast for a check's rows); elsewhere a Core
+    executemany (the ORM's bulk path splits rows by which values are None and sends hundreds
+    of statements per batch)."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(model.__table__), rows)
+        return
+    columns = [model.__table__.c[name] for name in rows[0]]
+    as_json = [isinstance(column.type, JSON) for column in columns]
+    values = itemgetter(*(column.name for column in columns))
+    statement = f"COPY {model.__table__.name} ({', '.join(c.name for c in columns)}) FROM STDIN"
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([json.dumps(value) if is_json else value
+                            for value, is_json in zip(values(row), as_json)])
 
 
 def _recorded(session: Session, items: Sequence[OpenItem]) -> dict[int, set[tuple[Track, str]]]:
@@ -207,7 +236,7 @@ def _recorded(session: Session, items: Sequence[OpenItem]) -> dict[int, set[tupl
     rows = session.connection().execute(
         select(LadderEntry.item_id, LadderEntry.track, LadderEntry.rung, LadderEntry.due_date)
         .where(LadderEntry.item_id.in_(due))
-    )
+    ).all()  # fetched at once: psycopg's row-by-row fetch costs more than the query
     recorded: dict[int, set[tuple[Track, str]]] = defaultdict(set)
     tracks = {track.value: track for track in Track}
     for item_id, track, rung, due_date in rows:
@@ -222,11 +251,13 @@ def _ledger_ids(session: Session, rows: list[dict[str, Any]]) -> dict[tuple, int
     if not rows:
         return {}
     wanted = {ledger_key(row) for row in rows}
+    # Just inserted, so written by this check: the items' earlier rungs need not be read.
     found = session.connection().execute(
         select(LadderEntry.id, LadderEntry.item_id, LadderEntry.track, LadderEntry.rung,
                LadderEntry.due_date)
         .where(LadderEntry.item_id.in_({row["item_id"] for row in rows}))
-    )
+        .where(LadderEntry.check_date == rows[0]["check_date"])
+    ).all()
     return {tuple(key): ledger_id for ledger_id, *key in found if tuple(key) in wanted}
 
 

@@ -66,11 +66,15 @@ def outbox(tmp_path):
 
 def with_copies(outbox: Outbox) -> tuple[Notice, str]:
     """A notice with a copy to an address no other notice goes to (a focal officer, not the
-    secretariat copied on all), and that address."""
+    secretariat copied on all), and that address; its addressee too is in no other notice, so
+    refusing either touches this notice alone (whichever order the check created them in)."""
     notices = list(outbox.notices().values())
     for notice in notices:
+        others = [n for n in notices if n.id != notice.id]
+        if any(notice.recipient in (n.recipient, *n.cc) for n in others):
+            continue
         for copy in notice.cc:
-            if not any(copy in (n.recipient, *n.cc) for n in notices if n.id != notice.id):
+            if not any(copy in (n.recipient, *n.cc) for n in others):
                 return notice, copy
     raise AssertionError("the example has no notice with a copy of its own")
 

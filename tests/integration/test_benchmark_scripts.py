@@ -3,6 +3,7 @@ at a tiny size, on the real databases and a real SMTP sink; times are not assert
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,10 +22,23 @@ def test_check_benchmark_prints_its_ratios_to_the_orm_way_on_both_databases(data
     output = run("check.py", "--database-url", database_url, "--items", "3000",
                  "--provinces", "2", "--runs", "1")
     assert "generated 558 units and 3,000 open items" in output
+    # The stateless peer reads the same items and renders a digest per recipient.
+    assert "ratio first check vs peer:" in output
+    assert "ratio next working day vs peer:" in output
     assert "ratio first check vs naive:" in output
     assert "ratio rerun vs naive:" in output
     # Partitions by province over worker processes are timed where workers share a server.
     assert ("ratio 2 workers vs 1:" in output) == database_url.startswith("postgresql")
+
+
+def test_a_country_generated_with_items_within_reach_gives_the_peer_exactly_those(tmp_path):
+    output = run("check.py", "--database-url", f"sqlite:///{tmp_path}/country.db",
+                 "--items", "4000", "--within-reach", "300", "--provinces", "2", "--runs", "1",
+                 "--without-naive")
+    # Due within the ladder's reach or overdue on the check day: the 300, and none far away.
+    peer = re.search(r"the stateless peer: ([\d,]+) items", output)
+    assert peer and peer.group(1) == "300"
+    assert "ratio next working day vs peer:" in output and "vs naive" not in output
 
 
 def test_send_benchmark_prints_the_engines_ratios_to_per_message_and_the_ceiling():

@@ -7,6 +7,7 @@ import logging
 import re
 from datetime import date, timedelta
 
+from sqlalchemy import event
 from sqlmodel import select
 
 from domain.models import LadderEntry, Notice, TrackedItem, Unit
@@ -186,6 +187,37 @@ def test_dry_run_says_who_would_get_what_and_writes_nothing(engine, database_url
     with UnitOfWork(engine).reading() as session:
         assert session.exec(select(Notice)).first() is None
         assert session.exec(select(LadderEntry)).first() is None
+
+
+def test_a_dry_run_issues_no_write_and_plans_the_digests_the_real_check_then_sends(
+    engine, database_url, tmp_path
+):
+    settings = settings_for(database_url, tmp_path)
+    load_examples(engine, settings.calendar)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    # The first check has no history; later ones carry repeats, escalations and catch-ups.
+    for day in (date(2021, 7, 1), date(2021, 7, 12), date(2021, 8, 2)):
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            planned = checking.preview(UnitOfWork(engine), settings, day)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        writes = [s for s in statements
+                  if s.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+        assert statements and writes == []
+        run_check(engine, settings, day)
+        with UnitOfWork(engine).reading() as session:
+            sealed = session.exec(
+                select(Notice).where(Notice.check_date == day).order_by(Notice.id)).all()
+        assert planned == [
+            (n.recipient, n.subject, re.findall(r"^- \[([^\]]+)\]", n.text_body, re.M))
+            for n in sealed
+        ]
+        assert planned, f"the check of {day} sends something"
 
 
 def test_an_extension_rearms_the_ladder_under_the_new_date(engine, database_url, tmp_path, commune_item):
