@@ -36,7 +36,7 @@ from pathlib import Path
 from generate import CHECK_DAY, PROVINCES, generate  # beside this script
 from sqlalchemy import create_engine, delete, func, select, text
 
-from domain.digest_lines import DigestLine, DigestView
+from domain.digest_lines import DigestLine, DigestView, ItemSource
 from domain.ladder import RungKind, Track, decide, horizon
 from domain.planning import OpenItem
 from domain.models import (
@@ -116,7 +116,8 @@ def peer_check(url: str, day: date) -> dict:
     query = (
         select(TrackedItem.code, TrackedItem.content, TrackedItem.unit_code,
                TrackedItem.deadline_text, TrackedItem.due_date, TrackedItem.original_due_date,
-               func.coalesce(Plan.title, Inspection.name, TrackedItem.scope))
+               Plan.title, Plan.decision_number,
+               func.coalesce(Inspection.name, TrackedItem.scope))
         .outerjoin(Plan, Plan.code == TrackedItem.plan_code)
         .outerjoin(Finding, Finding.code == TrackedItem.finding_code)
         .outerjoin(Inspection, Inspection.id == Finding.inspection_id)
@@ -128,7 +129,8 @@ def peer_check(url: str, day: date) -> dict:
     by_recipient: dict[str, list[DigestLine]] = {}
     with UnitOfWork(engine).reading() as session:
         tree = ledger.load_unit_tree(session)
-        for code, content, unit_code, text, due, original, source in session.execute(query):
+        for (code, content, unit_code, text, due, original, plan, decision,
+             inspection) in session.execute(query):
             unit = tree.responsible(unit_code)
             if not unit.head_email:
                 continue
@@ -136,7 +138,9 @@ def peer_check(url: str, day: date) -> dict:
             kind = (RungKind.OVERDUE if overdue else
                     RungKind.DUE if remaining == 0 else RungKind.REMINDER)
             by_recipient.setdefault(unit.head_email, []).append(DigestLine(
-                code=code, content=content, source=source, unit_code=unit.code,
+                code=code, content=content, unit_code=unit.code,
+                source=(ItemSource(plan, decision) if plan is not None
+                        else ItemSource(inspection, inspection=True)),
                 unit_name=unit.name, deadline_text=text, due=due,
                 original_due=original if original != due else None,
                 rung=f"O{overdue}" if overdue else f"R{remaining}", kind=kind,
