@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from datetime import date, datetime
 from functools import cached_property
@@ -9,19 +10,21 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from domain.calendar import WorkingCalendar
 from domain.policy import Policy, PolicyError, policy_from_mapping
 
+PREFIX = "CCHC_"
+ENV_FILE = Path(".env")
 
-class Settings(BaseSettings):
+
+class Settings(BaseModel):
     """`Settings()` reads the environment (CCHC_DATABASE_URL, …, whatever the case of the
     name), then `.env` in the working directory for what the environment does not set; values
     given as arguments win over both."""
 
-    model_config = SettingsConfigDict(env_prefix="CCHC_", env_file=".env", extra="ignore")
+    model_config = ConfigDict(extra="ignore")
 
     database_url: str = "sqlite:///cchc.db"
     smtp_host: str | None = None
@@ -48,6 +51,9 @@ class Settings(BaseSettings):
     # Prefect's own setting: when a Prefect server is configured, commands such as an import
     # publish their events to it at once.
     prefect_api_url: str | None = Field(default=None, validation_alias="PREFECT_API_URL")
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**{**_environment(), **values})
 
     @field_validator("timezone")
     @classmethod
@@ -83,6 +89,29 @@ class Settings(BaseSettings):
         for derived in ("policy", "calendar"):
             changed.__dict__.pop(derived, None)
         return changed
+
+
+def _environment() -> dict[str, str | None]:
+    """The settings the environment and `.env` give, keyed as `Settings` takes them.
+
+    Read here rather than by pydantic-settings, whose import (sources for command lines, cloud
+    secret stores, …) costs a fiftieth of a second of every command's start beyond what these
+    few lines do."""
+    keys = {}  # variable name, lower case → the key Settings takes
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias  # PREFECT_API_URL: Prefect's own variable
+        keys[(alias or PREFIX + name).lower()] = alias or name
+    found: dict[str, str | None] = {}
+    if ENV_FILE.is_file():
+        from dotenv import dotenv_values
+
+        found |= _known(dotenv_values(ENV_FILE, encoding="utf-8"), keys)
+    return found | _known(os.environ, keys)
+
+
+def _known(variables, keys: dict[str, str]) -> dict[str, str | None]:
+    return {keys[name.lower()]: value for name, value in variables.items()
+            if name.lower() in keys}
 
 
 def load_policy(path: Path) -> Policy:

@@ -11,7 +11,9 @@ from tests.conftest import EXAMPLES, load_examples
 NOT_FOR_STATUS = ("alembic.runtime.migration", "alembic.script", "prefect", "openpyxl",
                   "email_validator", "domain.importers", "apscheduler",
                   # the calendar loads Vietnam's holidays, not the package of every country
-                  "holidays.countries")
+                  "holidays.countries",
+                  # the settings read the environment themselves
+                  "pydantic_settings")
 NOT_FOR_HELP = ("pydantic", "sqlalchemy", "flows.settings", "holidays")
 
 
