@@ -66,6 +66,11 @@ def smtp_server():
     server.stop()
 
 
+def cchc_environment() -> dict[str, str]:
+    """The engine's settings in this process's environment (what a command must leave alone)."""
+    return {name: value for name, value in os.environ.items() if name.startswith("CCHC_")}
+
+
 def load_examples(engine: Engine, calendar) -> None:
     """The Sơn La 2021 fixture, imported the way `cchc import` does."""
 

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, cchc_environment
 
 runner = CliRunner()
 
@@ -28,9 +28,9 @@ def workdir(tmp_path, monkeypatch, prefect_harness):
 
 
 def test_demo_leaves_valid_vietnamese_emails_and_the_status_table(workdir, monkeypatch):
-    environment = _cchc_environment()
+    environment = cchc_environment()
     result = runner.invoke(app, ["demo"])
-    assert _cchc_environment() == environment  # the demo hands its settings on, not os.environ
+    assert cchc_environment() == environment  # the demo hands its settings on, not os.environ
     assert result.exit_code == 0, result.output
     # One unit's page link, and how to open the secretariat's pages.
     assert "Trang của một đơn vị (đường dẫn trong thư): http://127.0.0.1:8080/u/" in result.output
@@ -67,12 +67,6 @@ def test_demo_leaves_valid_vietnamese_emails_and_the_status_table(workdir, monke
     again = runner.invoke(app, ["demo"])
     assert again.exit_code == 0, again.output
     assert len(list((workdir / "demo" / "outbox").glob("*.eml"))) == len(files)
-
-
-def _cchc_environment() -> dict[str, str]:
-    import os
-
-    return {name: value for name, value in os.environ.items() if name.startswith("CCHC_")}
 
 
 def _cli(*args: str):

@@ -3,17 +3,12 @@ on, so the process's environment, and the database it names, stay as they were."
 
 from __future__ import annotations
 
-import os
-
 from typer.testing import CliRunner
 
 from cli.main import app
 from cli.running import demo_settings, prepare_demo
 from cli.shared import load_settings
-
-
-def _cchc_environment() -> dict[str, str]:
-    return {name: value for name, value in os.environ.items() if name.startswith("CCHC_")}
+from tests.conftest import cchc_environment
 
 
 def test_the_demo_loads_the_example_into_its_folder_and_leaves_the_environment_alone(
@@ -23,13 +18,13 @@ def test_the_demo_loads_the_example_into_its_folder_and_leaves_the_environment_a
     monkeypatch.setenv("CCHC_DATABASE_URL", f"sqlite:///{elsewhere}")
     monkeypatch.setenv("CCHC_SMTP_HOST", "smtp.invalid")
     monkeypatch.delenv("CCHC_POLICY_FILE", raising=False)
-    before = _cchc_environment()
+    before = cchc_environment()
     invocation = load_settings()  # reads the (default) policy, as every command does
 
     settings = demo_settings(invocation, tmp_path / "demo")
     prepare_demo(settings, tmp_path / "demo")
 
-    assert _cchc_environment() == before
+    assert cchc_environment() == before
     assert not elsewhere.exists()
     # The demo's policy is the example's, not the one the invocation had read already.
     assert settings.policy.secretariat_email == "cchc@pnv.tpsonla.sonla.example"
