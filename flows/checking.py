@@ -7,7 +7,7 @@ import gc
 import logging
 import uuid
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,7 +24,6 @@ from notifications.delivery import DeliveryOutcome, DeliveryResult, SmtpSettings
 from notifications.digests import Sections, render_digest, subject_for
 from notifications.email import OutgoingMessage, make_message_id
 from persistence import alerts, ledger, outbox
-from persistence.unit_of_work import UnitOfWork
 from persistence.digest_lines import PlannedEntry, digest_views, planned_views
 from persistence.occurrence_store import materialise
 from persistence.unit_of_work import UnitOfWork
@@ -33,6 +32,8 @@ from persistence.unit_of_work import UnitOfWork
 # commit costs less often, while the sweep's memory stays in the tens of MB.
 BATCH_SIZE = 2000
 SEAL_BATCH = 50
+# Digests sealed per transaction, SEAL_BATCH at a time: a commit is a disk flush.
+SEAL_TRANSACTION = 500
 # Rendered bodies are written once they reach this size: a chairman's digest of a province's
 # escalations runs to hundreds of KB, and a first check's first digests are such.
 SEAL_BYTES = 2_000_000
@@ -71,6 +72,7 @@ def sweep_and_seal(
     same items never split a digest; checks of disjoint subtrees run side by side."""
     summary = CheckSummary(as_of, settings.calendar.is_working_day(as_of))
     partition = unit or ""
+    digests = ledger.CheckDigests()
     with uow.check_lock(partition), _fewer_collections():
         with uow.transaction() as session:
             # Each period's occurrence of the recurring tasks and obligations, before the sweep.
@@ -86,6 +88,7 @@ def sweep_and_seal(
                     outcome = ledger.record_batch(
                         session, batch, as_of=as_of, calendar=settings.calendar,
                         policy=settings.policy, tree=tree, partition=partition,
+                        digests=digests,
                     )
                 summary.items += len(batch)
                 summary.queued += outcome.queued
@@ -97,7 +100,7 @@ def sweep_and_seal(
                 ledger.refresh_statistics(
                     session, summary.queued + summary.skipped + summary.unaddressed)
         # Sealing also finishes digests a crashed check left collecting.
-        seal_digests(uow, settings, tree, partition)
+        seal_digests(uow, settings, tree, partition, digests.lines)
     return summary
 
 
@@ -129,26 +132,49 @@ def _subtree(tree: UnitTree, unit: str | None) -> set[str] | None:
     return tree.subtree(unit)
 
 
-def seal_digests(uow: UnitOfWork, settings: Settings, tree: UnitTree, partition: str = "") -> int:
+def seal_digests(
+    uow: UnitOfWork,
+    settings: Settings,
+    tree: UnitTree,
+    partition: str = "",
+    known: dict[int, list[PlannedEntry]] | None = None,
+) -> int:
+    """Render and seal every digest being collected; the lines of those in `known` (the digests
+    a check created, with every line it gave them) are taken from there instead of read back."""
     sealed = 0
-    policy = settings.policy
+    known = {} if known is None else known
     link = digest_links(settings, tree)
     while True:
         with uow.transaction() as session:
-            notices = outbox.collecting(session, SEAL_BATCH, partition)
-            if not notices:
-                return sealed
+            in_transaction = 0
+            while in_transaction < SEAL_TRANSACTION:
+                notices = outbox.collecting(session, SEAL_BATCH, partition)
+                if not notices:
+                    return sealed + in_transaction
+                _seal_batch(session, settings, tree, link, notices, known)
+                in_transaction += len(notices)
+        sealed += in_transaction
+
+
+def _seal_batch(
+    session: Session, settings: Settings, tree: UnitTree, link: Callable,
+    notices: Sequence, known: dict[int, list[PlannedEntry]],
+) -> None:
+    planned = [n for n in notices if n.id in known]
+    unknown = [n for n in notices if n.id not in known]
+    views = deque(planned_views(session, planned, [e for n in planned for e in known.pop(n.id)],
+                                settings.calendar, tree) if planned else ())
+    if unknown:
+        views += digest_views(session, unknown, settings.calendar, tree)
+    rendered, size = [], 0
+    # Each view is dropped once rendered: only the batch's lines are held at a time.
+    while views:
+        digest = render_digest(view := views.popleft(), settings.policy.secretariat, link(view))
+        rendered.append((view.notice_id, digest.subject, digest.text, digest.html))
+        size += len(digest.text) + len(digest.html)
+        if size > SEAL_BYTES or not views:
+            outbox.seal(session, rendered)
             rendered, size = [], 0
-            # Each view is dropped once rendered: only the batch's lines are held at a time.
-            views = deque(digest_views(session, notices, settings.calendar, tree))
-            while views:
-                digest = render_digest(view := views.popleft(), policy.secretariat, link(view))
-                rendered.append((view.notice_id, digest.subject, digest.text, digest.html))
-                size += len(digest.text) + len(digest.html)
-                if size > SEAL_BYTES or not views:
-                    outbox.seal(session, rendered)
-                    rendered, size = [], 0
-            sealed += len(notices)
 
 
 def queue_alert(uow: UnitOfWork, settings: Settings, as_of: date) -> bool:

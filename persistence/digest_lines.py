@@ -38,7 +38,7 @@ _ITEM_COLUMNS = (TrackedItem.id, TrackedItem.code, TrackedItem.content, TrackedI
 _IN_CHUNK = 5000  # item ids per IN list, under SQLite's limit on bound parameters
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedEntry:
     """A line a check would add to a digest, before anything is written: (notice, role, rung,
     due date) of an item, as a notice entry joined to its ledger row reads back."""

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, bindparam, exists, func, insert, or_, select, text, update
+from sqlalchemy import JSON, bindparam, exists, func, or_, select, text, update
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
@@ -45,6 +45,7 @@ from domain.recipients import (
     UnitTree,
 )
 from domain.states import NoticeState, SubmissionState
+from persistence.digest_lines import PlannedEntry
 from persistence.unit_of_work import UnitOfWork, mark_events_recorded
 
 
@@ -131,6 +132,17 @@ def escalation_organisation(
 
 
 @dataclass
+class CheckDigests:
+    """What one check knows of the digests it collects, so that its later batches and its
+    sealing need not read back what it wrote: the digest it found or created for each address
+    (id and copies), and the lines of those it created. Valid under the check's lock, which
+    keeps any other writer out of its digests."""
+
+    collecting: dict[str, tuple[int, set[str]]] = field(default_factory=dict)
+    lines: dict[int, list[PlannedEntry]] = field(default_factory=dict)
+
+
+@dataclass
 class BatchOutcome:
     queued: int = 0
     skipped: int = 0
@@ -162,16 +174,20 @@ def record_batch(
     policy: Policy,
     tree: UnitTree,
     partition: str = "",
+    digests: CheckDigests | None = None,
 ) -> BatchOutcome:
     """Plan a batch and write it (the caller's transaction commits it)."""
     plan = plan_for(session, items, as_of=as_of, calendar=calendar, policy=policy, tree=tree)
-    return write_plan(session, plan, as_of=as_of, partition=partition)
+    return write_plan(session, plan, as_of=as_of, partition=partition,
+                      digests=CheckDigests() if digests is None else digests)
 
 
-def write_plan(session: Session, plan: BatchPlan, *, as_of: date, partition: str = "") -> BatchOutcome:
-    """Write a batch's ledger rows, notices and events with a few bulk statements. A check of
-    one unit subtree (`partition`) collects its own digests, so checks of different subtrees
-    never share one."""
+def write_plan(
+    session: Session, plan: BatchPlan, *, as_of: date, partition: str, digests: CheckDigests
+) -> BatchOutcome:
+    """Write a batch's ledger rows, notices and events with a few bulk statements, noting in
+    `digests` what the rest of the check needs of them. A check of one unit subtree
+    (`partition`) collects its own digests, so checks of different subtrees never share one."""
     outcome = BatchOutcome(queued=plan.queued, skipped=plan.skipped,
                            unaddressed=plan.unaddressed)
     if not plan.ledger:
@@ -179,17 +195,18 @@ def write_plan(session: Session, plan: BatchPlan, *, as_of: date, partition: str
     entries, events = plan.ledger, list(plan.events)
     _insert_rows(session, LadderEntry, entries)
     ledger_ids = _ledger_ids(session, [entries[index] for index, _ in plan.deliveries])
-    notice_ids = _collecting_notices(
-        session, [t for _, t in plan.deliveries], as_of, partition, events, outcome
+    _collecting_notices(
+        session, [t for _, t in plan.deliveries], as_of, partition, events, outcome, digests
     )
-    links = [
-        {
-            "notice_id": notice_ids[t.to.lower()],
-            "ledger_id": ledger_ids[ledger_key(entries[index])],
-            "role": t.role,
-        }
-        for index, t in plan.deliveries
-    ]
+    links = []
+    for index, target in plan.deliveries:
+        row = entries[index]
+        notice_id = digests.collecting[target.to.lower()][0]
+        links.append({"notice_id": notice_id, "ledger_id": ledger_ids[ledger_key(row)],
+                      "role": target.role})
+        if notice_id in digests.lines:
+            digests.lines[notice_id].append(PlannedEntry(
+                notice_id, target.role, row["rung"], row["due_date"], row["item_id"]))
     if links:
         _insert_rows(session, NoticeEntry, links)
     _insert_rows(session, Event, events)
@@ -212,17 +229,25 @@ def refresh_statistics(session: Session, written: int) -> None:
 
 def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
     """Many rows in one go: COPY on PostgreSQL (psycopg's executemany sends an INSERT per row,
-    pipelined; COPY streams them, about 2.5× as fast for a check's rows); elsewhere a Core
-    executemany (the ORM's bulk path splits rows by which values are None and sends hundreds
-    of statements per batch)."""
+    pipelined; COPY streams them, about 2.5× as fast for a check's rows); elsewhere the
+    driver's executemany of one plain INSERT, each value converted by its column's own type
+    (SQLAlchemy's compiled executemany builds a parameter dictionary per row, a fifth of a
+    first check; the ORM's bulk path splits rows by which values are None)."""
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(model.__table__), rows)
-        return
-    columns = [model.__table__.c[name] for name in rows[0]]
-    as_json = [isinstance(column.type, JSON) for column in columns]
+    table = model.__table__
+    columns = [table.c[name] for name in rows[0]]
     values = itemgetter(*(column.name for column in columns))
-    statement = f"COPY {model.__table__.name} ({', '.join(c.name for c in columns)}) FROM STDIN"
+    if connection.dialect.name != "postgresql":
+        convert = [column.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+                   for column in columns]
+        connection.exec_driver_sql(
+            f"INSERT INTO {table.name} ({', '.join(c.name for c in columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})",
+            [tuple(value if to_sql is None else to_sql(value)
+                   for value, to_sql in zip(values(row), convert)) for row in rows])
+        return
+    as_json = [isinstance(column.type, JSON) for column in columns]
+    statement = f"COPY {table.name} ({', '.join(c.name for c in columns)}) FROM STDIN"
     with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row([json.dumps(value) if is_json else value
@@ -268,29 +293,39 @@ def _collecting_notices(
     partition: str,
     events: list[dict[str, Any]],
     outcome: BatchOutcome,
-) -> dict[str, int]:
-    """The id of the digest still being collected for each recipient on `as_of`, created if
-    need be. A recipient whose digest of the day already went out (a second check that day,
-    after an import) gets a second one: nothing joins a sealed digest and is lost."""
-    wanted = digest_recipients(targets)
-    if not wanted:
-        return {}
-    found: dict[str, int] = {}
-    sent_today: dict[str, int] = defaultdict(int)
+    digests: CheckDigests,
+) -> None:
+    """Note in `digests` the digest still being collected for each recipient on `as_of`,
+    created if need be, with the copies the targets ask for. A recipient whose digest of the
+    day already went out (a second check that day, after an import) gets a second one: nothing
+    joins a sealed digest and is lost."""
+    # Each recipient's copies, never the recipient itself.
+    wanted = {address: (target, cc - {target.to})
+              for address, (target, cc) in digest_recipients(targets).items()}
     widened: list[dict[str, Any]] = []
-    for notice_id, recipient, state, cc in session.execute(
-        select(Notice.id, Notice.recipient, Notice.state, Notice.cc)
-        .where(Notice.check_date == as_of, Notice.partition == partition)
-        .where(func.lower(Notice.recipient).in_(wanted))
-        .order_by(Notice.id)
-    ):
-        address = recipient.lower()
-        sent_today[address] += 1
-        if state == NoticeState.COLLECTING:
-            found[address] = notice_id
-            extra = wanted[address][1] - set(cc)
-            if extra:
-                widened.append({"notice_id": notice_id, "new_cc": sorted(set(cc) | extra)})
+    for address, (_, cc) in wanted.items():
+        if address in digests.collecting:
+            notice_id, copies = digests.collecting[address]
+            if cc - copies:
+                copies |= cc
+                widened.append({"notice_id": notice_id, "new_cc": sorted(copies)})
+    unknown = {address: want for address, want in wanted.items()
+               if address not in digests.collecting}
+    sent_today: dict[str, int] = defaultdict(int)
+    if unknown:  # digests of earlier checks that day, sealed or left collecting by a crash
+        for notice_id, recipient, state, cc in session.execute(
+            select(Notice.id, Notice.recipient, Notice.state, Notice.cc)
+            .where(Notice.check_date == as_of, Notice.partition == partition)
+            .where(func.lower(Notice.recipient).in_(unknown))
+            .order_by(Notice.id)
+        ):
+            address = recipient.lower()
+            sent_today[address] += 1
+            if state == NoticeState.COLLECTING:
+                copies = set(cc) | unknown[address][1]
+                digests.collecting[address] = (notice_id, copies)
+                if copies != set(cc):
+                    widened.append({"notice_id": notice_id, "new_cc": sorted(copies)})
     if widened:  # one statement for the batch, not one per digest
         table = Notice.__table__
         session.connection().execute(
@@ -303,23 +338,25 @@ def _collecting_notices(
             "partition": partition,
             "recipient": target.to,
             "recipient_unit_code": target.unit.code,
-            "cc": sorted(cc - {target.to}),
+            "cc": sorted(cc),
             "state": NoticeState.COLLECTING,
             "attempts": 0,
             "created_at": utcnow(),
         }
-        for address, (target, cc) in wanted.items()
-        if address not in found
+        for address, (target, cc) in unknown.items()
+        if address not in digests.collecting
     ]
-    if new:
-        _insert_rows(session, Notice, new)
-        created = dict(session.execute(
-            select(Notice.key, Notice.id).where(Notice.key.in_([row["key"] for row in new]))
-        ).all())
-        for row in new:
-            notice_id = found[row["recipient"].lower()] = created[row["key"]]
-            events.append(event_row(EventName.NOTICE_QUEUED, notice_id=notice_id,
-                                    check_date=as_of, to=row["recipient"],
-                                    unit=row["recipient_unit_code"]))
-        outcome.new_notices += len(new)
-    return found
+    if not new:
+        return
+    _insert_rows(session, Notice, new)
+    created = dict(session.execute(
+        select(Notice.key, Notice.id).where(Notice.key.in_([row["key"] for row in new]))
+    ).all())
+    for row in new:
+        notice_id = created[row["key"]]
+        digests.collecting[row["recipient"].lower()] = (notice_id, set(row["cc"]))
+        digests.lines[notice_id] = []
+        events.append(event_row(EventName.NOTICE_QUEUED, notice_id=notice_id,
+                                check_date=as_of, to=row["recipient"],
+                                unit=row["recipient_unit_code"]))
+    outcome.new_notices += len(new)
