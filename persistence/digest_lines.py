@@ -26,6 +26,7 @@ from domain.models import (
 )
 from domain.recipients import UnitTree
 from domain.states import NoticeState, SubmissionKind
+from persistence.db import one_of
 
 
 # What a digest line shows of its item.
@@ -59,7 +60,7 @@ def digest_views(
     to follow the index for each."""
     entries = session.execute(
         select(NoticeEntry.notice_id, NoticeEntry.role, NoticeEntry.ledger_id)
-        .where(NoticeEntry.notice_id.in_([n.id for n in notices]))
+        .where(one_of(session, NoticeEntry.notice_id, [n.id for n in notices]))
         .order_by(NoticeEntry.id)
     ).all()
     ids = [entry.ledger_id for entry in entries]
@@ -67,7 +68,7 @@ def digest_views(
     for start in range(0, len(ids), _IN_CHUNK):
         rungs.update((row.id, row) for row in session.execute(
             select(LadderEntry.id, LadderEntry.rung, LadderEntry.due_date, LadderEntry.item_id)
-            .where(LadderEntry.id.in_(ids[start:start + _IN_CHUNK]))))
+            .where(one_of(session, LadderEntry.id, ids[start:start + _IN_CHUNK]))))
     return planned_views(session, notices, [
         PlannedEntry(entry.notice_id, entry.role, rungs[entry.ledger_id].rung,
                      rungs[entry.ledger_id].due_date, rungs[entry.ledger_id].item_id)
@@ -87,7 +88,8 @@ def planned_views(
     rows, item_ids = [], list(by_item)
     for start in range(0, len(item_ids), _IN_CHUNK):
         rows += session.execute(
-            select(*_ITEM_COLUMNS).where(TrackedItem.id.in_(item_ids[start:start + _IN_CHUNK]))
+            select(*_ITEM_COLUMNS)
+            .where(one_of(session, TrackedItem.id, item_ids[start:start + _IN_CHUNK]))
             .order_by(TrackedItem.id)).all()
     lines = [
         SimpleNamespace(notice_id=entry.notice_id, role=entry.role, rung=entry.rung,
@@ -187,7 +189,7 @@ def sent_before(
                Notice.recipient_unit_code)
         .join(NoticeEntry, NoticeEntry.ledger_id == LadderEntry.id)
         .join(Notice, Notice.id == NoticeEntry.notice_id)
-        .where(LadderEntry.item_id.in_(item_ids))
+        .where(one_of(session, LadderEntry.item_id, item_ids))
         .where(Notice.state == NoticeState.SENT)
         .where(Notice.id.not_in(notice_ids))
         .order_by(Notice.check_date, Notice.id)
@@ -203,7 +205,7 @@ def _acknowledged_on(session: Session, item_ids: list[int]) -> dict[int, date]:
     """The day each item's unit last acknowledged receiving its notice (đã nhận)."""
     rows = session.execute(
         select(Submission.item_id, Submission.submitted_on)
-        .where(Submission.item_id.in_(list(item_ids)),
+        .where(one_of(session, Submission.item_id, item_ids),
                Submission.kind == SubmissionKind.ACKNOWLEDGEMENT)
         .order_by(Submission.submitted_at)
     )

@@ -11,7 +11,7 @@ from datetime import date
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, bindparam, exists, func, or_, select, text, update
+from sqlalchemy import JSON, String, bindparam, exists, func, or_, select, text, update
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
@@ -45,6 +45,7 @@ from domain.recipients import (
     UnitTree,
 )
 from domain.states import NoticeState, SubmissionState
+from persistence.db import one_of
 from persistence.digest_lines import PlannedEntry
 from persistence.unit_of_work import UnitOfWork, mark_events_recorded
 
@@ -238,13 +239,18 @@ def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> N
     columns = [table.c[name] for name in rows[0]]
     values = itemgetter(*(column.name for column in columns))
     if connection.dialect.name != "postgresql":
-        convert = [column.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
-                   for column in columns]
+        dialect = connection.dialect
+        convert = [(index, to_sql) for index, column in enumerate(columns)
+                   if (to_sql := column.type.dialect_impl(dialect).bind_processor(dialect))]
+        parameters = []
+        for row in rows:
+            row_values = list(values(row))
+            for index, to_sql in convert:  # dates, times and JSON; the rest as they are
+                row_values[index] = to_sql(row_values[index])
+            parameters.append(tuple(row_values))
         connection.exec_driver_sql(
             f"INSERT INTO {table.name} ({', '.join(c.name for c in columns)}) "
-            f"VALUES ({', '.join('?' * len(columns))})",
-            [tuple(value if to_sql is None else to_sql(value)
-                   for value, to_sql in zip(values(row), convert)) for row in rows])
+            f"VALUES ({', '.join('?' * len(columns))})", parameters)
         return
     as_json = [isinstance(column.type, JSON) for column in columns]
     statement = f"COPY {table.name} ({', '.join(c.name for c in columns)}) FROM STDIN"
@@ -260,7 +266,7 @@ def _recorded(session: Session, items: Sequence[OpenItem]) -> dict[int, set[tupl
     # for the ledger rows of a batch, which a daily check reads for every item in reach.
     rows = session.connection().execute(
         select(LadderEntry.item_id, LadderEntry.track, LadderEntry.rung, LadderEntry.due_date)
-        .where(LadderEntry.item_id.in_(due))
+        .where(one_of(session, LadderEntry.item_id, due))
     ).all()  # fetched at once: psycopg's row-by-row fetch costs more than the query
     recorded: dict[int, set[tuple[Track, str]]] = defaultdict(set)
     tracks = {track.value: track for track in Track}
@@ -280,7 +286,7 @@ def _ledger_ids(session: Session, rows: list[dict[str, Any]]) -> dict[tuple, int
     found = session.connection().execute(
         select(LadderEntry.id, LadderEntry.item_id, LadderEntry.track, LadderEntry.rung,
                LadderEntry.due_date)
-        .where(LadderEntry.item_id.in_({row["item_id"] for row in rows}))
+        .where(one_of(session, LadderEntry.item_id, {row["item_id"] for row in rows}))
         .where(LadderEntry.check_date == rows[0]["check_date"])
     ).all()
     return {tuple(key): ledger_id for ledger_id, *key in found if tuple(key) in wanted}
@@ -316,7 +322,7 @@ def _collecting_notices(
         for notice_id, recipient, state, cc in session.execute(
             select(Notice.id, Notice.recipient, Notice.state, Notice.cc)
             .where(Notice.check_date == as_of, Notice.partition == partition)
-            .where(func.lower(Notice.recipient).in_(unknown))
+            .where(one_of(session, func.lower(Notice.recipient, type_=String), unknown))
             .order_by(Notice.id)
         ):
             address = recipient.lower()
@@ -350,7 +356,8 @@ def _collecting_notices(
         return
     _insert_rows(session, Notice, new)
     created = dict(session.execute(
-        select(Notice.key, Notice.id).where(Notice.key.in_([row["key"] for row in new]))
+        select(Notice.key, Notice.id)
+        .where(one_of(session, Notice.key, [row["key"] for row in new]))
     ).all())
     for row in new:
         notice_id = created[row["key"]]
