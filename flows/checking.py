@@ -31,9 +31,13 @@ from persistence.unit_of_work import UnitOfWork
 # A batch is one transaction: at a country's scale, larger ones pay the per-statement and
 # commit costs less often, while the sweep's memory stays in the tens of MB.
 BATCH_SIZE = 2000
-SEAL_BATCH = 50
-# Digests sealed per transaction, SEAL_BATCH at a time: a commit is a disk flush.
+# Digests sealed per transaction (a commit is a disk flush), read and rendered about SEAL_LINES
+# lines at a time: each read is a few lookups (a round trip each on PostgreSQL), and the lines
+# held stay a few MB even when the first digests are chairmen's of hundreds of lines each. A
+# digest whose lines are read back counts as READ_BACK_LINES: its size is known only then.
 SEAL_TRANSACTION = 500
+SEAL_LINES = 2000
+READ_BACK_LINES = 40
 # Rendered bodies are written once they reach this size: a chairman's digest of a province's
 # escalations runs to hundreds of KB, and a first check's first digests are such.
 SEAL_BYTES = 2_000_000
@@ -146,14 +150,24 @@ def seal_digests(
     link = digest_links(settings, tree)
     while True:
         with uow.transaction() as session:
-            in_transaction = 0
-            while in_transaction < SEAL_TRANSACTION:
-                notices = outbox.collecting(session, SEAL_BATCH, partition)
-                if not notices:
-                    return sealed + in_transaction
-                _seal_batch(session, settings, tree, link, notices, known)
-                in_transaction += len(notices)
-        sealed += in_transaction
+            notices = outbox.collecting(session, SEAL_TRANSACTION, partition)
+            for group in _by_lines(notices, known):
+                _seal_batch(session, settings, tree, link, group, known)
+        sealed += len(notices)
+        if len(notices) < SEAL_TRANSACTION:
+            return sealed
+
+
+def _by_lines(notices: Sequence, known: dict[int, list[PlannedEntry]]) -> Iterator[list]:
+    group, lines = [], 0
+    for notice in notices:
+        group.append(notice)
+        lines += len(known[notice.id]) if notice.id in known else READ_BACK_LINES
+        if lines >= SEAL_LINES:
+            yield group
+            group, lines = [], 0
+    if group:
+        yield group
 
 
 def _seal_batch(
