@@ -99,6 +99,16 @@ def reached(track: Track, due: date, as_of: date, calendar: WorkingCalendar, pol
     return None
 
 
+def rungs_reached(
+    due: date, as_of: date, calendar: WorkingCalendar, policy: Policy
+) -> tuple[str | None, str | None]:
+    """The names of the most advanced rungs of the unit and escalation tracks reached on `as_of`
+    by an item due on `due`. With both recorded under that due date, `decide` has nothing to
+    add for the item: it cannot move that day."""
+    unit, escalation = (reached(track, due, as_of, calendar, policy) for track in Track)
+    return (unit.name if unit else None), (escalation.name if escalation else None)
+
+
 def next_rung(track: Track, due: date, as_of: date, calendar: WorkingCalendar, policy: Policy):
     """(rung, date) of the next rung of `track` after `as_of`, or None when the track is done."""
     current = reached(track, due, as_of, calendar, policy)

@@ -15,8 +15,9 @@ from types import SimpleNamespace
 
 from sqlmodel import Session
 
-from domain.ladder import horizon
+from domain.ladder import horizon, rungs_reached
 from domain.models import utcnow
+from domain.planning import OpenItem
 from domain.recipients import Delivery, UnitTree
 from flows.links import digest_links
 from flows.settings import Settings
@@ -28,16 +29,18 @@ from persistence.digest_lines import PlannedEntry, digest_views, planned_views
 from persistence.occurrence_store import materialise
 from persistence.unit_of_work import UnitOfWork
 
-# A batch is one transaction: at a country's scale, larger ones pay the per-statement and
-# commit costs less often, while the sweep's memory stays in the tens of MB.
+# Items planned and written at a time: larger batches pay the per-statement costs less often,
+# while the sweep's memory stays in the tens of MB. A transaction takes several, since each
+# commit is a flush to disk (10 ms each for SQLite on the machine of benchmarks/README.md).
 BATCH_SIZE = 2000
+BATCHES_PER_TRANSACTION = 5
 # Digests sealed per transaction (a commit is a disk flush), read and rendered about SEAL_LINES
 # lines at a time: each read is a few lookups (a round trip each on PostgreSQL), and what
 # rendering holds stays small when the first digests are chairmen's of hundreds of lines each
 # (a first check at a million items peaked at 147 MB with 500 lines, 168 MB with 1,000 and
 # 182 MB with 2,000). A digest whose lines are read back counts as READ_BACK_LINES: its size is
 # known only then.
-SEAL_TRANSACTION = 500
+SEAL_TRANSACTION = 2000
 SEAL_LINES = 500
 READ_BACK_LINES = 10
 # Rendered bodies are written once they reach this size: a chairman's digest of a province's
@@ -57,6 +60,12 @@ class CheckSummary:
     unaddressed: int = 0
     notices: int = 0
 
+    def add(self, outcome: ledger.BatchOutcome) -> None:
+        self.queued += outcome.queued
+        self.skipped += outcome.skipped
+        self.unaddressed += outcome.unaddressed
+        self.notices += outcome.new_notices
+
 
 @dataclass
 class DispatchSummary:
@@ -73,8 +82,8 @@ def sweep_and_seal(
     log: logging.Logger | logging.LoggerAdapter,
     unit: str | None = None,
 ) -> CheckSummary:
-    """Apply the ladder to every open item (of `unit`'s subtree, when given), one transaction
-    per batch, then render each new digest. Under the check lock, so concurrent checks of the
+    """Apply the ladder to every open item (of `unit`'s subtree, when given), a few batches a
+    transaction, then render each new digest. Under the check lock, so concurrent checks of the
     same items never split a digest; checks of disjoint subtrees run side by side."""
     summary = CheckSummary(as_of, settings.calendar.is_working_day(as_of))
     partition = unit or ""
@@ -88,20 +97,22 @@ def sweep_and_seal(
         if not summary.working_day:
             log.info("%s không phải ngày làm việc: không gửi nhắc việc", f"{as_of:%d/%m/%Y}")
         else:
-            reach = horizon(as_of, settings.calendar, settings.policy)
-            for batch in ledger.stream_open_items(uow, as_of, BATCH_SIZE, units, reach):
+            summary.items, stream = _moving_items(uow, settings, as_of, units)
+            log.info("xét %d nhiệm vụ đang mở trong tầm thang nhắc", summary.items)
+            batch = next(stream, None)
+            while batch is not None:
                 with uow.transaction() as session:
-                    outcome = ledger.record_batch(
-                        session, batch, as_of=as_of, calendar=settings.calendar,
-                        policy=settings.policy, tree=tree, partition=partition,
-                        digests=digests,
-                    )
-                summary.items += len(batch)
-                summary.queued += outcome.queued
-                summary.skipped += outcome.skipped
-                summary.unaddressed += outcome.unaddressed
-                summary.notices += outcome.new_notices
-                log.info("đã xét %d nhiệm vụ đang mở, %d bậc nhắc mới", summary.items, summary.queued)
+                    for _ in range(BATCHES_PER_TRANSACTION):
+                        outcome = ledger.record_batch(
+                            session, batch, as_of=as_of, calendar=settings.calendar,
+                            policy=settings.policy, tree=tree, partition=partition,
+                            digests=digests,
+                        )
+                        summary.add(outcome)
+                        batch = next(stream, None)
+                        if batch is None:
+                            break
+                log.info("đã ghi %d bậc nhắc mới", summary.queued)
             with uow.transaction() as session:
                 ledger.refresh_statistics(
                     session, summary.queued + summary.skipped + summary.unaddressed)
@@ -124,6 +135,19 @@ def _fewer_collections() -> Iterator[None]:
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
+
+
+def _moving_items(
+    uow: UnitOfWork, settings: Settings, as_of: date, units: set[str] | None
+) -> tuple[int, Iterator[list[OpenItem]]]:
+    """How many open items are within the ladder's reach on `as_of`, and those of them that may
+    move that day, in batches."""
+    calendar, policy = settings.calendar, settings.policy
+    reach = horizon(as_of, calendar, policy)
+    counts = ledger.open_items_by_due_date(uow, as_of, units, reach)
+    reached = {due: rungs_reached(due, as_of, calendar, policy) for due in counts}
+    return sum(counts.values()), ledger.stream_open_items(
+        uow, as_of, BATCH_SIZE, units, reach, reached)
 
 
 class UnknownUnit(ValueError):
@@ -215,12 +239,11 @@ def preview(
     with uow.reading() as session:
         tree = ledger.load_unit_tree(session)
         units = _subtree(tree, unit)
-        reach = horizon(as_of, settings.calendar, settings.policy)
         # By address, in the order a check would create them; a planned digest's id is
         # negative, so it is no notice already in the outbox.
         digests: dict[str, tuple[int, Delivery, set[str]]] = {}
         entries: list[PlannedEntry] = []
-        for batch in ledger.stream_open_items(uow, as_of, BATCH_SIZE, units, reach):
+        for batch in _moving_items(uow, settings, as_of, units)[1]:
             plan = ledger.plan_for(session, batch, as_of=as_of, calendar=settings.calendar,
                                    policy=settings.policy, tree=tree)
             for index, target in plan.deliveries:

@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace
 
 from sqlalchemy import Row, select
 from sqlmodel import Session
@@ -33,9 +32,6 @@ from persistence.db import one_of
 _ITEM_COLUMNS = (TrackedItem.id, TrackedItem.code, TrackedItem.content, TrackedItem.unit_code,
                  TrackedItem.deadline_text, TrackedItem.original_due_date, TrackedItem.plan_code,
                  TrackedItem.finding_code, TrackedItem.scope, TrackedItem.position)
-# Lines in the order of their items' units, scopes and positions, sorted here rather than by the
-# database: a digest planned in memory and the same digest sealed then list the same order
-# whatever the database's collation.
 _IN_CHUNK = 5000  # item ids per IN list, under SQLite's limit on bound parameters
 
 
@@ -91,32 +87,31 @@ def planned_views(
             select(*_ITEM_COLUMNS)
             .where(one_of(session, TrackedItem.id, item_ids[start:start + _IN_CHUNK]))
             .order_by(TrackedItem.id)).all()
-    lines = [
-        SimpleNamespace(notice_id=entry.notice_id, role=entry.role, rung=entry.rung,
-                        due_date=entry.due_date, **row._asdict())
-        for row in rows for entry in by_item[row.id]
-    ]
+    # Each entry with its item, in the order of the items' units, scopes and positions, sorted
+    # here rather than by the database: a digest planned in memory and the same digest sealed
+    # then list the same order whatever the database's collation.
+    lines = sorted(((entry, row) for row in rows for entry in by_item[row.id]),
+                   key=lambda line: (line[1].unit_code, line[1].scope, line[1].position))
     return _views(session, lines, notices, calendar, tree)
 
 
 def _views(
-    session: Session, rows: Sequence, notices: Sequence, calendar: WorkingCalendar,
-    tree: UnitTree,
+    session: Session, lines: Sequence[tuple[PlannedEntry, Row]], notices: Sequence,
+    calendar: WorkingCalendar, tree: UnitTree,
 ) -> list[DigestView]:
-    rows = sorted(rows, key=lambda row: (row.unit_code, row.scope, row.position))
-    items = {row.id: row for row in rows}
+    items = {row.id: row for _, row in lines}
     sources = _sources(session, list(items.values()))
     history = sent_before(session, list(items), [n.id for n in notices], tree)
     acknowledged = _acknowledged_on(session, list(items))
     by_notice: dict[int, list[DigestLine]] = defaultdict(list)
     checked = {n.id: n.check_date for n in notices}
     recipients = {n.id: n.recipient.lower() for n in notices}
-    for row in rows:
+    for entry, row in lines:
         unit = tree.responsible(row.unit_code)
-        day = checked[row.notice_id]
+        day = checked[entry.notice_id]
         earlier = tuple(history.get(row.id, ()))
-        kind = parse_rung(row.rung)[0]
-        by_notice[row.notice_id].append(
+        kind = parse_rung(entry.rung)[0]
+        by_notice[entry.notice_id].append(
             DigestLine(
                 code=row.code,
                 content=row.content,
@@ -124,19 +119,19 @@ def _views(
                 unit_code=unit.code,
                 unit_name=unit.name,
                 deadline_text=row.deadline_text,
-                due=row.due_date,
+                due=entry.due_date,
                 original_due=row.original_due_date
-                if row.original_due_date != row.due_date
+                if row.original_due_date != entry.due_date
                 else None,
-                rung=row.rung,
+                rung=entry.rung,
                 kind=kind,
-                role=row.role,
-                remaining_days=calendar.remaining(day, row.due_date),
-                overdue_days=calendar.overdue(row.due_date, day),
+                role=entry.role,
+                remaining_days=calendar.remaining(day, entry.due_date),
+                overdue_days=calendar.overdue(entry.due_date, day),
                 earlier=earlier,
                 escalation_round=1 + sum(
                     sent.kind is RungKind.ESCALATION
-                    and sent.recipient.lower() == recipients[row.notice_id]
+                    and sent.recipient.lower() == recipients[entry.notice_id]
                     for sent in earlier
                 ) if kind is RungKind.ESCALATION else 0,
                 acknowledged_on=acknowledged.get(row.id),

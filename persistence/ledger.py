@@ -5,13 +5,29 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, String, bindparam, exists, func, or_, select, text, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Date,
+    Select,
+    String,
+    and_,
+    bindparam,
+    column,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    update,
+    values,
+)
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
@@ -91,20 +107,67 @@ def item_authority(session: Session, item_id: int) -> tuple[str | None, str | No
     return tuple(session.execute(query.where(TrackedItem.id == item_id)).one())
 
 
+def open_items_by_due_date(
+    uow: UnitOfWork, as_of: date, units: Collection[str] | None, due_before: date
+) -> dict[date, int]:
+    """How many open items (of `units`) fall due on each date before `due_before`."""
+    items = open_items_query(as_of, units, due_before).order_by(None).subquery()
+    with uow.engine.connect() as connection:
+        return dict(connection.execute(
+            select(items.c.due_date, func.count()).group_by(items.c.due_date)).all())
+
+
 def stream_open_items(
     uow: UnitOfWork,
     as_of: date,
     batch_size: int,
     units: Collection[str] | None = None,
     due_before: date | None = None,
+    reached: Mapping[date, tuple[str | None, str | None]] | None = None,
 ) -> Iterator[list[OpenItem]]:
-    """Open items in batches, read with a server-side cursor: never the whole table in memory."""
+    """Open items in batches, read with a server-side cursor: never the whole table in memory.
+    With `reached` (for each due date, the rungs reached on `as_of` as
+    `domain.ladder.rungs_reached` names them), only the items due on those dates that may move:
+    those whose ledger lacks one of their date's rungs. The others, most of a daily check's
+    items in reach, would be read with all their ledger rows only for the ladder to find
+    nothing to do."""
+    query = open_items_query(as_of, units, due_before)
+    if reached is not None:
+        rungs = [(due, *names) for due, names in reached.items() if any(names)]
+        if not rungs:
+            return
+        query = _moving_only(query, rungs)
     with uow.engine.connect() as connection:
-        result = connection.execution_options(stream_results=True, yield_per=batch_size).execute(
-            open_items_query(as_of, units, due_before)
-        )
-        for rows in result.partitions():
-            yield [OpenItem(*row) for row in rows]
+        planner_hint = reached is not None and connection.dialect.name == "sqlite"
+        if planner_hint:
+            # Else SQLite indexes the whole items table afresh for the join with the rungs,
+            # rather than look each due date up in the index it has.
+            connection.exec_driver_sql("PRAGMA automatic_index = OFF")
+        try:
+            result = connection.execution_options(
+                stream_results=True, yield_per=batch_size).execute(query)
+            for rows in result.partitions():
+                yield [OpenItem(*row) for row in rows]
+        finally:
+            if planner_hint:  # the connection goes back to the pool
+                connection.exec_driver_sql("PRAGMA automatic_index = ON")
+
+
+def _moving_only(query: Select, rungs: list[tuple[date, str | None, str | None]]) -> Select:
+    """`query` (of items) narrowed to the items that lack, under their due date, the rung of a
+    track that `rungs` (due date, unit rung, escalation rung) says is reached."""
+    reached = values(column("due_date", Date), column("unit_rung", String),
+                     column("escalation_rung", String), name="reached").data(rungs).cte()
+
+    def lacks(track: Track, rung: ColumnElement) -> ColumnElement[bool]:
+        return and_(rung.is_not(None), ~exists().where(
+            LadderEntry.item_id == TrackedItem.id, LadderEntry.track == track.value,
+            LadderEntry.rung == rung, LadderEntry.due_date == TrackedItem.due_date,
+        ).correlate_except(LadderEntry))
+
+    return query.join(reached, reached.c.due_date == TrackedItem.due_date).where(or_(
+        lacks(Track.UNIT, reached.c.unit_rung),
+        lacks(Track.ESCALATION, reached.c.escalation_rung)))
 
 
 def load_unit_tree(session: Session) -> UnitTree:
