@@ -136,7 +136,7 @@ class _WirePolicy(Compat32):
     ASCII as it is: compat32 re-parses every header through `Header` to fold it, which was
     most of the cost of serialising a digest."""
 
-    def _fold(self, name: str, value, sanitize: bool) -> str:  # noqa: ANN001
+    def _fold(self, name: str, value, sanitize: bool) -> str:
         if (isinstance(value, str) and value.isascii() and len(name) + len(value) < 76
                 and "\n" not in value and "\r" not in value):
             return f"{name}: {value}{self.linesep}"
