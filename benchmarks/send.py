@@ -208,9 +208,7 @@ def main() -> None:
     started = time.perf_counter()
     serialised = serialise(messages)
     building = (time.perf_counter() - started) * 1000 / len(messages)
-    # A core is left to the sending process: with as many processes as cores the pool's
-    # building took the time the sending needed (46-48 % of the ceiling against the 50 % of
-    # building in the sending process, 2 cores).
+    # A core is left to the sending process, which a pool as large as the machine slows down.
     processes = max(1, (os.cpu_count() or 1) - 1)
     pool = ProcessPoolExecutor(processes)
     pool.submit(serialise, messages[:1]).result()  # started before any way is timed
