@@ -125,7 +125,7 @@ def build_email(message: OutgoingMessage) -> Message:
 def _boundary() -> str:
     """A multipart boundary chosen here rather than by the generator, which otherwise compiles
     a new regular expression per part to check that its random boundary occurs in no line (a
-    third of the cost of serialising a digest). Every part is base64, whose lines never start
+    third of building and serialising a digest). Every part is base64, whose lines never start
     with "--", so no line can be taken for the boundary; random, so that two nested parts'
     differ; short, so that the Content-Type header stays one line the wire policy writes as is."""
     return f"=_{secrets.token_hex(8)}"
