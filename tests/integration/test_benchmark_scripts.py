@@ -45,6 +45,10 @@ def test_send_benchmark_prints_the_engines_ratios_to_per_message_and_the_ceiling
     output = run("send.py", "--messages", "60", "--runs", "1")
     assert "ratio engine vs a connection per message:" in output
     assert "ratio engine vs ceiling:" in output
+    # The options for building: in a process pool, or once when a digest is sealed.
+    assert "ratio engine, built in a process pool vs ceiling:" in output
+    assert "ratio engine, serialised beforehand vs ceiling:" in output
+    assert "building and serialising one digest:" in output
 
 
 def test_cold_start_benchmark_times_help_and_status_on_the_example_data():

@@ -10,7 +10,7 @@ from email.policy import compat32, default
 
 import pytest
 
-from notifications.email import OutgoingMessage, as_eml, build_email
+from notifications.email import Attachment, OutgoingMessage, as_eml, build_email
 
 
 @pytest.mark.parametrize("cc", [(), ("a@xa.example",), tuple(f"dau.moi.{n}@tinh.example"
@@ -52,3 +52,23 @@ def test_from_names_the_secretariat_and_reply_to_reaches_it_whatever_the_name_ho
     assert str(make_header(decode_header(raw))) == f"{' '.join(name.split())} <cchc@tpsonla.example>"
     assert [a.addr_spec for a in received["Reply-To"].addresses] == ["cchc@pnv.example"]
     assert received["Bcc"] is None
+
+
+def test_a_message_with_an_attachment_parses_back_into_its_parts_with_distinct_boundaries():
+    workbook = bytes(range(256)) * 40  # any bytes, "--" and line breaks included
+    mime = build_email(OutgoingMessage(
+        notice_id=1, sender="cchc@tinh.example", to=("chutich@xa.example",), cc=(),
+        subject="Báo cáo tuần", text="--\n--=_ không phải ranh giới\n", html="<p>--</p>",
+        message_id="<cchc.1.abc@tinh.example>", date=datetime(2025, 3, 12, tzinfo=UTC),
+        attachments=(Attachment("tong-hop.xlsx", "application/vnd.ms-excel", workbook),),
+    ))
+    # Chosen when building, so that serialising need not vet a boundary of its own.
+    assert mime.get_boundary() and mime.get_payload(0).get_boundary()
+    received = message_from_bytes(as_eml(mime), policy=default)
+    body, attachment = received.iter_parts()
+    text, html = body.iter_parts()
+    assert received.get_boundary() != body.get_boundary()
+    assert text.get_content() == "--\n--=_ không phải ranh giới\n"
+    assert html.get_content() == "<p>--</p>"
+    assert attachment.get_filename() == "tong-hop.xlsx"
+    assert attachment.get_content() == workbook
