@@ -8,7 +8,16 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from domain.calendar import WorkingCalendar
-from domain.ladder import Rung, RungKind, Track, decide, horizon, next_rung, reached
+from domain.ladder import (
+    Rung,
+    RungKind,
+    Track,
+    decide,
+    horizon,
+    next_rung,
+    reached,
+    rungs_reached,
+)
 from domain.policy import Policy
 
 
@@ -295,3 +304,18 @@ def test_an_item_due_on_or_after_the_horizon_reaches_no_rung_and_one_due_before_
         limit = horizon(as_of, CAL, policy)
         for due in (as_of + timedelta(days=n) for n in range(-400, 120)):
             assert bool(decide(due, as_of, CAL, policy)) == (due < limit), (as_of, due)
+
+
+@pytest.mark.parametrize("policy", [DEFAULT, Policy(reminder_days=(10, 2), escalation_days=(3,))])
+def test_the_rungs_reached_that_day_recorded_leave_nothing_to_decide(policy):
+    # What lets a daily check leave an item unread: with the rungs its due date reached that
+    # day in its ledger, the ladder has nothing to add; lacking any of them, it has.
+    for as_of in (d("01/02/2024"), d("15/02/2024"), d("26/02/2024")):
+        for due in (as_of + timedelta(days=n) for n in range(-400, 30)):
+            names = dict(zip(Track, rungs_reached(due, as_of, CAL, policy), strict=True))
+            recorded = {(track, name) for track, name in names.items() if name}
+            assert decide(due, as_of, CAL, policy, recorded) == [], (as_of, due)
+            for track in recorded:
+                decided = decide(due, as_of, CAL, policy, recorded - {track})
+                assert [(x.track, x.send.name) for x in decided] == [track], (as_of, due)
+            assert bool(decide(due, as_of, CAL, policy)) == bool(recorded), (as_of, due)
