@@ -7,10 +7,10 @@ import logging
 import re
 from datetime import date, timedelta
 
-from sqlalchemy import event
+from sqlalchemy import delete, event
 from sqlmodel import select
 
-from domain.models import LadderEntry, Notice, TrackedItem, Unit
+from domain.models import Event, LadderEntry, Notice, NoticeEntry, TrackedItem, Unit
 from flows import checking
 from flows.settings import Settings
 from persistence.unit_of_work import UnitOfWork
@@ -286,3 +286,35 @@ def test_a_runs_artifact_rows_name_what_each_email_carried_and_the_servers_refus
     refused = rows[PNV_HEAD]
     assert refused["Kết quả"] == "lỗi" and "4.3" in refused["Nhiệm vụ"].split(", ")
     assert "550" in refused["Trả lời của máy chủ thư"]
+
+
+def test_a_check_written_one_item_at_a_time_seals_the_digests_of_one_written_at_once(
+    engine, database_url, tmp_path, monkeypatch
+):
+    # A check remembers the digests it created across its batches and transactions, and seals
+    # a few lines at a time: however it is cut, every recipient gets the same one digest, with
+    # every copy any of its lines asked for.
+    settings = settings_for(database_url, tmp_path)
+    load_examples(engine, settings.calendar)
+
+    def sealed(day: date) -> list[tuple]:
+        with UnitOfWork(engine).reading() as session:
+            return [(n.recipient, sorted(n.cc), n.subject, n.text_body, n.html_body)
+                    for n in session.exec(select(Notice).where(Notice.check_date == day)
+                                          .order_by(Notice.recipient))]
+
+    for day in (date(2021, 7, 1), date(2021, 7, 12), date(2021, 8, 2)):
+        run_check(engine, settings, day)
+        at_once = sealed(day)
+        with engine.begin() as connection:
+            of_day = select(Notice.id).where(Notice.check_date == day)
+            connection.execute(delete(NoticeEntry).where(NoticeEntry.notice_id.in_(of_day)))
+            for model in (Event, Notice, LadderEntry):
+                connection.execute(delete(model).where(model.check_date == day))
+        with monkeypatch.context() as patch:
+            for name, value in (("BATCH_SIZE", 1), ("BATCHES_PER_TRANSACTION", 2),
+                                ("SEAL_LINES", 1), ("SEAL_TRANSACTION", 2)):
+                patch.setattr(checking, name, value)
+            run_check(engine, settings, day)
+        assert sealed(day) == at_once and len(at_once) > 1
+        assert any(cc for _, cc, *_ in at_once), "some digest carries copies"
