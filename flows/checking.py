@@ -8,7 +8,7 @@ import logging
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -99,20 +99,23 @@ def sweep_and_seal(
         else:
             summary.items, stream = _moving_items(uow, settings, as_of, units)
             log.info("xét %d nhiệm vụ đang mở trong tầm thang nhắc", summary.items)
-            batch = next(stream, None)
-            while batch is not None:
-                with uow.transaction() as session:
-                    for _ in range(BATCHES_PER_TRANSACTION):
-                        outcome = ledger.record_batch(
-                            session, batch, as_of=as_of, calendar=settings.calendar,
-                            policy=settings.policy, tree=tree, partition=partition,
-                            digests=digests,
-                        )
-                        summary.add(outcome)
-                        batch = next(stream, None)
-                        if batch is None:
-                            break
-                log.info("đã ghi %d bậc nhắc mới", summary.queued)
+            # Closed at once if a batch fails, not when the collector gets to it: its
+            # connection goes back to the pool as it came.
+            with closing(stream):
+                batch = next(stream, None)
+                while batch is not None:
+                    with uow.transaction() as session:
+                        for _ in range(BATCHES_PER_TRANSACTION):
+                            outcome = ledger.record_batch(
+                                session, batch, as_of=as_of, calendar=settings.calendar,
+                                policy=settings.policy, tree=tree, partition=partition,
+                                digests=digests,
+                            )
+                            summary.add(outcome)
+                            batch = next(stream, None)
+                            if batch is None:
+                                break
+                    log.info("đã ghi %d bậc nhắc mới", summary.queued)
             with uow.transaction() as session:
                 ledger.refresh_statistics(
                     session, summary.queued + summary.skipped + summary.unaddressed)
@@ -243,15 +246,17 @@ def preview(
         # negative, so it is no notice already in the outbox.
         digests: dict[str, tuple[int, Delivery, set[str]]] = {}
         entries: list[PlannedEntry] = []
-        for batch in _moving_items(uow, settings, as_of, units)[1]:
-            plan = ledger.plan_for(session, batch, as_of=as_of, calendar=settings.calendar,
-                                   policy=settings.policy, tree=tree)
-            for index, target in plan.deliveries:
-                digest = digests.setdefault(target.to.lower(), (-1 - len(digests), target, set()))
-                digest[2].update(target.cc)
-                row = plan.ledger[index]
-                entries.append(PlannedEntry(digest[0], target.role, row["rung"], row["due_date"],
-                                            row["item_id"]))
+        with closing(_moving_items(uow, settings, as_of, units)[1]) as batches:
+            for batch in batches:
+                plan = ledger.plan_for(session, batch, as_of=as_of, calendar=settings.calendar,
+                                       policy=settings.policy, tree=tree)
+                for index, target in plan.deliveries:
+                    digest = digests.setdefault(target.to.lower(),
+                                                (-1 - len(digests), target, set()))
+                    digest[2].update(target.cc)
+                    row = plan.ledger[index]
+                    entries.append(PlannedEntry(digest[0], target.role, row["rung"],
+                                                row["due_date"], row["item_id"]))
         notices = [
             SimpleNamespace(id=number, check_date=as_of, recipient=target.to,
                             recipient_unit_code=target.unit.code, cc=sorted(cc - {target.to}))
