@@ -375,15 +375,7 @@ def _collecting_notices(
     # Each recipient's copies, never the recipient itself.
     wanted = {address: (target, cc - {target.to})
               for address, (target, cc) in digest_recipients(targets).items()}
-    widened: list[dict[str, Any]] = []
-    for address, (_, cc) in wanted.items():
-        if address in digests.collecting:
-            notice_id, copies = digests.collecting[address]
-            if cc - copies:
-                copies |= cc
-                widened.append({"notice_id": notice_id, "new_cc": sorted(copies)})
-    unknown = {address: want for address, want in wanted.items()
-               if address not in digests.collecting}
+    unknown = [address for address in wanted if address not in digests.collecting]
     sent_today: dict[str, int] = defaultdict(int)
     if unknown:  # digests of earlier checks that day, sealed or left collecting by a crash
         for notice_id, recipient, state, cc in session.execute(
@@ -395,10 +387,14 @@ def _collecting_notices(
             address = recipient.lower()
             sent_today[address] += 1
             if state == NoticeState.COLLECTING:
-                copies = set(cc) | unknown[address][1]
-                digests.collecting[address] = (notice_id, copies)
-                if copies != set(cc):
-                    widened.append({"notice_id": notice_id, "new_cc": sorted(copies)})
+                digests.collecting[address] = (notice_id, set(cc))
+    widened: list[dict[str, Any]] = []
+    for address, (_, cc) in wanted.items():
+        if address in digests.collecting:
+            notice_id, copies = digests.collecting[address]
+            if cc - copies:
+                copies |= cc
+                widened.append({"notice_id": notice_id, "new_cc": sorted(copies)})
     if widened:  # one statement for the batch, not one per digest
         table = Notice.__table__
         session.connection().execute(
@@ -416,7 +412,7 @@ def _collecting_notices(
             "attempts": 0,
             "created_at": utcnow(),
         }
-        for address, (target, cc) in unknown.items()
+        for address, (target, cc) in wanted.items()
         if address not in digests.collecting
     ]
     if not new:
