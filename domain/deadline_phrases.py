@@ -23,6 +23,7 @@ from domain.deadlines import (
     dated,
     month_deadline,
     month_end,
+    normalise,
     quarter_deadline,
     quarter_number,
     real_date,
@@ -34,9 +35,15 @@ _YEAR = r"(?:\s*[/.-]\s*|\s+nam\s+|\s+)(\d{4})"
 _NOT_A_MARKER = r"(?!truoc\b|cham\b|han\b|khong\b|den\b|xong\b)"
 
 # --- recurring ------------------------------------------------------------------------------------
+_OF_PERIOD = r"(quy|ky|nam|6\s+thang|nua\s+nam)"
+_LAST_MONTH = rf"thang\s+cuoi(?:\s+cung)?\s+(?:cua\s+)?(?:moi\s+|tung\s+)?{_OF_PERIOD}"
+# "tháng đầu quý sau": the month after the period; only with a day, for "tháng đầu năm sau"
+# alone is a month of next year, not a rule.
+_NEXT_MONTH = (rf"(?<!6 )(?<!sau )thang\s+dau(?:\s+tien)?\s+(?:cua\s+)?{_OF_PERIOD}"
+               r"\s+(?:sau|tiep\s+theo|ke\s+tiep)\b")
 _RECURS = re.compile(
     r"\bhang\s+(?:tuan|thang|quy|nam|6\s+thang|sau\s+thang)\b|\bdinh\s+ky\b"
-    r"|\bthang\s+cuoi\s+(?:cua\s+)?(?:quy|ky|nam|6\s+thang|nua\s+nam)\b"
+    rf"|\b{_LAST_MONTH}\b|\bngay\s+\d{{1,2}}\s+(?:cua\s+)?{_NEXT_MONTH}"
 )
 _PERIOD_LIST = re.compile(  # "báo cáo quý, 6 tháng, năm"
     r"(?:bao\s+cao\s+)?(?:quy|thang|6\s+thang|sau\s+thang|nam)"
@@ -49,8 +56,8 @@ _PERIOD_WORDS = {
     "half_year": re.compile(r"\b(?:0?6|sau)\s+thang\b|\bnua\s+nam\b"),
     "year": re.compile(r"(?<!nua )\bnam\b"),
 }
-_DAY_OF_LAST_MONTH = re.compile(
-    r"ngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+cuoi\s+(?:cua\s+)?(quy|ky|nam|6\s+thang|nua\s+nam)"
+_DAY_OF_MONTH_OF_PERIOD = re.compile(
+    rf"ngay\s+(\d{{1,2}})\s+(?:cua\s+)?(?:{_LAST_MONTH}|{_NEXT_MONTH})"
 )
 _DAY_EACH_YEAR = re.compile(
     r"(?:ngay\s+)?(\d{1,2})\s*(?:/|-|\s+thang\s+)\s*(\d{1,2})\s+(?:cua\s+)?hang\s+nam"
@@ -104,14 +111,12 @@ def read_phrase(original: str, key: str, year: int | None) -> Deadline:
         return _undetermined(original, "không rõ năm nào")
     dues = [f for f in found if not f.start]
     if not dues:
-        reason = "chỉ nêu ngày bắt đầu" if found else "không nêu ngày cụ thể"
-        return _undetermined(original, reason)
+        return _undetermined(original, "chỉ nêu ngày bắt đầu" if found else _unread(key))
     if _SESSION.search(key) and not all(f.fine for f in dues):
         return _undetermined(original, "theo kỳ họp, chưa có ngày")
     chosen = _agreed(dues)
     if chosen is None:
-        named = " và ".join(f"{due:%d/%m/%Y}" for due in sorted({f.due for f in dues}))
-        return _undetermined(original, f"các thời hạn mâu thuẫn: {named}")
+        return _conflict(original, dues)
     starts = [f.opens or f.due for f in found if f.start and (f.opens or f.due) <= chosen.due]
     opens = min(starts) if starts else chosen.opens
     return dated(original, chosen.due, opens, plain=False)
@@ -119,6 +124,42 @@ def read_phrase(original: str, key: str, year: int | None) -> Deadline:
 
 def _undetermined(text: str, note: str) -> Deadline:
     return Deadline(text, DeadlineKind.UNDETERMINED, plain=False, note=note)
+
+
+def _conflict(text: str, dues: list[_Found]) -> Deadline:
+    named = " và ".join(f"{due:%d/%m/%Y}" for due in sorted({f.due for f in dues}))
+    return _undetermined(text, f"các thời hạn mâu thuẫn: {named}")
+
+
+_A_DAY = re.compile(r"\bngay\s+(\d{1,2})\b(?!\s*[/.-]\s*\d)")
+
+
+def _unread(key: str) -> str:
+    """Why a text with no date or period in it names none: a day without its month is not
+    "no day" ("Trước ngày 15 của tháng thứ hai mỗi quý")."""
+    if m := _A_DAY.search(key):
+        return f"có ngày {int(m[1])} nhưng không rõ của tháng nào"
+    return "không nêu ngày cụ thể"
+
+
+def bound_by_notes(deadline: Deadline, key: str, year: int | None) -> Deadline:
+    """A dated cell's notes in brackets: a date in a note outside the cell's deadline is a
+    conflict, as the same words in a sentence are ("Tháng 6/2026 (phải xong trước 31/5/2026)");
+    one within it leaves the cell's deadline ("Năm 2023 (hoàn thành trước 30/6/2023)")."""
+    notes = " ".join(m[0].strip("()") for m in re.finditer(r"\([^()]*\)?", key))
+    if deadline.kind is not DeadlineKind.FIXED or not re.search(r"\d", notes):
+        return deadline
+    try:
+        found = _scan(deadline.text, _REFERENCE.sub(lambda m: " " * len(m[0]), notes), year)
+    except _NoYear:  # no plan year to put "trước 31/5" in: the cell's own date stands
+        return deadline
+    dues = [f for f in found if not f.start]
+    if not dues:
+        return deadline
+    cell = _Found(deadline.due, deadline.opens, False, True)
+    if all(f.inside(cell) for f in dues):
+        return deadline
+    return _conflict(deadline.text, [cell, *dues])
 
 
 def _agreed(dues: list[_Found]) -> _Found | None:
@@ -229,13 +270,11 @@ def _recurring(original: str, key: str, year: int | None) -> Deadline:
     day: int | None = None
     month: int | str | None = None
     due = None
-    if m := _DAY_OF_LAST_MONTH.search(key):
-        day, month = int(m[1]), "last"
+    if m := _DAY_OF_MONTH_OF_PERIOD.search(key):
+        day, month = int(m[1]), "last" if m[2] else "next"
         periods.discard("month")
-        periods |= {"quy": {"quarter"}, "nam": {"year"}}.get(m[2], set())
-        if m[2] in ("6 thang", "nua nam"):
-            periods.add("half_year")
-        if m[2] == "ky":
+        periods |= _PERIOD_OF_WORD.get(m[2] or m[3], set())
+        if (m[2] or m[3]) == "ky":
             periods.discard("year")
     elif m := _DAY_EACH_YEAR.search(key):
         day, month = int(m[1]), int(m[2])
@@ -250,9 +289,37 @@ def _recurring(original: str, key: str, year: int | None) -> Deadline:
     if day is not None and not 1 <= day <= 31:
         raise DeadlineError(original, f"không có ngày {day}")
     rule = Recurrence(tuple(p for p in PERIODS if p in periods), day, month)
-    deadline = Deadline(original, DeadlineKind.RECURRING, rule=rule, plain=False,
-                        note=rule.describe())
+    deadline = Deadline(original, DeadlineKind.RECURRING, rule=rule, plain=False)
     if due is not None:
         deadline = replace(deadline, due=dated(original, due, None).due)
     return deadline
 
+
+_PERIOD_OF_WORD = {"quy": {"quarter"}, "nam": {"year"}, "6 thang": {"half_year"},
+                   "nua nam": {"half_year"}}
+
+
+_PERIOD_WORD = (r"(?<!dau )(?<!cuoi )(?:quy|thang|6\s+thang|sau\s+thang|nam)"
+                r"(?!\s*(?:\d|i{1,3}\b|iv\b|nay\b|sau\b|dau\b|cuoi\b))")
+# "báo cáo quý, 6 tháng và năm", "định kỳ hằng quý": periods as a row's content names them;
+# "báo cáo năm 2026", "báo cáo quý I" name one period, not a rule.
+_CONTENT_PERIODS = re.compile(
+    rf"\b(?:bao\s+cao(?:\s+[^\s,;()]+){{0,6}}?|hang|dinh\s+ky)\s+{_PERIOD_WORD}"
+    rf"(?:\s*(?:,|;|va|/)\s*(?:hang\s+)?{_PERIOD_WORD})*"
+)
+
+
+def with_row_periods(deadline: Deadline, content: str | None) -> Deadline:
+    """A recurring rule that names no period ("chậm nhất ngày 20 của tháng cuối kỳ báo cáo")
+    takes those its row's content names; with none named it is undetermined, to be completed,
+    for a rule without periods would never fall due."""
+    rule = deadline.rule
+    if deadline.kind is not DeadlineKind.RECURRING or rule is None or rule.periods:
+        return deadline
+    spans = [m[0] for m in _CONTENT_PERIODS.finditer(normalise(content or ""))]
+    periods = {p for p, pattern in _PERIOD_WORDS.items() for span in spans if pattern.search(span)}
+    if not periods:
+        return _undetermined(deadline.text, f"{rule.describe()}, nhưng không nêu là kỳ tháng, "
+                                            "quý, 6 tháng hay năm")
+    rule = replace(rule, periods=tuple(p for p in PERIODS if p in periods))
+    return replace(deadline, rule=rule, note="kỳ theo nội dung của dòng")

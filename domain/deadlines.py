@@ -27,7 +27,8 @@ class Recurrence:
     `periods`: the periods it recurs on (empty: "each reporting period" without saying which);
     `day`: the day of the month it falls due, if written; `month`: which month of the period
     that day is in — a number for a yearly rule (30/4 hằng năm → 4), "last" for the period's
-    last month (ngày 18 tháng cuối quý), None for every month (ngày 10 hằng tháng)."""
+    last month (ngày 18 tháng cuối quý), "next" for the month after the period (ngày 5 của
+    tháng đầu quý sau), None for every month (ngày 10 hằng tháng)."""
 
     periods: tuple[str, ...]
     day: int | None = None
@@ -48,6 +49,8 @@ class Recurrence:
             return f"định kỳ {every}, ngày {self.day:02d}/{self.month:02d}"
         if self.month == "last":
             return f"định kỳ {every}, ngày {self.day} tháng cuối kỳ"
+        if self.month == "next":
+            return f"định kỳ {every}, ngày {self.day} tháng đầu kỳ sau"
         return f"định kỳ {every}, ngày {self.day}"
 
 
@@ -63,7 +66,7 @@ class Deadline:
     # True for the plain forms of the README's first rows; False when read by a rule a
     # secretariat should see (a year taken from the plan, a date inside a sentence, …).
     plain: bool = True
-    # Why an undetermined deadline names no date, or how a non-plain one was read.
+    # Why an undetermined deadline names no date, or where a recurring rule's periods came from.
     note: str | None = field(default=None, compare=False)
 
     @property
@@ -82,7 +85,8 @@ class Deadline:
             return "thường xuyên"
         if self.kind is DeadlineKind.RECURRING:
             text = self.rule.describe() if self.rule else "định kỳ"
-            return text + (f", hạn năm nay {self.due:%d/%m/%Y}" if self.due else "")
+            text += f", hạn năm nay {self.due:%d/%m/%Y}" if self.due else ""
+            return text + (f" ({self.note})" if self.note else "")
         shown = f"{self.due:%d/%m/%Y}"
         if self.opens and self.opens != self.due:
             shown += f" (từ {self.opens:%d/%m/%Y})"
@@ -160,11 +164,11 @@ def _parse(
     if plain is not None:
         return plain
     cleaned = re.sub(r"\s+", " ", re.sub(r"\([^()]*\)?", " ", key)).strip(" .;,:-–•+*") or key
-    if cleaned != key and (plain := _plain(original, cleaned, year, start, calendar)):
-        return replace(plain, plain=False)
-    from domain.deadline_phrases import read_phrase  # the grammar of longer cells
+    from domain.deadline_phrases import bound_by_notes, read_phrase  # longer cells' grammar
 
-    return read_phrase(original, cleaned, year)
+    plain = _plain(original, cleaned, year, start, calendar) if cleaned != key else None
+    deadline = replace(plain, plain=False) if plain else read_phrase(original, cleaned, year)
+    return bound_by_notes(deadline, key, year)
 
 
 def _plain(

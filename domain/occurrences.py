@@ -110,14 +110,18 @@ def is_report(*texts: str | None) -> bool:
 
 def period_due(period: Period, rule: Recurrence, *, report: bool,
                report_day: int = REPORT_DUE_DAY) -> date:
-    """The period's due date: the rule's day when it has one (of the month it names, else of
-    the period's last month); else day `report_day` of the last month for a report, and the
-    period's last day for any other task."""
+    """The period's due date: the rule's day when it has one (of the month it names, of the
+    month after the period for "tháng đầu quý sau", else of the period's last month); else day
+    `report_day` of the last month for a report, and the period's last day for any other
+    task."""
     if rule.day is None and not report:
         return period.last_day
     day = report_day if rule.day is None else rule.day
     month = rule.month if isinstance(rule.month, int) else period.last_month
-    end_of_month = month_end(period.year, month)
+    year = period.year
+    if rule.month == "next":  # quý IV's report is due in January of the next year
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    end_of_month = month_end(year, month)
     return end_of_month.replace(day=min(day, end_of_month.day))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from domain.calendar import WorkingCalendar
+from domain.deadline_phrases import with_row_periods
 from domain.deadlines import Deadline, DeadlineError, parse_deadline
 from domain.events import EventName
 from domain.importers import (
@@ -88,10 +89,12 @@ def import_plan(
                        f"số thứ tự trùng với dòng {seen[code]}{hint}")
         else:
             seen[code] = row.number
+        content = check.text(row, "content")
         values = {
             "group": task.group,
-            "content": check.text(row, "content"),
-            "deadline": _deadline(check, row, readings, strict, year=header.year),
+            "content": content,
+            "deadline": _deadline(check, row, readings, strict, year=header.year,
+                                  content=content),
             "completed_on": completion_from(check, row),
         } | {key: check.text(row, key, required=False)
              # Optional columns the file lacks leave what the database holds alone.
@@ -305,9 +308,10 @@ def _upsert_items(
                        source="import")
             created += 1
             continue
-        # A date set here for an undetermined deadline outlives the same text re-imported.
+        # A date or rule set here for an undetermined deadline outlives the same text
+        # re-imported.
         if (deadline.kind is DeadlineKind.UNDETERMINED and item.deadline_text == deadline.text
-                and item.due_date is not None):
+                and (item.due_date is not None or item.deadline_rule)):
             for key in ("deadline_kind", "deadline_rule", "opens_on", "original_due_date"):
                 del fields[key]
         # An extension recorded here outlives the spreadsheet's original deadline.
@@ -332,11 +336,12 @@ def _upsert_items(
 
 
 def _deadline(
-    check: RowChecker, row: Row, readings: list[CellReading], strict: bool, **context: Any
+    check: RowChecker, row: Row, readings: list[CellReading], strict: bool,
+    content: str | None = None, **context: Any,
 ) -> Deadline | None:
     text = _deadline_text(row.values.get("deadline"))
     try:
-        deadline = parse_deadline(text, **context)
+        deadline = with_row_periods(parse_deadline(text, **context), content)
     except DeadlineError as error:
         check.fail(row, "deadline", text, error.reason)
         return None
