@@ -171,6 +171,17 @@ app.add_typer(task_app, name="task")
 app.add_typer(history_app, name="history")
 
 Day = Annotated[date, typer.Option(parser=parse_day, metavar="DD/MM/YYYY")]
+
+
+def parse_day_or_rule(text: str) -> date | str:
+    """A day (DD/MM/YYYY), or text with words in it: a recurring rule as a plan's cell writes
+    it, read by the use case."""
+    return text.strip() if re.search(r"[^\W\d_]", text) else parse_day(text)
+
+
+DayOrRule = Annotated[object, typer.Option(
+    parser=parse_day_or_rule, metavar="DD/MM/YYYY|QUY_TẮC",
+    help="ngày, hoặc quy tắc định kỳ như ô thời hạn: \"Trước ngày 10 hằng tháng\"")]
 OptionalDay = Annotated[
     date | None, typer.Option(parser=parse_day, metavar="DD/MM/YYYY", show_default="hôm nay")
 ]

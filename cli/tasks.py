@@ -3,12 +3,14 @@ extended or given a date, a periodic report received."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
 
 from cli.shared import (
     Day,
+    DayOrRule,
     Plan,
     app,
     console,
@@ -62,18 +64,24 @@ def task_extend(
 @task_app.command("deadline")
 def task_deadline(
     code: str,
-    to: Day,
+    to: DayOrRule,
     reason: Annotated[str, typer.Option(help="căn cứ đặt thời hạn (văn bản, chỉ đạo)")],
     plan: Plan = None,
 ) -> None:
-    """Đặt thời hạn cho nhiệm vụ chưa xác định thời hạn (không tính là gia hạn)."""
-    from persistence.tracking import find_item, set_deadline
+    """Đặt thời hạn cho nhiệm vụ chưa xác định thời hạn (không tính là gia hạn): một ngày, hoặc
+    một quy tắc định kỳ viết như ô thời hạn ("Trước ngày 10 hằng tháng")."""
+    from persistence.tracking import find_item, set_deadline, set_rule
 
     def work() -> None:
         with session_scope(load_settings()) as session:
-            item = set_deadline(session, find_item(session, code, plan), to, reason)
+            item = find_item(session, code, plan)
+            if isinstance(to, date):
+                set_deadline(session, item, to, reason)
+                shown = f"{to:%d/%m/%Y}"
+            else:
+                shown = set_rule(session, item, to, reason).reading()
             text = item.deadline_text
-        console.print(f"Đã đặt thời hạn {code} ({text}): {to:%d/%m/%Y}.", markup=False,
+        console.print(f"Đã đặt thời hạn {code} ({text}): {shown}.", markup=False,
                       highlight=False)
 
     run(work)

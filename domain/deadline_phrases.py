@@ -49,10 +49,12 @@ _PERIOD_LIST = re.compile(  # "báo cáo quý, 6 tháng, năm"
     r"(?:bao\s+cao\s+)?(?:quy|thang|6\s+thang|sau\s+thang|nam)"
     r"(?:\s*(?:,|;|va|/)\s*(?:quy|thang|6\s+thang|sau\s+thang|nam))+"
 )
+# "quý" the period, not "quy định", "quy chế", … (a regulation, rules)
+_QUARTER = r"quy\b(?!\s+(?:dinh|che|trinh|hoach|mo|pham|tac|chuan|uoc|luat)\b)"
 _PERIOD_WORDS = {
     "week": re.compile(r"\btuan\b"),
     "month": re.compile(r"(?<!6 )(?<!sau )\bthang\b(?!\s+(?:cuoi|dau|\d))"),
-    "quarter": re.compile(r"\bquy\b"),
+    "quarter": re.compile(rf"\b{_QUARTER}"),
     "half_year": re.compile(r"\b(?:0?6|sau)\s+thang\b|\bnua\s+nam\b"),
     "year": re.compile(r"(?<!nua )\bnam\b"),
 }
@@ -103,15 +105,19 @@ def read_phrase(original: str, key: str, year: int | None) -> Deadline:
     _refuse_impossible_periods(original, key)
     if _EVENT.search(key):
         return _undetermined(original, "thời hạn tùy theo một sự kiện khác")
+    bare = _REFERENCE.sub(lambda m: " " * len(m[0]), key)  # a document's date is no deadline
     if _VAGUE.search(key):
-        return _undetermined(original, "thời điểm không cụ thể")
+        return _undetermined(original, _unread(bare, "thời điểm không cụ thể"))
     try:
-        found = _scan(original, _REFERENCE.sub(lambda m: " " * len(m[0]), key), year)
+        found = _scan(original, bare, year)
     except _NoYear:  # a findings register has no plan year to put "Tháng 11" in
         return _undetermined(original, "không rõ năm nào")
     dues = [f for f in found if not f.start]
     if not dues:
-        return _undetermined(original, "chỉ nêu ngày bắt đầu" if found else _unread(key))
+        cited = any("ngay" in m[0] for m in _REFERENCE.finditer(key))
+        otherwise = "chỉ nêu ngày của văn bản dẫn chiếu" if cited else "không nêu ngày cụ thể"
+        return _undetermined(original, "chỉ nêu ngày bắt đầu" if found
+                             else _unread(bare, otherwise))
     if _SESSION.search(key) and not all(f.fine for f in dues):
         return _undetermined(original, "theo kỳ họp, chưa có ngày")
     chosen = _agreed(dues)
@@ -131,15 +137,15 @@ def _conflict(text: str, dues: list[_Found]) -> Deadline:
     return _undetermined(text, f"các thời hạn mâu thuẫn: {named}")
 
 
-_A_DAY = re.compile(r"\bngay\s+(\d{1,2})\b(?!\s*[/.-]\s*\d)")
+_A_DAY = re.compile(r"\bngay\s+(\d{1,2})\b(?!\s*(?:[/.-]\s*\d|thang\s+\d))")
 
 
-def _unread(key: str) -> str:
-    """Why a text with no date or period in it names none: a day without its month is not
-    "no day" ("Trước ngày 15 của tháng thứ hai mỗi quý")."""
+def _unread(key: str, otherwise: str) -> str:
+    """Why a text names no date: a day without its month is not "no day" ("Trước ngày 15 của
+    tháng thứ hai mỗi quý")."""
     if m := _A_DAY.search(key):
         return f"có ngày {int(m[1])} nhưng không rõ của tháng nào"
-    return "không nêu ngày cụ thể"
+    return otherwise
 
 
 def bound_by_notes(deadline: Deadline, key: str, year: int | None) -> Deadline:
@@ -299,12 +305,12 @@ _PERIOD_OF_WORD = {"quy": {"quarter"}, "nam": {"year"}, "6 thang": {"half_year"}
                    "nua nam": {"half_year"}}
 
 
-_PERIOD_WORD = (r"(?<!dau )(?<!cuoi )(?:quy|thang|6\s+thang|sau\s+thang|nam)"
+_PERIOD_WORD = (rf"(?<!dau )(?<!cuoi )(?:{_QUARTER}|thang|6\s+thang|sau\s+thang|nam)"
                 r"(?!\s*(?:\d|i{1,3}\b|iv\b|nay\b|sau\b|dau\b|cuoi\b))")
 # "báo cáo quý, 6 tháng và năm", "định kỳ hằng quý": periods as a row's content names them;
 # "báo cáo năm 2026", "báo cáo quý I" name one period, not a rule.
 _CONTENT_PERIODS = re.compile(
-    rf"\b(?:bao\s+cao(?:\s+[^\s,;()]+){{0,6}}?|hang|dinh\s+ky)\s+{_PERIOD_WORD}"
+    rf"\b(?:bao\s+cao(?:[\s,]+[^\s,;()]+){{0,12}}?|hang|dinh\s+ky)[\s,]+{_PERIOD_WORD}"
     rf"(?:\s*(?:,|;|va|/)\s*(?:hang\s+)?{_PERIOD_WORD})*"
 )
 

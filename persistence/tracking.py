@@ -7,8 +7,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
+from domain.deadline_phrases import with_row_periods
+from domain.deadlines import Deadline, DeadlineError, parse_deadline
 from domain.events import EventName
-from domain.models import Extension, TrackedItem
+from domain.models import Extension, Plan, TrackedItem
 from domain.states import DeadlineKind
 from domain.tracking import ItemError
 from persistence.events import record
@@ -99,6 +101,41 @@ def set_deadline(session: Session, item: TrackedItem, to: date, reason: str,
                  **who: str | None) -> TrackedItem:
     """Give an undetermined deadline (chưa xác định thời hạn) its date. It becomes the item's
     original date, so it is not counted as an extension; the ladder starts under it."""
+    _may_set_deadline(item, reason)
+    item.due_date = item.original_due_date = to
+    item.deadline_kind = DeadlineKind.FIXED.value
+    session.add(item)
+    record(session, EventName.DEADLINE_SET, item_id=item.id, due=to.isoformat(),
+           deadline=item.deadline_text, reason=reason.strip(), **who)
+    return item
+
+
+def set_rule(session: Session, item: TrackedItem, text: str, reason: str,
+             **who: str | None) -> Deadline:
+    """Give an undetermined deadline a recurring rule, written as a plan's cell would be
+    ("Trước ngày 10 hằng tháng"); the next check creates its periods in the plan's year."""
+    _may_set_deadline(item, reason)
+    plan = session.get(Plan, item.plan_code) if item.plan_code else None
+    if plan is None:
+        raise ItemError(f"{item.code} không thuộc kế hoạch nào: chỉ đặt được một ngày")
+    try:
+        deadline = with_row_periods(parse_deadline(text, year=plan.year), item.content)
+    except DeadlineError as error:
+        raise ItemError(f"--to: {error}") from None
+    if deadline.kind is not DeadlineKind.RECURRING:
+        shown = deadline.reading()
+        raise ItemError(f"--to: cần ngày DD/MM/YYYY hoặc một quy tắc định kỳ (vd. \"Trước ngày "
+                        f"10 hằng tháng\"); \"{text}\" đọc là {shown}")
+    item.due_date = item.original_due_date = deadline.due
+    item.deadline_kind = DeadlineKind.RECURRING.value
+    item.deadline_rule = deadline.rule.as_dict()
+    session.add(item)
+    record(session, EventName.DEADLINE_SET, item_id=item.id, rule=deadline.reading(),
+           deadline=item.deadline_text, reason=reason.strip(), **who)
+    return deadline
+
+
+def _may_set_deadline(item: TrackedItem, reason: str) -> None:
     if item.completed_on is not None:
         raise ItemError(f"nhiệm vụ {item.code} đã hoàn thành, không đặt thời hạn được")
     if item.deadline_kind != DeadlineKind.UNDETERMINED:
@@ -108,9 +145,3 @@ def set_deadline(session: Session, item: TrackedItem, to: date, reason: str,
         )
     if not reason.strip():
         raise ItemError("cần nêu căn cứ đặt thời hạn")
-    item.due_date = item.original_due_date = to
-    item.deadline_kind = DeadlineKind.FIXED.value
-    session.add(item)
-    record(session, EventName.DEADLINE_SET, item_id=item.id, due=to.isoformat(),
-           deadline=item.deadline_text, reason=reason.strip(), **who)
-    return item

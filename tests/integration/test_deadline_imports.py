@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,12 +29,14 @@ THIRTY = [
 ]
 
 
-def plan_file(tmp_path: Path, deadlines: list[str], name: str = "ke-hoach-2022.csv") -> Path:
+def plan_file(tmp_path: Path, deadlines: list[str], name: str = "ke-hoach-2022.csv",
+              contents: list[str] | None = None) -> Path:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["I", "Công tác chỉ đạo, điều hành", "", "", "", "", "", ""])
     for number, deadline in enumerate(deadlines, start=1):
-        writer.writerow([f"1.{number}", f"Nhiệm vụ {number}", "PNV", "", "", deadline, "", ""])
+        content = contents[number - 1] if contents else f"Nhiệm vụ {number}"
+        writer.writerow([f"1.{number}", content, "PNV", "", "", deadline, "", ""])
     path = tmp_path / name
     path.write_text(HEADER + "\n" + buffer.getvalue(), encoding="utf-8")
     return path
@@ -215,3 +218,152 @@ def test_an_excel_date_cell_is_read_as_the_day_the_officer_sees(with_units, tmp_
     assert code == 0, output
     (item,) = items_json(with_units)["items"]
     assert (item["deadline_text"], item["due_date"]) == ("15/07/2022", "2022-07-15")
+
+
+# --- report rules with a day in every period, as a CCHC plan's reporting rows write them -------
+
+REPORT_ROWS = [
+    ("Báo cáo tình hình thực hiện nhiệm vụ CCHC tháng", "Trước ngày 10 hằng tháng"),
+    ("Báo cáo kết quả kiểm soát thủ tục hành chính quý", "Ngày 25 tháng cuối quý"),
+    ("Báo cáo kết quả thực hiện cơ chế một cửa, một cửa liên thông",
+     "Chậm nhất ngày 18 của tháng cuối mỗi quý"),
+    ("Báo cáo tình hình thực hiện quy chế dân chủ ở cơ sở",
+     "Trước ngày 5 của tháng đầu quý sau"),
+]
+
+
+def periods_of(cchc, code: str) -> list[tuple[str, str]]:
+    return [(i["code"], i["due_date"]) for i in items_json(cchc, "--plan", "KH-2022")["items"]
+            if i["kind"] == "periodic" and i["code"].startswith(f"{code}/")]
+
+
+def test_report_rules_naming_a_day_of_each_period_get_their_periods_and_the_import_says_how(
+    with_units, tmp_path
+):
+    contents, cells = zip(*REPORT_ROWS, strict=True)
+    path = plan_file(tmp_path, list(cells), contents=list(contents))
+    code, preview = with_units("import", "plan", str(path), "--year", "2022", "--dry-run")
+    assert code == 0, preview
+    flat = " ".join(preview.split())
+    assert "định kỳ 4" in flat and "chưa xác định" not in flat
+    assert ("dòng 5, cột F (Thời gian hoàn thành): Chậm nhất ngày 18 của tháng cuối mỗi quý → "
+            "định kỳ hằng quý, ngày 18 tháng cuối kỳ") in flat
+    code, output = with_units("import", "plan", str(path), "--year", "2022")
+    assert code == 0, output
+    flat = " ".join(output.split())
+    assert "Các ô thời hạn định kỳ đọc theo quy tắc (4):" in flat
+    assert ("dòng 6, cột F (Thời gian hoàn thành): Trước ngày 5 của tháng đầu quý sau → "
+            "định kỳ hằng quý, ngày 5 tháng đầu kỳ sau") in flat
+    assert "Chưa xác định thời hạn" not in flat
+    monthly = periods_of(with_units, "1.1")
+    assert len(monthly) == 12 and monthly[1] == ("1.1/T2-2022", "2022-02-10")
+    assert periods_of(with_units, "1.2")[0] == ("1.2/Q1-2022", "2022-03-25")
+    assert periods_of(with_units, "1.3") == [
+        ("1.3/Q1-2022", "2022-03-18"), ("1.3/Q2-2022", "2022-06-18"),
+        ("1.3/Q3-2022", "2022-09-18"), ("1.3/Q4-2022", "2022-12-18")]
+    assert periods_of(with_units, "1.4") == [
+        ("1.4/Q1-2022", "2022-04-05"), ("1.4/Q2-2022", "2022-07-05"),
+        ("1.4/Q3-2022", "2022-10-05"), ("1.4/Q4-2022", "2023-01-05")]
+
+
+def test_a_rule_with_no_period_takes_its_rows_periods_or_is_listed_to_be_completed(
+    with_units, tmp_path
+):
+    rule = "Chậm nhất ngày 20 của tháng cuối kỳ báo cáo"
+    path = plan_file(tmp_path, [rule, rule], contents=[
+        "Xây dựng báo cáo tình hình, kết quả thực hiện công tác CCHC quý, 6 tháng và năm",
+        "Thực hiện chế độ thông tin, báo cáo định kỳ theo quy định",
+    ])
+    code, output = with_units("import", "plan", str(path), "--year", "2022")
+    assert code == 0, output
+    flat = " ".join(output.split())
+    assert (f"dòng 3, cột F (Thời gian hoàn thành): {rule} → định kỳ hằng quý, hằng 6 tháng, "
+            "hằng năm, ngày 20 tháng cuối kỳ (kỳ theo nội dung của dòng)") in flat
+    assert "Chưa xác định thời hạn: 1 nhiệm vụ" in flat
+    assert (f"dòng 4, cột F (Thời gian hoàn thành): '{rule}' → chưa xác định thời hạn (định kỳ "
+            "mỗi kỳ, ngày 20 tháng cuối kỳ, nhưng không nêu là kỳ tháng, quý, 6 tháng hay năm)"
+            ) in flat
+    assert periods_of(with_units, "1.1") == [
+        ("1.1/Q1-2022", "2022-03-20"), ("1.1/H1-2022", "2022-06-20"),
+        ("1.1/Q3-2022", "2022-09-20"), ("1.1/N-2022", "2022-12-20")]
+    assert periods_of(with_units, "1.2") == []
+    report = status_json(with_units, "01/03/2022")
+    assert [u["code"] for u in report["undetermined"]] == ["1.2"]
+
+
+def test_an_undetermined_task_given_a_recurring_rule_gets_its_periods_at_the_next_check(
+    with_units, engine, database_url, tmp_path
+):
+    from flows import checking
+    from persistence.unit_of_work import UnitOfWork
+    from tests.integration.test_deadline_check import log, settings_for
+
+    path = plan_file(tmp_path, ["Theo chỉ đạo của UBND tỉnh"],
+                     contents=["Báo cáo tiến độ thực hiện Đề án 06"])
+    assert with_units("import", "plan", str(path), "--year", "2022")[0] == 0
+    code, output = with_units("task", "deadline", "1.1", "--to", "Trước ngày 10 hằng tháng",
+                              "--reason", "Công văn số 85/UBND-KSTT")
+    assert code == 0, output
+    assert ("Đã đặt thời hạn 1.1 (Theo chỉ đạo của UBND tỉnh): định kỳ hằng tháng, ngày 10."
+            in " ".join(output.split()))
+    (item,) = items_json(with_units)["items"]
+    assert (item["deadline_kind"], item["deadline_rule"]) == (
+        "recurring", {"periods": ["month"], "day": 10, "month": None})
+    assert status_json(with_units, "01/03/2022")["tasks"]["undetermined"] == 0
+    checking.sweep_and_seal(UnitOfWork(engine), settings_for(database_url, tmp_path),
+                            date(2022, 3, 1), log)
+    monthly = periods_of(with_units, "1.1")
+    assert len(monthly) == 12 and monthly[2] == ("1.1/T3-2022", "2022-03-10")
+    # Re-importing the same plan keeps the rule the secretariat set.
+    assert with_units("import", "plan", str(path), "--year", "2022")[0] == 0
+    assert items_json(with_units)["items"][0]["deadline_kind"] == "recurring"
+
+
+@pytest.mark.parametrize(("to", "exit_code", "said"), [
+    ("Theo kế hoạch", 1, "đọc là chưa xác định thời hạn (không nêu ngày cụ thể)"),
+    ("Quý III/2022", 1, "đọc là 30/09/2022"),
+    ("Chậm nhất ngày 20 của tháng cuối kỳ báo cáo", 1, "nhưng không nêu là kỳ tháng, quý"),
+    ("31/9/2022", 2, "ngày 31/9/2022 không tồn tại"),
+])
+def test_a_rule_that_is_no_recurring_deadline_is_refused_and_writes_nothing(
+    with_units, database_url, tmp_path, to, exit_code, said
+):
+    path = plan_file(tmp_path, ["Theo chỉ đạo của UBND tỉnh"],
+                     contents=["Tổ chức tập huấn nghiệp vụ CCHC"])
+    assert with_units("import", "plan", str(path), "--year", "2022")[0] == 0
+    before = _fingerprint(database_url)
+    code, output = with_units("task", "deadline", "1.1", "--to", to, "--reason", "Chỉ đạo")
+    assert code == exit_code and said in " ".join(output.split())
+    assert _fingerprint(database_url) == before
+
+
+def test_a_date_in_a_note_that_contradicts_the_cell_is_listed_as_a_conflict_like_a_sentence(
+    with_units, tmp_path
+):
+    path = plan_file(tmp_path, [
+        "Tháng 6/2022 (trong danh sách phải xong trước 31/5/2022)",
+        "Tháng 6/2022, trong danh sách phải xong trước 31/5/2022",
+        "Năm 2022 (trình trước 30/6/2022)",
+    ])
+    code, output = with_units("import", "plan", str(path), "--year", "2022")
+    assert code == 0, output
+    flat = " ".join(output.split())
+    assert "Chưa xác định thời hạn: 2 nhiệm vụ" in flat
+    for row, cell in ((3, "Tháng 6/2022 (trong danh sách phải xong trước 31/5/2022)"),
+                      (4, "Tháng 6/2022, trong danh sách phải xong trước 31/5/2022")):
+        assert (f"dòng {row}, cột F (Thời gian hoàn thành): '{cell}' → chưa xác định thời hạn "
+                "(các thời hạn mâu thuẫn: 31/05/2022 và 30/06/2022)") in flat
+    due = {i["code"]: i["due_date"] for i in items_json(with_units)["items"]}
+    assert due == {"1.1": None, "1.2": None, "1.3": "2022-12-31"}
+
+
+def test_an_undetermined_cell_naming_a_day_says_which_month_was_not_understood(
+    with_units, tmp_path
+):
+    path = plan_file(tmp_path, ["Trước ngày 15 của tháng thứ hai mỗi quý"],
+                     contents=["Báo cáo tình hình giải quyết hồ sơ TTHC"])
+    code, output = with_units("import", "plan", str(path), "--year", "2022")
+    assert code == 0, output
+    flat = " ".join(output.split())
+    assert "chưa xác định thời hạn (có ngày 15 nhưng không rõ của tháng nào)" in flat
+    assert "không nêu ngày cụ thể" not in flat

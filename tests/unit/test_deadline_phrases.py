@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.deadline_phrases import with_row_periods
 from domain.deadlines import Deadline, DeadlineError, parse_deadline
 from domain.states import DeadlineKind
 
@@ -235,3 +236,100 @@ def test_any_text_gives_a_deadline_or_a_deadline_error_never_a_traceback(text, p
 def test_a_period_without_a_year_and_no_plan_year_is_undetermined(text):
     deadline = parse_deadline(text)  # a findings register: no plan's year to put it in
     assert (deadline.kind, deadline.due) == (DeadlineKind.UNDETERMINED, None)
+
+
+# --- a day in every period, a rule with no period, a date in a note, what was not understood --
+
+@pytest.mark.parametrize(("text", "periods", "day", "month"), [
+    ("Trước ngày 10 hằng tháng", ["month"], 10, None),
+    ("Ngày 25 tháng cuối quý", ["quarter"], 25, "last"),
+    ("Chậm nhất ngày 18 của tháng cuối mỗi quý", ["quarter"], 18, "last"),
+    ("Báo cáo quý gửi trước ngày 05 tháng cuối cùng của mỗi quý", ["quarter"], 5, "last"),
+    ("Trước ngày 5 của tháng đầu quý sau", ["quarter"], 5, "next"),
+    ("Gửi Sở Nội vụ trước ngày 10 tháng đầu của quý tiếp theo", ["quarter"], 10, "next"),
+    ("Chậm nhất ngày 15 tháng cuối của mỗi 6 tháng", ["half_year"], 15, "last"),
+])
+def test_a_rule_naming_a_day_of_each_period_recurs_with_that_day_and_period(
+    text, periods, day, month
+):
+    deadline = read(text)
+    assert deadline.kind is DeadlineKind.RECURRING
+    assert deadline.rule.as_dict() == {"periods": periods, "day": day, "month": month}
+    assert deadline.due is None  # no one date: each period has its own
+
+
+def test_the_month_after_the_period_is_said_in_the_reading():
+    assert read("Trước ngày 5 của tháng đầu quý sau").reading() == (
+        "định kỳ hằng quý, ngày 5 tháng đầu kỳ sau")
+
+
+@pytest.mark.parametrize("text", ["6 tháng đầu năm sau", "Trong tháng đầu năm sau"])
+def test_the_first_month_of_next_year_without_a_day_is_no_rule(text):
+    assert read(text).kind is not DeadlineKind.RECURRING
+
+
+@pytest.mark.parametrize(("content", "periods"), [
+    ("Báo cáo tình hình, kết quả thực hiện công tác CCHC quý, 6 tháng và năm",
+     ["quarter", "half_year", "year"]),
+    ("Xây dựng báo cáo CCHC định kỳ hằng quý, hằng năm gửi Sở Nội vụ", ["quarter", "year"]),
+    ("Tổng hợp báo cáo tháng về kiểm soát thủ tục hành chính", ["month"]),
+])
+def test_a_rule_with_no_period_takes_the_periods_its_rows_content_names(content, periods):
+    deadline = with_row_periods(read("Chậm nhất ngày 20 của tháng cuối kỳ báo cáo"), content)
+    assert deadline.kind is DeadlineKind.RECURRING
+    assert deadline.rule.as_dict() == {"periods": periods, "day": 20, "month": "last"}
+    assert deadline.reading().endswith("ngày 20 tháng cuối kỳ (kỳ theo nội dung của dòng)")
+
+
+@pytest.mark.parametrize("content", [
+    "Báo cáo kết quả thực hiện Kế hoạch CCHC năm 2023",  # one year's report, not a rule
+    "Báo cáo sơ kết 6 tháng đầu năm",
+    "Thực hiện chế độ báo cáo định kỳ",
+    None,
+])
+def test_a_rule_with_no_period_and_a_content_naming_none_is_undetermined_saying_so(content):
+    deadline = with_row_periods(read("Chậm nhất ngày 20 của tháng cuối kỳ báo cáo"), content)
+    assert (deadline.kind, deadline.rule) == (DeadlineKind.UNDETERMINED, None)
+    assert deadline.reading() == (
+        "chưa xác định thời hạn (định kỳ mỗi kỳ, ngày 20 tháng cuối kỳ, nhưng không nêu là kỳ "
+        "tháng, quý, 6 tháng hay năm)")
+
+
+def test_a_rule_that_names_its_periods_keeps_them_whatever_the_content():
+    deadline = read("Trước ngày 15 tháng cuối quý")
+    assert with_row_periods(deadline, "Báo cáo CCHC năm") is deadline
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("Tháng 6/2023 (trong danh sách phải xong trước 31/5/2023)", "31/05/2023 và 30/06/2023"),
+    ("Tháng 6/2023, trong danh sách phải xong trước 31/5/2023", "31/05/2023 và 30/06/2023"),
+    ("Quý III/2023 (hạn theo Kế hoạch của tỉnh: 15/10/2023)", "30/09/2023 và 15/10/2023"),
+    ("Trước 30/6 (chậm nhất 20/6)", "20/06/2023 và 30/06/2023"),
+])
+def test_a_date_in_a_note_outside_the_cells_deadline_is_a_conflict_as_in_a_sentence(text, named):
+    deadline = read(text)
+    assert (deadline.kind, deadline.due) == (DeadlineKind.UNDETERMINED, None)
+    assert deadline.reading() == f"chưa xác định thời hạn (các thời hạn mâu thuẫn: {named})"
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("Năm 2023 (hoàn thành trước 30/6/2023)", "31/12/2023"),
+    ("Quý II/2023 (tháng 5/2023 trình UBND tỉnh)", "30/06/2023"),
+    ("30/6/2023 (theo Công văn số 125/SNV-CCHC ngày 12/3/2023)", "30/06/2023"),
+    ("Quý IV/2023 (báo cáo năm)", "31/12/2023"),
+])
+def test_a_note_within_the_cells_deadline_or_citing_a_document_leaves_it(text, due):
+    deadline = read(text)
+    assert (deadline.kind, deadline.due) == (DeadlineKind.FIXED, d(due))
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("Trước ngày 15 của tháng thứ hai mỗi quý", "có ngày 15 nhưng không rõ của tháng nào"),
+    ("Trước ngày 10 của tháng kế tiếp", "có ngày 10 nhưng không rõ của tháng nào"),
+    ("Ngày 20 tháng giữa quý", "có ngày 20 nhưng không rõ của tháng nào"),
+    ("Theo Công văn số 1234/UBND-NC ngày 05/3/2023", "chỉ nêu ngày của văn bản dẫn chiếu"),
+    ("Theo Kế hoạch số 12/KH-UBND ngày 15 tháng 01 năm 2023", "chỉ nêu ngày của văn bản dẫn chiếu"),
+    ("Theo kế hoạch", "không nêu ngày cụ thể"),
+])
+def test_the_reason_a_cell_is_undetermined_says_what_was_not_understood(text, reason):
+    assert read(text).reading() == f"chưa xác định thời hạn ({reason})"

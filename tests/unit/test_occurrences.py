@@ -49,6 +49,18 @@ def test_the_cells_own_day_wins_over_the_policys_default():
     assert dues("Trước 30/4 hằng năm", report=False) == [("N/2021", date(2021, 4, 30))]
 
 
+def test_a_day_of_each_quarters_last_month_falls_in_that_month():
+    assert dues("Chậm nhất ngày 18 của tháng cuối mỗi quý", report=True) == [
+        ("Q1/2021", date(2021, 3, 18)), ("Q2/2021", date(2021, 6, 18)),
+        ("Q3/2021", date(2021, 9, 18)), ("Q4/2021", date(2021, 12, 18))]
+
+
+def test_a_day_of_the_next_quarters_first_month_falls_after_the_quarter_the_last_next_year():
+    assert dues("Trước ngày 5 của tháng đầu quý sau", report=True) == [
+        ("Q1/2021", date(2021, 4, 5)), ("Q2/2021", date(2021, 7, 5)),
+        ("Q3/2021", date(2021, 10, 5)), ("Q4/2021", date(2022, 1, 5))]
+
+
 def test_a_day_past_the_months_end_is_its_last_day():
     assert dues("Trước ngày 31 hằng tháng", report=True)[1] == ("T2/2021", date(2021, 2, 28))
 
