@@ -89,12 +89,10 @@ def import_plan(
                        f"số thứ tự trùng với dòng {seen[code]}{hint}")
         else:
             seen[code] = row.number
-        content = check.text(row, "content")
         values = {
             "group": task.group,
-            "content": content,
-            "deadline": _deadline(check, row, readings, strict, year=header.year,
-                                  content=content),
+            "content": check.text(row, "content"),
+            "deadline": _deadline(check, row, readings, strict, year=header.year),
             "completed_on": completion_from(check, row),
         } | {key: check.text(row, key, required=False)
              # Optional columns the file lacks leave what the database holds alone.
@@ -336,12 +334,13 @@ def _upsert_items(
 
 
 def _deadline(
-    check: RowChecker, row: Row, readings: list[CellReading], strict: bool,
-    content: str | None = None, **context: Any,
+    check: RowChecker, row: Row, readings: list[CellReading], strict: bool, **context: Any
 ) -> Deadline | None:
     text = _deadline_text(row.values.get("deadline"))
+    content = row.values.get("content")  # a plan's task: the periods a rule may leave unsaid
     try:
-        deadline = with_row_periods(parse_deadline(text, **context), content)
+        deadline = with_row_periods(parse_deadline(text, **context),
+                                    None if content is None else str(content))
     except DeadlineError as error:
         check.fail(row, "deadline", text, error.reason)
         return None
