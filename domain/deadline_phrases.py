@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from domain.deadlines import (
+from domain.deadline_values import (
     DATE,
     DATE_WORDS,
     PERIODS,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from domain.calendar import WorkingCalendar
-from domain.deadlines import PERIODS, Recurrence, month_end, normalise, quarter_number
+from domain.deadline_values import PERIODS, Recurrence, month_end, normalise, quarter_number
 
 # Months in each kind of period; a week is no period of a plan's year here.
 _MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
