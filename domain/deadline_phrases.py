@@ -61,6 +61,8 @@ _PERIOD_WORDS = {
 _DAY_OF_MONTH_OF_PERIOD = re.compile(
     rf"ngay\s+(\d{{1,2}})\s+(?:cua\s+)?(?:{_LAST_MONTH}|{_NEXT_MONTH})"
 )
+_PERIOD_OF_WORD = {"quy": {"quarter"}, "nam": {"year"}, "6 thang": {"half_year"},
+                   "nua nam": {"half_year"}}
 _DAY_EACH_YEAR = re.compile(
     r"(?:ngay\s+)?(\d{1,2})\s*(?:/|-|\s+thang\s+)\s*(\d{1,2})\s+(?:cua\s+)?hang\s+nam"
 )
@@ -292,6 +294,11 @@ def _recurring(original: str, key: str, year: int | None) -> Deadline:
     elif m := _DAY_EACH_MONTH.search(key):
         day = int(m[1])
         periods.add("month")
+    elif m := _A_DAY.search(key):  # "Hằng tháng, trước ngày 10"; of a quarter, which month?
+        if periods != {"month"}:
+            return _undetermined(original, f"có ngày {int(m[1])} nhưng không rõ của tháng nào "
+                                           "trong kỳ")
+        day = int(m[1])
     if day is not None and not 1 <= day <= 31:
         raise DeadlineError(original, f"không có ngày {day}")
     rule = Recurrence(tuple(p for p in PERIODS if p in periods), day, month)
@@ -299,10 +306,6 @@ def _recurring(original: str, key: str, year: int | None) -> Deadline:
     if due is not None:
         deadline = replace(deadline, due=dated(original, due, None).due)
     return deadline
-
-
-_PERIOD_OF_WORD = {"quy": {"quarter"}, "nam": {"year"}, "6 thang": {"half_year"},
-                   "nua nam": {"half_year"}}
 
 
 _PERIOD_WORD = (rf"(?<!dau )(?<!cuoi )(?:{_QUARTER}|thang|6\s+thang|sau\s+thang|nam)"

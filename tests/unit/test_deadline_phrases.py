@@ -248,6 +248,8 @@ def test_a_period_without_a_year_and_no_plan_year_is_undetermined(text):
     ("Trước ngày 5 của tháng đầu quý sau", ["quarter"], 5, "next"),
     ("Gửi Sở Nội vụ trước ngày 10 tháng đầu của quý tiếp theo", ["quarter"], 10, "next"),
     ("Chậm nhất ngày 15 tháng cuối của mỗi 6 tháng", ["half_year"], 15, "last"),
+    ("Hằng tháng, trước ngày 10", ["month"], 10, None),
+    ("Định kỳ hằng tháng\n(chậm nhất ngày 25)", ["month"], 25, None),
 ])
 def test_a_rule_naming_a_day_of_each_period_recurs_with_that_day_and_period(
     text, periods, day, month
@@ -327,6 +329,7 @@ def test_a_note_within_the_cells_deadline_or_citing_a_document_leaves_it(text, d
     ("Trước ngày 15 của tháng thứ hai mỗi quý", "có ngày 15 nhưng không rõ của tháng nào"),
     ("Trước ngày 10 của tháng kế tiếp", "có ngày 10 nhưng không rõ của tháng nào"),
     ("Ngày 20 tháng giữa quý", "có ngày 20 nhưng không rõ của tháng nào"),
+    ("Hằng quý, trước ngày 15", "có ngày 15 nhưng không rõ của tháng nào trong kỳ"),
     ("Theo Công văn số 1234/UBND-NC ngày 05/3/2023", "chỉ nêu ngày của văn bản dẫn chiếu"),
     ("Theo Kế hoạch số 12/KH-UBND ngày 15 tháng 01 năm 2023", "chỉ nêu ngày của văn bản dẫn chiếu"),
     ("Theo kế hoạch", "không nêu ngày cụ thể"),
