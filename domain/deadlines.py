@@ -75,10 +75,10 @@ def _parse(
         return plain
     cleaned = re.sub(r"\s+", " ", re.sub(r"\([^()]*\)?", " ", key)).strip(" .;,:-–•+*") or key
     plain = _plain(original, cleaned, year, start, calendar) if cleaned != key else None
-    if plain is not None and plain.kind is DeadlineKind.RECURRING:
-        # A note is part of a rule: "Hằng tháng (trước ngày 10)" names its day.
-        return read_phrase(original, re.sub(r"\s*[()]\s*", " ", key).strip(), year)
     deadline = replace(plain, plain=False) if plain else read_phrase(original, cleaned, year)
+    if deadline.kind is DeadlineKind.RECURRING and re.search(r"\([^()]*\bngay\s+\d", key):
+        # A note naming a day is part of the rule: "Hằng tháng (trước ngày 10)".
+        return read_phrase(original, re.sub(r"\s*[()]\s*", " ", key).strip(), year)
     return bound_by_notes(deadline, key, year)
 
 
