@@ -68,13 +68,20 @@ def user_add(name: str) -> None:
 @link_app.command("revoke")
 def link_revoke(address: str) -> None:
     """Thu hồi mọi đường dẫn đã gửi tới một địa chỉ (thư sau sẽ mang đường dẫn mới)."""
+    from domain.responses import FormProblems
     from flows.responses import revoke_links
 
     def work() -> None:
         settings = load_settings()
         with application(settings) as built:
-            revoke_links(built, address, "cchc link revoke")
-        console.print(f"Đã thu hồi mọi đường dẫn đã gửi tới {address}.", markup=False,
+            try:
+                recorded, known = revoke_links(built, address, "cchc link revoke")
+            except FormProblems as problems:
+                raise UserError("; ".join(problems.problems.values())) from None
+        console.print(f"Đã thu hồi mọi đường dẫn đã gửi tới {recorded}.", markup=False,
                       highlight=False)
+        if not known:
+            console.print(f"Lưu ý: không đơn vị nào có {recorded} là e-mail người đứng đầu hay "
+                          "đầu mối CCHC (kiểm tra lại địa chỉ).", markup=False, highlight=False)
 
     run(work)
