@@ -58,7 +58,7 @@ def read(settings: Settings, token: str, revoked_before: Callable[[str], datetim
         raise LinkRefused("expired", recipient) from None
     except BadSignature:
         raise LinkRefused("invalid") from None
-    scope = Scope(payload["a"], frozenset(payload["u"]))
+    scope = Scope(folded(payload["a"]), frozenset(payload["u"]))
     revoked = revoked_before(scope.recipient)
     if revoked is not None and issued < as_utc(revoked):
         raise LinkRefused("revoked", scope.recipient)
