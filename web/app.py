@@ -29,6 +29,7 @@ from notifications.summary import summary_lines
 from notifications.templating import TEMPLATES, templates
 from notifications.terminal import event_details, event_label
 from notifications.words import label, local_time_text
+from web.deps import RowId, live_session
 from web.security import (
     HEADERS,
     SESSION_COOKIE,
@@ -39,7 +40,6 @@ from web.security import (
     loggable_path,
 )
 from web.security import too_large as body_too_large
-from web.deps import RowId, live_session
 from web.uploads import store_upload
 
 ACTIONS = {"report": SubmissionKind.COMPLETION, "extend": SubmissionKind.EXTENSION,
@@ -60,7 +60,8 @@ CLIENT_ERRORS = {
     405: ("Không có thao tác này", "Địa chỉ này không nhận yêu cầu kiểu này: hãy dùng các nút "
                                    "trên trang. Không có gì được ghi nhận."),
 }
-# The server's log, as uvicorn writes it: one line for each error a client caused.
+# The server's log, as uvicorn writes it: one line for each error a client caused (its access
+# log is off: links are in the paths).
 log = logging.getLogger("uvicorn.error")
 
 
@@ -105,6 +106,9 @@ def create_app(application: Application) -> FastAPI:
                                 secure=secure_cookie, path="/")
         for header, value in HEADERS.items():
             response.headers.setdefault(header, value)
+        if 400 <= response.status_code < 500:
+            log.info("%d %s %s", response.status_code, request.method,
+                     loggable_path(request.url.path))
         return response
 
     def client(request: Request, who: str) -> cases.Actor:
@@ -136,7 +140,6 @@ def create_app(application: Application) -> FastAPI:
         return response
 
     def client_error(request: Request, status: int, headers=None) -> HTMLResponse:
-        log.info("%d %s %s", status, request.method, loggable_path(request.url.path))
         title, text = CLIENT_ERRORS.get(status, ("Yêu cầu không hợp lệ",
                                                  "Không có gì được ghi nhận."))
         response = message(request, title, text, status, "/")

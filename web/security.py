@@ -58,11 +58,14 @@ class Sessions:
 
 
 _LINK_TOKEN = re.compile(r"^/u/[^/]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def loggable_path(path: str) -> str:
-    """A request's path as a log line may say it: a unit page's link (its token) left out."""
-    return _LINK_TOKEN.sub("/u/…", path)
+    """A request's path as a log line may say it: a unit page's link (its token) left out, and
+    control characters escaped (a decoded %0A would start a forged line)."""
+    hidden = _LINK_TOKEN.sub("/u/…", path)
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", hidden)
 
 
 class BodyTooLarge(Exception):
