@@ -94,11 +94,10 @@ def one_line(text: str | None, field: str, problems: dict[str, str], *,
     return text
 
 
-def password(text: str, problems: dict[str, str]) -> str:
+def check_password(text: str, problems: dict[str, str]) -> None:
     """A secretariat login's new password: at least MIN_PASSWORD characters."""
     if len(text) < MIN_PASSWORD:
         problems["password"] = f"mật khẩu cần ít nhất {MIN_PASSWORD} ký tự"
-    return text
 
 
 def note_text(text: str | None, field: str, problems: dict[str, str], *,

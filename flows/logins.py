@@ -69,7 +69,7 @@ def change_password(app: Application, name: str, password: str) -> None:
     from argon2 import PasswordHasher
 
     problems: dict[str, str] = {}
-    rules.password(password, problems)
+    rules.check_password(password, problems)
     if problems:
         raise FormProblems(problems)
     with app.uow.transaction() as session:

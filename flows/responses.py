@@ -421,7 +421,7 @@ def add_user(app: Application, name: str, password: str) -> bool:
     name = name.strip()
     problems: dict[str, str] = {}
     rules.one_line(name, "name", problems)
-    rules.password(password, problems)
+    rules.check_password(password, problems)
     if problems:
         raise FormProblems(problems)
     with app.uow.transaction() as session:
