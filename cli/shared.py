@@ -253,7 +253,8 @@ def web_server(settings: Settings, host: str, port: int):
                         "và phiên đăng nhập (vd. `python3 -c 'import secrets; "
                         "print(secrets.token_urlsafe(32))'`)")
     config = uvicorn.Config(create_app(build_application(settings)), host=host, port=port,
-                            access_log=False, log_level="info", server_header=False)
+                            access_log=False, log_level="info", server_header=False,
+                            proxy_headers=False)  # the app reads them (CCHC_TRUSTED_PROXIES)
     return uvicorn.Server(config)
 
 

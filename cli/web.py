@@ -1,4 +1,4 @@
-"""The `cchc` commands of the web pages: `web`, `user add`, `link revoke`."""
+"""The `cchc` commands of the web pages: `web`, `user add|list|disable|passwd`, `link revoke`."""
 
 from __future__ import annotations
 
@@ -42,25 +42,85 @@ def web(host: Host = "127.0.0.1", port: Port = 8080) -> None:
     run(work)
 
 
+def _password() -> str:
+    """The password, asked (twice) on a terminal, else one line of stdin."""
+    if sys.stdin.isatty():
+        return typer.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _said(problems) -> UserError:
+    return UserError("; ".join(problems.problems.values()))
+
+
 @user_app.command("add")
 def user_add(name: str) -> None:
-    """Tạo tài khoản (hoặc đổi mật khẩu); mật khẩu được hỏi, hoặc đọc một dòng từ stdin."""
+    """Tạo tài khoản (hoặc đổi mật khẩu và mở lại tài khoản đã khóa); mật khẩu được hỏi, hoặc
+    đọc một dòng từ stdin."""
     from domain.responses import FormProblems
     from flows.responses import add_user
 
     def work() -> None:
         settings = load_settings()
         with application(settings) as built:  # a database not initialised is refused first
-            if sys.stdin.isatty():
-                password = typer.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
-            else:
-                password = sys.stdin.readline().rstrip("\r\n")
             try:
-                created = add_user(built, name, password)
+                created = add_user(built, name, _password())
             except FormProblems as problems:
-                raise UserError("; ".join(problems.problems.values())) from None
+                raise _said(problems) from None
         console.print(f"Đã {'tạo tài khoản' if created else 'đổi mật khẩu của'} {name}.",
                       markup=False, highlight=False)
+
+    run(work)
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Các tài khoản: tên, đang dùng hay đã khóa, ngày tạo."""
+    from flows.logins import users
+    from notifications.terminal import print_users
+
+    def work() -> None:
+        settings = load_settings()
+        with application(settings) as built:
+            print_users(console, users(built), settings.zone)
+
+    run(work)
+
+
+@user_app.command("disable")
+def user_disable(name: str) -> None:
+    """Khóa tài khoản: không đăng nhập được nữa, các phiên đang mở kết thúc ngay."""
+    from domain.responses import FormProblems
+    from flows.logins import disable_user
+
+    def work() -> None:
+        settings = load_settings()
+        with application(settings) as built:
+            try:
+                disable_user(built, name)
+            except FormProblems as problems:
+                raise _said(problems) from None
+        console.print(f"Đã khóa tài khoản {name}; các phiên đăng nhập của tài khoản đã kết "
+                      "thúc.", markup=False, highlight=False)
+
+    run(work)
+
+
+@user_app.command("passwd")
+def user_passwd(name: str) -> None:
+    """Đổi mật khẩu (được hỏi, hoặc đọc một dòng từ stdin); các phiên đang mở kết thúc."""
+    from domain.responses import FormProblems
+    from flows.logins import change_password
+
+    def work() -> None:
+        settings = load_settings()
+        with application(settings) as built:
+            try:
+                change_password(built, name, _password())
+            except FormProblems as problems:
+                raise _said(problems) from None
+        console.print(f"Đã đổi mật khẩu của {name}; các phiên đăng nhập của tài khoản đã kết "
+                      "thúc.", markup=False, highlight=False)
 
     run(work)
 
@@ -68,13 +128,20 @@ def user_add(name: str) -> None:
 @link_app.command("revoke")
 def link_revoke(address: str) -> None:
     """Thu hồi mọi đường dẫn đã gửi tới một địa chỉ (thư sau sẽ mang đường dẫn mới)."""
+    from domain.responses import FormProblems
     from flows.responses import revoke_links
 
     def work() -> None:
         settings = load_settings()
         with application(settings) as built:
-            revoke_links(built, address, "cchc link revoke")
-        console.print(f"Đã thu hồi mọi đường dẫn đã gửi tới {address}.", markup=False,
+            try:
+                recorded, known = revoke_links(built, address, "cchc link revoke")
+            except FormProblems as problems:
+                raise _said(problems) from None
+        console.print(f"Đã thu hồi mọi đường dẫn đã gửi tới {recorded}.", markup=False,
                       highlight=False)
+        if not known:
+            console.print(f"Lưu ý: không đơn vị nào có {recorded} là e-mail người đứng đầu hay "
+                          "đầu mối CCHC (kiểm tra lại địa chỉ).", markup=False, highlight=False)
 
     run(work)

@@ -37,6 +37,13 @@ def validate_address(address: str) -> str:
     return result.ascii_email
 
 
+def folded(address: str) -> str:
+    """The form two spellings of one mailbox share (spaces around it trimmed, case folded):
+    what every comparison of addresses uses — a link's recipient, a unit's head or focal
+    officer, a revocation."""
+    return address.strip().lower()
+
+
 def unique_addresses(addresses: Iterable[str]) -> list[str]:
     """Validated addresses in order, each once: two spellings that differ only in case reach
     the same mailbox in practice, so they count as one (the first spelling is kept)."""

@@ -37,6 +37,7 @@ class EventName(StrEnum):
     LINK_REQUESTED = "link.requested"  # a fresh page link e-mailed to an address
     LINKS_REVOKED = "link.revoked"  # every link of an address issued before now refused
     USER_ADDED = "user.added"  # a secretariat login created or its password changed
+    USER_DISABLED = "user.disabled"  # a secretariat login that logs in no more
 
 
 # The Prefect flow run recording events, set by the flows so history can say which run did what.

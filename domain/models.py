@@ -274,11 +274,23 @@ class Submission(SQLModel, table=True):
 
 
 class WebUser(SQLModel, table=True):
-    """A secretariat login (`cchc user add`): the name and an argon2 hash of the password."""
+    """A secretariat login (`cchc user add`): the name and an argon2 hash of the password;
+    a disabled one (`cchc user disable`) logs in no more."""
 
     name: str = Field(primary_key=True, max_length=60)
     password_hash: str
     created_at: datetime = _timestamp()
+    disabled_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class WebSession(SQLModel, table=True):
+    """A login's session, as long as this row lives: logging out, a new password or disabling
+    the user deletes it, and its cookie opens nothing after. Only a hash of the cookie's
+    session id is kept, so this table opens no session by itself."""
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    user: str = Field(foreign_key="webuser.name", index=True, max_length=60)
+    started_at: datetime = _timestamp()
 
 
 class LinkRevocation(SQLModel, table=True):

@@ -11,10 +11,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from domain.addresses import folded
 from domain.recipients import UnitTree
 
 MAX_LINE = 200  # a document number, a name
 MAX_NOTE = 2000  # a note, a reason, a comment
+MIN_PASSWORD = 10  # a secretariat login's
 # Control characters other than the line breaks and tabs a note may hold.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -31,10 +33,10 @@ def answerable_units(tree: UnitTree, address: str) -> frozenset[str]:
     """The units whose head or focal officer (đầu mối CCHC) is `address`. A dissolved one
     stays (its head may still be asked about the units below it); its own items answer to its
     successor (`in_scope`)."""
-    wanted = address.strip().lower()
+    wanted = folded(address)
     return frozenset(
         unit.code for unit in tree.units.values()
-        if wanted in ((unit.head_email or "").lower(), (unit.focal_email or "").lower())
+        if wanted in (folded(unit.head_email or ""), folded(unit.focal_email or ""))
     )
 
 
@@ -90,6 +92,12 @@ def one_line(text: str | None, field: str, problems: dict[str, str], *,
     elif len(text) > MAX_LINE:
         problems[field] = f"dài quá {MAX_LINE} ký tự"
     return text
+
+
+def check_password(text: str, problems: dict[str, str]) -> None:
+    """A secretariat login's new password: at least MIN_PASSWORD characters."""
+    if len(text) < MIN_PASSWORD:
+        problems["password"] = f"mật khẩu cần ít nhất {MIN_PASSWORD} ký tự"
 
 
 def note_text(text: str | None, field: str, problems: dict[str, str], *,

@@ -1,6 +1,7 @@
 """The page link in every digest: a signed token (itsdangerous) naming the recipient's address
-and the units they answer for. It expires after the policy's `web.link_days`, and every link of
-an address issued before its revocation (`cchc link revoke`) is refused."""
+and the units they answer for. It expires after the policy's `web.link_days`, every link of
+an address issued before its revocation (`cchc link revoke`) is refused, and so is one whose
+address no longer answers for its units (`responses.open_link`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from domain.addresses import folded
 from domain.digest_lines import DigestView
 from domain.recipients import UnitTree
 from domain.responses import Scope, answerable_units
@@ -36,7 +38,7 @@ def links_enabled(settings: Settings) -> bool:
 
 
 def issue(settings: Settings, scope: Scope) -> str:
-    return _serializer(settings).dumps({"a": scope.recipient.lower(),
+    return _serializer(settings).dumps({"a": folded(scope.recipient),
                                         "u": sorted(scope.units)})
 
 
@@ -56,7 +58,7 @@ def read(settings: Settings, token: str, revoked_before: Callable[[str], datetim
         raise LinkRefused("expired", recipient) from None
     except BadSignature:
         raise LinkRefused("invalid") from None
-    scope = Scope(payload["a"], frozenset(payload["u"]))
+    scope = Scope(folded(payload["a"]), frozenset(payload["u"]))
     revoked = revoked_before(scope.recipient)
     if revoked is not None and issued < as_utc(revoked):
         raise LinkRefused("revoked", scope.recipient)
@@ -78,7 +80,7 @@ def digest_links(settings: Settings, tree: UnitTree) -> Callable[[DigestView], s
     made: dict[str, str | None] = {}
 
     def link(view: DigestView) -> str | None:
-        address = view.recipient.lower()
+        address = folded(view.recipient)
         if address not in made:
             units = answerable_units(tree, address)
             made[address] = page_url(settings, issue(settings, Scope(address, units))) \

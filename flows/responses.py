@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from domain import responses as rules
+from domain.addresses import AddressError, folded, validate_address
 from domain.digest_lines import SentBefore
 from domain.events import EventName
 from domain.models import Submission, TrackedItem, utcnow
@@ -87,10 +88,15 @@ class UnitPage:
 
 
 def open_link(app: Application, token: str) -> Scope:
-    """The scope a page link grants (links.LinkRefused when it grants nothing)."""
+    """The scope a page link grants (links.LinkRefused when it grants nothing). Its units are
+    checked against the units file at each request: a head replaced there since the link was
+    issued no longer opens the unit's page (the fresh link goes to whoever answers now)."""
     with app.uow.reading() as session:
-        return links.read(app.settings, token,
-                          lambda address: store.revoked_before(session, address))
+        scope = links.read(app.settings, token,
+                           lambda address: store.revoked_before(session, address))
+        if not scope.units <= rules.answerable_units(load_unit_tree(session), scope.recipient):
+            raise links.LinkRefused("outdated", scope.recipient)
+        return scope
 
 
 def _views(app: Application, session, tree: UnitTree, items, today: date) -> list[ItemView]:
@@ -373,7 +379,7 @@ def request_link(app: Application, address: str, actor: Actor) -> None:
     """E-mail a fresh page link to `address`, if the units file knows it and it has not asked
     too often; the answer is the same either way (the page tells nobody which addresses
     exist)."""
-    address = address.strip().lower()
+    address = folded(address)
     if not links.links_enabled(app.settings) or "@" not in address or len(address) > 254:
         return
     now = utcnow()
@@ -396,9 +402,17 @@ def request_link(app: Application, address: str, actor: Actor) -> None:
         record(session, EventName.LINK_REQUESTED, notice_id=notice.id, to=address, ip=actor.ip)
 
 
-def revoke_links(app: Application, address: str, by: str) -> None:
+def revoke_links(app: Application, address: str, by: str) -> tuple[str, bool]:
+    """Refuse every link sent to `address` so far: (the address as recorded, whether a unit
+    of the units file names it). FormProblems, and nothing written, when it is no address."""
+    try:
+        validate_address(address.strip())
+    except AddressError:
+        raise FormProblems({"address": f"không phải địa chỉ e-mail: {address!r}"}) from None
     with app.uow.transaction() as session:
         store.revoke_links(session, address, utcnow(), by)
+        known = bool(rules.answerable_units(load_unit_tree(session), address))
+    return folded(address), known
 
 
 def add_user(app: Application, name: str, password: str) -> bool:
@@ -407,8 +421,7 @@ def add_user(app: Application, name: str, password: str) -> bool:
     name = name.strip()
     problems: dict[str, str] = {}
     rules.one_line(name, "name", problems)
-    if len(password) < 10:
-        problems["password"] = "mật khẩu cần ít nhất 10 ký tự"
+    rules.check_password(password, problems)
     if problems:
         raise FormProblems(problems)
     with app.uow.transaction() as session:

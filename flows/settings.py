@@ -6,6 +6,7 @@ import os
 import tomllib
 from datetime import date, datetime
 from functools import cached_property
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -48,6 +49,9 @@ class Settings(BaseModel):
     base_url: str | None = None
     secret_key: SecretStr | None = None
     upload_dir: Path = Path("uploads")
+    # The proxies (IPs or CIDRs, comma-separated, as uvicorn's forwarded_allow_ips) whose
+    # X-Forwarded-For names the client; from anyone else the header is ignored. None by default.
+    trusted_proxies: str = ""
     # Prefect's own setting: when a Prefect server is configured, commands such as an import
     # publish their events to it at once.
     prefect_api_url: str | None = Field(default=None, validation_alias="PREFECT_API_URL")
@@ -63,6 +67,21 @@ class Settings(BaseModel):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"không có múi giờ {value!r} (ví dụ Asia/Ho_Chi_Minh)") from None
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        for entry in _entries(value):
+            try:
+                ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"không phải địa chỉ IP hay dải CIDR: {entry!r} (vd. "
+                                 "127.0.0.1,10.0.0.0/8)") from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return _entries(self.trusted_proxies)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -89,6 +108,10 @@ class Settings(BaseModel):
         for derived in ("policy", "calendar"):
             changed.__dict__.pop(derived, None)
         return changed
+
+
+def _entries(text: str) -> list[str]:
+    return [entry.strip() for entry in text.split(",") if entry.strip()]
 
 
 def _environment() -> dict[str, str | None]:

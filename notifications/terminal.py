@@ -166,6 +166,19 @@ def event_label(name: str) -> str:
     return _EVENT_LABELS.get(name, name)
 
 
+def print_users(console: Console, users, zone: tzinfo) -> None:
+    """`cchc user list`: (name, active, created at) of each login; never a password's hash."""
+    table = Table(title="Tài khoản của cơ quan thường trực")
+    for column in ("Tên đăng nhập", "Trạng thái", "Tạo lúc"):
+        table.add_column(column)
+    for name, active, created_at in users:
+        table.add_row(escape(name), "đang dùng" if active else "đã khóa",
+                      local_time_text(created_at, zone))
+    console.print(table)
+    if not users:
+        console.print("Chưa có tài khoản nào (tạo bằng `cchc user add TÊN`).", markup=False)
+
+
 def print_timeline(console: Console, code: str, events, zone: tzinfo) -> None:
     table = Table(title=f"Lịch sử nhiệm vụ {code}")
     for column in ("Thời điểm", "Sự kiện", "Chi tiết"):

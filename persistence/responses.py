@@ -1,5 +1,5 @@
 """The reads and writes behind the units' pages and the secretariat's review: submissions and
-decisions (each with its event), logins, revoked links and rate limits."""
+decisions (each with its event), logins and their sessions, revoked links and rate limits."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
+from domain.addresses import folded
 from domain.digest_lines import SentBefore
 from domain.events import EventName
 from domain.models import (
@@ -18,6 +19,7 @@ from domain.models import (
     RateLimit,
     Submission,
     TrackedItem,
+    WebSession,
     WebUser,
     utcnow,
 )
@@ -161,32 +163,91 @@ def attachment(session: Session, submission_id: int) -> Submission | None:
 # Logins, revoked links, rate limits.
 
 def save_user(session: Session, name: str, password_hash: str) -> bool:
-    """Store a login (or its new password); True when it is new."""
+    """Store a login (or its new password, which enables it again and ends its sessions);
+    True when it is new."""
     user = session.get(WebUser, name)
     created = user is None
     user = user or WebUser(name=name, password_hash=password_hash)
-    user.password_hash = password_hash
+    user.password_hash, user.disabled_at = password_hash, None
     session.add(user)
+    end_sessions(session, name)
     record(session, EventName.USER_ADDED, user=name, new=created)
     return created
 
 
-def password_hash(session: Session, name: str) -> str | None:
+def set_password(session: Session, name: str, password_hash: str) -> bool:
+    """A login's new password, ending its sessions; False when there is no such login."""
     user = session.get(WebUser, name)
-    return user.password_hash if user else None
+    if user is None:
+        return False
+    user.password_hash = password_hash
+    session.add(user)
+    end_sessions(session, name)
+    record(session, EventName.USER_ADDED, user=name, new=False)
+    return True
+
+
+def disable_user(session: Session, name: str, now: datetime) -> bool:
+    """A login that logs in no more, its sessions ended; False when there is no such login."""
+    user = session.get(WebUser, name)
+    if user is None:
+        return False
+    user.disabled_at = user.disabled_at or now
+    session.add(user)
+    end_sessions(session, name)
+    record(session, EventName.USER_DISABLED, user=name)
+    return True
+
+
+def users(session: Session) -> list[tuple[str, bool, datetime]]:
+    """Every login: (name, whether it is active, when it was created), by name."""
+    return [(user.name, user.disabled_at is None, user.created_at) for user in
+            session.exec(select(WebUser).order_by(WebUser.name)).scalars()]
+
+
+def password_hash(session: Session, name: str) -> str | None:
+    """The hash of an active login's password (a disabled one has none to match)."""
+    user = session.get(WebUser, name)
+    return user.password_hash if user and user.disabled_at is None else None
+
+
+def start_session(session: Session, user: str, id_hash: str, now: datetime,
+                  expired_before: datetime) -> None:
+    """A session of `user`; theirs started before `expired_before` are dropped meanwhile."""
+    session.exec(delete(WebSession).where(WebSession.user == user,
+                                          WebSession.started_at < expired_before))
+    session.add(WebSession(id_hash=id_hash, user=user, started_at=now))
+
+
+def session_user(session: Session, id_hash: str, expired_before: datetime) -> str | None:
+    """The active login whose session this is, if it still lives."""
+    return session.execute(
+        select(WebSession.user).join(WebUser, WebUser.name == WebSession.user)
+        .where(WebSession.id_hash == id_hash, WebSession.started_at >= expired_before,
+               WebUser.disabled_at.is_(None))
+    ).scalar_one_or_none()
+
+
+def end_session(session: Session, id_hash: str) -> None:
+    session.exec(delete(WebSession).where(WebSession.id_hash == id_hash))
+
+
+def end_sessions(session: Session, user: str) -> None:
+    session.exec(delete(WebSession).where(WebSession.user == user))
 
 
 def revoked_before(session: Session, recipient: str) -> datetime | None:
-    row = session.get(LinkRevocation, recipient.lower())
+    row = session.get(LinkRevocation, folded(recipient))
     return row.revoked_before if row else None
 
 
 def revoke_links(session: Session, recipient: str, now: datetime, by: str) -> None:
-    row = session.get(LinkRevocation, recipient.lower()) or LinkRevocation(
-        recipient=recipient.lower(), revoked_before=now)
+    recipient = folded(recipient)
+    row = session.get(LinkRevocation, recipient) or LinkRevocation(
+        recipient=recipient, revoked_before=now)
     row.revoked_before = now
     session.add(row)
-    record(session, EventName.LINKS_REVOKED, recipient=recipient.lower(), by=by)
+    record(session, EventName.LINKS_REVOKED, recipient=recipient, by=by)
 
 
 def limited(session: Session, key: str, now: datetime, *, limit: int,

@@ -4,20 +4,23 @@ carries the security headers; bad input gets a Vietnamese page and writes nothin
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from domain.responses import FormProblems, Scope
 from domain.states import ItemKind, SubmissionKind, SubmissionState
 from domain.uploads import UploadRefused
-from flows import links
+from flows import links, logins
 from flows import responses as cases
 from flows.application import Application
 from notifications.report_tables import cell_text, report_tables
@@ -26,6 +29,7 @@ from notifications.summary import summary_lines
 from notifications.templating import TEMPLATES, templates
 from notifications.terminal import event_details, event_label
 from notifications.words import label, local_time_text
+from web.deps import RowId, live_session
 from web.security import (
     HEADERS,
     SESSION_COOKIE,
@@ -33,6 +37,7 @@ from web.security import (
     BodyLimit,
     BodyTooLarge,
     Sessions,
+    loggable_path,
 )
 from web.security import too_large as body_too_large
 from web.uploads import store_upload
@@ -48,6 +53,16 @@ FIELD_NAMES = {
     "comment": "Ý kiến", "new_due": "Hạn mới", "attachment": "Tệp đính kèm",
     "name": "Tên đăng nhập", "password": "Mật khẩu",
 }
+# What a person can reach by a wrong address or method: (title, text) of its page.
+CLIENT_ERRORS = {
+    404: ("Không có trang này", "Địa chỉ này không dẫn tới trang nào. Hãy mở lại đường dẫn "
+                                "trong thư, hoặc về trang chủ."),
+    405: ("Không có thao tác này", "Địa chỉ này không nhận yêu cầu kiểu này: hãy dùng các nút "
+                                   "trên trang. Không có gì được ghi nhận."),
+}
+# The server's log, as uvicorn writes it: one line for each error a client caused (its access
+# log is off: links are in the paths).
+log = logging.getLogger("uvicorn.error")
 
 
 def create_app(application: Application) -> FastAPI:
@@ -58,7 +73,9 @@ def create_app(application: Application) -> FastAPI:
     sessions = Sessions(settings.secret_key.get_secret_value())
     max_upload = application.policy.upload_max_mb * 1024 * 1024
     secure_cookie = (settings.base_url or "").startswith("https://")
-    app = FastAPI(title="cchc-engine", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="cchc-engine", docs_url=None, redoc_url=None, openapi_url=None,
+                  dependencies=[Depends(live_session)])
+    app.state.application, app.state.sessions = application, sessions
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         session = getattr(request.state, "session", None) or sessions.new()
@@ -89,6 +106,9 @@ def create_app(application: Application) -> FastAPI:
                                 secure=secure_cookie, path="/")
         for header, value in HEADERS.items():
             response.headers.setdefault(header, value)
+        if 400 <= response.status_code < 500:
+            log.info("%d %s %s", response.status_code, request.method,
+                     loggable_path(request.url.path))
         return response
 
     def client(request: Request, who: str) -> cases.Actor:
@@ -119,6 +139,23 @@ def create_app(application: Application) -> FastAPI:
         response.headers.update(HEADERS)
         return response
 
+    def client_error(request: Request, status: int, headers=None) -> HTMLResponse:
+        title, text = CLIENT_ERRORS.get(status, ("Yêu cầu không hợp lệ",
+                                                 "Không có gì được ghi nhận."))
+        response = message(request, title, text, status, "/")
+        response.headers.update(headers or {})
+        return response
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException):
+        return client_error(request, error.status_code, error.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_address(request: Request, _error: RequestValidationError):
+        # Only a URL's ids are validated (forms are read by the routes): an id that is no
+        # number, or out of range, names no page.
+        return client_error(request, 404)
+
     @app.exception_handler(BodyTooLarge)
     async def body_too_large_page(request: Request, _error: BodyTooLarge):
         return too_large(request, None)
@@ -144,7 +181,8 @@ def create_app(application: Application) -> FastAPI:
                 return message(request, "Đường dẫn không hợp lệ",
                                "Đường dẫn này không đúng hoặc đã bị sửa. Hãy mở đường dẫn trong "
                                "thư nhắc việc mới nhất.", 403)
-            why = ("đã hết hạn" if refused.reason == "expired" else "đã bị thu hồi")
+            why = {"expired": "đã hết hạn", "revoked": "đã bị thu hồi",
+                   "outdated": "không còn hiệu lực"}[refused.reason]
             return page(request, "expired.html.j2", 403, why=why,
                         address=refused.recipient or "")
 
@@ -159,7 +197,7 @@ def create_app(application: Application) -> FastAPI:
                     max_mb=application.policy.upload_max_mb)
 
     @app.post("/u/{token}/items/{item_id}/{action}", response_class=HTMLResponse)
-    async def unit_action(request: Request, token: str, item_id: int, action: str):
+    async def unit_action(request: Request, token: str, item_id: RowId, action: str):
         back = f"/u/{token}"
         scope = await run_in_threadpool(unit_scope, request, token)
         if isinstance(scope, HTMLResponse):
@@ -254,7 +292,8 @@ def create_app(application: Application) -> FastAPI:
         except cases.PageError as error:
             return page(request, "login.html.j2", error.status, error=error.message)
         # A fresh nonce at login: a form token seen before it is worth nothing after.
-        request.state.session = sessions.new(user)
+        session_id = await run_in_threadpool(logins.start_session, application, user)
+        request.state.session = sessions.new(user, session_id)
         request.state.session_changed = True
         return RedirectResponse("/review", status_code=303)
 
@@ -263,6 +302,7 @@ def create_app(application: Application) -> FastAPI:
         form = await read_form(request)
         if not sessions.form_token_valid(request.state.session["n"], form.get("csrf")):
             return refused_form(request, "/review")
+        await run_in_threadpool(logins.end_session, application, request.state.session.get("s"))
         request.state.session = sessions.new()
         request.state.session_changed = True
         return RedirectResponse("/login", status_code=303)
@@ -303,7 +343,7 @@ def create_app(application: Application) -> FastAPI:
         return message(request, "Đã ghi nhận", said, 200, "/review")
 
     @app.post("/review/{submission_id}/{decision}", response_class=HTMLResponse)
-    async def decide(request: Request, submission_id: int, decision: str):
+    async def decide(request: Request, submission_id: RowId, decision: str):
         if decision not in decisions:
             return message(request, "Không có thao tác này", "Không có thao tác này.", 404,
                            "/review")
@@ -315,13 +355,13 @@ def create_app(application: Application) -> FastAPI:
         return await secretariat_form(request, act)
 
     @app.post("/review/items/{item_id}/deadline", response_class=HTMLResponse)
-    async def deadline(request: Request, item_id: int):
+    async def deadline(request: Request, item_id: RowId):
         return await secretariat_form(
             request, lambda actor, fields: cases.give_deadline(application, actor, item_id,
                                                                fields))
 
     @app.get("/items/{item_id}", response_class=HTMLResponse)
-    async def item_page(request: Request, item_id: int):
+    async def item_page(request: Request, item_id: RowId):
         if not user_of(request):
             return login_first(request)
         try:
@@ -358,7 +398,7 @@ def create_app(application: Application) -> FastAPI:
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.get("/attachments/{submission_id}")
-    async def download(request: Request, submission_id: int):
+    async def download(request: Request, submission_id: RowId):
         if not user_of(request):
             return login_first(request)
         try:
@@ -374,7 +414,11 @@ def create_app(application: Application) -> FastAPI:
         return Response((TEMPLATES / "web" / "web.css").read_text(encoding="utf-8"),
                         media_type="text/css")
 
-    return BodyLimit(app, max_upload + FORM_OVERHEAD)
+    limited = BodyLimit(app, max_upload + FORM_OVERHEAD)
+    # The client's address (the login's lock, the events) comes from X-Forwarded-For only when
+    # a trusted proxy sent it (CCHC_TRUSTED_PROXIES); uvicorn's own reading is off.
+    proxies = settings.trusted_proxy_list
+    return ProxyHeadersMiddleware(limited, trusted_hosts=proxies) if proxies else limited
 
 
 def _sentence(text: str) -> str:

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from hashlib import sha256
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from flows.logins import SESSION_HOURS
+
 SESSION_COOKIE = "cchc_session"
-SESSION_HOURS = 12
 # No script at all; styles from our own stylesheet only; forms post to ourselves only.
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
@@ -25,7 +27,8 @@ HEADERS = {
 
 class Sessions:
     """The session cookie: a random nonce (what its forms' tokens are bound to) and, once
-    logged in, the user's name; signed, so it cannot be forged, and dated, so it expires."""
+    logged in, the user's name and the id of their session (`flows/logins.py`, which alone
+    says whether it still lives); signed, so it cannot be forged, and dated, so it expires."""
 
     def __init__(self, secret: str) -> None:
         self.secret = secret.encode()
@@ -40,8 +43,8 @@ class Sessions:
             return None
         return data if isinstance(data, dict) and "n" in data else None
 
-    def new(self, user: str | None = None) -> dict:
-        return {"n": secrets.token_urlsafe(16), "u": user}
+    def new(self, user: str | None = None, session_id: str | None = None) -> dict:
+        return {"n": secrets.token_urlsafe(16), "u": user, "s": session_id}
 
     def dump(self, session: dict) -> str:
         return self.serializer.dumps(session)
@@ -52,6 +55,17 @@ class Sessions:
 
     def form_token_valid(self, bound_to: str, given: str | None) -> bool:
         return bool(given) and hmac.compare_digest(self.form_token(bound_to), given)
+
+
+_LINK_TOKEN = re.compile(r"^/u/[^/]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def loggable_path(path: str) -> str:
+    """A request's path as a log line may say it: a unit page's link (its token) left out, and
+    control characters escaped (a decoded %0A would start a forged line)."""
+    hidden = _LINK_TOKEN.sub("/u/…", path)
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", hidden)
 
 
 class BodyTooLarge(Exception):

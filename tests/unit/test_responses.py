@@ -92,6 +92,12 @@ def test_a_link_answers_for_the_units_its_address_heads_or_follows():
     assert supervised_units(tree, {"T"}) == {"A", "C", "OLD"}
 
 
+def test_an_address_answers_for_its_units_however_either_side_spells_it():
+    tree = UnitTree([UnitInfo("A", "A", None, "GĐ", " GiamDoc@A.Example ", None)])
+    for pasted in ("giamdoc@a.example", "  GIAMDOC@a.example\t"):
+        assert answerable_units(tree, pasted) == {"A"}
+
+
 @pytest.mark.parametrize("head, name, kind", [
     (b"%PDF-1.7", "a.PDF", uploads.PDF),
     (b"\x89PNG\r\n\x1a\n", "a.png", uploads.PNG),
