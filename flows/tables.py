@@ -26,6 +26,12 @@ from flows.headers import (
 )
 
 
+_FORMULA_FIX_XLSX = ("công thức chưa có giá trị lưu kèm (tệp do một chương trình tạo ra, chưa "
+                     "từng mở bằng Excel): hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại, "
+                     "hoặc dán giá trị thay cho công thức")
+_FORMULA_FIX_CSV = "không nhận công thức: hãy dán giá trị"
+
+
 def read_table(
     path: Path,
     columns: Sequence[Column],
@@ -62,8 +68,8 @@ def read_table(
 def _cell_problems(
     table: Table, header_row: int, merged: list[str], csv_rows: list[tuple[Any, ...]] | None
 ) -> list[ImportProblem]:
-    """What the importers cannot read safely: a formula (its value is whatever Excel last
-    computed, if anything), a merged cell below the header (only its first cell holds the
+    """What the importers cannot read safely: a formula with no value stored with it (a CSV
+    never has one), a merged cell below the header (only its first cell holds the
     value; a merge within one row, such as a group's title, loses nothing), a CSV row with
     fewer cells than the header (a file cut short)."""
     problems = []
@@ -86,7 +92,7 @@ def _cell_problems(
             if isinstance(value, str) and value.startswith("="):
                 problems.append(ImportProblem(
                     table.file, row.number, f"{table.letters[key]} ({table.labels[key]})", value,
-                    "không nhận công thức: hãy dán giá trị",
+                    _FORMULA_FIX_CSV if csv_rows else _FORMULA_FIX_XLSX,
                 ))
     return problems
 
@@ -94,33 +100,61 @@ def _cell_problems(
 def _xlsx_rows(
     path: Path,
 ) -> tuple[list[tuple[Any, ...]], list[str], dict[tuple[int, int], str]]:
-    """The first sheet's values (a formula as its text "=…", so that it can be refused), its
-    merged ranges and the number format of each date cell (0-based row, column)."""
+    """The first sheet's values, its merged ranges and the number format of each date cell
+    (0-based row, column). A formula reads as the value Excel stored with it when the file was
+    last saved; one with no stored value (a file written by a program and never opened) reads
+    as its text "=…", so that it can be refused."""
+    # Not read-only: only a full load knows the merged cells.
+    workbook = _open_workbook(path, data_only=False)
+    try:
+        sheet = workbook.worksheets[0]
+        rows, formats, formulas = [], {}, []
+        for r, cells in enumerate(sheet.iter_rows()):
+            rows.append(tuple(cell.value for cell in cells))
+            for c, cell in enumerate(cells):
+                if cell.data_type == "f":
+                    formulas.append((r, c))
+                # A formula's stored value may be a date, shown by its cell's format too.
+                if cell.data_type == "f" or as_date(cell.value) is not None:
+                    formats[r, c] = cell.number_format
+        merged = [str(ranged) for ranged in sheet.merged_cells.ranges]
+    finally:
+        workbook.close()
+    if formulas:
+        rows = _stored_values(path, rows, formulas)
+    return rows, merged, formats
+
+
+def _stored_values(path: Path, rows: list[tuple[Any, ...]], formulas: list[tuple[int, int]]
+                   ) -> list[tuple[Any, ...]]:
+    """Each formula cell replaced by the value stored with it, or by its text when none is."""
+    stored = _open_workbook(path, data_only=True)
+    try:
+        sheet = stored.worksheets[0]
+        cells = [list(row) for row in rows]
+        for r, c in formulas:
+            value = sheet.cell(r + 1, c + 1).value
+            if value is None:
+                # An array formula comes back as an object holding its text.
+                text = cells[r][c].text if isinstance(cells[r][c], ArrayFormula) else cells[r][c]
+                value = f"={str(text).lstrip('=')}"
+            cells[r][c] = value
+        return [tuple(row) for row in cells]
+    finally:
+        stored.close()
+
+
+def _open_workbook(path: Path, *, data_only: bool) -> Any:
     from openpyxl import load_workbook
 
     try:
-        # Not read-only: only a full load knows the merged cells.
-        workbook = load_workbook(path, data_only=False)
+        return load_workbook(path, data_only=data_only)
     except Exception as error:  # openpyxl raises several types for a damaged file
-        raise ImportFailed(
-            [ImportProblem(path.name, None, None, None, f"không mở được tệp Excel: {error}")]
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        rows, formats = [], {}
-        for r, cells in enumerate(sheet.iter_rows()):
-            rows.append(tuple(_formula_text(cell.value) for cell in cells))
-            for c, cell in enumerate(cells):
-                if as_date(cell.value) is not None:
-                    formats[r, c] = cell.number_format
-        return rows, [str(merged) for merged in sheet.merged_cells.ranges], formats
-    finally:
-        workbook.close()
-
-
-def _formula_text(value: Any) -> Any:
-    # An array formula comes back as an object holding its text.
-    return f"={value.text.lstrip('=')}" if isinstance(value, ArrayFormula) else value
+        raise ImportFailed([ImportProblem(
+            path.name, None, None, None,
+            "không mở được tệp Excel: tệp này không phải tệp Excel .xlsx (hoặc đã bị hỏng); "
+            "hãy mở bằng Excel và lưu lại dạng Sổ làm việc Excel (.xlsx)",
+        )]) from error
 
 
 def _csv_rows(path: Path) -> list[tuple[Any, ...]]:
@@ -170,7 +204,9 @@ def _table(
                        f"{', '.join(dates_read)}")
     return Table(
         file=path.name,
-        title_lines=[_text(c) for row in raw[: header.first_row - 1] for c in row if _text(c)],
+        # A title typed over two lines in one cell is one line of text.
+        title_lines=[" ".join(_text(c).split()) for row in raw[: header.first_row - 1]
+                     for c in row if _text(c)],
         letters={key: get_column_letter(pos + 1) for key, pos in found.items()},
         labels={c.key: header.labels.get(found[c.key], c.label) if c.key in found else c.label
                 for c in columns},

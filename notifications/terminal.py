@@ -14,7 +14,7 @@ from domain.ladder import RungKind
 from domain.reports import StatusReport
 from domain.status import Status
 from domain.tallies import Tally
-from notifications.imports import cell_reading_text, import_summary_text
+from notifications.imports import cell_reading_text, import_summary_text, one_line
 from notifications.report_tables import NO_ITEMS, late_text, missing_text
 from notifications.summary import summary_lines
 from notifications.words import (
@@ -291,10 +291,25 @@ def print_runs(console: Console, runs: list[RunRecord], zone: tzinfo) -> None:
 
 def print_import_preview(console: Console, name: str, summary) -> None:
     """`cchc import … --dry-run`: what would be imported, and how each unusual cell was read."""
-    from domain.states import DeadlineKind
-
     console.print(f"[bold]Chạy thử {escape(name)}: không ghi gì vào cơ sở dữ liệu.[/]")
     console.print(f"Sẽ nhập: {import_summary_text(summary)}", markup=False, highlight=False)
+    print_deadline_readings(console, summary)
+
+
+def print_imported(console: Console, name: str, summary) -> None:
+    """After an import: what it wrote, how its deadlines were read (as its dry run says), and
+    the cells that name no calendar date."""
+    console.print(f"Đã nhập {name}: {import_summary_text(summary)}", markup=False,
+                  highlight=False)
+    print_deadline_readings(console, summary)
+    print_undetermined(console, summary)
+
+
+def print_deadline_readings(console: Console, summary) -> None:
+    """The count of deadlines of each kind, and each cell read by a rule other than the plain
+    forms, with its reading."""
+    from domain.states import DeadlineKind
+
     if not summary.readings:
         return
     counts = summary.kinds
@@ -305,15 +320,8 @@ def print_import_preview(console: Console, name: str, summary) -> None:
     if unusual:
         console.print(f"Các ô thời hạn đọc theo quy tắc khác dạng thông thường ({len(unusual)}):")
     for reading in unusual:
-        console.print(f"  dòng {reading.row}, cột {reading.column}: {reading.text} → "
+        console.print(f"  dòng {reading.row}, cột {reading.column}: {one_line(reading)} → "
                       f"{reading.reading}", markup=False, highlight=False)
-
-
-def print_imported(console: Console, name: str, summary) -> None:
-    """After an import: what it wrote, and the cells that name no calendar date."""
-    console.print(f"Đã nhập {name}: {import_summary_text(summary)}", markup=False,
-                  highlight=False)
-    print_undetermined(console, summary)
 
 
 def print_undetermined(console: Console, summary) -> None:

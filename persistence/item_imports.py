@@ -60,7 +60,9 @@ def import_plan(
     for row in table.rows:
         number, typed = number_text(row.values.get("number"))
         if number and _ROMAN.fullmatch(number):
-            groups.append({"numeral": number.upper(), "title": check.text(row, "content"),
+            title = check.text(row, "content")
+            # A group's title typed over two lines in its cell is one title.
+            groups.append({"numeral": number.upper(), "title": title and " ".join(title.split()),
                            "position": len(groups), "row": row.number})
             continue
         rows.append(TaskRow(row, number, groups[-1]["numeral"] if groups else None, typed))
@@ -336,7 +338,9 @@ def _deadline(
 ) -> Deadline | None:
     text = _deadline_text(row.values.get("deadline"))
     try:
-        deadline = parse_deadline(text, **context)
+        # A person reads a blank deadline cell as "not set yet".
+        deadline = (parse_deadline(text, **context) if text.strip() else
+                    Deadline(text, DeadlineKind.UNDETERMINED, plain=False))
     except DeadlineError as error:
         check.fail(row, "deadline", text, error.reason)
         return None
