@@ -67,10 +67,13 @@ def import_plan(
     columns: Columns = None,
     dry_run: DryRun = False,
     strict: Strict = False,
+    skip_unknown_units: Annotated[bool, typer.Option(
+        "--skip-unknown-units",
+        help="bỏ qua (và liệt kê) các dòng giao cho đơn vị không có trong danh sách đơn vị")] = False,
 ) -> None:
     """Kế hoạch CCHC: nhóm nhiệm vụ (I, II, …) và nhiệm vụ cụ thể."""
     _import("plan", file, columns, dry_run=dry_run, strict=strict, code=code, year=year,
-            owner=owner)
+            owner=owner, skip_unknown_units=skip_unknown_units)
 
 
 @import_app.command("findings")

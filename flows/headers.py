@@ -247,8 +247,10 @@ def _by_content(placed: Placed, data: Sequence[tuple[Any, ...]], labels: Mapping
         keys = [clash.column.key, *(k for k in _CONTENT if k != clash.column.key
                                     and k not in found and k in {c.key for c in columns})][:2]
         kinds = {p: _content_key(data, p) for p in positions}
+        decided = [kind for kind in kinds.values() if kind]
         letters = [get_column_letter(p + 1) for p in positions]
-        if len(keys) < 2 or sorted(filter(None, kinds.values())) != sorted(keys):
+        if len(keys) < 2 or not decided or len(set(decided)) < len(decided) or not set(
+                decided) <= set(keys):
             shorts = {c.key: c.short for c in columns}
             clashes.append(
                 f"cột {', '.join(letters)} cùng mang tiêu đề gộp '{labels[clash.first]}' và nội "
@@ -256,9 +258,12 @@ def _by_content(placed: Placed, data: Sequence[tuple[Any, ...]], labels: Mapping
                 + ",".join(f"{shorts[k]}={letter}" for k, letter in zip(keys, letters, strict=False))
                 + "\" (đổi chữ cột nếu ngược lại)")
             continue
+        left = [key for key in keys if key not in decided]
         for p, key in kinds.items():
-            found[key] = p
-            notes[p] = f" (theo nội dung: {_CONTENT[key][1]})"
+            # An empty column beside one told by its cells is the other one.
+            found[key or left[0]] = p
+            notes[p] = (f" (theo nội dung: {_CONTENT[key][1]})" if key
+                        else " (theo nội dung của cột bên cạnh)")
         said.append(f"cột {', '.join(letters)} cùng mang tiêu đề gộp '{labels[clash.first]}': "
                     "phân biệt theo nội dung các ô")
     return Placed(found, clashes, notes, said)
@@ -266,9 +271,8 @@ def _by_content(placed: Placed, data: Sequence[tuple[Any, ...]], labels: Mapping
 
 def _content_key(data: Sequence[tuple[Any, ...]], position: int) -> str | None:
     """The column whose cells every filled cell at `position` looks like, if any."""
-    cells = [row[position] for row in data if position < len(row) and _text(row[position])]
-    if cells and _is_column_numbers(data[0]):
-        cells = cells[1:]
+    rows = data[1:] if data and _is_column_numbers(data[0]) else data
+    cells = [row[position] for row in rows if position < len(row) and _text(row[position])]
     return next((key for key, (test, _) in _CONTENT.items()
                  if cells and all(test(cell) for cell in cells)), None)
 

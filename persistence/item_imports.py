@@ -38,6 +38,7 @@ from domain.plan_rows import (
     numbering_restarts,
 )
 from domain.states import DeadlineKind, ItemKind
+from domain.unit_names import Partners, UnitDirectory
 from persistence.events import record
 from persistence.unit_directory import load_directory, read_plan_header  # noqa: F401  (the plan import's first step)
 
@@ -48,10 +49,11 @@ _IDENTITY_WORDS = {"year": "năm", "title": "tiêu đề", "decision_number": "s
 
 def import_plan(
     session: Session, table: Table, header: PlanHeader, calendar: WorkingCalendar,
-    *, strict: bool = False,
+    *, strict: bool = False, skip_unknown_units: bool = False,
 ) -> ImportSummary:
     """`strict`: a deadline that names no calendar date refuses the file instead of being
-    imported as undetermined (chưa xác định thời hạn)."""
+    imported as undetermined (chưa xác định thời hạn). `skip_unknown_units`: a row given to a
+    unit the units file lacks is skipped and listed rather than refused."""
     check = RowChecker(table)
     readings: list[CellReading] = []
     directory = load_directory(session, header.owner_unit_code)
@@ -66,8 +68,14 @@ def import_plan(
                            "position": len(groups), "row": row.number})
             continue
         rows.append(TaskRow(row, number, groups[-1]["numeral"] if groups else None, typed))
+    skipped = [t for t in rows if skip_unknown_units and _names_no_unit(t.row, directory)]
+    rows = [t for t in rows if not any(t is s for s in skipped)]
     scoped = numbering_restarts(rows)
     reading = [*table.reading, *header.reading]
+    if skipped:
+        reading.append(f"bỏ qua {len(skipped)} dòng giao cho đơn vị không có trong danh sách "
+                       "đơn vị (--skip-unknown-units): " + ", ".join(
+                           f"dòng {t.row.number} '{t.row.values['unit']}'" for t in skipped))
     if groups:
         reading.append(f"dòng {', '.join(str(g.pop('row')) for g in groups)}: tiêu đề nhóm "
                        f"{', '.join(g['numeral'] for g in groups)} (không phải nhiệm vụ)")
@@ -78,6 +86,7 @@ def import_plan(
     seen: dict[str, int] = {}
     named: dict[str, str] = {}
     partners_read: list[str] = []
+    partners_unknown: list[str] = []
     for task in rows:
         row = task.row
         code = f"{task.group}.{task.number}" if scoped and task.group and task.number else task.number
@@ -99,11 +108,10 @@ def import_plan(
              # Optional columns the file lacks leave what the database holds alone.
              for key in ("cooperating", "product") if key in table.letters}
         if values.get("cooperating"):
-            codes, kept = directory.partners(values["cooperating"])
-            values["partner_codes"] = list(codes) or None
-            if codes:
-                partners_read.append(f"'{values['cooperating']}' → {', '.join(codes)}"
-                                     + (f" (giữ như ghi: {', '.join(kept)})" if kept else ""))
+            partners = directory.read_partners(values["cooperating"])
+            values["partner_codes"] = list(partners.codes) or None
+            (partners_read if partners.codes else partners_unknown).append(
+                _partners_text(values["cooperating"], partners))
         lead = lead_of(check, row, directory)
         if lead is None:
             tasks.append(values | {"code": code, "unit_code": None, "position": len(tasks)})
@@ -129,6 +137,9 @@ def import_plan(
     if partners_read:
         reading.append("đơn vị phối hợp (để biết, không nhắc việc): " + "; ".join(
             dict.fromkeys(partners_read)))
+    if partners_unknown:
+        reading.append("đơn vị phối hợp không khớp đơn vị nào (giữ như ghi): " + "; ".join(
+            dict.fromkeys(partners_unknown)))
 
     plan, said = _plan_identity(session, header)
     reading += said
@@ -157,6 +168,22 @@ def import_plan(
     record(session, EventName.IMPORTED, file=table.file, what="plan", plan=plan.code,
            undetermined=len(summary.undetermined), **summary.event_data())
     return summary
+
+
+def _names_no_unit(row: Row, directory: UnitDirectory) -> bool:
+    lead = row.values.get("unit")
+    return bool(lead) and directory.names_none(str(lead).strip())
+
+
+def _partners_text(cell: str, partners: Partners) -> str:
+    """"'Sở Tư pháp (thẩm định), Công an tỉnh' → STP (thẩm định) (giữ như ghi: Công an tỉnh)";
+    a cell naming no unit, as written."""
+    if not partners.codes:
+        return f"'{cell}'"
+    codes = ", ".join(f"{code} ({partners.roles[code]})" if code in partners.roles else code
+                      for code in partners.codes)
+    kept = f" (giữ như ghi: {', '.join(partners.kept)})" if partners.kept else ""
+    return f"'{cell}' → {codes}{kept}"
 
 
 def _plan_identity(session: Session, header: PlanHeader) -> tuple[Plan, list[str]]:
