@@ -126,7 +126,8 @@ def label_index(columns: Sequence[Column]) -> dict[str, Column]:
     return {header_key(label): column for column in columns for label in column.labels}
 
 
-def column_for_label(text: object, index: Mapping[str, Column]) -> tuple[Column, str | None] | None:
+def column_for_label(text: object, index: Mapping[str, Column]
+                     ) -> tuple[Column, str | None] | None:
     """The column a header label names: by one of its synonyms as written (None beside it), or
     by the longest synonym of two words or more that it starts with before more words ("Thời
     hạn hoàn thành dự kiến", "Thời gian hoàn thành (dự kiến)"), given beside it to be said."""

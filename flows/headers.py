@@ -77,9 +77,10 @@ def find_header(
         if any(c.required and c.key not in placed.found for c in columns):
             continue
         last = i + (2 if two_rows else 1)
-        placed = _by_content(placed, raw[last:], labels, _group_positions(merges, i), columns)
-        if placed.clashes:
-            raise HeaderNotFound("; ".join(placed.clashes))
+        placed, refusals = _by_content(placed, raw[last:], labels,
+                                       _group_positions(merges, i), columns)
+        if refusals:
+            raise HeaderNotFound("; ".join(refusals))
         return _header(raw, i, last, two_rows, labels, placed, columns,
                        {key: f" (theo {mapping_source})" for key in fixed})
     expected = ", ".join(f"{c.label} ({c.short})" for c in columns if c.required)
@@ -202,7 +203,7 @@ class Clash:
 @dataclass(frozen=True)
 class Placed:
     found: dict[str, int]  # column key → position
-    clashes: list[Any]  # Clash, or the text to refuse with once content could not decide
+    clashes: list[Clash]
     notes: dict[int, str]  # position → how its label was read, when not as a synonym
     said: list[str] = field(default_factory=list)
 
@@ -215,7 +216,7 @@ def _place(labels: Mapping[int, str], grouped: set[int], index: Mapping[str, Col
     taken = set(fixed.values())
     matches = {p: match for p, label in sorted(labels.items()) if p not in taken
                and (match := _column_for(label, p in grouped, index)) is not None}
-    clashes: list[Any] = []
+    clashes: list[Clash] = []
     notes: dict[int, str] = {}
     for exact in (True, False):
         for p, (column, synonym) in matches.items():
@@ -233,16 +234,16 @@ def _place(labels: Mapping[int, str], grouped: set[int], index: Mapping[str, Col
 
 
 def _by_content(placed: Placed, data: Sequence[tuple[Any, ...]], labels: Mapping[int, str],
-                group: set[int], columns: Sequence[Column]) -> Placed:
+                group: set[int], columns: Sequence[Column]) -> tuple[Placed, list[str]]:
     """Two columns under one merged label, their sub-labels deleted, told apart by what their
     cells hold (status words, dates); refused with every column to name when they cannot be.
-    Any other clash is refused as it is."""
-    found, notes, said, clashes = dict(placed.found), dict(placed.notes), list(placed.said), []
+    Any other clash is refused as it is. The columns placed, and what to refuse with."""
+    found, notes, said, refusals = dict(placed.found), dict(placed.notes), list(placed.said), []
     for clash in placed.clashes:
         positions = (clash.first, clash.second)
         if not (set(positions) <= group and labels[clash.first] == labels[clash.second]
                 and clash.column.key in _CONTENT):
-            clashes.append(_clash_text(clash, labels))
+            refusals.append(_clash_text(clash, labels))
             continue
         keys = [clash.column.key, *(k for k in _CONTENT if k != clash.column.key
                                     and k not in found and k in {c.key for c in columns})][:2]
@@ -252,11 +253,12 @@ def _by_content(placed: Placed, data: Sequence[tuple[Any, ...]], labels: Mapping
         if len(keys) < 2 or not decided or len(set(decided)) < len(decided) or not set(
                 decided) <= set(keys):
             shorts = {c.key: c.short for c in columns}
-            clashes.append(
+            named = ",".join(f"{shorts[k]}={letter}"
+                             for k, letter in zip(keys, letters, strict=False))
+            refusals.append(
                 f"cột {', '.join(letters)} cùng mang tiêu đề gộp '{labels[clash.first]}' và nội "
-                "dung các ô không cho biết cột nào là gì — hãy chỉ rõ bằng --columns \""
-                + ",".join(f"{shorts[k]}={letter}" for k, letter in zip(keys, letters, strict=False))
-                + "\" (đổi chữ cột nếu ngược lại)")
+                f"dung các ô không cho biết cột nào là gì — hãy chỉ rõ bằng --columns \"{named}\""
+                " (đổi chữ cột nếu ngược lại)")
             continue
         left = [key for key in keys if key not in decided]
         for p, key in kinds.items():
@@ -266,7 +268,7 @@ def _by_content(placed: Placed, data: Sequence[tuple[Any, ...]], labels: Mapping
                         else " (theo nội dung của cột bên cạnh)")
         said.append(f"cột {', '.join(letters)} cùng mang tiêu đề gộp '{labels[clash.first]}': "
                     "phân biệt theo nội dung các ô")
-    return Placed(found, clashes, notes, said)
+    return Placed(found, [], notes, said), refusals
 
 
 def _content_key(data: Sequence[tuple[Any, ...]], position: int) -> str | None:
