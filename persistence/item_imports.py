@@ -57,19 +57,7 @@ def import_plan(
     check = RowChecker(table)
     readings: list[CellReading] = []
     directory = load_directory(session, header.owner_unit_code)
-    groups: list[dict[str, Any]] = []
-    rows: list[TaskRow] = []
-    for row in table.rows:
-        number, typed = number_text(row.values.get("number"))
-        if number and _ROMAN.fullmatch(number):
-            title = check.text(row, "content")
-            # A group's title typed over two lines in its cell is one title.
-            groups.append({"numeral": number.upper(), "title": title and " ".join(title.split()),
-                           "position": len(groups), "row": row.number})
-            continue
-        rows.append(TaskRow(row, number, groups[-1]["numeral"] if groups else None, typed))
-    skipped = [t for t in rows if skip_unknown_units and _names_no_unit(t.row, directory)]
-    rows = [t for t in rows if not any(t is s for s in skipped)]
+    groups, rows, skipped = _groups_and_tasks(check, table, directory, skip_unknown_units)
     scoped = numbering_restarts(rows)
     reading = [*table.reading, *header.reading]
     if skipped:
@@ -170,9 +158,27 @@ def import_plan(
     return summary
 
 
-def _names_no_unit(row: Row, directory: UnitDirectory) -> bool:
-    lead = row.values.get("unit")
-    return bool(lead) and directory.names_none(str(lead).strip())
+def _groups_and_tasks(
+    check: RowChecker, table: Table, directory: UnitDirectory, skip_unknown_units: bool
+) -> tuple[list[dict[str, Any]], list[TaskRow], list[TaskRow]]:
+    """The group headings (I, II, …) and the task rows under them; and, with
+    `skip_unknown_units`, the task rows given to a unit the units file lacks, set apart."""
+    groups: list[dict[str, Any]] = []
+    rows: list[TaskRow] = []
+    skipped: list[TaskRow] = []
+    for row in table.rows:
+        number, typed = number_text(row.values.get("number"))
+        if number and _ROMAN.fullmatch(number):
+            title = check.text(row, "content")
+            # A group's title typed over two lines in its cell is one title.
+            groups.append({"numeral": number.upper(), "title": title and " ".join(title.split()),
+                           "position": len(groups), "row": row.number})
+            continue
+        lead = row.values.get("unit")
+        task = TaskRow(row, number, groups[-1]["numeral"] if groups else None, typed)
+        unknown = skip_unknown_units and lead and directory.names_none(str(lead).strip())
+        (skipped if unknown else rows).append(task)
+    return groups, rows, skipped
 
 
 def _partners_text(cell: str, partners: Partners) -> str:
