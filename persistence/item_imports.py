@@ -43,6 +43,9 @@ from persistence.events import record
 from persistence.unit_directory import load_directory, read_plan_header  # noqa: F401  (the plan import's first step)
 
 _ROMAN = re.compile(r"(?=[IVX]+$)X{0,3}(IX|IV|V?I{0,3})", re.IGNORECASE)
+# A plan may name units the secretariat does not track (a council's committee, a bank branch).
+_SKIP_HINT = ("; nếu đơn vị này không thuộc diện theo dõi, nhập với --skip-unknown-units để "
+              "bỏ qua dòng")
 _IDENTITY_WORDS = {"year": "năm", "title": "tiêu đề", "decision_number": "số văn bản",
                    "decision_date": "ngày văn bản", "owner_unit_code": "đơn vị ban hành"}
 
@@ -100,7 +103,7 @@ def import_plan(
             values["partner_codes"] = list(partners.codes) or None
             (partners_read if partners.codes else partners_unknown).append(
                 _partners_text(values["cooperating"], partners))
-        lead = lead_of(check, row, directory)
+        lead = lead_of(check, row, directory, unknown_hint=_SKIP_HINT)
         if lead is None:
             tasks.append(values | {"code": code, "unit_code": None, "position": len(tasks)})
             continue

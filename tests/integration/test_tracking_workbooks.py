@@ -207,6 +207,7 @@ def test_skip_unknown_units_imports_the_secretariats_own_rows_and_lists_the_othe
     before = _fingerprint(database_url)
     code, output = province("import", "plan", str(path))
     assert code == 1 and "dòng 9, cột C" in flat(output) and "dòng 10, cột C" in flat(output)
+    assert "nhập với --skip-unknown-units để bỏ qua dòng" in flat(output)
     assert _fingerprint(database_url) == before
     code, output = province("import", "plan", str(path), "--skip-unknown-units")
     assert code == 0, output
