@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -69,7 +70,7 @@ def _cell_problems(
     table: Table, header_row: int, merged: list[str], csv_rows: list[tuple[Any, ...]] | None
 ) -> list[ImportProblem]:
     """What the importers cannot read safely: a formula with no value stored with it (a CSV
-    never has one), a merged cell below the header (only its first cell holds the
+    never has one) or whose stored value is an Excel error (#REF!, #N/A…), a merged cell below the header (only its first cell holds the
     value; a merge within one row, such as a group's title, loses nothing), a CSV row with
     fewer cells than the header (a file cut short)."""
     problems = []
@@ -89,10 +90,16 @@ def _cell_problems(
                 f"dòng chỉ có {cells} ô, dòng tiêu đề có {width}: tệp bị cắt cụt?",
             ))
         for key, value in row.values.items():
+            where = f"{table.letters[key]} ({table.labels[key]})"
             if isinstance(value, str) and value.startswith("="):
                 problems.append(ImportProblem(
-                    table.file, row.number, f"{table.letters[key]} ({table.labels[key]})", value,
+                    table.file, row.number, where, value,
                     _FORMULA_FIX_CSV if csv_rows else _FORMULA_FIX_XLSX,
+                ))
+            elif value in ERROR_CODES:
+                problems.append(ImportProblem(
+                    table.file, row.number, where, value,
+                    "công thức báo lỗi trong Excel: hãy sửa công thức rồi lưu lại",
                 ))
     return problems
 

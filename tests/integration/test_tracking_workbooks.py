@@ -58,6 +58,7 @@ def store_values(path: Path, values: dict[str, object]) -> Path:
     sheet = parts["xl/worksheets/sheet1.xml"].decode()
     for ref, value in values.items():
         kind = ' t="str"' if isinstance(value, str) else ""
+        kind = ' t="e"' if str(value).startswith("#") else kind  # an error Excel computed
         sheet, count = re.subn(rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/>',
                                rf'<c r="{ref}"\1{kind}><f>\2</f><v>{escape(str(value))}</v>',
                                sheet)
@@ -108,6 +109,15 @@ def test_a_formula_no_program_has_computed_is_refused_by_its_cells_with_the_fix(
     assert "dòng 7, cột A (STT)" in said and "dòng 8, cột A (STT)" in said
     assert "mở tệp bằng Excel hoặc LibreOffice rồi lưu lại" in said
     assert _fingerprint(database_url) == before
+
+
+def test_a_formula_excel_computed_as_an_error_is_refused_by_its_cell(province, tmp_path):
+    path = store_values(tracking_workbook(tmp_path / "loi.xlsx", formulas=True),
+                        {"A7": 2, "A8": "#REF!"})
+    code, output = province("import", "plan", str(path))
+    assert code == 1
+    assert "dòng 8, cột A (STT): công thức báo lỗi trong Excel" in flat(output)
+    assert "dòng 7" not in output
 
 
 # --- 6. A blank deadline cell is a deadline not set yet ----------------------------------
