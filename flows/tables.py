@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,9 @@ def read_table(
         raise ImportFailed([ImportProblem(str(path), None, None, None, "không tìm thấy tệp")])
     merged: list[str] = []
     formats: dict[tuple[int, int], str] = {}
+    computed: list[tuple[int, int]] = []
     if suffix == ".xlsx":
-        raw, merged, formats = _xlsx_rows(path)
+        raw, merged, formats, computed = _xlsx_rows(path)
     elif suffix == ".csv":
         raw = _csv_rows(path)
     else:
@@ -59,7 +61,7 @@ def read_table(
         header = find_header(raw, merges, columns, mapping or {}, mapping_source)
     except HeaderNotFound as error:
         raise ImportFailed([header_problem(path.name, error)]) from None
-    table = _table(path, raw, header, columns, formats)
+    table = _table(path, raw, header, columns, formats, computed)
     problems = _cell_problems(table, header.last_row, merged, raw if suffix == ".csv" else None)
     if problems:
         raise ImportFailed(problems)
@@ -104,13 +106,14 @@ def _cell_problems(
     return problems
 
 
-def _xlsx_rows(
-    path: Path,
-) -> tuple[list[tuple[Any, ...]], list[str], dict[tuple[int, int], str]]:
-    """The first sheet's values, its merged ranges and the number format of each date cell
-    (0-based row, column). A formula reads as the value Excel stored with it when the file was
-    last saved; one with no stored value (a file written by a program and never opened) reads
-    as its text "=…", so that it can be refused."""
+def _xlsx_rows(path: Path) -> tuple[
+    list[tuple[Any, ...]], list[str], dict[tuple[int, int], str], list[tuple[int, int]]
+]:
+    """The first sheet's values, its merged ranges, the number format of each date cell
+    (0-based row, column) and the formula cells read as their stored values. A formula reads
+    as the value Excel stored with it when the file was last saved; one with no stored value
+    (a file written by a program and never opened) reads as its text "=…", so that it can be
+    refused."""
     # Not read-only: only a full load knows the merged cells.
     workbook = _open_workbook(path, data_only=False)
     try:
@@ -129,7 +132,8 @@ def _xlsx_rows(
         workbook.close()
     if formulas:
         rows = _stored_values(path, rows, formulas)
-    return rows, merged, formats
+    computed = [(r, c) for r, c in formulas if not str(rows[r][c]).startswith("=")]
+    return rows, merged, formats, computed
 
 
 def _stored_values(path: Path, rows: list[tuple[Any, ...]], formulas: list[tuple[int, int]]
@@ -190,6 +194,7 @@ def _table(
     header: Header,
     columns: Sequence[Column],
     formats: Mapping[tuple[int, int], str],
+    computed: Sequence[tuple[int, int]],
 ) -> Table:
     found = header.positions
     rows = []
@@ -209,6 +214,11 @@ def _table(
     if dates_read:
         reading.append(f"thời hạn nhập dạng ngày của Excel, đọc như Excel hiển thị: "
                        f"{', '.join(dates_read)}")
+    by_column = Counter(c for r, c in computed if r >= header.last_row
+                        and c in found.values())
+    if by_column:
+        reading.append("ô công thức, đọc theo giá trị Excel đã tính và lưu kèm: " + ", ".join(
+            f"cột {get_column_letter(c + 1)} {count} ô" for c, count in sorted(by_column.items())))
     return Table(
         file=path.name,
         # A title typed over two lines in one cell is one line of text.

@@ -93,6 +93,8 @@ def test_rows_numbered_and_deadlines_computed_by_formulas_read_the_values_excel_
     store_values(path, {"A7": 2, "A8": 3, "E8": "Quý III/2022"})
     code, output = province("import", "plan", str(path))
     assert code == 0, output
+    assert ("ô công thức, đọc theo giá trị Excel đã tính và lưu kèm: cột A 2 ô, cột E 1 ô"
+            in flat(output))
     found = items(engine)
     assert set(found) == {"1", "2", "3"}
     assert found["3"].deadline_text == "Quý III/2022" and found["3"].unit_code == "SGTVT"
