@@ -22,6 +22,9 @@ from cli.shared import (
 DryRun = Annotated[bool, typer.Option("--dry-run", help="chỉ kiểm tra và cho xem sẽ nhập gì")]
 Strict = Annotated[bool, typer.Option(
     "--strict", help="không nhận thời hạn chưa xác định (không nêu ngày cụ thể)")]
+SkipUnknownUnits = Annotated[bool, typer.Option(
+    "--skip-unknown-units",
+    help="bỏ qua (và liệt kê) các dòng giao cho đơn vị không có trong danh sách đơn vị")]
 Columns = Annotated[str | None, typer.Option(
     "--columns", metavar="TÊN=CỘT,…",
     help="chỉ rõ cột khi tên cột lạ, vd. \"thoi_han=F,chu_tri=C\" (tên cột: xem README)",
@@ -67,10 +70,11 @@ def import_plan(
     columns: Columns = None,
     dry_run: DryRun = False,
     strict: Strict = False,
+    skip_unknown_units: SkipUnknownUnits = False,
 ) -> None:
     """Kế hoạch CCHC: nhóm nhiệm vụ (I, II, …) và nhiệm vụ cụ thể."""
     _import("plan", file, columns, dry_run=dry_run, strict=strict, code=code, year=year,
-            owner=owner)
+            owner=owner, skip_unknown_units=skip_unknown_units)
 
 
 @import_app.command("findings")

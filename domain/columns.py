@@ -69,7 +69,8 @@ PLAN_COLUMNS = (
            role="thời hạn", short="thoi_han"),
     Column("state", ("Trạng thái", "Tình trạng", "Tình hình thực hiện", "Kết quả thực hiện"),
            required=False, role="trạng thái", short="trang_thai"),
-    Column("completed_on", ("Ngày hoàn thành", "Ngày hoàn thành thực tế"), required=False,
+    Column("completed_on", ("Ngày hoàn thành", "Ngày hoàn thành thực tế",
+                            "Thời gian hoàn thành thực tế"), required=False,
            role="ngày hoàn thành", short="ngay_hoan_thanh"),
 )
 FINDING_COLUMNS = (
@@ -123,6 +124,23 @@ COLUMNS_BY_KIND: Mapping[str, Sequence[Column]] = {
 def label_index(columns: Sequence[Column]) -> dict[str, Column]:
     """Every accepted label, made comparable, → its column."""
     return {header_key(label): column for column in columns for label in column.labels}
+
+
+def column_for_label(text: object, index: Mapping[str, Column]
+                     ) -> tuple[Column, str | None] | None:
+    """The column a header label names: by one of its synonyms as written (None beside it), or
+    by the longest synonym of two words or more that it starts with before more words ("Thời
+    hạn hoàn thành dự kiến", "Thời gian hoàn thành (dự kiến)"), given beside it to be said."""
+    key = header_key(text)
+    if key in index:
+        return index[key], None
+    words = key.split()
+    for count in range(len(words) - 1, 1, -1):
+        start = " ".join(words[:count])
+        if start in index:
+            column = index[start]
+            return column, next(label for label in column.labels if header_key(label) == start)
+    return None
 
 
 class ColumnMappingError(ValueError):

@@ -78,6 +78,18 @@ _OPEN_WORDS = {"dang thuc hien", "chua thuc hien", "chua hoan thanh", "chua trie
                "dang trien khai", "chua bat dau", "dang lam", "chua xong", "qua han",
                "dang thuc hien qua han", "dang thuc hien trong han", "tiep tuc thuc hien"}
 
+_DAY = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*")
+
+
+def is_status_word(value: Any) -> bool:
+    """A cell of a status column: "Hoàn thành", "Đang thực hiện", …"""
+    return isinstance(value, str) and normalise(value) in _DONE_WORDS | _OPEN_WORDS
+
+
+def is_date_cell(value: Any) -> bool:
+    """A cell of a date column: an Excel date, or a date typed DD/MM/YYYY."""
+    return isinstance(value, date) or (isinstance(value, str) and bool(_DAY.fullmatch(value)))
+
 
 @dataclass
 class RowChecker:
@@ -109,7 +121,7 @@ class RowChecker:
             return value.date()
         if isinstance(value, date):
             return value
-        match = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", str(value))
+        match = _DAY.fullmatch(str(value))
         if match:
             try:
                 return date(int(match[3]), int(match[2]), int(match[1]))

@@ -48,15 +48,16 @@ def excel_ate_a_zero(task: TaskRow, rows: list[TaskRow]) -> bool:
 
 
 def lead_of(check: RowChecker, row: Row, directory: UnitDirectory, key: str = "unit",
-            *, group_allowed: bool = True) -> Lead | None:
-    """The unit (or the group's members) a cell names; a problem for the cell otherwise."""
+            *, group_allowed: bool = True, unknown_hint: str = "") -> Lead | None:
+    """The unit (or the group's members) a cell names; a problem for the cell otherwise, with
+    `unknown_hint` when it names no unit at all."""
     text = check.text(row, key, required=key == "unit")
     if text is None:
         return None
     try:
         lead = directory.lead(text)
     except UnknownUnit as error:
-        check.fail(row, key, text, str(error))
+        check.fail(row, key, text, str(error) + ("" if error.ambiguous else unknown_hint))
         return None
     if lead.group is not None and not group_allowed:
         check.fail(row, key, text, "cần một đơn vị, không phải một nhóm đơn vị")

@@ -6,6 +6,7 @@ units bear the same name, the one inside the plan owner's subtree is meant."""
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -51,8 +52,24 @@ class Lead:
     by_name: bool = False  # named in words rather than by code
 
 
+@dataclass(frozen=True)
+class Partners:
+    """What a partner cell names: units, with the role written beside some, and the rest."""
+
+    codes: tuple[str, ...]
+    kept: tuple[str, ...]  # parts naming no unit, as written
+    roles: Mapping[str, str] = field(default_factory=dict)  # code → "thẩm định"
+
+
+# A comma outside brackets separates partners; a unit's role follows it in brackets.
+_PARTS = re.compile(r",(?![^()]*\))")
+_ROLE = re.compile(r"(.+?)\s*\(([^()]+)\)\s*")
+
+
 class UnknownUnit(ValueError):
-    pass
+    def __init__(self, message: str, *, ambiguous: bool = False) -> None:
+        super().__init__(message)
+        self.ambiguous = ambiguous  # two units bear the name, rather than none
 
 
 @dataclass
@@ -88,26 +105,47 @@ class UnitDirectory:
             return Lead((codes[0],), by_name=True)
         if codes:
             raise UnknownUnit("tên này trùng với nhiều đơn vị: " + self._shown(codes)
-                              + " — hãy ghi mã đơn vị")
+                              + " — hãy ghi mã đơn vị", ambiguous=True)
         closest = self.closest(text)
         hint = f"; gần nhất: {self._shown(closest)}" if closest else ""
         raise UnknownUnit("không có đơn vị hay nhóm đơn vị mang mã hoặc tên này"
                           f"{hint} (hãy nhập danh sách đơn vị trước, hoặc thêm vào cột Tên khác)")
 
+    def names_none(self, text: str) -> bool:
+        """Whether `text` names no unit or group at all (not merely two units of one name)."""
+        try:
+            self.lead(text)
+        except UnknownUnit as error:
+            return not error.ambiguous
+        return False
+
     def partners(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The units a partner cell names, and the parts that name none."""
+        read = self.read_partners(text)
+        return read.codes, read.kept
+
+    def read_partners(self, text: str) -> Partners:
         """The units a partner cell (cơ quan phối hợp) names, and the parts that name none:
-        the whole cell first, else each part between commas or semicolons. Partners are
-        informed, never reminded, so a part that names no unit is kept as written."""
+        the whole cell first, else each part between commas or semicolons outside brackets. A
+        role in brackets after a unit ("Sở Tư pháp (thẩm định)") is kept beside it. Partners
+        are informed, never reminded, so a part that names no unit is kept as written."""
         parts = [text.strip()] if self._names_one(text) else [
-            part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+            part.strip() for part in _PARTS.split(text.replace(";", ",")) if part.strip()]
         codes: list[str] = []
         kept: list[str] = []
+        roles: dict[str, str] = {}
         for part in parts:
+            role = _ROLE.fullmatch(part)
             try:
-                codes += [c for c in self.lead(part).codes if c not in codes]
+                lead = self.lead(part)
             except UnknownUnit:
-                kept.append(part)
-        return tuple(codes), tuple(kept)
+                if role is None or not self._names_one(role[1]):
+                    kept.append(part)
+                    continue
+                lead = self.lead(role[1])
+                roles |= {code: role[2].strip() for code in lead.codes}
+            codes += [c for c in lead.codes if c not in codes]
+        return Partners(tuple(codes), tuple(kept), roles)
 
     def _names_one(self, text: str) -> bool:
         try:

@@ -24,11 +24,13 @@ class ImportKind(StrEnum):
 
 def import_file(
     app: Application, kind: ImportKind, file: Path, columns: tuple[str, dict] | None = None, *,
-    dry_run: bool = False, strict: bool = False, **plan_options: Any,
+    dry_run: bool = False, strict: bool = False, skip_unknown_units: bool = False,
+    **plan_options: Any,
 ) -> Any:
     """The import's summary. `columns`: where an explicit column mapping comes from and the
     mapping (the command line's `--columns`); without it, the policy's [import.columns]. A dry
-    run writes nothing."""
+    run writes nothing. `skip_unknown_units`: a plan's rows given to a unit the units file
+    lacks are skipped and listed instead of refusing the file."""
     settings = app.settings
     source, mapping = columns or ("chính sách [import.columns]",
                                   settings.policy.import_columns.get(kind))
@@ -39,7 +41,8 @@ def import_file(
         elif kind is ImportKind.plan:
             header = item_imports.read_plan_header(session, table, **plan_options)
             summary = item_imports.import_plan(session, table, header, settings.calendar,
-                                               strict=strict)
+                                               strict=strict,
+                                               skip_unknown_units=skip_unknown_units)
         elif kind is ImportKind.reports:
             summary = import_received_reports(session, settings.policy, table)
         else:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -26,6 +28,12 @@ from flows.headers import (
 )
 
 
+_FORMULA_FIX_XLSX = ("công thức chưa có giá trị lưu kèm (tệp do một chương trình tạo ra, chưa "
+                     "từng mở bằng Excel): hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại, "
+                     "hoặc dán giá trị thay cho công thức")
+_FORMULA_FIX_CSV = "không nhận công thức: hãy dán giá trị"
+
+
 def read_table(
     path: Path,
     columns: Sequence[Column],
@@ -39,8 +47,9 @@ def read_table(
         raise ImportFailed([ImportProblem(str(path), None, None, None, "không tìm thấy tệp")])
     merged: list[str] = []
     formats: dict[tuple[int, int], str] = {}
+    computed: list[tuple[int, int]] = []
     if suffix == ".xlsx":
-        raw, merged, formats = _xlsx_rows(path)
+        raw, merged, formats, computed = _xlsx_rows(path)
     elif suffix == ".csv":
         raw = _csv_rows(path)
     else:
@@ -52,7 +61,7 @@ def read_table(
         header = find_header(raw, merges, columns, mapping or {}, mapping_source)
     except HeaderNotFound as error:
         raise ImportFailed([header_problem(path.name, error)]) from None
-    table = _table(path, raw, header, columns, formats)
+    table = _table(path, raw, header, columns, formats, computed)
     problems = _cell_problems(table, header.last_row, merged, raw if suffix == ".csv" else None)
     if problems:
         raise ImportFailed(problems)
@@ -62,8 +71,8 @@ def read_table(
 def _cell_problems(
     table: Table, header_row: int, merged: list[str], csv_rows: list[tuple[Any, ...]] | None
 ) -> list[ImportProblem]:
-    """What the importers cannot read safely: a formula (its value is whatever Excel last
-    computed, if anything), a merged cell below the header (only its first cell holds the
+    """What the importers cannot read safely: a formula with no value stored with it (a CSV
+    never has one) or whose stored value is an Excel error (#REF!, #N/A…), a merged cell below the header (only its first cell holds the
     value; a merge within one row, such as a group's title, loses nothing), a CSV row with
     fewer cells than the header (a file cut short)."""
     problems = []
@@ -83,44 +92,80 @@ def _cell_problems(
                 f"dòng chỉ có {cells} ô, dòng tiêu đề có {width}: tệp bị cắt cụt?",
             ))
         for key, value in row.values.items():
+            where = f"{table.letters[key]} ({table.labels[key]})"
             if isinstance(value, str) and value.startswith("="):
                 problems.append(ImportProblem(
-                    table.file, row.number, f"{table.letters[key]} ({table.labels[key]})", value,
-                    "không nhận công thức: hãy dán giá trị",
+                    table.file, row.number, where, value,
+                    _FORMULA_FIX_CSV if csv_rows else _FORMULA_FIX_XLSX,
+                ))
+            elif value in ERROR_CODES:
+                problems.append(ImportProblem(
+                    table.file, row.number, where, value,
+                    "công thức báo lỗi trong Excel: hãy sửa công thức rồi lưu lại",
                 ))
     return problems
 
 
-def _xlsx_rows(
-    path: Path,
-) -> tuple[list[tuple[Any, ...]], list[str], dict[tuple[int, int], str]]:
-    """The first sheet's values (a formula as its text "=…", so that it can be refused), its
-    merged ranges and the number format of each date cell (0-based row, column)."""
+def _xlsx_rows(path: Path) -> tuple[
+    list[tuple[Any, ...]], list[str], dict[tuple[int, int], str], list[tuple[int, int]]
+]:
+    """The first sheet's values, its merged ranges, the number format of each date cell
+    (0-based row, column) and the formula cells read as their stored values. A formula reads
+    as the value Excel stored with it when the file was last saved; one with no stored value
+    (a file written by a program and never opened) reads as its text "=…", so that it can be
+    refused."""
+    # Not read-only: only a full load knows the merged cells.
+    workbook = _open_workbook(path, data_only=False)
+    try:
+        sheet = workbook.worksheets[0]
+        rows, formats, formulas = [], {}, []
+        for r, cells in enumerate(sheet.iter_rows()):
+            rows.append(tuple(cell.value for cell in cells))
+            for c, cell in enumerate(cells):
+                if cell.data_type == "f":
+                    formulas.append((r, c))
+                # A formula's stored value may be a date, shown by its cell's format too.
+                if cell.data_type == "f" or as_date(cell.value) is not None:
+                    formats[r, c] = cell.number_format
+        merged = [str(ranged) for ranged in sheet.merged_cells.ranges]
+    finally:
+        workbook.close()
+    if formulas:
+        rows = _stored_values(path, rows, formulas)
+    computed = [(r, c) for r, c in formulas if not str(rows[r][c]).startswith("=")]
+    return rows, merged, formats, computed
+
+
+def _stored_values(path: Path, rows: list[tuple[Any, ...]], formulas: list[tuple[int, int]]
+                   ) -> list[tuple[Any, ...]]:
+    """Each formula cell replaced by the value stored with it, or by its text when none is."""
+    stored = _open_workbook(path, data_only=True)
+    try:
+        sheet = stored.worksheets[0]
+        cells = [list(row) for row in rows]
+        for r, c in formulas:
+            value = sheet.cell(r + 1, c + 1).value
+            if value is None:
+                # An array formula comes back as an object holding its text.
+                text = cells[r][c].text if isinstance(cells[r][c], ArrayFormula) else cells[r][c]
+                value = f"={str(text).lstrip('=')}"
+            cells[r][c] = value
+        return [tuple(row) for row in cells]
+    finally:
+        stored.close()
+
+
+def _open_workbook(path: Path, *, data_only: bool) -> Any:
     from openpyxl import load_workbook
 
     try:
-        # Not read-only: only a full load knows the merged cells.
-        workbook = load_workbook(path, data_only=False)
+        return load_workbook(path, data_only=data_only)
     except Exception as error:  # openpyxl raises several types for a damaged file
-        raise ImportFailed(
-            [ImportProblem(path.name, None, None, None, f"không mở được tệp Excel: {error}")]
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        rows, formats = [], {}
-        for r, cells in enumerate(sheet.iter_rows()):
-            rows.append(tuple(_formula_text(cell.value) for cell in cells))
-            for c, cell in enumerate(cells):
-                if as_date(cell.value) is not None:
-                    formats[r, c] = cell.number_format
-        return rows, [str(merged) for merged in sheet.merged_cells.ranges], formats
-    finally:
-        workbook.close()
-
-
-def _formula_text(value: Any) -> Any:
-    # An array formula comes back as an object holding its text.
-    return f"={value.text.lstrip('=')}" if isinstance(value, ArrayFormula) else value
+        raise ImportFailed([ImportProblem(
+            path.name, None, None, None,
+            "không mở được tệp Excel: tệp này không phải tệp Excel .xlsx (hoặc đã bị hỏng); "
+            "hãy mở bằng Excel và lưu lại dạng Sổ làm việc Excel (.xlsx)",
+        )]) from error
 
 
 def _csv_rows(path: Path) -> list[tuple[Any, ...]]:
@@ -149,6 +194,7 @@ def _table(
     header: Header,
     columns: Sequence[Column],
     formats: Mapping[tuple[int, int], str],
+    computed: Sequence[tuple[int, int]],
 ) -> Table:
     found = header.positions
     rows = []
@@ -168,9 +214,16 @@ def _table(
     if dates_read:
         reading.append(f"thời hạn nhập dạng ngày của Excel, đọc như Excel hiển thị: "
                        f"{', '.join(dates_read)}")
+    by_column = Counter(c for r, c in computed if r >= header.last_row
+                        and c in found.values())
+    if by_column:
+        reading.append("ô công thức, đọc theo giá trị Excel đã tính và lưu kèm: " + ", ".join(
+            f"cột {get_column_letter(c + 1)} {count} ô" for c, count in sorted(by_column.items())))
     return Table(
         file=path.name,
-        title_lines=[_text(c) for row in raw[: header.first_row - 1] for c in row if _text(c)],
+        # A title typed over two lines in one cell is one line of text.
+        title_lines=[" ".join(_text(c).split()) for row in raw[: header.first_row - 1]
+                     for c in row if _text(c)],
         letters={key: get_column_letter(pos + 1) for key, pos in found.items()},
         labels={c.key: header.labels.get(found[c.key], c.label) if c.key in found else c.label
                 for c in columns},

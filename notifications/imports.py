@@ -15,5 +15,10 @@ def import_summary_text(summary: ImportSummary) -> str:
 
 
 def cell_reading_text(reading: CellReading) -> str:
-    return (f"{reading.file}, dòng {reading.row}, cột {reading.column}: {reading.text!r} → "
-            f"{reading.reading}")
+    shown = repr(one_line(reading)) if reading.text.strip() else one_line(reading)
+    return f"{reading.file}, dòng {reading.row}, cột {reading.column}: {shown} → {reading.reading}"
+
+
+def one_line(reading: CellReading) -> str:
+    """A deadline cell as written, its line breaks as spaces; a blank one said."""
+    return " ".join(reading.text.split()) or "(ô trống)"

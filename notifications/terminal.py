@@ -14,7 +14,7 @@ from domain.ladder import RungKind
 from domain.reports import StatusReport
 from domain.status import Status
 from domain.tallies import Tally
-from notifications.imports import cell_reading_text, import_summary_text
+from notifications.imports import cell_reading_text, import_summary_text, one_line
 from notifications.report_tables import NO_ITEMS, late_text, missing_text
 from notifications.summary import summary_lines
 from notifications.words import (
@@ -304,16 +304,32 @@ def print_runs(console: Console, runs: list[RunRecord], zone: tzinfo) -> None:
 
 def print_import_preview(console: Console, name: str, summary) -> None:
     """`cchc import … --dry-run`: what would be imported, and how each unusual cell was read."""
-    from domain.states import DeadlineKind
-
     console.print(f"[bold]Chạy thử {escape(name)}: không ghi gì vào cơ sở dữ liệu.[/]")
     console.print(f"Sẽ nhập: {import_summary_text(summary)}", markup=False, highlight=False)
+    print_deadline_readings(console, summary)
+
+
+def print_imported(console: Console, name: str, summary) -> None:
+    """After an import: what it wrote, how its deadlines were read (as its dry run says), and
+    the cells that name no calendar date."""
+    console.print(f"Đã nhập {name}: {import_summary_text(summary)}", markup=False,
+                  highlight=False)
+    print_deadline_readings(console, summary)
+    print_undetermined(console, summary)
+
+
+def print_deadline_readings(console: Console, summary) -> None:
+    """The count of deadlines of each kind, and each cell read by a rule other than the plain
+    forms, with its reading."""
+    from domain.states import DeadlineKind
+
     if not summary.readings:
         return
     counts = summary.kinds
     console.print("Thời hạn theo loại: " + ", ".join(
         f"{label(kind)} {counts[kind.value]}" for kind in DeadlineKind if counts[kind.value]
     ) + ".", markup=False, highlight=False)
+<<<<<<< HEAD
     _print_readings(console, "Các ô thời hạn đọc theo quy tắc khác dạng thông thường",
                     [r for r in summary.readings if not r.plain])
 
@@ -338,6 +354,16 @@ def print_imported(console: Console, name: str, summary) -> None:
     print_undetermined(console, summary)
 
 
+=======
+    unusual = [r for r in summary.readings if not r.plain]
+    if unusual:
+        console.print(f"Các ô thời hạn đọc theo quy tắc khác dạng thông thường ({len(unusual)}):")
+    for reading in unusual:
+        console.print(f"  dòng {reading.row}, cột {reading.column}: {one_line(reading)} → "
+                      f"{reading.reading}", markup=False, highlight=False)
+
+
+>>>>>>> w-workbooks
 def print_undetermined(console: Console, summary) -> None:
     """After an import: the cells that name no calendar date, to be given one."""
     if not summary.undetermined:

@@ -39,34 +39,35 @@ from domain.plan_rows import (
     numbering_restarts,
 )
 from domain.states import DeadlineKind, ItemKind
+from domain.unit_names import Partners, UnitDirectory
 from persistence.events import record
 from persistence.unit_directory import load_directory, read_plan_header  # noqa: F401  (the plan import's first step)
 
 _ROMAN = re.compile(r"(?=[IVX]+$)X{0,3}(IX|IV|V?I{0,3})", re.IGNORECASE)
+# A plan may name units the secretariat does not track (a council's committee, a bank branch).
+_SKIP_HINT = ("; nếu đơn vị này không thuộc diện theo dõi, nhập với --skip-unknown-units để "
+              "bỏ qua dòng")
 _IDENTITY_WORDS = {"year": "năm", "title": "tiêu đề", "decision_number": "số văn bản",
                    "decision_date": "ngày văn bản", "owner_unit_code": "đơn vị ban hành"}
 
 
 def import_plan(
     session: Session, table: Table, header: PlanHeader, calendar: WorkingCalendar,
-    *, strict: bool = False,
+    *, strict: bool = False, skip_unknown_units: bool = False,
 ) -> ImportSummary:
     """`strict`: a deadline that names no calendar date refuses the file instead of being
-    imported as undetermined (chưa xác định thời hạn)."""
+    imported as undetermined (chưa xác định thời hạn). `skip_unknown_units`: a row given to a
+    unit the units file lacks is skipped and listed rather than refused."""
     check = RowChecker(table)
     readings: list[CellReading] = []
     directory = load_directory(session, header.owner_unit_code)
-    groups: list[dict[str, Any]] = []
-    rows: list[TaskRow] = []
-    for row in table.rows:
-        number, typed = number_text(row.values.get("number"))
-        if number and _ROMAN.fullmatch(number):
-            groups.append({"numeral": number.upper(), "title": check.text(row, "content"),
-                           "position": len(groups), "row": row.number})
-            continue
-        rows.append(TaskRow(row, number, groups[-1]["numeral"] if groups else None, typed))
+    groups, rows, skipped = _groups_and_tasks(check, table, directory, skip_unknown_units)
     scoped = numbering_restarts(rows)
     reading = [*table.reading, *header.reading]
+    if skipped:
+        reading.append(f"bỏ qua {len(skipped)} dòng giao cho đơn vị không có trong danh sách "
+                       "đơn vị (--skip-unknown-units): " + ", ".join(
+                           f"dòng {t.row.number} '{t.row.values['unit']}'" for t in skipped))
     if groups:
         reading.append(f"dòng {', '.join(str(g.pop('row')) for g in groups)}: tiêu đề nhóm "
                        f"{', '.join(g['numeral'] for g in groups)} (không phải nhiệm vụ)")
@@ -77,6 +78,7 @@ def import_plan(
     seen: dict[str, int] = {}
     named: dict[str, str] = {}
     partners_read: list[str] = []
+    partners_unknown: list[str] = []
     for task in rows:
         row = task.row
         code = f"{task.group}.{task.number}" if scoped and task.group and task.number else task.number
@@ -98,12 +100,11 @@ def import_plan(
              # Optional columns the file lacks leave what the database holds alone.
              for key in ("cooperating", "product") if key in table.letters}
         if values.get("cooperating"):
-            codes, kept = directory.partners(values["cooperating"])
-            values["partner_codes"] = list(codes) or None
-            if codes:
-                partners_read.append(f"'{values['cooperating']}' → {', '.join(codes)}"
-                                     + (f" (giữ như ghi: {', '.join(kept)})" if kept else ""))
-        lead = lead_of(check, row, directory)
+            partners = directory.read_partners(values["cooperating"])
+            values["partner_codes"] = list(partners.codes) or None
+            (partners_read if partners.codes else partners_unknown).append(
+                _partners_text(values["cooperating"], partners))
+        lead = lead_of(check, row, directory, unknown_hint=_SKIP_HINT)
         if lead is None:
             tasks.append(values | {"code": code, "unit_code": None, "position": len(tasks)})
             continue
@@ -128,6 +129,9 @@ def import_plan(
     if partners_read:
         reading.append("đơn vị phối hợp (để biết, không nhắc việc): " + "; ".join(
             dict.fromkeys(partners_read)))
+    if partners_unknown:
+        reading.append("đơn vị phối hợp không khớp đơn vị nào (giữ như ghi): " + "; ".join(
+            dict.fromkeys(partners_unknown)))
 
     plan, said = _plan_identity(session, header)
     reading += said
@@ -156,6 +160,40 @@ def import_plan(
     record(session, EventName.IMPORTED, file=table.file, what="plan", plan=plan.code,
            undetermined=len(summary.undetermined), **summary.event_data())
     return summary
+
+
+def _groups_and_tasks(
+    check: RowChecker, table: Table, directory: UnitDirectory, skip_unknown_units: bool
+) -> tuple[list[dict[str, Any]], list[TaskRow], list[TaskRow]]:
+    """The group headings (I, II, …) and the task rows under them; and, with
+    `skip_unknown_units`, the task rows given to a unit the units file lacks, set apart."""
+    groups: list[dict[str, Any]] = []
+    rows: list[TaskRow] = []
+    skipped: list[TaskRow] = []
+    for row in table.rows:
+        number, typed = number_text(row.values.get("number"))
+        if number and _ROMAN.fullmatch(number):
+            title = check.text(row, "content")
+            # A group's title typed over two lines in its cell is one title.
+            groups.append({"numeral": number.upper(), "title": title and " ".join(title.split()),
+                           "position": len(groups), "row": row.number})
+            continue
+        lead = row.values.get("unit")
+        task = TaskRow(row, number, groups[-1]["numeral"] if groups else None, typed)
+        unknown = skip_unknown_units and lead and directory.names_none(str(lead).strip())
+        (skipped if unknown else rows).append(task)
+    return groups, rows, skipped
+
+
+def _partners_text(cell: str, partners: Partners) -> str:
+    """"'Sở Tư pháp (thẩm định), Công an tỉnh' → STP (thẩm định) (giữ như ghi: Công an tỉnh)";
+    a cell naming no unit, as written."""
+    if not partners.codes:
+        return f"'{cell}'"
+    codes = ", ".join(f"{code} ({partners.roles[code]})" if code in partners.roles else code
+                      for code in partners.codes)
+    kept = f" (giữ như ghi: {', '.join(partners.kept)})" if partners.kept else ""
+    return f"'{cell}' → {codes}{kept}"
 
 
 def _plan_identity(session: Session, header: PlanHeader) -> tuple[Plan, list[str]]:
@@ -339,8 +377,10 @@ def _deadline(
     text = _deadline_text(row.values.get("deadline"))
     content = row.values.get("content")  # a plan's task: the periods a rule may leave unsaid
     try:
-        deadline = with_row_periods(parse_deadline(text, **context),
-                                    None if content is None else str(content))
+        # A person reads a blank deadline cell as "not set yet".
+        deadline = (with_row_periods(parse_deadline(text, **context),
+                                     None if content is None else str(content))
+                    if text.strip() else Deadline(text, DeadlineKind.UNDETERMINED, plain=False))
     except DeadlineError as error:
         check.fail(row, "deadline", text, error.reason)
         return None

@@ -98,3 +98,13 @@ def test_a_demo_folder_that_cannot_be_made_is_refused_before_anything_runs(cchc,
     blocker.write_text("")
     code, output = cchc("demo", "--folder", str(blocker / "demo"))
     assert code == 1 and str(blocker) in _one_vietnamese_line(output)
+
+
+@pytest.mark.parametrize("data", ["Mã đơn vị,Tên đơn vị\nSNV,Sở Nội vụ\n".encode(), b"%PDF-1.4"])
+def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused_in_vietnamese(cchc, tmp_path, data):
+    path = tmp_path / "don-vi.xlsx"
+    path.write_bytes(data)
+    code, output = cchc("import", "units", str(path))
+    assert code == 1
+    assert "don-vi.xlsx" in output and "không phải tệp Excel .xlsx" in " ".join(output.split())
+    assert "zip" not in output and not any(word in output for word in ENGLISH), output
