@@ -119,11 +119,6 @@ class UnitDirectory:
             return not error.ambiguous
         return False
 
-    def partners(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The units a partner cell names, and the parts that name none."""
-        read = self.read_partners(text)
-        return read.codes, read.kept
-
     def read_partners(self, text: str) -> Partners:
         """The units a partner cell (cơ quan phối hợp) names, and the parts that name none:
         the whole cell first, else each part between commas or semicolons outside brackets. A

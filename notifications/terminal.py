@@ -329,32 +329,6 @@ def print_deadline_readings(console: Console, summary) -> None:
     console.print("Thời hạn theo loại: " + ", ".join(
         f"{label(kind)} {counts[kind.value]}" for kind in DeadlineKind if counts[kind.value]
     ) + ".", markup=False, highlight=False)
-<<<<<<< HEAD
-    _print_readings(console, "Các ô thời hạn đọc theo quy tắc khác dạng thông thường",
-                    [r for r in summary.readings if not r.plain])
-
-
-def _print_readings(console: Console, title: str, readings) -> None:
-    if readings:
-        console.print(f"{title} ({len(readings)}):")
-    for reading in readings:
-        console.print(f"  dòng {reading.row}, cột {reading.column}: {reading.text} → "
-                      f"{reading.reading}", markup=False, highlight=False)
-
-
-def print_imported(console: Console, name: str, summary) -> None:
-    """After an import: what it wrote, how each recurring rule beyond the plain forms was read
-    (its periods are what will be reminded), and the cells that name no calendar date."""
-    from domain.states import DeadlineKind
-
-    console.print(f"Đã nhập {name}: {import_summary_text(summary)}", markup=False,
-                  highlight=False)
-    _print_readings(console, "Các ô thời hạn định kỳ đọc theo quy tắc", [
-        r for r in summary.readings if r.kind == DeadlineKind.RECURRING and not r.plain])
-    print_undetermined(console, summary)
-
-
-=======
     unusual = [r for r in summary.readings if not r.plain]
     if unusual:
         console.print(f"Các ô thời hạn đọc theo quy tắc khác dạng thông thường ({len(unusual)}):")
@@ -363,7 +337,6 @@ def print_imported(console: Console, name: str, summary) -> None:
                       f"{reading.reading}", markup=False, highlight=False)
 
 
->>>>>>> w-workbooks
 def print_undetermined(console: Console, summary) -> None:
     """After an import: the cells that name no calendar date, to be given one."""
     if not summary.undetermined:

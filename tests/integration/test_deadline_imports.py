@@ -251,7 +251,7 @@ def test_report_rules_naming_a_day_of_each_period_get_their_periods_and_the_impo
     code, output = with_units("import", "plan", str(path), "--year", "2022")
     assert code == 0, output
     flat = " ".join(output.split())
-    assert "Các ô thời hạn định kỳ đọc theo quy tắc (4):" in flat
+    assert "Các ô thời hạn đọc theo quy tắc khác dạng thông thường (4):" in flat
     assert ("dòng 6, cột F (Thời gian hoàn thành): Trước ngày 5 của tháng đầu quý sau → "
             "định kỳ hằng quý, ngày 5 tháng đầu kỳ sau") in flat
     assert "Chưa xác định thời hạn" not in flat

@@ -108,17 +108,22 @@ def test_an_unknown_name_is_refused_with_the_closest_units():
         UnitDirectory(UNITS, GROUPS).lead("Sở Giao thông")
 
 
+def partners(directory: UnitDirectory, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    read = directory.read_partners(text)
+    return read.codes, read.kept
+
+
 def test_a_partner_cell_names_the_units_it_can_and_keeps_the_rest_as_written():
     directory = UnitDirectory(UNITS, GROUPS)
-    assert directory.partners("Sở GTVT, Công an tỉnh; UBND các huyện") == (
+    assert partners(directory, "Sở GTVT, Công an tỉnh; UBND các huyện") == (
         ("SGTVT", "H1", "H2"), ("Công an tỉnh",))
-    assert directory.partners("Các cơ quan, đơn vị liên quan") == (
+    assert partners(directory, "Các cơ quan, đơn vị liên quan") == (
         (), ("Các cơ quan", "đơn vị liên quan"))
     # Two units of one name are not guessed between: kept as written.
-    assert directory.partners("Phòng Nội vụ") == ((), ("Phòng Nội vụ",))
+    assert partners(directory, "Phòng Nội vụ") == ((), ("Phòng Nội vụ",))
     # A name that holds a comma is read whole before it is split.
     one = UnitDirectory({"TCKH": UnitEntry("TCKH", "Phòng Tài chính, Kế hoạch")})
-    assert one.partners("Phòng Tài chính, Kế hoạch") == (("TCKH",), ())
+    assert partners(one, "Phòng Tài chính, Kế hoạch") == (("TCKH",), ())
 
 
 def test_a_group_name_or_alias_means_its_active_members():
