@@ -315,7 +315,8 @@ def dispatch(
                     text=n.text_body or "",
                     html=n.html_body or "",
                     message_id=make_message_id(n.id, n.key, domain),
-                    date=utcnow(),
+                    # The Date header and the .eml file's name in the engine's time zone.
+                    date=utcnow().astimezone(settings.zone),
                 )
                 for n in claimed
             ]

@@ -118,7 +118,7 @@ SHOWN = 50
 
 def print_check(console: Console, result: dict) -> None:
     if result.get("dry_run"):
-        console.print(f"[bold]Chạy thử ngày {result['as_of']}: không ghi, không gửi gì.[/]")
+        console.print(f"[bold]Chạy thử ngày {_day(result['as_of'])}: không ghi, không gửi gì.[/]")
         if not result["would_send"]:
             console.print("Không có thư nào sẽ được gửi.")
         for recipient, subject, codes in result["would_send"]:
