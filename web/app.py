@@ -25,7 +25,7 @@ from notifications.reports import render_report, workbook_bytes
 from notifications.summary import summary_lines
 from notifications.templating import TEMPLATES, templates
 from notifications.terminal import event_details, event_label
-from notifications.words import label, local_time_text
+from notifications.words import label, local_time_text, rung_text
 from web.security import (
     HEADERS,
     SESSION_COOKIE,
@@ -66,7 +66,7 @@ def create_app(application: Application) -> FastAPI:
         context.setdefault("csrf", sessions.form_token(session["n"]))
         html = templates.get_template(f"web/{name}").render(
             field_names=FIELD_NAMES, vntime=_vntime, kinds=SubmissionKind,
-            states=SubmissionState, **context)
+            states=SubmissionState, rung=_rung, **context)
         return HTMLResponse(html, status_code=status)
 
     def message(request: Request, title: str, text: str, status: int = 200,
@@ -76,6 +76,9 @@ def create_app(application: Application) -> FastAPI:
 
     def _vntime(moment) -> str:
         return local_time_text(moment, settings.zone) if moment else ""
+
+    def _rung(name: str) -> str:
+        return rung_text(name, application.policy.overdue_repeat_days)
 
     @app.middleware("http")
     async def session_and_headers(request: Request, call_next):
