@@ -231,6 +231,11 @@ def event_details(name: str, data: dict[str, Any], zone: tzinfo) -> str:
         approved = f"; người cho phép: {data['approved_by']}" if data.get("approved_by") else ""
         return (f"hạn {_day(data.get('previous_due'))} → {_day(data.get('new_due'))}; "
                 f"lý do: {data.get('reason')}{approved}")
+    if name == "item.deadline_set":
+        who = f"; bởi {data['by']}" if data.get("by") else ""
+        who += f" từ {data['ip']}" if data.get("ip") else ""
+        return (f"hạn {_day(data.get('due'))} (thời hạn ghi trong kế hoạch: "
+                f"“{data.get('deadline')}”); căn cứ: {data.get('reason')}{who}")
     if name == "item.rung_reached":
         kind = label(RungKind(data["kind"])) if data.get("kind") else ""
         skipped = data.get("skipped") or []

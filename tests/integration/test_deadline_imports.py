@@ -146,6 +146,21 @@ def test_setting_an_undetermined_deadline_dates_it_without_counting_an_extension
     assert code == 1 and "cchc task extend" in output
 
 
+def test_an_items_history_tells_a_deadline_set_in_words(with_units, tmp_path, monkeypatch):
+    from cli.shared import console
+
+    monkeypatch.setattr(console, "width", 400)  # one table row per event, unwrapped
+    path = plan_file(tmp_path, ["Theo kế hoạch"])
+    assert with_units("import", "plan", str(path), "--year", "2022")[0] == 0
+    assert with_units("task", "deadline", "1.1", "--to", "30/09/2022",
+                      "--reason", "Công văn 1234/UBND-NC")[0] == 0
+    code, output = with_units("history", "item", "1.1")
+    assert code == 0, output
+    assert ("hạn 30/09/2022 (thời hạn ghi trong kế hoạch: “Theo kế hoạch”); "
+            "căn cứ: Công văn 1234/UBND-NC") in output
+    assert "due:" not in output and "deadline:" not in output and "2022-09-30" not in output
+
+
 # The README's deadline table, row by row, as the example's cells read it (plan year 2021).
 README_READINGS = {
     "Tháng 01/2021": ("dated", "2021-01-31", "2021-01-01"),
