@@ -214,6 +214,22 @@ def test_items_for_one_unit_list_only_its_subtree(loaded):
     assert len(vp) == sum(i["unit"] == "VP" for i in every)
 
 
+def test_items_fit_an_80_column_terminal_with_every_date_whole_and_wide_shows_every_column(
+        loaded, monkeypatch):
+    from cli.shared import console
+
+    monkeypatch.setattr(console, "width", 80)
+    code, output = loaded("items", "--as-of", "01/07/2021")
+    assert code == 0, output
+    assert max(len(line) for line in output.splitlines()) <= 80
+    assert "…" not in output  # nothing cut off: long cells wrap
+    row = next(line for line in output.splitlines() if line.startswith("│ 3.2 "))
+    assert "│ VP " in row and "│ 30/06/2021 │" in row and "đang thực hiện" in row
+    monkeypatch.setattr(console, "width", 200)
+    code, output = loaded("items", "--as-of", "01/07/2021", "--wide")
+    assert code == 0 and "Loại thời hạn" in output and "Ngày hoàn thành" in output
+
+
 def test_an_excel_date_cell_is_read_as_the_day_the_officer_sees(with_units, tmp_path):
     from datetime import datetime
 
