@@ -48,6 +48,8 @@ class Settings(BaseModel):
     base_url: str | None = None
     secret_key: SecretStr | None = None
     upload_dir: Path = Path("uploads")
+    # `cchc serve`'s log: its own lines, and those of the web server and the scheduler beneath.
+    log_file: Path = Path("cchc.log")
     # Prefect's own setting: when a Prefect server is configured, commands such as an import
     # publish their events to it at once.
     prefect_api_url: str | None = Field(default=None, validation_alias="PREFECT_API_URL")
