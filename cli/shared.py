@@ -250,12 +250,18 @@ def web_server(settings: Settings, host: str, port: int, *, own_log: bool = True
 
 def start_web_beside(settings: Settings, host: str, port: int) -> Callable[[], None]:
     """`cchc serve --web`: the web server in a thread beside the scheduler, logging to serve's
-    log; returns its stop."""
+    log, once it serves; returns its stop."""
     import threading
+    import time
 
     server = web_server(settings, host, port, own_log=False)
     thread = threading.Thread(target=server.run, name="cchc-web", daemon=True)
     thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.05)
+    if not server.started:
+        raise UserError(f"trang web không chạy được ở {host}:{port} (cổng đang bận?): "
+                        f"xem {settings.log_file}")
 
     def stop() -> None:
         server.should_exit = True

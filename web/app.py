@@ -14,13 +14,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from domain.responses import FormProblems, Scope
+from domain.responses import FormProblems, Scope, earliest_new_deadline
 from domain.states import ItemKind, SubmissionKind, SubmissionState
 from domain.uploads import UploadRefused
 from flows import links
 from flows import responses as cases
 from flows.application import Application
 from notifications.report_tables import cell_text, report_tables
+from notifications.responses import decision_result
 from notifications.reports import render_report, workbook_bytes
 from notifications.summary import summary_lines
 from notifications.templating import TEMPLATES, templates
@@ -156,10 +157,18 @@ def create_app(application: Application) -> FastAPI:
         scope = await run_in_threadpool(unit_scope, request, token)
         if isinstance(scope, HTMLResponse):
             return scope
+        return await unit_view(request, scope, token)
+
+    async def unit_view(request: Request, scope: Scope, token: str, status: int = 200,
+                        failed: tuple[int, str] | None = None, values: dict | None = None,
+                        problems: dict[str, str] | None = None) -> HTMLResponse:
+        """The unit's page; after a refused form (`failed`: its item and action), with what
+        was typed and each field's error beside it."""
         view = await run_in_threadpool(cases.unit_page, application, scope)
-        return page(request, "unit.html.j2", view=view, token=token,
+        return page(request, "unit.html.j2", status, view=view, token=token,
                     csrf=sessions.form_token("link:" + token), today=application.today(),
-                    max_mb=application.policy.upload_max_mb)
+                    max_mb=application.policy.upload_max_mb, failed=failed,
+                    values=values or {}, problems=problems or {})
 
     @app.post("/u/{token}/items/{item_id}/{action}", response_class=HTMLResponse)
     async def unit_action(request: Request, token: str, item_id: int, action: str):
@@ -193,7 +202,8 @@ def create_app(application: Application) -> FastAPI:
                            "JPEG: không có gì được ghi nhận.", 415, back)
         except FormProblems as problems:
             _discard(settings.upload_dir, stored)
-            return form_problems(request, problems, back)
+            return await unit_view(request, scope, token, 422, (item_id, action), fields,
+                                   problems.problems)
         except cases.PageError as error:
             _discard(settings.upload_dir, stored)
             return message(request, "Không thực hiện được", error.message, error.status, back)
@@ -275,8 +285,10 @@ def create_app(application: Application) -> FastAPI:
         if not user_of(request):
             return login_first(request)
         queue = await run_in_threadpool(cases.review_queue, application)
+        today = application.today()
         return page(request, "review.html.j2", queue=queue, remediation=ItemKind.REMEDIATION,
-                    completion=SubmissionKind.COMPLETION)
+                    completion=SubmissionKind.COMPLETION,
+                    earliest=lambda due: earliest_new_deadline(due, today))
 
     decisions: dict[str, Callable] = {
         "confirm": lambda actor, sid, form: cases.confirm_report(application, actor, sid),
@@ -312,8 +324,8 @@ def create_app(application: Application) -> FastAPI:
                            "/review")
 
         def act(actor: cases.Actor, fields: dict) -> str:
-            code = decisions[decision](actor, submission_id, fields)
-            return f"Đã ghi nhận quyết định về nhiệm vụ {code}; đơn vị sẽ được báo qua thư."
+            decided = decisions[decision](actor, submission_id, fields)
+            return decision_result(decided)
 
         return await secretariat_form(request, act)
 

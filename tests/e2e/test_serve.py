@@ -93,7 +93,7 @@ def test_serve_catches_up_a_missed_check_once_then_waits_for_0730_local(tmp_path
 
     database_url = f"sqlite:///{tmp_path / 'cchc.db'}"
     env = {**os.environ, "CCHC_DATABASE_URL": database_url, "CCHC_MAILDIR": str(tmp_path / "outbox"),
-           "PREFECT_API_URL": PREFECT_API_URL.value()}
+           "CCHC_LOG_FILE": str(tmp_path / "cchc.log"), "PREFECT_API_URL": PREFECT_API_URL.value()}
     env.pop("CCHC_SMTP_HOST", None)
     subprocess.run([CCHC, "init"], env=env, check=True, capture_output=True)
 
