@@ -37,6 +37,11 @@ def escalation_text(line: OverdueLine) -> str:
     return f"cấp {line.escalation_level}"
 
 
+def _notice_text(line: OverdueLine, report: StatusReport) -> str:
+    """The last notice sent about an overdue item, in words ("đôn đốc lần thứ 2")."""
+    return rung_text(line.last_rung, report.overdue_repeat_days) if line.last_rung else ""
+
+
 @dataclass(frozen=True)
 class Percent:
     value: Decimal | None
@@ -135,9 +140,7 @@ def report_tables(report: StatusReport) -> list[ReportTable]:
              Column("Thông báo gần nhất", 14, True), Column("Bậc thông báo", 10),
              Column("Mức chuyển cấp trên", 20)),
             [(f"{o.unit_code} — {o.unit_name}", o.code, o.content, o.due, o.overdue_days,
-              o.last_notice or "chưa gửi",
-              rung_text(o.last_rung, report.overdue_repeat_days) if o.last_rung else "",
-              escalation_text(o))
+              o.last_notice or "chưa gửi", _notice_text(o, report), escalation_text(o))
              for o in report.overdue_details],
             "Không có nhiệm vụ quá hạn.",
         ),
