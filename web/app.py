@@ -43,12 +43,6 @@ ACTIONS = {"report": SubmissionKind.COMPLETION, "extend": SubmissionKind.EXTENSI
 # Room for a form's other fields beside its attachment.
 FORM_OVERHEAD = 64 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FIELD_NAMES = {
-    "completed_on": "Ngày hoàn thành", "doc_number": "Số văn bản", "doc_date": "Ngày văn bản",
-    "note": "Ghi chú", "proposed_due": "Hạn đề nghị", "reason": "Lý do",
-    "comment": "Ý kiến", "new_due": "Hạn mới", "attachment": "Tệp đính kèm",
-    "name": "Tên đăng nhập", "password": "Mật khẩu",
-}
 
 
 def create_app(application: Application) -> FastAPI:
@@ -66,14 +60,13 @@ def create_app(application: Application) -> FastAPI:
         context.setdefault("user", session.get("u"))
         context.setdefault("csrf", sessions.form_token(session["n"]))
         html = templates.get_template(f"web/{name}").render(
-            field_names=FIELD_NAMES, vntime=_vntime, kinds=SubmissionKind,
+            vntime=_vntime, kinds=SubmissionKind,
             states=SubmissionState, rung=_rung, **context)
         return HTMLResponse(html, status_code=status)
 
     def message(request: Request, title: str, text: str, status: int = 200,
-                back: str | None = None, problems: dict[str, str] | None = None) -> HTMLResponse:
-        return page(request, "message.html.j2", status, title=title, text=text, back=back,
-                    problems=problems or {})
+                back: str | None = None) -> HTMLResponse:
+        return page(request, "message.html.j2", status, title=title, text=text, back=back)
 
     def _vntime(moment) -> str:
         return local_time_text(moment, settings.zone) if moment else ""
@@ -126,12 +119,6 @@ def create_app(application: Application) -> FastAPI:
     @app.exception_handler(BodyTooLarge)
     async def body_too_large_page(request: Request, _error: BodyTooLarge):
         return too_large(request, None)
-
-    def form_problems(request: Request, problems: FormProblems, back: str | None
-                      ) -> HTMLResponse:
-        return message(request, "Chưa ghi nhận: biểu mẫu có lỗi",
-                       "Hãy sửa các mục dưới đây rồi gửi lại; không có gì được ghi nhận.",
-                       422, back, problems.problems)
 
     def refused_form(request: Request, back: str | None) -> HTMLResponse:
         return message(request, "Biểu mẫu không hợp lệ",
@@ -284,11 +271,19 @@ def create_app(application: Application) -> FastAPI:
     async def review(request: Request):
         if not user_of(request):
             return login_first(request)
+        return await review_view(request)
+
+    async def review_view(request: Request, status: int = 200,
+                          failed: tuple[str, int] | None = None, values: dict | None = None,
+                          problems: dict[str, str] | None = None) -> HTMLResponse:
+        """The review page; after a refused form (`failed`: its action and submission or
+        item), with what was typed and each field's error beside it."""
         queue = await run_in_threadpool(cases.review_queue, application)
         today = application.today()
-        return page(request, "review.html.j2", queue=queue, remediation=ItemKind.REMEDIATION,
-                    completion=SubmissionKind.COMPLETION,
-                    earliest=lambda due: earliest_new_deadline(due, today))
+        return page(request, "review.html.j2", status, queue=queue,
+                    remediation=ItemKind.REMEDIATION, completion=SubmissionKind.COMPLETION,
+                    earliest=lambda due: earliest_new_deadline(due, today), failed=failed,
+                    values=values or {}, problems=problems or {})
 
     decisions: dict[str, Callable] = {
         "confirm": lambda actor, sid, form: cases.confirm_report(application, actor, sid),
@@ -298,9 +293,11 @@ def create_app(application: Application) -> FastAPI:
         "refuse": lambda actor, sid, form: cases.refuse_extension(application, actor, sid, form),
     }
 
-    async def secretariat_form(request: Request, act: Callable[[cases.Actor, dict], str]):
-        """A review form: logged in, its token checked, then `act` (the user, the fields)
-        gives the page's sentence; refused forms write nothing."""
+    async def secretariat_form(request: Request, act: Callable[[cases.Actor, dict], str],
+                               failed: tuple[str, int]):
+        """A review form (`failed`: its action and submission or item, to show its errors):
+        logged in, its token checked, then `act` (the user, the fields) gives the page's
+        sentence; refused forms write nothing."""
         user = user_of(request)
         if not user:
             return login_first(request)
@@ -311,7 +308,7 @@ def create_app(application: Application) -> FastAPI:
         try:
             said = await run_in_threadpool(act, client(request, user), fields)
         except FormProblems as problems:
-            return form_problems(request, problems, "/review")
+            return await review_view(request, 422, failed, fields, problems.problems)
         except cases.PageError as error:
             return message(request, "Không thực hiện được", error.message, error.status,
                            "/review")
@@ -327,13 +324,13 @@ def create_app(application: Application) -> FastAPI:
             decided = decisions[decision](actor, submission_id, fields)
             return decision_result(decided)
 
-        return await secretariat_form(request, act)
+        return await secretariat_form(request, act, (decision, submission_id))
 
     @app.post("/review/items/{item_id}/deadline", response_class=HTMLResponse)
     async def deadline(request: Request, item_id: int):
         return await secretariat_form(
             request, lambda actor, fields: cases.give_deadline(application, actor, item_id,
-                                                               fields))
+                                                               fields), ("deadline", item_id))
 
     @app.get("/items/{item_id}", response_class=HTMLResponse)
     async def item_page(request: Request, item_id: int):

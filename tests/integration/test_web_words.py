@@ -116,3 +116,19 @@ def test_the_result_of_a_decision_names_the_decision(site):
     assert answer.status_code == 200
     assert (f"Nhiệm vụ [A1]: đề nghị gia hạn được chấp thuận; thời hạn mới {due:%d/%m/%Y}. "
             "Đơn vị sẽ được báo qua thư.") in answer.text
+
+
+def test_a_secretariats_malformed_date_is_refused_beside_its_field(site):
+    log_in(site.client, site.application)
+    review = site.client.get("/review").text
+    before = site.written()
+    answer = site.client.post(f"/review/items/{site.ids.undetermined}/deadline",
+                              data={"csrf": page_token(review), "new_due": "30-06-2027",
+                                    "reason": "Công văn 12/SNV"})
+    assert answer.status_code == 422
+    assert site.written() == before
+    form = answer.text.split(f"/review/items/{site.ids.undetermined}/deadline")[1]
+    field = form.split('name="new_due"')[1]
+    assert field.startswith(' value="30-06-2027"')
+    assert field.split("</label>")[1].lstrip().startswith('<p class="error field-error">')
+    assert 'value="Công văn 12/SNV"' in form
