@@ -139,6 +139,8 @@ def items(
     unit: Unit = None,
     as_of: OptionalDay = None,
     as_json: AsJson = False,
+    wide: Annotated[bool, typer.Option("--wide", help="mọi cột (thời hạn ghi, loại, từ "
+                                       "ngày), cho màn hình rộng")] = False,
 ) -> None:
     """Mọi nhiệm vụ: thời hạn đã đọc thế nào (loại, hạn, ngày bắt đầu), tình trạng."""
     from notifications.schemas import items_document
@@ -156,6 +158,6 @@ def items(
 
                 typer.echo(json.dumps(items_document(day, lines), ensure_ascii=False, indent=2))
             else:
-                views().print_items(console, day, list(lines))
+                views().print_items(console, day, list(lines), wide=wide)
 
     run(work)

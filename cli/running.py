@@ -213,12 +213,19 @@ def serve(
 
         settings = load_settings()
         require_database(settings)
-        handler = logging.StreamHandler()
-        handler.setFormatter(LocalTimeFormatter(settings.zone))
-        logging.basicConfig(level=logging.INFO, handlers=[handler])
-        # APScheduler's own lines repeat ours ("Running job …"): keep its warnings only.
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        # Every line goes to the log file; the console shows only the engine's own (cchc.*),
+        # not the web server's and the scheduler's.
+        formatter = LocalTimeFormatter(settings.zone)
+        to_file = logging.FileHandler(settings.log_file, encoding="utf-8")
+        to_console = logging.StreamHandler()
+        to_console.addFilter(logging.Filter("cchc"))
+        for handler in (to_file, to_console):
+            handler.setFormatter(formatter)
+        logging.basicConfig(level=logging.INFO, handlers=[to_file, to_console])
+        logging.getLogger("cchc.serve").info("nhật ký chi tiết: %s", settings.log_file.resolve())
         stop_web = start_web_beside(settings, host, port) if web else None
+        if web:
+            logging.getLogger("cchc.serve").info("trang web: http://%s:%d", host, port)
         try:
             with settings_in_use(settings):
                 serve_forever(settings.database_url, scheduled_flows(), settings.zone)

@@ -239,10 +239,11 @@ def views() -> ModuleType:
     return terminal
 
 
-def web_server(settings: Settings, host: str, port: int):
+def web_server(settings: Settings, host: str, port: int, *, own_log: bool = True):
     """The uvicorn server of the web pages over an application of their own, for `cchc web`
     and `cchc serve --web`. Without an access log: the units' links (tokens) are in their
-    paths, and must never reach a log."""
+    paths, and must never reach a log. `own_log` False: its lines go wherever the caller's
+    logging sends them (`cchc serve`: its log file), not to the console."""
     import uvicorn
 
     from flows.application import build_application
@@ -254,17 +255,25 @@ def web_server(settings: Settings, host: str, port: int):
                         "print(secrets.token_urlsafe(32))'`)")
     config = uvicorn.Config(create_app(build_application(settings)), host=host, port=port,
                             access_log=False, log_level="info", server_header=False,
-                            proxy_headers=False)  # the app reads them (CCHC_TRUSTED_PROXIES)
+                            proxy_headers=False,  # the app reads them (CCHC_TRUSTED_PROXIES)
+                            **({} if own_log else {"log_config": None}))
     return uvicorn.Server(config)
 
 
 def start_web_beside(settings: Settings, host: str, port: int) -> Callable[[], None]:
-    """`cchc serve --web`: the web server in a thread beside the scheduler; returns its stop."""
+    """`cchc serve --web`: the web server in a thread beside the scheduler, logging to serve's
+    log, once it serves; returns its stop."""
     import threading
+    import time
 
-    server = web_server(settings, host, port)
+    server = web_server(settings, host, port, own_log=False)
     thread = threading.Thread(target=server.run, name="cchc-web", daemon=True)
     thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.05)
+    if not server.started:
+        raise UserError(f"trang web không chạy được ở {host}:{port} (cổng đang bận?): "
+                        f"xem {settings.log_file}")
 
     def stop() -> None:
         server.should_exit = True

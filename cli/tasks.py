@@ -29,13 +29,15 @@ def task_done(
     plan: Plan = None,
 ) -> None:
     """Ghi nhận nhiệm vụ đã hoàn thành."""
+    from domain.status import completion_status
+    from notifications.words import label
     from persistence.tracking import complete_item, find_item
 
     def work() -> None:
         with session_scope(load_settings()) as session:
             item = complete_item(session, find_item(session, code, plan), on, evidence)
-            timing = "đúng hạn" if item.due_date is None or on <= item.due_date else "quá hạn"
-        console.print(f"Đã ghi nhận: {code} hoàn thành ngày {on:%d/%m/%Y} ({timing}).")
+            status = completion_status(on, item.due_date, item.extended)
+        console.print(f"Đã ghi nhận: {code} {label(status)}, ngày {on:%d/%m/%Y}.")
 
     run(work)
 

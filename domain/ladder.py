@@ -79,6 +79,12 @@ def passed_before(track: Track, last: Rung, policy: Policy) -> list[Rung]:
     return rungs[: rungs.index(last)]
 
 
+def overdue_round(days: int, repeat_days: int) -> int:
+    """Which overdue notice the rung O`days` is (đôn đốc lần thứ n): O1 the first, then one
+    every `repeat_days` working days (the policy's `overdue_repeat_days`)."""
+    return 1 + (days - 1) // repeat_days
+
+
 def escalation_rung(level: int, policy: Policy) -> Rung:
     return Rung(Track.ESCALATION, RungKind.ESCALATION, policy.escalation_days[level - 1], level)
 
@@ -91,7 +97,7 @@ def reached(track: Track, due: date, as_of: date, calendar: WorkingCalendar, pol
         return escalation_rung(levels[-1], policy) if levels else None
     if overdue >= 1:
         step = policy.overdue_repeat_days
-        return Rung(Track.UNIT, RungKind.OVERDUE, 1 + (overdue - 1) // step * step)
+        return Rung(Track.UNIT, RungKind.OVERDUE, 1 + (overdue_round(overdue, step) - 1) * step)
     remaining = calendar.remaining(as_of, due)
     for rung in reversed(_before_due(policy)):
         if remaining <= rung.days:

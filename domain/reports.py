@@ -10,6 +10,7 @@ from datetime import date
 from domain import par_index
 from domain.models import Plan, TaskGroup, Unit
 from domain.occurrences import PeriodicRow
+from domain.policy import Policy
 from domain.report_lines import InspectionTally, OverdueLine
 from domain.status import Status
 from domain.tallies import ItemLine, Tally
@@ -42,6 +43,8 @@ class StatusReport:
     shared: list[SharedTask] = field(default_factory=list)
     # Periodic reports (báo cáo định kỳ) per obligation or recurring task and period.
     periodic: list[PeriodicRow] = field(default_factory=list)
+    # The policy's, which counts an item's overdue notices (đôn đốc lần thứ n).
+    overdue_repeat_days: int = Policy.overdue_repeat_days
 
     @property
     def overdue(self) -> list[ItemLine]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from domain.addresses import folded
 from domain.recipients import UnitTree
@@ -156,12 +156,24 @@ def extension_request(form: Mapping[str, str], current_due: date | None,
     proposed = form_date(form.get("proposed_due"), "proposed_due", problems)
     reason = note_text(form.get("reason"), "reason", problems, required=True)
     if proposed is not None and "proposed_due" not in problems:
-        floor = max(filter(None, (current_due, today)))
-        if proposed <= floor:
-            problems["proposed_due"] = f"hạn đề nghị phải sau ngày {floor:%d/%m/%Y}"
+        earliest = earliest_proposed_due(current_due, today)
+        if proposed < earliest:
+            problems["proposed_due"] = f"hạn đề nghị sớm nhất là ngày {earliest:%d/%m/%Y}"
     if problems:
         raise FormProblems(problems)
     return ExtensionRequest(proposed, reason)
+
+
+def earliest_proposed_due(current_due: date | None, today: date) -> date:
+    """The earliest date a unit may ask for: the day after the deadline in force, or after
+    today when that is later."""
+    return max(filter(None, (current_due, today))) + timedelta(days=1)
+
+
+def earliest_new_deadline(current_due: date | None, today: date) -> date:
+    """The earliest date the secretariat may give (`new_deadline`): today, or the day after the
+    deadline in force when that is later."""
+    return max(today, current_due + timedelta(days=1)) if current_due else today
 
 
 def progress_note(form: Mapping[str, str]) -> str:

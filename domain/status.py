@@ -45,9 +45,7 @@ def status_of(
     past the due date — the same count the ladder uses, so status and e-mails never disagree.
     """
     if completed_on is not None and completed_on <= as_of:
-        if due is None or completed_on <= due:
-            return Status.DONE_ON_TIME_EXTENDED if extended else Status.DONE_ON_TIME
-        return Status.DONE_LATE
+        return completion_status(completed_on, due, extended)
     if due is None:
         return Status.NO_DEADLINE
     if calendar.overdue(due, as_of) >= 1:
@@ -57,6 +55,13 @@ def status_of(
     if opens is not None and as_of < opens:
         return Status.NOT_YET_DUE
     return Status.IN_PROGRESS
+
+
+def completion_status(completed_on: date, due: date | None, extended: bool) -> Status:
+    """A completion's status: on time against the due date in force, extended or not."""
+    if due is None or completed_on <= due:
+        return Status.DONE_ON_TIME_EXTENDED if extended else Status.DONE_ON_TIME
+    return Status.DONE_LATE
 
 
 # The open statuses, most pressing first: a task shared by units is as late as its latest unit.

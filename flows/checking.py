@@ -212,7 +212,8 @@ def _seal_batch(
     rendered, size = [], 0
     # Each view is dropped once rendered: only the batch's lines are held at a time.
     while views:
-        digest = render_digest(view := views.popleft(), settings.policy.secretariat, link(view))
+        digest = render_digest(view := views.popleft(), settings.policy.secretariat, link(view),
+                               overdue_repeat_days=settings.policy.overdue_repeat_days)
         rendered.append((view.notice_id, digest.subject, digest.text, digest.html))
         size += len(digest.text) + len(digest.html)
         if size > SEAL_BYTES or not views:
@@ -315,7 +316,8 @@ def dispatch(
                     text=n.text_body or "",
                     html=n.html_body or "",
                     message_id=make_message_id(n.id, n.key, domain),
-                    date=utcnow(),
+                    # The Date header and the .eml file's name in the engine's time zone.
+                    date=utcnow().astimezone(settings.zone),
                 )
                 for n in claimed
             ]

@@ -67,6 +67,7 @@ class ItemView:
     overdue: int | None
     sent: list[SentBefore]
     submissions: list[Submission]
+    earliest_due: date  # the earliest date the unit may ask for (đề nghị gia hạn)
 
     @property
     def waiting(self) -> Submission | None:
@@ -74,9 +75,10 @@ class ItemView:
         return next((s for s in self.submissions if s.state == SubmissionState.PENDING), None)
 
     @property
-    def reported(self) -> bool:
-        return any(s.state == SubmissionState.PENDING and s.kind == SubmissionKind.COMPLETION
-                   for s in self.submissions)
+    def report(self) -> Submission | None:
+        """The completion report waiting for the secretariat, if any."""
+        return next((s for s in self.submissions if s.state == SubmissionState.PENDING
+                     and s.kind == SubmissionKind.COMPLETION), None)
 
 
 @dataclass
@@ -113,7 +115,8 @@ def _views(app: Application, session, tree: UnitTree, items, today: date) -> lis
             item, tree.responsible(item.unit_code), status,
             app.calendar.remaining(today, due) if due else None,
             app.calendar.overdue(due, today) if due else None,
-            sent.get(item.id, []), submitted.get(item.id, [])))
+            sent.get(item.id, []), submitted.get(item.id, []),
+            rules.earliest_proposed_due(due, today)))
     return sorted(views, key=lambda v: (_ORDER.index(v.status), v.item.due_date or date.max))
 
 
@@ -195,7 +198,7 @@ def submit(app: Application, scope: Scope, item_id: int, kind: SubmissionKind,
         stored, created = store.add_submission(session, row)
         if not created and stored.kind != kind:
             raise PageError(f"Nhiệm vụ {item.code} đã có {label(SubmissionKind(stored.kind))} "
-                            f"gửi ngày {stored.submitted_at:%d/%m/%Y} đang chờ xét: chờ cơ quan "
+                            f"gửi ngày {stored.submitted_on:%d/%m/%Y} đang chờ xét: chờ cơ quan "
                             "thường trực trả lời trước khi gửi đề nghị khác.", 409)
         # Read whole and detached: the page shows it after the transaction ends.
         session.refresh(stored)
@@ -235,8 +238,9 @@ def _waiting(session, submission_id: int, kind: SubmissionKind) -> tuple[Submiss
 
 
 def _tell_unit(app: Application, session, tree: UnitTree, submission: Submission,
-               item: TrackedItem, state: SubmissionState) -> None:
-    """The unit's letter about the decision, queued once (keyed by the submission)."""
+               item: TrackedItem, state: SubmissionState) -> letters.Decided:
+    """The unit's letter about the decision, queued once (keyed by the submission); returns
+    the decision as the letter tells it."""
     recipient = submission.submitted_by
     units = rules.answerable_units(tree, recipient)
     unit = tree.units.get(min(units)) if units else None
@@ -251,24 +255,24 @@ def _tell_unit(app: Application, session, tree: UnitTree, submission: Submission
     outbox.queue_message(session, key=f"decision:{submission.id}", day=app.today(),
                          recipient=recipient, unit_code=unit.code if unit else None,
                          subject=message.subject, text=message.text, html=message.html)
+    return decided
 
 
 def _decide(app: Application, actor: Actor, submission_id: int, kind: SubmissionKind,
             state: SubmissionState,
             work: Callable[[Session, Submission, TrackedItem], tuple[str | None, date | None]],
-            ) -> str:
+            ) -> letters.Decided:
     """One decision on a waiting submission, in one transaction: `work` changes the item and
     gives the decision's (comment, new deadline); the decision is recorded and the unit told.
-    Returns the item's code."""
+    Returns the decision, as the unit's letter tells it."""
     with app.uow.transaction() as session:
         submission, item = _waiting(session, submission_id, kind)
         note, due = work(session, submission, item)
         store.decide(session, submission, state, by=actor.who, ip=actor.ip, note=note, due=due)
-        _tell_unit(app, session, load_unit_tree(session), submission, item, state)
-        return item.code
+        return _tell_unit(app, session, load_unit_tree(session), submission, item, state)
 
 
-def confirm_report(app: Application, actor: Actor, submission_id: int) -> str:
+def confirm_report(app: Application, actor: Actor, submission_id: int) -> letters.Decided:
     """Xác nhận (a remediation: đạt): the item is completed on the reported date."""
     def work(session, submission, item):
         try:
@@ -284,7 +288,7 @@ def confirm_report(app: Application, actor: Actor, submission_id: int) -> str:
 
 
 def return_report(app: Application, actor: Actor, submission_id: int,
-                  form: Mapping[str, str]) -> str:
+                  form: Mapping[str, str]) -> letters.Decided:
     """Trả lại with a comment (a remediation: chưa đạt, with a new deadline): the ladder
     resumes, the unit is told why."""
     def work(session, submission, item):
@@ -307,7 +311,7 @@ def _extend(session, item: TrackedItem, due: date, reason: str, actor: Actor) ->
 
 
 def approve_extension(app: Application, actor: Actor, submission_id: int,
-                      form: Mapping[str, str]) -> str:
+                      form: Mapping[str, str]) -> letters.Decided:
     """Chấp thuận: the existing extension, approved by the user, to the date given."""
     def work(session, submission, item):
         due = rules.new_deadline(form, item.due_date, app.today())
@@ -319,7 +323,7 @@ def approve_extension(app: Application, actor: Actor, submission_id: int,
 
 
 def refuse_extension(app: Application, actor: Actor, submission_id: int,
-                     form: Mapping[str, str]) -> str:
+                     form: Mapping[str, str]) -> letters.Decided:
     return _decide(app, actor, submission_id, SubmissionKind.EXTENSION,
                    SubmissionState.REFUSED,
                    lambda session, submission, item: (rules.decision_comment(form), None))

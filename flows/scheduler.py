@@ -177,8 +177,11 @@ def serve(database_url: str, flows: list[ScheduledFlow], zone: tzinfo) -> None:
                            | EVENT_JOB_MISSED)
     scheduler.start(paused=True)
     install_jobs(scheduler, flows)
+    schedules = {flow.name: flow for flow in flows}
     for job in scheduler.get_jobs():
-        log.info("%s: %s — lần tới %s", job.id, job.trigger, _when(job.next_run_time))
+        flow = schedules.get(job.id)
+        schedule = f"lịch “{flow.cron}” giờ {flow.timezone}" if flow else "lịch cũ"
+        log.info("%s: %s — lần tới %s", job.id, schedule, _when(job.next_run_time))
     scheduler.resume()
     stop.wait()
     log.info("đang dừng: chờ lần chạy dở (nếu có) kết thúc")

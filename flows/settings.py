@@ -52,6 +52,8 @@ class Settings(BaseModel):
     # The proxies (IPs or CIDRs, comma-separated, as uvicorn's forwarded_allow_ips) whose
     # X-Forwarded-For names the client; from anyone else the header is ignored. None by default.
     trusted_proxies: str = ""
+    # `cchc serve`'s log: its own lines, and those of the web server and the scheduler beneath.
+    log_file: Path = Path("cchc.log")
     # Prefect's own setting: when a Prefect server is configured, commands such as an import
     # publish their events to it at once.
     prefect_api_url: str | None = Field(default=None, validation_alias="PREFECT_API_URL")

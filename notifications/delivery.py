@@ -333,7 +333,7 @@ class MaildirSender(Sender):
 
 def _file_name(message: OutgoingMessage) -> str:
     recipient = re.sub(r"[^a-z0-9.@_-]+", "_", message.to[0].lower())[:100]
-    return f"{message.date:%Y%m%d}-{message.notice_id}-{recipient}.eml"
+    return f"{message.date:%d-%m-%Y}-{message.notice_id}-{recipient}.eml"
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

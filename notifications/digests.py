@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from domain.digest_lines import DigestLine, DigestView
 from domain.ladder import RungKind
-from domain.policy import Secretariat
+from domain.policy import Policy, Secretariat
 from domain.recipients import UnitInfo
 from domain.states import RecipientRole
 from notifications.templating import templates
-from notifications.words import head_of
+from notifications.words import head_of, rung_text
 
 
 @dataclass(frozen=True)
@@ -86,9 +86,10 @@ def subject_for(view: DigestView, sections: Sections, secretariat_name: str) -> 
     return re.sub(r"\s+", " ", subject).strip()
 
 
-def render_digest(view: DigestView, secretariat: Secretariat,
-                  link: str | None = None) -> RenderedDigest:
-    """`link`: the recipient's own page, where they report (`flows/links.py`)."""
+def render_digest(view: DigestView, secretariat: Secretariat, link: str | None = None, *,
+                  overdue_repeat_days: int = Policy.overdue_repeat_days) -> RenderedDigest:
+    """`link`: the recipient's own page, where they report (`flows/links.py`);
+    `overdue_repeat_days`: the policy's, which counts the overdue notices (đôn đốc lần thứ n)."""
     sections = Sections.of(view)
     context = {
         "link": link,
@@ -100,6 +101,7 @@ def render_digest(view: DigestView, secretariat: Secretariat,
         "secretariat": secretariat,
         "contact": contact_line(secretariat),
         "addressee": addressee,
+        "rung": lambda name: rung_text(name, overdue_repeat_days),
     }
     return RenderedDigest(
         subject=subject_for(view, sections, secretariat.name),

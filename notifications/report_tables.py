@@ -15,7 +15,7 @@ from domain.reports import StatusReport
 from domain.status import Status
 from domain.tallies import Tally
 from notifications.par_index import indicator_text
-from notifications.words import format_number, format_percent, label
+from notifications.words import format_number, format_percent, label, rung_text
 
 # Said instead of a rate with nothing to divide by.
 NO_ITEMS = "không có nhiệm vụ"
@@ -34,7 +34,12 @@ def missing_text(row: PeriodicRow) -> str:
 def escalation_text(line: OverdueLine) -> str:
     if line.escalation_level == 0:
         return "chưa chuyển cấp trên"
-    return f"cấp {line.escalation_level} (E{line.escalation_level})"
+    return f"cấp {line.escalation_level}"
+
+
+def _notice_text(line: OverdueLine, report: StatusReport) -> str:
+    """The last notice sent about an overdue item, in words ("đôn đốc lần thứ 2")."""
+    return rung_text(line.last_rung, report.overdue_repeat_days) if line.last_rung else ""
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,7 @@ def report_tables(report: StatusReport) -> list[ReportTable]:
              Column("Thông báo gần nhất", 14, True), Column("Bậc thông báo", 10),
              Column("Mức chuyển cấp trên", 20)),
             [(f"{o.unit_code} — {o.unit_name}", o.code, o.content, o.due, o.overdue_days,
-              o.last_notice or "chưa gửi", o.last_rung or "", escalation_text(o))
+              o.last_notice or "chưa gửi", _notice_text(o, report), escalation_text(o))
              for o in report.overdue_details],
             "Không có nhiệm vụ quá hạn.",
         ),

@@ -67,6 +67,12 @@ def decision_headline(decided: Decided) -> str:
     return "đề nghị gia hạn không được chấp thuận; thời hạn giữ nguyên"
 
 
+def decision_result(decided: Decided) -> str:
+    """What the secretariat reads once it has decided: the decision, named."""
+    return (f"Nhiệm vụ [{decided.item_code}]: {decision_headline(decided)}. Đơn vị sẽ được "
+            "báo qua thư.")
+
+
 def decision_letter(decided: Decided, addressee: str, secretariat: Secretariat,
                     link: str | None) -> Letter:
     headline = decision_headline(decided)

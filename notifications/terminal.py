@@ -118,7 +118,7 @@ SHOWN = 50
 
 def print_check(console: Console, result: dict) -> None:
     if result.get("dry_run"):
-        console.print(f"[bold]Chạy thử ngày {result['as_of']}: không ghi, không gửi gì.[/]")
+        console.print(f"[bold]Chạy thử ngày {_day(result['as_of'])}: không ghi, không gửi gì.[/]")
         if not result["would_send"]:
             console.print("Không có thư nào sẽ được gửi.")
         for recipient, subject, codes in result["would_send"]:
@@ -244,6 +244,11 @@ def event_details(name: str, data: dict[str, Any], zone: tzinfo) -> str:
         approved = f"; người cho phép: {data['approved_by']}" if data.get("approved_by") else ""
         return (f"hạn {_day(data.get('previous_due'))} → {_day(data.get('new_due'))}; "
                 f"lý do: {data.get('reason')}{approved}")
+    if name == "item.deadline_set":
+        who = f"; bởi {data['by']}" if data.get("by") else ""
+        who += f" từ {data['ip']}" if data.get("ip") else ""
+        return (f"hạn {_day(data.get('due'))} (thời hạn ghi trong kế hoạch: "
+                f"“{data.get('deadline')}”); căn cứ: {data.get('reason')}{who}")
     if name == "item.rung_reached":
         kind = label(RungKind(data["kind"])) if data.get("kind") else ""
         skipped = data.get("skipped") or []
@@ -348,14 +353,32 @@ def print_undetermined(console: Console, summary) -> None:
         console.print(f"  • {cell_reading_text(reading)}", markup=False, highlight=False)
 
 
-def print_items(console: Console, as_of: date, lines) -> None:
-    """`cchc items`: one row per item, its deadline as written and as read."""
-    from domain.states import DeadlineKind
-
+def print_items(console: Console, as_of: date, lines, *, wide: bool = False) -> None:
+    """`cchc items`: one row per item, its deadline as written and as read. Five columns that
+    fit an 80-column terminal, wrapping the long ones; `wide`: every column on one line."""
     if not lines:
         console.print("Không có nhiệm vụ nào.")
         return
     table = Table(title=f"Nhiệm vụ — tình trạng đến ngày {as_of:%d/%m/%Y}")
+    if wide:
+        _wide_items(table, lines)
+    else:
+        table.add_column("Mã", no_wrap=True)
+        table.add_column("Nội dung", ratio=1)  # what is left: wrapped
+        table.add_column("Đơn vị", no_wrap=True)
+        table.add_column("Hạn", max_width=10)  # dd/mm/yyyy
+        table.add_column("Tình trạng", max_width=16)
+        for line in lines:
+            done = f", ngày {day_text(line.completed_on)}" if line.completed_on else ""
+            table.add_row(escape(line.code), escape(line.content), line.unit_code,
+                          day_text(line.due) or escape(line.deadline_text),
+                          label(line.status) + done)
+    console.print(table)
+
+
+def _wide_items(table: Table, lines) -> None:
+    from domain.states import DeadlineKind
+
     table.add_column("Mã", no_wrap=True)
     table.add_column("Nội dung", max_width=40, overflow="ellipsis", no_wrap=True)
     for column in ("Đơn vị", "Thời hạn", "Loại thời hạn"):
@@ -368,7 +391,6 @@ def print_items(console: Console, as_of: date, lines) -> None:
             label(DeadlineKind(line.deadline_kind)), day_text(line.due), day_text(line.opens),
             label(line.status), day_text(line.completed_on),
         )
-    console.print(table)
 
 
 def print_periodic(console: Console, report: StatusReport) -> None:

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from domain.digest_lines import ItemSource
-from domain.ladder import RungKind
+from domain.ladder import RungKind, overdue_round, parse_rung
 from domain.recipients import UnitInfo
 from domain.states import DeadlineKind, DeliveryState, SubmissionKind, SubmissionState
 from domain.status import Status
@@ -63,6 +63,19 @@ def head_of(unit: UnitInfo) -> str:
     overlap = next((k for k in range(min(len(title_words), len(name_words)), 0, -1)
                     if folded_title[-k:] == folded_name[:k]), 0)
     return " ".join(title_words + name_words[overlap:])
+
+
+def rung_text(name: str, overdue_repeat_days: int) -> str:
+    """A rung as a head of unit reads it ("O4" → "đôn đốc lần thứ 2"): the codes are for
+    `cchc explain`, not for letters and pages."""
+    kind, number = parse_rung(name)
+    if kind is RungKind.REMINDER:
+        return f"nhắc trước hạn {number} ngày làm việc"
+    if kind is RungKind.DUE:
+        return "nhắc đến hạn"
+    if kind is RungKind.OVERDUE:
+        return f"đôn đốc lần thứ {overdue_round(number, overdue_repeat_days)}"
+    return f"báo cáo cấp trên lần thứ {number}"
 
 
 # Per enum, as the members of different enums may share a value ("overdue").

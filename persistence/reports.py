@@ -124,6 +124,7 @@ def status_report(
         inspections=inspection_tallies(session, [ln for ln in lines if ln.kind != ItemKind.TASK]),
         shared=shared_tasks,
         periodic=periodic,
+        overdue_repeat_days=policy.overdue_repeat_days,
         indicators=[
             par_index.plan_completion(tasks.done, tasks.total, as_of),
             par_index.units_inspected(len(units_inspected_in(session, year) & eligible),

@@ -17,18 +17,19 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from domain.responses import FormProblems, Scope
+from domain.responses import FormProblems, Scope, earliest_new_deadline
 from domain.states import ItemKind, SubmissionKind, SubmissionState
 from domain.uploads import UploadRefused
 from flows import links, logins
 from flows import responses as cases
 from flows.application import Application
 from notifications.report_tables import cell_text, report_tables
+from notifications.responses import decision_result
 from notifications.reports import render_report, workbook_bytes
 from notifications.summary import summary_lines
 from notifications.templating import TEMPLATES, templates
 from notifications.terminal import event_details, event_label
-from notifications.words import label, local_time_text
+from notifications.words import label, local_time_text, rung_text
 from web.deps import RowId, live_session
 from web.security import (
     HEADERS,
@@ -47,12 +48,6 @@ ACTIONS = {"report": SubmissionKind.COMPLETION, "extend": SubmissionKind.EXTENSI
 # Room for a form's other fields beside its attachment.
 FORM_OVERHEAD = 64 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FIELD_NAMES = {
-    "completed_on": "Ngày hoàn thành", "doc_number": "Số văn bản", "doc_date": "Ngày văn bản",
-    "note": "Ghi chú", "proposed_due": "Hạn đề nghị", "reason": "Lý do",
-    "comment": "Ý kiến", "new_due": "Hạn mới", "attachment": "Tệp đính kèm",
-    "name": "Tên đăng nhập", "password": "Mật khẩu",
-}
 # What a person can reach by a wrong address or method: (title, text) of its page.
 CLIENT_ERRORS = {
     404: ("Không có trang này", "Địa chỉ này không dẫn tới trang nào. Hãy mở lại đường dẫn "
@@ -82,17 +77,19 @@ def create_app(application: Application) -> FastAPI:
         context.setdefault("user", session.get("u"))
         context.setdefault("csrf", sessions.form_token(session["n"]))
         html = templates.get_template(f"web/{name}").render(
-            field_names=FIELD_NAMES, vntime=_vntime, kinds=SubmissionKind,
-            states=SubmissionState, **context)
+            vntime=_vntime, kinds=SubmissionKind,
+            states=SubmissionState, rung=_rung, **context)
         return HTMLResponse(html, status_code=status)
 
     def message(request: Request, title: str, text: str, status: int = 200,
-                back: str | None = None, problems: dict[str, str] | None = None) -> HTMLResponse:
-        return page(request, "message.html.j2", status, title=title, text=text, back=back,
-                    problems=problems or {})
+                back: str | None = None) -> HTMLResponse:
+        return page(request, "message.html.j2", status, title=title, text=text, back=back)
 
     def _vntime(moment) -> str:
         return local_time_text(moment, settings.zone) if moment else ""
+
+    def _rung(name: str) -> str:
+        return rung_text(name, application.policy.overdue_repeat_days)
 
     @app.middleware("http")
     async def session_and_headers(request: Request, call_next):
@@ -160,12 +157,6 @@ def create_app(application: Application) -> FastAPI:
     async def body_too_large_page(request: Request, _error: BodyTooLarge):
         return too_large(request, None)
 
-    def form_problems(request: Request, problems: FormProblems, back: str | None
-                      ) -> HTMLResponse:
-        return message(request, "Chưa ghi nhận: biểu mẫu có lỗi",
-                       "Hãy sửa các mục dưới đây rồi gửi lại; không có gì được ghi nhận.",
-                       422, back, problems.problems)
-
     def refused_form(request: Request, back: str | None) -> HTMLResponse:
         return message(request, "Biểu mẫu không hợp lệ",
                        "Biểu mẫu thiếu mã xác thực hoặc mã đã hết hạn (hãy mở lại trang rồi gửi "
@@ -191,10 +182,18 @@ def create_app(application: Application) -> FastAPI:
         scope = await run_in_threadpool(unit_scope, request, token)
         if isinstance(scope, HTMLResponse):
             return scope
+        return await unit_view(request, scope, token)
+
+    async def unit_view(request: Request, scope: Scope, token: str, status: int = 200,
+                        failed: tuple[int, str] | None = None, values: dict | None = None,
+                        problems: dict[str, str] | None = None) -> HTMLResponse:
+        """The unit's page; after a refused form (`failed`: its item and action), with what
+        was typed and each field's error beside it."""
         view = await run_in_threadpool(cases.unit_page, application, scope)
-        return page(request, "unit.html.j2", view=view, token=token,
+        return page(request, "unit.html.j2", status, view=view, token=token,
                     csrf=sessions.form_token("link:" + token), today=application.today(),
-                    max_mb=application.policy.upload_max_mb)
+                    max_mb=application.policy.upload_max_mb, failed=failed,
+                    values=values or {}, problems=problems or {})
 
     @app.post("/u/{token}/items/{item_id}/{action}", response_class=HTMLResponse)
     async def unit_action(request: Request, token: str, item_id: RowId, action: str):
@@ -228,7 +227,8 @@ def create_app(application: Application) -> FastAPI:
                            "JPEG: không có gì được ghi nhận.", 415, back)
         except FormProblems as problems:
             _discard(settings.upload_dir, stored)
-            return form_problems(request, problems, back)
+            return await unit_view(request, scope, token, 422, (item_id, action), fields,
+                                   problems.problems)
         except cases.PageError as error:
             _discard(settings.upload_dir, stored)
             return message(request, "Không thực hiện được", error.message, error.status, back)
@@ -311,9 +311,19 @@ def create_app(application: Application) -> FastAPI:
     async def review(request: Request):
         if not user_of(request):
             return login_first(request)
+        return await review_view(request)
+
+    async def review_view(request: Request, status: int = 200,
+                          failed: tuple[str, int] | None = None, values: dict | None = None,
+                          problems: dict[str, str] | None = None) -> HTMLResponse:
+        """The review page; after a refused form (`failed`: its action and submission or
+        item), with what was typed and each field's error beside it."""
         queue = await run_in_threadpool(cases.review_queue, application)
-        return page(request, "review.html.j2", queue=queue, remediation=ItemKind.REMEDIATION,
-                    completion=SubmissionKind.COMPLETION)
+        today = application.today()
+        return page(request, "review.html.j2", status, queue=queue,
+                    remediation=ItemKind.REMEDIATION, completion=SubmissionKind.COMPLETION,
+                    earliest=lambda due: earliest_new_deadline(due, today), failed=failed,
+                    values=values or {}, problems=problems or {})
 
     decisions: dict[str, Callable] = {
         "confirm": lambda actor, sid, form: cases.confirm_report(application, actor, sid),
@@ -323,9 +333,11 @@ def create_app(application: Application) -> FastAPI:
         "refuse": lambda actor, sid, form: cases.refuse_extension(application, actor, sid, form),
     }
 
-    async def secretariat_form(request: Request, act: Callable[[cases.Actor, dict], str]):
-        """A review form: logged in, its token checked, then `act` (the user, the fields)
-        gives the page's sentence; refused forms write nothing."""
+    async def secretariat_form(request: Request, act: Callable[[cases.Actor, dict], str],
+                               failed: tuple[str, int]):
+        """A review form (`failed`: its action and submission or item, to show its errors):
+        logged in, its token checked, then `act` (the user, the fields) gives the page's
+        sentence; refused forms write nothing."""
         user = user_of(request)
         if not user:
             return login_first(request)
@@ -336,7 +348,7 @@ def create_app(application: Application) -> FastAPI:
         try:
             said = await run_in_threadpool(act, client(request, user), fields)
         except FormProblems as problems:
-            return form_problems(request, problems, "/review")
+            return await review_view(request, 422, failed, fields, problems.problems)
         except cases.PageError as error:
             return message(request, "Không thực hiện được", error.message, error.status,
                            "/review")
@@ -349,16 +361,16 @@ def create_app(application: Application) -> FastAPI:
                            "/review")
 
         def act(actor: cases.Actor, fields: dict) -> str:
-            code = decisions[decision](actor, submission_id, fields)
-            return f"Đã ghi nhận quyết định về nhiệm vụ {code}; đơn vị sẽ được báo qua thư."
+            decided = decisions[decision](actor, submission_id, fields)
+            return decision_result(decided)
 
-        return await secretariat_form(request, act)
+        return await secretariat_form(request, act, (decision, submission_id))
 
     @app.post("/review/items/{item_id}/deadline", response_class=HTMLResponse)
     async def deadline(request: Request, item_id: RowId):
         return await secretariat_form(
             request, lambda actor, fields: cases.give_deadline(application, actor, item_id,
-                                                               fields))
+                                                               fields), ("deadline", item_id))
 
     @app.get("/items/{item_id}", response_class=HTMLResponse)
     async def item_page(request: Request, item_id: RowId):

@@ -97,7 +97,7 @@ def test_check_runs_are_named_after_their_day_and_a_rerun_sends_nothing(workdir,
     _cli("import", "plan", str(EXAMPLES / "plan-2021.csv"), "--year", "2021")
     _cli("import", "reports", str(EXAMPLES / "received-reports.csv"))
     dry = _cli("check", "--as-of", "01/07/2021", "--dry-run")
-    assert "chanhvanphong@tpsonla.sonla.example" in dry
+    assert "Chạy thử ngày 01/07/2021:" in dry and "chanhvanphong@tpsonla.sonla.example" in dry
     assert not list((workdir / "outbox").glob("*.eml"))
     first = _cli("check", "--as-of", "01/07/2021")
     assert "đã gửi 2" in first  # the VP head (3.2) and the PNV head (4.3)

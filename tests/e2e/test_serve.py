@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -56,6 +57,31 @@ class Served:
         return "".join(self.lines)
 
 
+def test_serve_prints_only_its_own_vietnamese_lines_and_logs_the_servers_to_its_file(tmp_path):
+    from tests.web_support import SECRET, free_port
+
+    port = free_port()
+    log_file = tmp_path / "serve.log"
+    env = {**os.environ, "CCHC_DATABASE_URL": f"sqlite:///{tmp_path / 'cchc.db'}",
+           "CCHC_SECRET_KEY": SECRET, "CCHC_LOG_FILE": str(log_file)}
+    subprocess.run([CCHC, "init"], env=env, check=True, capture_output=True)
+
+    served = Served(env, ["serve", "--web", "--port", str(port)])
+    served.wait_for("deadline-check: lịch")
+    output = served.stop()
+
+    assert f"trang web: http://127.0.0.1:{port}" in output
+    assert "đã dừng" in output
+    for line in output.splitlines():
+        # Each line: the engine's time stamp, its logger, then what it says.
+        assert re.match(r"\d\d/\d\d/\d{4} \d\d:\d\d cchc\.", line), line
+    assert "INFO:" not in output and "cron[" not in output and "Uvicorn" not in output
+    logged = log_file.read_text(encoding="utf-8")
+    assert f"Uvicorn running on http://127.0.0.1:{port}" in logged
+    assert "apscheduler.scheduler Scheduler started" in logged
+    assert "deadline-check: lịch “30 7 * * *” giờ Asia/Ho_Chi_Minh" in logged
+
+
 def _last_0730_before(moment: datetime) -> datetime:
     local = moment.astimezone(HANOI)
     slot = local.replace(hour=7, minute=30, second=0, microsecond=0)
@@ -67,12 +93,12 @@ def test_serve_catches_up_a_missed_check_once_then_waits_for_0730_local(tmp_path
 
     database_url = f"sqlite:///{tmp_path / 'cchc.db'}"
     env = {**os.environ, "CCHC_DATABASE_URL": database_url, "CCHC_MAILDIR": str(tmp_path / "outbox"),
-           "PREFECT_API_URL": PREFECT_API_URL.value()}
+           "CCHC_LOG_FILE": str(tmp_path / "cchc.log"), "PREFECT_API_URL": PREFECT_API_URL.value()}
     env.pop("CCHC_SMTP_HOST", None)
     subprocess.run([CCHC, "init"], env=env, check=True, capture_output=True)
 
     first = Served(env)
-    first.wait_for("deadline-check: cron")
+    first.wait_for("deadline-check: lịch")
     assert "đã dừng" in first.stop()
 
     # The machine was off at the last 07:30; the other jobs are pushed out of the test's way.

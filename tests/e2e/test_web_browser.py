@@ -10,6 +10,7 @@ import logging
 import re
 from email import policy as email_policy
 from email.parser import BytesParser
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from flows.application import build_application
 from flows.responses import add_user
 from persistence.db import make_engine, upgrade
 from tests.conftest import postgres_url  # noqa: F401
-from tests.web_support import free_port, seed, serving, web_settings
+from tests.web_support import free_port, seed, serving, unit_token, web_settings
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"
@@ -66,7 +67,7 @@ def _browser_flow(database_url: str, tmp_path: Path) -> None:
     add_user(application, "thuongtruc", "mat-khau-du-dai-123")
     evidence = tmp_path / "bao-cao-15.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% Bao cao ket qua\n" + b"0" * 4000)
-    reported_on = today.isoformat()
+    reported_on = f"{today:%d/%m/%Y}"
 
     with serving(settings, port) as url, playwright.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM)
@@ -88,7 +89,7 @@ def _browser_flow(database_url: str, tmp_path: Path) -> None:
         form.locator("button", has_text="Gửi báo cáo hoàn thành").click()
         assert page.inner_text("h1") == "Đã ghi nhận"
         page.click("text=Quay lại")
-        assert "đang chờ cơ quan thường trực xác nhận" in page.locator(
+        assert f"Đã báo cáo hoàn thành ngày {reported_on}, chờ xét" in page.locator(
             f"#item-{ids.a1}").inner_text()
 
         desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -127,6 +128,76 @@ def _browser_flow(database_url: str, tmp_path: Path) -> None:
             LadderEntry.item_id == ids.a1)).all() == rungs_before
     for shot in ("don-vi-375.png", "xet-duyet-1280.png"):
         assert (tmp_path / shot).stat().st_size > 0
+    application.close()
+    engine.dispose()
+
+
+def test_an_english_browser_on_a_phone_reads_and_writes_dates_as_dd_mm_yyyy(tmp_path):
+    """Point 14 and 16 at 390 px and locale en-US, where a browser's own date picker would show
+    mm/dd/yyyy: the fields are typed dd/mm/yyyy, a bad one is refused beside it, a reported
+    item waits for review, the status page's tables stack."""
+    port = free_port()
+    settings = web_settings(f"sqlite:///{tmp_path / 'cchc.db'}", tmp_path,
+                            base_url=f"http://127.0.0.1:{port}")
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    application = build_application(settings)
+    today = application.today()
+    ids = seed(engine, today, application.calendar)
+    add_user(application, "thuongtruc", "mat-khau-du-dai-123")
+    link = f"{settings.base_url}/u/{unit_token(settings, 'giamdoc@a.example', 'A')}"
+    evidence = tmp_path / "bao-cao-15.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n% Bao cao ket qua\n" + b"0" * 4000)
+    typed_today, earliest = f"{today:%d/%m/%Y}", f"{today + timedelta(days=1):%d/%m/%Y}"
+
+    with serving(settings, port) as url, playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM)
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+        page = phone.new_page()
+        page.goto(link)
+        assert page.evaluate("navigator.language") == "en-US"
+        item = page.locator(f"#item-{ids.a1}")
+        item.locator("summary", has_text="Đề nghị gia hạn").click()
+        extend = item.locator("form[action$='/extend']")
+        assert f"sớm nhất {earliest}" in extend.inner_text()
+        item.locator("summary", has_text="Báo cáo hoàn thành").click()
+        form = item.locator("form[action$='/report']")
+        field = form.locator("input[name=completed_on]")
+        assert field.get_attribute("type") is None and field.get_attribute(
+            "placeholder") == "dd/mm/yyyy"
+        field.fill(f"31/02/{today.year}")  # the pattern's shape, no such day
+        form.locator("input[name=doc_number]").fill("15/BC-SA")
+        form.locator("input[name=doc_date]").fill(typed_today)
+        form.locator("button", has_text="Gửi báo cáo hoàn thành").click()
+        item = page.locator(f"#item-{ids.a1}")
+        field = item.locator("input[name=completed_on]")
+        assert field.input_value() == f"31/02/{today.year}"
+        beside = field.locator("xpath=../following-sibling::p[1]")
+        assert "không phải ngày hợp lệ" in beside.inner_text() and beside.is_visible()
+        assert item.locator("input[name=doc_date]").input_value() == typed_today
+        page.screenshot(path=str(tmp_path / "ngay-sai-390.png"), full_page=True)
+        field.fill(typed_today)
+        item.locator("input[name=attachment]").set_input_files(str(evidence))
+        item.locator("button", has_text="Gửi báo cáo hoàn thành").click()
+        assert page.inner_text("h1") == "Đã ghi nhận"
+        page.click("text=Quay lại")
+        reported = page.locator(f"#item-{ids.a1}").inner_text()
+        assert f"Đã báo cáo hoàn thành ngày {typed_today}, chờ xét" in reported
+        assert "quá hạn" not in reported and "bao-cao-15.pdf" in reported
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+        page.goto(f"{url}/login")
+        page.fill("input[name=name]", "thuongtruc")
+        page.fill("input[name=password]", "mat-khau-du-dai-123")
+        page.click("button[type=submit]")
+        page.goto(f"{url}/status")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        cell = page.locator("table.stack td").first
+        assert cell.evaluate("td => getComputedStyle(td).display") == "block"
+        header = page.locator("table.stack th").first.inner_text()
+        assert header in cell.evaluate("td => getComputedStyle(td, '::before').content")
+        page.screenshot(path=str(tmp_path / "tinh-hinh-390.png"), full_page=True)
+        browser.close()
     application.close()
     engine.dispose()
 

@@ -3,6 +3,8 @@ rendered, delivered to a real SMTP server (aiosmtpd) or written as .eml files.""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import logging
 import re
 from datetime import date, timedelta
@@ -318,3 +320,18 @@ def test_a_check_written_one_item_at_a_time_seals_the_digests_of_one_written_at_
             run_check(engine, settings, day)
         assert sealed(day) == at_once and len(at_once) > 1
         assert any(cc for _, cc, *_ in at_once), "some digest carries copies"
+
+
+def test_an_email_is_dated_in_vietnam_time_and_its_file_named_for_vietnam_day(
+    engine, database_url, tmp_path
+):
+    settings = settings_for(database_url, tmp_path)
+    load_examples(engine, settings.calendar)
+    run_check(engine, settings, date(2021, 7, 1))
+    files = list((tmp_path / "outbox").glob("*.eml"))
+    assert files
+    for path in files:
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert message["Date"].endswith(" +0700"), message["Date"]
+        sent = message["Date"].datetime
+        assert path.name.startswith(f"{sent:%d-%m-%Y}-"), (path.name, message["Date"])

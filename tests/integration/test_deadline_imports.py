@@ -149,6 +149,21 @@ def test_setting_an_undetermined_deadline_dates_it_without_counting_an_extension
     assert code == 1 and "cchc task extend" in output
 
 
+def test_an_items_history_tells_a_deadline_set_in_words(with_units, tmp_path, monkeypatch):
+    from cli.shared import console
+
+    monkeypatch.setattr(console, "width", 400)  # one table row per event, unwrapped
+    path = plan_file(tmp_path, ["Theo kế hoạch"])
+    assert with_units("import", "plan", str(path), "--year", "2022")[0] == 0
+    assert with_units("task", "deadline", "1.1", "--to", "30/09/2022",
+                      "--reason", "Công văn 1234/UBND-NC")[0] == 0
+    code, output = with_units("history", "item", "1.1")
+    assert code == 0, output
+    assert ("hạn 30/09/2022 (thời hạn ghi trong kế hoạch: “Theo kế hoạch”); "
+            "căn cứ: Công văn 1234/UBND-NC") in output
+    assert "due:" not in output and "deadline:" not in output and "2022-09-30" not in output
+
+
 # The README's deadline table, row by row, as the example's cells read it (plan year 2021).
 README_READINGS = {
     "Tháng 01/2021": ("dated", "2021-01-31", "2021-01-01"),
@@ -200,6 +215,22 @@ def test_items_for_one_unit_list_only_its_subtree(loaded):
     vp = items_json(loaded, "--unit", "VP")["items"]
     assert vp and {i["unit"] for i in vp} == {"VP"}
     assert len(vp) == sum(i["unit"] == "VP" for i in every)
+
+
+def test_items_fit_an_80_column_terminal_with_every_date_whole_and_wide_shows_every_column(
+        loaded, monkeypatch):
+    from cli.shared import console
+
+    monkeypatch.setattr(console, "width", 80)
+    code, output = loaded("items", "--as-of", "01/07/2021")
+    assert code == 0, output
+    assert max(len(line) for line in output.splitlines()) <= 80
+    assert "…" not in output  # nothing cut off: long cells wrap
+    row = next(line for line in output.splitlines() if line.startswith("│ 3.2 "))
+    assert "│ VP " in row and "│ 30/06/2021 │" in row and "đang thực hiện" in row
+    monkeypatch.setattr(console, "width", 200)
+    code, output = loaded("items", "--as-of", "01/07/2021", "--wide")
+    assert code == 0 and "Loại thời hạn" in output and "Ngày hoàn thành" in output
 
 
 def test_an_excel_date_cell_is_read_as_the_day_the_officer_sees(with_units, tmp_path):

@@ -458,11 +458,11 @@ def test_maildir_writes_parseable_eml_files_and_no_temp_files(tmp_path: Path) ->
         (DeliveryOutcome.SENT, messages[1].message_id),
     ]
     assert sorted(p.name for p in outbox.iterdir()) == [
-        "20240506-7-truong.phong@noivu.example.eml",
-        "20240506-8-van.thu@noivu.example.eml",
+        "06-05-2024-7-truong.phong@noivu.example.eml",
+        "06-05-2024-8-van.thu@noivu.example.eml",
     ]
     parsed = email.message_from_bytes(
-        (outbox / "20240506-7-truong.phong@noivu.example.eml").read_bytes(), policy=policy.default
+        (outbox / "06-05-2024-7-truong.phong@noivu.example.eml").read_bytes(), policy=policy.default
     )
     assert parsed["Subject"] == SUBJECT
     assert parsed["Cc"] == DEPUTY

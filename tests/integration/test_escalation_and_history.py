@@ -60,7 +60,7 @@ def test_escalation_goes_to_the_district_then_to_the_province_each_once(engine, 
     commune_days = [n.check_date for n in sent(engine, "chutich@xa.example")]
     assert date(2024, 2, 21) not in commune_days  # copied on E1, no digest of its own that day
     e2_digest = province[0].text_body
-    assert ("Đã báo cáo cấp trên ngày 21/02/2024 (E1): Chủ tịch UBND huyện "
+    assert ("Ngày 21/02/2024 đã báo cáo cấp trên lần thứ 1: Chủ tịch UBND huyện "
             "<chutich@huyen.example>") in e2_digest
 
 
@@ -294,7 +294,7 @@ def test_the_secretariat_is_alerted_once_per_escalation_however_often_the_alert_
     (alert,) = [n for n in sent(engine, SECRETARIAT) if n.cc == []]
     assert alert.subject.startswith("[CCHC] Sở Nội vụ: ") and "đã báo cáo cấp trên" in alert.subject
     assert "Kính gửi: Sở Nội vụ" in alert.text_body
-    assert "ĐÃ BÁO CÁO CẤP TRÊN (E2)" in alert.text_body and "[KT19-05]" in alert.text_body
+    assert "ĐÃ BÁO CÁO CẤP TRÊN LẦN THỨ 2: " in alert.text_body and "[KT19-05]" in alert.text_body
     assert "<h3" in alert.html_body and "KT19-05" in alert.html_body
 
     # The next escalations (two plan tasks reach E1 on 07/07), and only they, make the next alert.
@@ -303,7 +303,7 @@ def test_the_secretariat_is_alerted_once_per_escalation_however_often_the_alert_
     checking.dispatch(UnitOfWork(engine), settings, log)
     first, second = [n for n in sent(engine, SECRETARIAT) if n.cc == []]
     assert "2 nhiệm vụ quá hạn đã báo cáo cấp trên" in second.subject
-    assert "(E1)" in second.text_body and "[KT19-05]" not in second.text_body
+    assert "ĐÃ BÁO CÁO CẤP TRÊN LẦN THỨ 1: " in second.text_body and "[KT19-05]" not in second.text_body
 
 
 CONCLUDED_FINDINGS = (

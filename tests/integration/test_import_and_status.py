@@ -150,7 +150,7 @@ def test_extending_keeps_the_original_date_and_reports_on_time_with_extension(lo
     overdue = {o["code"] for o in status_json(loaded, "05/07/2021")["overdue"]}
     assert "3.2" not in overdue and "4.3" in overdue
     code, output = loaded("task", "done", "3.2", "--on", "30/07/2021")
-    assert code == 0 and "đúng hạn" in output
+    assert code == 0 and "3.2 hoàn thành đúng hạn (có gia hạn), ngày 30/07/2021" in output
     report = status_json(loaded, "02/08/2021")
     assert report["tasks"]["by_status"]["done_on_time_extended"] == 1
 

@@ -123,12 +123,14 @@ def test_the_overdue_list_shows_the_last_notice_and_the_escalation_level_as_of_t
     assert before[0] == ["Đơn vị", "Mã", "Nội dung", "Hạn", "Số ngày làm việc quá hạn",
                          "Thông báo gần nhất", "Bậc thông báo", "Mức chuyển cấp trên"]
     row = {r[1]: r for r in before[1:]}["3.2"]
-    assert row[0].startswith("VP — ") and row[3:] == ["30/06/2021", "4", "06/07/2021", "O4",
+    assert row[0].startswith("VP — ") and row[3:] == ["30/06/2021", "4", "06/07/2021",
+                                                     "đôn đốc lần thứ 2",
                                                      "chưa chuyển cấp trên"]
     row = {r[1]: r for r in after[1:]}["3.2"]
-    assert row[3:] == ["30/06/2021", "5", "07/07/2021", "E1", "cấp 1 (E1)"]
+    assert row[3:] == ["30/06/2021", "5", "07/07/2021", "báo cáo cấp trên lần thứ 1",
+                      "cấp 1"]
     assert [r[1] for r in after[1:]][:2] == ["KT19-05", "KT20-06"]  # most overdue first
-    assert {r[1]: r for r in after[1:]}["KT19-05"][7] == "cấp 2 (E2)"
+    assert {r[1]: r for r in after[1:]}["KT19-05"][7] == "cấp 2"
 
     report(loaded, "--as-of", "07/07/2021", "--out", str(tmp_path / "r.xlsx"))
     rows = {r[1]: r for r in sheet_rows(tmp_path / "r.xlsx", "Quá hạn")[1:]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from domain.digest_lines import DigestLine, DigestView, ItemSource, SentBefore
@@ -80,15 +81,34 @@ def test_a_supervisors_digest_groups_items_by_subordinate_unit_with_when_and_who
         line("3.2", RungKind.ESCALATION, role=RecipientRole.SUPERVISOR, overdue=5, earlier=(SENT_TO_VP,)))
     assert "1 nhiệm vụ quá hạn của 1 đơn vị trực thuộc" in rendered.subject
     assert "Văn phòng HĐND và UBND thành phố (VP)" in rendered.text
-    reminded = ("Đã nhắc ngày 01/07/2021 (O1, đôn đốc): Chánh Văn phòng HĐND và UBND thành phố "
+    reminded = ("Ngày 01/07/2021 đã đôn đốc lần thứ 1: Chánh Văn phòng HĐND và UBND thành phố "
                 "<chanhvanphong@tp.example>")
     assert reminded in rendered.text
-    assert reminded.replace("Đã", "đã").replace("<", "&lt;").replace(">", "&gt;") in rendered.html
+    assert reminded.replace("Ngày", "ngày").replace("<", "&lt;").replace(">", "&gt;") in rendered.html
     assert rendered.text.startswith("Kính gửi: Chủ tịch UBND thành phố Sơn La,")
     never_reminded = supervisors_digest(
         line("KT19-05", RungKind.ESCALATION, role=RecipientRole.SUPERVISOR, overdue=373))
     assert "Chưa có thư nhắc nào gửi đơn vị trước ngày này" in never_reminded.text
     assert "chưa có thư nhắc nào gửi đơn vị trước ngày này" in never_reminded.html
+
+
+def test_a_digest_names_each_notice_sent_in_words_never_by_its_rung_code():
+    earlier = tuple(SentBefore(rung, date(2021, 6, day), VP.head_email, VP)
+                    for rung, day in (("R7", 21), ("R0", 30), ("O1", 1), ("O7", 9), ("E1", 10)))
+    digest = line("3.2", RungKind.ESCALATION, role=RecipientRole.SUPERVISOR, overdue=12,
+                  earlier=earlier)
+    rendered = render_digest(view(digest, recipient=TP.head_email, unit=TP), PNV,
+                             overdue_repeat_days=3)
+    for part in (rendered.text, rendered.html):
+        for words in ("đã nhắc trước hạn 7 ngày làm việc", "đã nhắc đến hạn",
+                      "đã đôn đốc lần thứ 1", "đã đôn đốc lần thứ 3",
+                      "đã báo cáo cấp trên lần thứ 1"):
+            assert words in part
+        assert not re.search(r"\b[ROE][0-9]+\b", part)
+    # The ordinal follows the policy's rhythm: every 2 working days, O7 is the fourth notice.
+    every_two = render_digest(view(digest, recipient=TP.head_email, unit=TP), PNV,
+                              overdue_repeat_days=2)
+    assert "đã đôn đốc lần thứ 4" in every_two.text
 
 
 def test_a_supervisor_is_asked_to_direct_the_unit_not_told_to_send_in_its_work():

@@ -100,7 +100,8 @@ def test_numbers_and_dates_are_written_the_vietnamese_way(big):
     assert "- Đến ngày 01/03/2024, đã hoàn thành 1.234/2.000 nhiệm vụ (đạt 61,7%), " \
            "đang thực hiện 766/2.000 nhiệm vụ." in markdown
     assert "- Hoàn thành nhiệm vụ đã đến hạn: 1.234/1.500 (đạt 82,3%)." in markdown
-    assert "| 26/02/2024 | 3 | 29/02/2024 | O1 | chưa chuyển cấp trên |" in markdown
+    assert ("| 26/02/2024 | 3 | 29/02/2024 | đôn đốc lần thứ 1 | chưa chuyển cấp trên |"
+            in markdown)
     assert "| Đoàn kiểm tra 2023 | 20/11/2023 | 4 | 4 | 3 | 0 | 1 | 75,0% |" in markdown
     assert "(Quyết định 12/QĐ-UBND ngày 05/01/2024)" in markdown
 

@@ -51,7 +51,7 @@ def test_an_extension_asks_for_a_later_date_and_a_reason():
     assert extension_request({"proposed_due": "2024-06-01", "reason": "chờ"}, due,
                              TODAY).proposed_due == date(2024, 6, 1)
     assert _problems(extension_request, {"proposed_due": "2024-05-10", "reason": ""}, due,
-                     TODAY) == {"proposed_due": "hạn đề nghị phải sau ngày 10/05/2024",
+                     TODAY) == {"proposed_due": "hạn đề nghị sớm nhất là ngày 11/05/2024",
                                 "reason": "chưa nhập"}
     # An overdue item: after today, not merely after its passed deadline.
     assert "proposed_due" in _problems(extension_request, {"proposed_due": "2024-05-06",
