@@ -230,8 +230,8 @@ def views() -> ModuleType:
 
 def web_server(settings: Settings, host: str, port: int):
     """The uvicorn server of the web pages over an application of their own, for `cchc web`
-    and `cchc serve --web`. Without an access log: the units' links (tokens) are in their
-    paths, and must never reach a log."""
+    and `cchc serve --web`; it sends what the pages queue. Without an access log: the units'
+    links (tokens) are in their paths, and must never reach a log."""
     import uvicorn
 
     from flows.application import build_application
@@ -241,8 +241,14 @@ def web_server(settings: Settings, host: str, port: int):
         raise UserError("chưa đặt CCHC_SECRET_KEY: trang web cần khóa bí mật để ký đường dẫn "
                         "và phiên đăng nhập (vd. `python3 -c 'import secrets; "
                         "print(secrets.token_urlsafe(32))'`)")
-    config = uvicorn.Config(create_app(build_application(settings)), host=host, port=port,
-                            access_log=False, log_level="info", server_header=False)
+    if not settings.base_url:
+        # Without it no link can be written: the units' pages could not keep the expired-link
+        # page's promise of a fresh one.
+        raise UserError("chưa đặt CCHC_BASE_URL: trang web cần địa chỉ mà đơn vị mở được "
+                        "(vd. https://cchc.example.gov.vn) để viết đường dẫn trong thư")
+    config = uvicorn.Config(create_app(build_application(settings), send_mail=True),
+                            host=host, port=port, access_log=False, log_level="info",
+                            server_header=False)
     return uvicorn.Server(config)
 
 

@@ -4,7 +4,8 @@ carries the security headers; bad input gets a Vietnamese page and writes nothin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from domain.uploads import UploadRefused
 from flows import links
 from flows import responses as cases
 from flows.application import Application
+from flows.web_mail import pages_mail_sent
 from notifications.report_tables import cell_text, report_tables
 from notifications.reports import render_report, workbook_bytes
 from notifications.summary import summary_lines
@@ -50,7 +52,18 @@ FIELD_NAMES = {
 }
 
 
-def create_app(application: Application) -> FastAPI:
+def _sending(application: Application):
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        with pages_mail_sent(application):
+            yield
+
+    return lifespan
+
+
+def create_app(application: Application, *, send_mail: bool = False) -> FastAPI:
+    """`send_mail`: the web process sends what its pages queue (`flows/web_mail.py`), as under
+    `cchc web`; a test's client leaves it to the test."""
     settings = application.settings
     if settings.secret_key is None:
         raise ValueError("chưa đặt CCHC_SECRET_KEY: trang web cần khóa bí mật để ký đường dẫn "
@@ -58,7 +71,8 @@ def create_app(application: Application) -> FastAPI:
     sessions = Sessions(settings.secret_key.get_secret_value())
     max_upload = application.policy.upload_max_mb * 1024 * 1024
     secure_cookie = (settings.base_url or "").startswith("https://")
-    app = FastAPI(title="cchc-engine", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="cchc-engine", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=_sending(application) if send_mail else None)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         session = getattr(request.state, "session", None) or sessions.new()
