@@ -58,12 +58,14 @@ class CheckSummary:
     queued: int = 0
     skipped: int = 0
     unaddressed: int = 0
+    escalated: int = 0
     notices: int = 0
 
     def add(self, outcome: ledger.BatchOutcome) -> None:
         self.queued += outcome.queued
         self.skipped += outcome.skipped
         self.unaddressed += outcome.unaddressed
+        self.escalated += outcome.escalated
         self.notices += outcome.new_notices
 
 
