@@ -161,8 +161,8 @@ def demo(
         for email_file in emails:
             console.print(f"  {email_file.name}")
         print_status_report(settings, DEMO_DAY)
-        console.print(f"\nLịch sử của lần chạy thử: CCHC_DATABASE_URL={settings.database_url} "
-                      "cchc history", highlight=False, soft_wrap=True)
+        console.print(f"\nLịch sử của lần chạy thử: {_demo_command(settings, 'history')}",
+                      highlight=False, soft_wrap=True, markup=False)
         _print_web_pages(settings, emails)
 
     run(work)
@@ -176,22 +176,37 @@ def _plain_text(path: Path) -> str:
         return BytesParser(policy=policy.default).parse(raw).get_body(("plain",)).get_content()
 
 
+def _demo_command(settings: Settings, arguments: str) -> str:
+    """`cchc arguments` on the demo's installation, as it runs when pasted into a new shell:
+    every setting the demo chose spelled out (no SMTP host: its e-mails stay in its outbox),
+    and this installation's `cchc` by its full path, which a new shell's PATH may not have."""
+    import shlex
+    import sys
+
+    settings_used = {
+        "CCHC_DATABASE_URL": settings.database_url, "CCHC_POLICY_FILE": settings.policy_file,
+        "CCHC_MAILDIR": settings.maildir, "CCHC_SMTP_HOST": "",
+        "CCHC_BASE_URL": settings.base_url, "CCHC_UPLOAD_DIR": settings.upload_dir,
+        "CCHC_SECRET_KEY": settings.secret_key.get_secret_value(),
+    }
+    env = " ".join(f"{name}={shlex.quote(str(value))}" for name, value in settings_used.items())
+    return f"{env} {shlex.quote(str(Path(sys.executable).parent / 'cchc'))} {arguments}"
+
+
 def _print_web_pages(settings: Settings, emails: list[Path]) -> None:
     """How to open the pages: one unit's link from the demo's e-mails, and the secretariat's
     login (the demo creates no password: it says which command does)."""
     import re
 
-    env = (f"CCHC_DATABASE_URL={settings.database_url} "
-           f"CCHC_SECRET_KEY={settings.secret_key.get_secret_value()} "
-           f"CCHC_UPLOAD_DIR={settings.upload_dir}")
     link = next((found.group(1) for email_file in emails
                  if (found := re.search(r"Cập nhật tiến độ, báo cáo kết quả: (\S+)",
                                         _plain_text(email_file)))), None)
-    lines = [f"\nTrang web của lần chạy thử: {env} cchc web"]
+    lines = [f"\nTrang web của lần chạy thử: {_demo_command(settings, 'web')}"]
     if link:
         lines.append(f"  Trang của một đơn vị (đường dẫn trong thư): {link}")
-    lines += [f"  Cơ quan thường trực: tạo mật khẩu bằng `{env} cchc user add thuongtruc`, "
-              "rồi mở http://127.0.0.1:8080/login"]
+    lines += [f"  Cơ quan thường trực: tạo mật khẩu bằng "
+              f"`{_demo_command(settings, 'user add thuongtruc')}`, "
+              f"rồi mở {settings.base_url}/login"]
     for line in lines:
         console.print(line, highlight=False, soft_wrap=True, markup=False)
 

@@ -241,9 +241,9 @@ def views() -> ModuleType:
 
 def web_server(settings: Settings, host: str, port: int, *, own_log: bool = True):
     """The uvicorn server of the web pages over an application of their own, for `cchc web`
-    and `cchc serve --web`. Without an access log: the units' links (tokens) are in their
-    paths, and must never reach a log. `own_log` False: its lines go wherever the caller's
-    logging sends them (`cchc serve`: its log file), not to the console."""
+    and `cchc serve --web`; it sends what the pages queue. Without an access log: the units'
+    links (tokens) are in their paths, and must never reach a log. `own_log` False: its lines
+    go wherever the caller's logging sends them (`cchc serve`: its log file), not to the console."""
     import uvicorn
 
     from flows.application import build_application
@@ -253,8 +253,14 @@ def web_server(settings: Settings, host: str, port: int, *, own_log: bool = True
         raise UserError("chưa đặt CCHC_SECRET_KEY: trang web cần khóa bí mật để ký đường dẫn "
                         "và phiên đăng nhập (vd. `python3 -c 'import secrets; "
                         "print(secrets.token_urlsafe(32))'`)")
-    config = uvicorn.Config(create_app(build_application(settings)), host=host, port=port,
-                            access_log=False, log_level="info", server_header=False,
+    if not settings.base_url:
+        # Without it no link can be written: the units' pages could not keep the expired-link
+        # page's promise of a fresh one.
+        raise UserError("chưa đặt CCHC_BASE_URL: trang web cần địa chỉ mà đơn vị mở được "
+                        "(vd. https://cchc.example.gov.vn) để viết đường dẫn trong thư")
+    config = uvicorn.Config(create_app(build_application(settings), send_mail=True),
+                            host=host, port=port, access_log=False, log_level="info",
+                            server_header=False,
                             proxy_headers=False,  # the app reads them (CCHC_TRUSTED_PROXIES)
                             **({} if own_log else {"log_config": None}))
     return uvicorn.Server(config)

@@ -41,6 +41,7 @@ class BatchPlan:
     events: list[dict[str, Any]] = field(default_factory=list)
     skipped: int = 0
     unaddressed: int = 0
+    escalated: int = 0  # new rungs of the escalation track, addressed or not
 
     @property
     def queued(self) -> int:
@@ -93,6 +94,8 @@ def plan_batch(
                 skipped=[r.name for r in decision.skip],
             ))
             plan.skipped += len(decision.skip)
+            if rung.track is Track.ESCALATION:
+                plan.escalated += 1
     return plan
 
 

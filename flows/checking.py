@@ -58,12 +58,14 @@ class CheckSummary:
     queued: int = 0
     skipped: int = 0
     unaddressed: int = 0
+    escalated: int = 0
     notices: int = 0
 
     def add(self, outcome: ledger.BatchOutcome) -> None:
         self.queued += outcome.queued
         self.skipped += outcome.skipped
         self.unaddressed += outcome.unaddressed
+        self.escalated += outcome.escalated
         self.notices += outcome.new_notices
 
 
@@ -289,8 +291,10 @@ def dispatch(
     log: logging.Logger | logging.LoggerAdapter,
     *,
     respect_backoff: bool = True,
+    partition: str | None = None,
 ) -> DispatchSummary:
-    """Send what the outbox holds: claim a batch, send it, record each outcome; repeat."""
+    """Send what the outbox holds (of `partition` only, when given): claim a batch, send it,
+    record each outcome; repeat."""
     sender = sender_for(smtp_settings(settings), settings.maildir)
     domain = settings.mail_from.rpartition("@")[2] or "localhost"
     token = uuid.uuid4().hex
@@ -303,6 +307,7 @@ def dispatch(
             claimed = outbox.claim(
                 session, token, SEND_BATCH, now=utcnow(), lease=lease,
                 retry_deferred_before=None if respect_backoff else started,
+                partition=partition,
             )
             messages = [
                 OutgoingMessage(

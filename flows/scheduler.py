@@ -9,7 +9,7 @@ import logging
 import signal
 import threading
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 import yaml
@@ -102,14 +102,45 @@ def scheduled_flows(path: Path = PREFECT_YAML) -> list[ScheduledFlow]:
     ]
 
 
-def run_entrypoint(entrypoint: str) -> None:
-    """A job's target: import the flow named by a prefect.yaml entrypoint and run it."""
-    from prefect import tags
+# On a Prefect server this deployment is started by the `cchc.item.escalated` events of a check
+# (prefect.yaml); `serve` has no automations, so it runs it after each check that escalated.
+ESCALATION_ALERT = "escalation-alert"
 
+
+def deployment_entrypoint(name: str, path: Path = PREFECT_YAML) -> str:
+    """The entrypoint prefect.yaml declares for the deployment `name`."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    (entrypoint,) = [deployment["entrypoint"] for deployment in document["deployments"]
+                     if deployment["name"] == name]
+    return entrypoint
+
+
+def _flow(entrypoint: str):
     module_path, _, name = entrypoint.partition(":")
     module = importlib.import_module(module_path.removesuffix(".py").replace("/", "."))
+    return getattr(module, name)
+
+
+def run_entrypoint(entrypoint: str) -> None:
+    """A job's target: import the flow named by a prefect.yaml entrypoint and run it; after a
+    check that escalated items, run the secretariat's escalation alert for its day."""
+    from prefect import tags
+
     with tags("cchc", "serve"):
-        getattr(module, name)()
+        result = _flow(entrypoint)()
+        escalated_on = _escalation_day(result)
+        if escalated_on is not None:
+            log.info("kiểm tra hạn ngày %s có nhiệm vụ vừa bị báo cáo cấp trên: chạy %s",
+                     f"{escalated_on:%d/%m/%Y}", ESCALATION_ALERT)
+            _flow(deployment_entrypoint(ESCALATION_ALERT))(check_date=escalated_on)
+
+
+def _escalation_day(result: object) -> date | None:
+    """The day of a deadline check that escalated items, read from the check flow's result;
+    None for any other run."""
+    if isinstance(result, dict) and (result.get("check") or {}).get("escalated"):
+        return date.fromisoformat(result["as_of"])
+    return None
 
 
 def install_jobs(scheduler: BaseScheduler, flows: list[ScheduledFlow]) -> None:

@@ -54,6 +54,8 @@ class Settings(BaseModel):
     trusted_proxies: str = ""
     # `cchc serve`'s log: its own lines, and those of the web server and the scheduler beneath.
     log_file: Path = Path("cchc.log")
+    # How often the web process sends what its pages queued (decisions, fresh links).
+    web_dispatch_seconds: float = Field(default=60.0, gt=0)
     # Prefect's own setting: when a Prefect server is configured, commands such as an import
     # publish their events to it at once.
     prefect_api_url: str | None = Field(default=None, validation_alias="PREFECT_API_URL")

@@ -215,6 +215,7 @@ class BatchOutcome:
     queued: int = 0
     skipped: int = 0
     unaddressed: int = 0
+    escalated: int = 0
     new_notices: int = 0
 
 
@@ -257,7 +258,7 @@ def write_plan(
     `digests` what the rest of the check needs of them. A check of one unit subtree
     (`partition`) collects its own digests, so checks of different subtrees never share one."""
     outcome = BatchOutcome(queued=plan.queued, skipped=plan.skipped,
-                           unaddressed=plan.unaddressed)
+                           unaddressed=plan.unaddressed, escalated=plan.escalated)
     if not plan.ledger:
         return outcome
     entries, events = plan.ledger, list(plan.events)

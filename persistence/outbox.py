@@ -17,6 +17,10 @@ from domain.models import Notice, utcnow
 from domain.states import NoticeState
 from persistence.events import record
 
+# The outbox partition of the e-mails the web pages queue (decisions, fresh links) and of the
+# review digest: the web process sends them itself, without waiting for a check.
+WEB_PARTITION = "web"
+
 
 def backoff(attempts: int) -> timedelta:
     """Delay before the next try after `attempts` transient failures: 1, 2, 4 … minutes, at
@@ -63,9 +67,11 @@ def claim(
     now: datetime,
     lease: timedelta,
     retry_deferred_before: datetime | None = None,
+    partition: str | None = None,
 ) -> list[Notice]:
-    """Mark up to `limit` sendable notices as ours; returns them. A notice claimed more than
-    `lease` ago belongs to a sender that died before marking it, and is claimed again.
+    """Mark up to `limit` sendable notices as ours (of `partition` only, when given); returns
+    them. A notice claimed more than `lease` ago belongs to a sender that died before marking
+    it, and is claimed again.
 
     A deferred notice waits out its backoff, unless `retry_deferred_before` is given (a person
     asked to send now): then notices last tried before that moment go at once."""
@@ -74,7 +80,10 @@ def claim(
         due = or_(due, Notice.claimed_at.is_(None), Notice.claimed_at < retry_deferred_before)
     ready = and_(Notice.state == NoticeState.PENDING, due)
     abandoned = and_(Notice.state == NoticeState.SENDING, Notice.claimed_at < now - lease)
-    candidates = select(Notice.id).where(or_(ready, abandoned)).order_by(Notice.id).limit(limit)
+    candidates = select(Notice.id).where(or_(ready, abandoned))
+    if partition is not None:
+        candidates = candidates.where(Notice.partition == partition)
+    candidates = candidates.order_by(Notice.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     ids = list(session.exec(candidates).scalars())
@@ -143,7 +152,7 @@ def queue_message(
     if session.exec(select(Notice.id).where(Notice.key == key)).first() is not None:
         return None
     notice = Notice(key=key, check_date=day, recipient=recipient, recipient_unit_code=unit_code,
-                    partition="web", cc=list(cc), subject=subject, text_body=text,
+                    partition=WEB_PARTITION, cc=list(cc), subject=subject, text_body=text,
                     html_body=html, state=NoticeState.PENDING, next_attempt_at=utcnow())
     session.add(notice)
     session.flush()

@@ -37,6 +37,14 @@ def record_run() -> None:
         handle.write("run\n")
 
 
+def check_of_1_july_2021() -> dict:
+    """A scheduled job's stand-in for the deadline check: the real flow, on the example's day
+    of escalations rather than today."""
+    from flows.deadline_check import deadline_check
+
+    return deadline_check(as_of=date(2021, 7, 1))
+
+
 def check_only(database_url: str, as_of: date, start) -> None:
     """A check that queues and seals digests and sends nothing (the dispatchers do)."""
     from flows import checking

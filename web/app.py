@@ -5,7 +5,8 @@ carries the security headers; bad input gets a Vietnamese page and writes nothin
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from domain.uploads import UploadRefused
 from flows import links, logins
 from flows import responses as cases
 from flows.application import Application
+from flows.web_mail import pages_mail_sent
 from notifications.report_tables import cell_text, report_tables
 from notifications.responses import decision_result
 from notifications.reports import render_report, workbook_bytes
@@ -60,7 +62,18 @@ CLIENT_ERRORS = {
 log = logging.getLogger("uvicorn.error")
 
 
-def create_app(application: Application) -> FastAPI:
+def _sending(application: Application):
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        with pages_mail_sent(application):
+            yield
+
+    return lifespan
+
+
+def create_app(application: Application, *, send_mail: bool = False) -> FastAPI:
+    """`send_mail`: the web process sends what its pages queue (`flows/web_mail.py`), as under
+    `cchc web`; a test's client leaves it to the test."""
     settings = application.settings
     if settings.secret_key is None:
         raise ValueError("chưa đặt CCHC_SECRET_KEY: trang web cần khóa bí mật để ký đường dẫn "
@@ -69,7 +82,8 @@ def create_app(application: Application) -> FastAPI:
     max_upload = application.policy.upload_max_mb * 1024 * 1024
     secure_cookie = (settings.base_url or "").startswith("https://")
     app = FastAPI(title="cchc-engine", docs_url=None, redoc_url=None, openapi_url=None,
-                  dependencies=[Depends(live_session)])
+                  dependencies=[Depends(live_session)],
+                  lifespan=_sending(application) if send_mail else None)
     app.state.application, app.state.sessions = application, sessions
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import email
 import json
+import os
 import time
+from datetime import date
 from email import policy
 from pathlib import Path
 
@@ -27,7 +29,8 @@ def workdir(tmp_path, monkeypatch, prefect_harness):
     return tmp_path
 
 
-def test_demo_leaves_valid_vietnamese_emails_and_the_status_table(workdir, monkeypatch):
+def test_demo_leaves_valid_vietnamese_emails_the_status_table_and_commands_that_work_as_printed(
+        workdir):
     environment = cchc_environment()
     result = runner.invoke(app, ["demo"])
     assert cchc_environment() == environment  # the demo hands its settings on, not os.environ
@@ -56,17 +59,110 @@ def test_demo_leaves_valid_vietnamese_emails_and_the_status_table(workdir, monke
     assert "truongphong@pnv.tpsonla.sonla.example" in subjects
 
     # Without a Prefect server, history reads the run from the demo's own database.
-    monkeypatch.setenv("CCHC_DATABASE_URL", f"sqlite:///{workdir / 'demo' / 'cchc-demo.db'}")
-    history = _cli("history", "--limit", "1")
-    monkeypatch.delenv("CCHC_DATABASE_URL")
-    assert f"CCHC_DATABASE_URL=sqlite:///{workdir / 'demo' / 'cchc-demo.db'} cchc history" in (
-        " ".join(result.output.split()))
+    history = _in_a_new_shell(_printed(result.output, "Lịch sử của lần chạy thử: "), workdir)
     assert "kiem-tra-han-01-07-2021 · ngày 01/07/2021 · hoàn thành" in history
     assert f"thư: đã gửi {len(files)}, lỗi 0, tạm hoãn 0" in history
+    _the_printed_web_commands_serve_the_demos_pages(result.output, workdir)
 
     again = runner.invoke(app, ["demo"])
     assert again.exit_code == 0, again.output
     assert len(list((workdir / "demo" / "outbox").glob("*.eml"))) == len(files)
+
+
+def _printed(output: str, after: str) -> str:
+    """What the demo printed after `after` on its line (a command, a link), as a user copies it."""
+    (line,) = [line for line in output.splitlines() if after in line]
+    return line.split(after, 1)[1].strip()
+
+
+def _new_shell_environment(home: Path) -> dict[str, str]:
+    """A new shell's: no virtual environment on PATH, none of this process's settings; only
+    the web's sending interval shortened, so the test need not wait a minute."""
+    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+            "CCHC_WEB_DISPATCH_SECONDS": "0.5"}
+
+
+def _in_a_new_shell(command: str, home: Path, stdin: str = "") -> str:
+    import subprocess
+
+    done = subprocess.run(["bash", "-c", command], env=_new_shell_environment(home), cwd=home,
+                          input=stdin, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def _the_printed_web_commands_serve_the_demos_pages(output: str, workdir: Path) -> None:
+    """Give the secretariat its password, serve the pages, let the unit of the printed link
+    report and the secretariat confirm — each with the command the demo printed, in a new
+    shell — and find the unit's decision letter in the demo's outbox, signed by the example's
+    secretariat, its answers going to the secretariat's address."""
+    import re
+    import signal
+    import subprocess
+
+    import httpx
+
+    from flows.settings import load_policy
+    from tests.web_support import page_token
+
+    outbox = workdir / "demo" / "outbox"
+    before = set(outbox.glob("*.eml"))
+    user_add = re.search(r"tạo mật khẩu bằng `([^`]+)`", output).group(1)
+    _in_a_new_shell(user_add, workdir, stdin="mat-khau-du-dai-123\n")
+    link = _printed(output, "(đường dẫn trong thư): ")
+    server = subprocess.Popen(["bash", "-c", _printed(output, "Trang web của lần chạy thử: ")],
+                              env=_new_shell_environment(workdir), cwd=workdir,
+                              start_new_session=True, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        with httpx.Client(base_url=link.split("/u/")[0]) as client:
+            unit = _when_served(client, link, server)
+            report = re.search(r'action="(/u/[^"]+/report)"', unit.text).group(1)
+            today = f"{date.today():%Y-%m-%d}"
+            reported = client.post(report, data={
+                "completed_on": today, "doc_number": "15/BC-VP", "doc_date": today,
+                "csrf": page_token(unit.text)})
+            assert "Đã ghi nhận" in reported.text, reported.text
+            login = client.get("/login").text
+            assert client.post("/login", data={"name": "thuongtruc", "password":
+                                               "mat-khau-du-dai-123",
+                                               "csrf": page_token(login)}).status_code == 303
+            review = client.get("/review").text
+            confirm = re.search(r'action="(/review/\d+/confirm)"', review).group(1)
+            assert "Đã ghi nhận" in client.post(confirm, data={"csrf": page_token(review)}).text
+            letter = _new_letter(outbox, before)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+    secretariat = load_policy(EXAMPLES / "policy.toml").secretariat
+    assert letter["From"].addresses[0].display_name == secretariat.name
+    assert letter["Reply-To"] == secretariat.email
+    recipient = re.search(r"Trang của (\S+) ·", unit.text).group(1)
+    assert letter["To"] == recipient
+    assert f"{link.split('/u/')[0]}/u/" in letter.get_body(("plain",)).get_content()
+
+
+def _when_served(client, link: str, server):
+    """The unit's page, once the web server answers."""
+    import httpx
+
+    for _ in range(600):
+        assert server.poll() is None, server.stdout.read()
+        try:
+            return client.get(link)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError("the pages did not start")
+
+
+def _new_letter(outbox: Path, before: set[Path]):
+    for _ in range(600):
+        new = set(outbox.glob("*.eml")) - before
+        if new:
+            (path,) = new
+            return email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        time.sleep(0.1)
+    raise AssertionError(f"no letter in {outbox}")
 
 
 def _cli(*args: str):

@@ -14,8 +14,10 @@ from flows.scheduler import (
     _weekday_names,
     build_scheduler,
     install_jobs,
+    run_entrypoint,
     scheduled_flows,
 )
+from tests.conftest import EXAMPLES, load_examples
 
 
 def test_the_embedded_scheduler_uses_prefect_yamls_schedules():
@@ -99,3 +101,26 @@ def test_cron_weekdays_are_read_as_cron_reads_them():
     assert _weekday_names("5-7") == "sun,fri,sat"
     assert _weekday_names("MON-FRI/2") == "mon,wed,fri"
     assert _weekday_names("*/3") == "sun,wed,sat"
+
+
+def test_under_serve_a_check_that_escalated_alerts_the_secretariat(
+        engine, database_url, tmp_path, prefect_harness):
+    """On 01/07/2021 the example's check escalates items (KT19-05 to E2, among others): serve,
+    which has no Prefect automation to react to the events, runs the alert after the check."""
+    import email
+    from email import policy
+
+    from flows.flow_support import settings_in_use
+    from flows.settings import Settings
+
+    settings = Settings(database_url=database_url, maildir=tmp_path / "outbox",
+                        policy_file=EXAMPLES / "policy.toml")
+    load_examples(engine, settings.calendar)
+    with settings_in_use(settings):
+        run_entrypoint("tests/workers.py:check_of_1_july_2021")
+    sent = [email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            for path in (tmp_path / "outbox").glob("*.eml")]
+    alerts = [message for message in sent
+              if message["To"] == settings.policy.secretariat_email and not message["Cc"]]
+    assert len(alerts) == 1 and "đã báo cáo cấp trên" in alerts[0]["Subject"]
+    assert "[KT19-05]" in alerts[0].get_body(("plain",)).get_content()

@@ -67,7 +67,8 @@ def test_serve_with_web_serves_the_pages_beside_the_scheduler(tmp_path, prefect_
     port = free_port()
     env = {**os.environ, "CCHC_DATABASE_URL": f"sqlite:///{tmp_path / 'cchc.db'}",
            "CCHC_MAILDIR": str(tmp_path / "outbox"), "CCHC_SECRET_KEY": SECRET,
-           "CCHC_LOG_FILE": str(tmp_path / "cchc.log"), "PREFECT_API_URL": PREFECT_API_URL.value()}
+           "CCHC_LOG_FILE": str(tmp_path / "cchc.log"),
+           "CCHC_BASE_URL": f"http://127.0.0.1:{port}", "PREFECT_API_URL": PREFECT_API_URL.value()}
     cchc = str(Path(sys.executable).parent / "cchc")
     subprocess.run([cchc, "init"], env=env, check=True, capture_output=True)
     served = Served(env, ["serve", "--web", "--port", str(port)])
