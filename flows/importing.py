@@ -41,7 +41,8 @@ def import_file(
             summary = item_imports.import_plan(session, table, header, settings.calendar,
                                                strict=strict)
         elif kind is ImportKind.reports:
-            summary = import_received_reports(session, settings.policy, table)
+            summary = import_received_reports(session, settings.policy, table,
+                                              today=settings.today())
         else:
             summary = item_imports.import_findings(session, table, settings.calendar,
                                                    strict=strict)

@@ -76,6 +76,7 @@ _LABELS: dict[type, dict[StrEnum, str]] = {
         Status.DONE_ON_TIME_EXTENDED: "hoàn thành đúng hạn (có gia hạn)",
         Status.DONE_LATE: "hoàn thành quá hạn",
         Status.NO_DEADLINE: "không thời hạn",
+        Status.REOPENED: "chưa đạt, đang khắc phục lại (quá hạn)",
     },
     DeadlineKind: {
         DeadlineKind.FIXED: "có ngày cụ thể",
