@@ -34,6 +34,7 @@ class ItemLine:
     completed_on: date | None = None
     deadline_rule: dict[str, Any] | None = None
     partners: tuple[str, ...] = ()  # the units the partner cell names
+    product: str | None = None  # sản phẩm, as the plan writes it
 
     @property
     def undetermined(self) -> bool:
@@ -125,5 +126,6 @@ def item_line(item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy:
         completed_on=item.completed_on if status.is_done else None,
         deadline_rule=item.deadline_rule,
         partners=tuple(item.partner_codes or ()),
+        product=item.product,
     )
 

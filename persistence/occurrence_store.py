@@ -253,7 +253,8 @@ def periodic_rows(
             period = parse_period(item.period)
             row = rows[(source, item.period)] = PeriodicRow(
                 source, names.get(source, item.content), item.period, period.title,
-                item.due_date)
+                item.due_date, report=item.scope == OBLIGATIONS_SCOPE
+                or is_report(item.product, item.content))
         if standing == "late":
             row.late.append((item.unit_code, days))
         else:
