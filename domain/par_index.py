@@ -90,7 +90,10 @@ def periodic_reports(rows: Sequence[PeriodicRow], report_sources: Sequence[str])
     (`report_sources`, the plan's and the policy's); another recurring task's are left out."""
     left_out = tuple(dict.fromkeys(row.source for row in rows if not row.report))
     rows = [row for row in rows if row.report]
-    counted = tuple(dict.fromkeys(row.source for row in rows)) or tuple(report_sources)
+    due = dict.fromkeys(row.source for row in rows)
+    # Named in the plan's and the policy's order; with nothing due yet, those that will count.
+    counted = tuple([s for s in report_sources if s in due or not due]
+                    + [s for s in due if s not in report_sources])
     on_time = sum(len(row.on_time) for row in rows)
     faults = [LateReport(row.source, row.period, unit, days)
               for row in rows for unit, days in row.late]
