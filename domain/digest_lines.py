@@ -58,6 +58,9 @@ class DigestLine:
     escalation_round: int = 0
     # When the unit acknowledged receiving its notices (đã nhận) on its page, if it did.
     acknowledged_on: date | None = None
+    # Reopened by an evaluation (chưa đạt): `original_due` is its first deadline, not one
+    # extended.
+    reopened: bool = False
 
 
 @dataclass(frozen=True)

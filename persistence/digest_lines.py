@@ -33,7 +33,7 @@ from persistence.db import one_of
 _ITEM_COLUMNS = (TrackedItem.id, TrackedItem.code, TrackedItem.content, TrackedItem.unit_code,
                  TrackedItem.deadline_text, TrackedItem.original_due_date, TrackedItem.plan_code,
                  TrackedItem.finding_code, TrackedItem.scope, TrackedItem.position,
-                 TrackedItem.occurrence_of)
+                 TrackedItem.occurrence_of, TrackedItem.reopened_on)
 _IN_CHUNK = 5000  # item ids per IN list, under SQLite's limit on bound parameters
 
 
@@ -137,6 +137,7 @@ def _views(
                     for sent in earlier
                 ) if kind is RungKind.ESCALATION else 0,
                 acknowledged_on=acknowledged.get(row.id),
+                reopened=row.reopened_on is not None,
             )
         )
     return [
