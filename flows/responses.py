@@ -19,7 +19,7 @@ from domain.recipients import UnitInfo, UnitTree
 from domain.responses import FormProblems, Scope
 from domain.states import DeadlineKind, ItemKind, SubmissionKind, SubmissionState
 from domain.status import Status, status_of
-from domain.tracking import ItemError
+from domain.tracking import ItemError, completion_date_problem
 from flows import links
 from flows.application import Application
 from notifications import responses as letters
@@ -32,6 +32,7 @@ from persistence.ledger import load_unit_tree
 from persistence.tracking import (
     complete_item,
     extend_item,
+    origin,
     reopen_after_evaluation,
     set_deadline,
 )
@@ -171,6 +172,11 @@ def submit(app: Application, scope: Scope, item_id: int, kind: SubmissionKind,
                          submitted_by=scope.recipient, submitted_on=today, client_ip=actor.ip)
         if kind is SubmissionKind.COMPLETION:
             report = rules.completion_report(form, today)
+            # A day before the item existed (its plan, its inspection's conclusion) is refused
+            # here, not when the secretariat confirms it.
+            if problem := completion_date_problem(report.completed_on, today,
+                                                  origin(session, item)):
+                raise FormProblems({"completed_on": problem})
             row.completed_on, row.doc_number = report.completed_on, report.doc_number
             row.doc_date, row.note = report.doc_date, report.note
             row.pauses_ladder = app.policy.pause_on_report
