@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -119,6 +119,27 @@ def test_a_plan_with_three_errors_reports_all_three_and_writes_nothing(cchc, dat
     assert "plan-broken.csv, dòng 3, cột C (Cơ quan chủ trì)" in flat and "PHONG-MA" in flat
     assert "dòng 4, cột F (Thời gian hoàn thành)" in flat and "Trước 31/04/2021" in flat
     assert "dòng 5, cột H (Ngày hoàn thành)" in flat and "31/02/2021" in flat
+    assert _fingerprint(database_url) == fingerprint
+
+
+def test_a_completion_dated_in_the_future_or_before_its_inspection_is_refused_by_row(
+    cchc, database_url, tmp_path
+):
+    code, output = cchc("import", "units", str(EXAMPLES / "units.csv"))
+    assert code == 0, output
+    tomorrow = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date() + timedelta(days=1)
+    lines = (EXAMPLES / "findings-2019-2020.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("25/10/2019", f"{tomorrow:%d/%m/%Y}")  # KT19-01
+    lines[2] = lines[2].replace("28/10/2019", "03/10/2019")  # KT19-02, concluded 04/10/2019
+    findings = tmp_path / "findings-broken.csv"
+    findings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fingerprint = _fingerprint(database_url)
+    code, output = cchc("import", "findings", str(findings))
+    flat = " ".join(output.split())
+    assert code == 1 and "2 lỗi" in flat, output
+    assert "dòng 2, cột I (Ngày hoàn thành)" in flat and "chưa đến" in flat
+    assert "dòng 3, cột I (Ngày hoàn thành)" in flat
+    assert "trước ngày kết luận kiểm tra 04/10/2019" in flat
     assert _fingerprint(database_url) == fingerprint
 
 
