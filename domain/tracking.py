@@ -76,19 +76,27 @@ def check_deadline_setting(item: TrackedItem, reason: str,
         raise ItemError("cần nêu căn cứ đặt thời hạn")
 
 
+def plan_start(year: int, issued: date | None) -> date:
+    """The day a plan begins: the first of its year, or its issue when that came earlier (a
+    2022 plan issued in December 2021). Work done early in its year, before a plan issued on
+    07/01, is still its work."""
+    first = date(year, 1, 1)
+    return min(first, issued) if issued is not None else first
+
+
 @dataclass(frozen=True)
 class Origin:
-    """The days before which nothing of an item can have been done: its plan's issue, its
-    inspection's conclusion, its period's first day (each when known)."""
+    """The days before which nothing of an item can have been done: its plan's start
+    (`plan_start`), its inspection's conclusion, its period's first day (each when known)."""
 
-    plan_issued: date | None = None
+    plan_starts: date | None = None
     concluded_on: date | None = None
     period_opens: date | None = None
 
     def earliest(self) -> tuple[date, str] | None:
         """The latest of those days, with what it is; None when none is known."""
         known = [(day, what) for day, what in (
-            (self.plan_issued, "ngày ban hành kế hoạch"),
+            (self.plan_starts, "ngày bắt đầu kế hoạch"),
             (self.concluded_on, "ngày kết luận kiểm tra"),
             (self.period_opens, "ngày bắt đầu kỳ"),
         ) if day is not None]

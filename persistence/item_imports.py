@@ -93,8 +93,9 @@ def import_plan(
             "group": task.group,
             "content": check.text(row, "content"),
             "deadline": _deadline(check, row, readings, strict, year=header.year),
-            "completed_on": completion_from(check, row, today,
-                                            Origin(plan_issued=header.decision_date)),
+            # Only the future is refused here: the plan's year may be the file's guess or
+            # --year's, and its own record of past work stands.
+            "completed_on": completion_from(check, row, today),
         } | {key: check.text(row, key, required=False)
              # Optional columns the file lacks leave what the database holds alone.
              for key in ("cooperating", "product") if key in table.letters}

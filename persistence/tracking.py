@@ -43,14 +43,14 @@ def open_periods(session: Session, item: TrackedItem) -> list[str]:
 
 
 def origin(session: Session, item: TrackedItem) -> Origin:
-    """The days the item's plan was issued, its inspection concluded, its period opened."""
-    issued = session.exec(select(Plan.decision_date).where(Plan.code == item.plan_code)
-                          ).scalars().first() if item.plan_code else None
+    """The days the item's plan began, its inspection concluded, its period opened."""
+    plan = session.get(Plan, item.plan_code) if item.plan_code else None
     concluded = session.exec(
         select(Inspection.concluded_on).join(Finding, Finding.inspection_id == Inspection.id)
         .where(Finding.code == item.finding_code)).scalars().first() if item.finding_code else None
     opens = item.opens_on if item.kind == ItemKind.PERIODIC else None
-    return Origin(issued, concluded, opens)
+    return Origin(rules.plan_start(plan.year, plan.decision_date) if plan else None, concluded,
+                  opens)
 
 
 def complete_item(

@@ -86,8 +86,8 @@ def _vietnam_tomorrow() -> str:
 
 
 # Each refused record of the books, and what its refusal says. Items of the example: 1.6 a
-# recurring task (Q1 and Q2 received), 2.3 continuous, 1.1 done on 07/01/2021, 3.2 open (plan issued 07/01/2021),
-# KT19-05 a remediation item (inspection concluded 04/10/2019).
+# recurring task (Q1 and Q2 received), 2.3 continuous, 1.1 done on 07/01/2021, 3.2 open (the
+# 2021 plan begins on 01/01/2021), KT19-05 a remediation item (inspection concluded 04/10/2019).
 BOOKS_REFUSALS = [
     (["task", "extend", "1.6", "--to", "30/09/2021", "--reason", "Chờ"],
      ["nhiệm vụ định kỳ", "1.6/Q3-2021, 1.6/Q4-2021"]),
@@ -96,8 +96,8 @@ BOOKS_REFUSALS = [
     (["task", "deadline", "1.6", "--to", "30/09/2021", "--reason", "Công văn 12"],
      ["theo mã của kỳ", "1.6/Q3-2021"]),
     (["task", "done", "3.2", "--on", "TOMORROW"], ["chưa đến"]),
-    (["task", "done", "3.2", "--on", "06/01/2021"],
-     ["trước ngày ban hành kế hoạch 07/01/2021"]),
+    (["task", "done", "3.2", "--on", "31/12/2020"],
+     ["trước ngày bắt đầu kế hoạch 01/01/2021"]),
     (["task", "done", "KT19-05", "--on", "03/10/2019"],
      ["trước ngày kết luận kiểm tra 04/10/2019"]),
     (["task", "done", "1.6", "--on", "01/07/2021"],
@@ -105,8 +105,8 @@ BOOKS_REFUSALS = [
     (["task", "reopen", "3.2", "--reason", "Ghi nhầm"], ["3.2 chưa hoàn thành"]),
     (["task", "done", "3.2", "--on", "30/06/2021", "--correct", "--reason", "Ghi nhầm"],
      ["3.2 chưa hoàn thành", "không có --correct"]),
-    (["task", "done", "1.1", "--on", "06/01/2021", "--correct", "--reason", "Ghi nhầm"],
-     ["trước ngày ban hành kế hoạch 07/01/2021"]),
+    (["task", "done", "1.1", "--on", "31/12/2020", "--correct", "--reason", "Ghi nhầm"],
+     ["trước ngày bắt đầu kế hoạch 01/01/2021"]),
     (["report-received", "1.6", "--period", "Q3/2021", "--on", "TOMORROW"],
      ["ngày nhận 1.6/Q3-2021", "chưa đến"]),
     (["report-received", "1.6", "--period", "Q3/2021", "--on", "30/06/2021"],

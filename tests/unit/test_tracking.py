@@ -17,6 +17,7 @@ from domain.tracking import (
     check_extension,
     check_reopening,
     completion_date_problem,
+    plan_start,
 )
 
 TODAY = date(2026, 12, 7)
@@ -69,18 +70,24 @@ def test_dating_an_item_without_a_deadline_does_not_point_to_extend(undated, ins
     assert "cchc task extend" in refusal(check_deadline_setting, item(), "Công văn 12")
 
 
-def test_a_completion_cannot_be_dated_after_today_or_before_its_plan_was_issued():
-    plan = Origin(plan_issued=date(2021, 1, 7))
+def test_a_completion_cannot_be_dated_after_today_or_before_its_plan_began():
+    # The 2021 plan, issued 07/01/2021, begins with its year.
+    plan = Origin(plan_starts=plan_start(2021, date(2021, 1, 7)))
     said = refusal(check_completion, item(), date(2026, 12, 8), TODAY, plan)
     assert said == "ngày hoàn thành 08/12/2026 chưa đến (hôm nay 07/12/2026)"
-    said = refusal(check_completion, item(), date(2021, 1, 6), TODAY, plan)
-    assert said == "ngày hoàn thành 06/01/2021 trước ngày ban hành kế hoạch 07/01/2021"
+    said = refusal(check_completion, item(), date(2020, 12, 31), TODAY, plan)
+    assert said == "ngày hoàn thành 31/12/2020 trước ngày bắt đầu kế hoạch 01/01/2021"
     check_completion(item(), TODAY, TODAY, plan)
-    check_completion(item(), date(2021, 1, 7), TODAY, plan)
+    check_completion(item(), date(2021, 1, 5), TODAY, plan)
+
+
+def test_a_plan_issued_before_its_year_begins_on_its_issue():
+    assert plan_start(2022, date(2021, 12, 21)) == date(2021, 12, 21)
+    assert plan_start(2021, date(2021, 1, 7)) == plan_start(2021, None) == date(2021, 1, 1)
 
 
 def test_a_day_is_checked_against_the_latest_origin_known():
-    origin = Origin(plan_issued=date(2021, 1, 7), period_opens=date(2021, 4, 1))
+    origin = Origin(plan_starts=date(2021, 1, 1), period_opens=date(2021, 4, 1))
     assert "trước ngày bắt đầu kỳ 01/04/2021" in completion_date_problem(
         date(2021, 3, 31), TODAY, origin, "ngày nhận")
     remediation = Origin(concluded_on=date(2019, 10, 4))
