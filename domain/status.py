@@ -54,9 +54,9 @@ def status_of(
     against the due date in force (after extensions). Overdue means at least one working day
     past the due date — the same count the ladder uses, so status and e-mails never disagree.
     An item reopened (`reopened_on`) after an evaluation found it not done (chưa đạt) is
-    measured against its first deadline (`first_due`): its new due date is a second chance,
-    not an extension. Open past that first deadline, it is reopened (not within its deadline);
-    done after it, it is done late.
+    measured against the deadline it had then (`first_due`): its new due date is a second
+    chance, not an extension. Open past that deadline, it is reopened (not within its
+    deadline); done after it, it is done late.
     """
     if reopened_on is not None and reopened_on <= as_of and first_due is not None:
         if completed_on is not None and completed_on <= as_of:
