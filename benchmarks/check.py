@@ -50,7 +50,7 @@ from domain.models import (
     TrackedItem,
     Unit,
 )
-from domain.states import RecipientRole
+from domain.states import RecipientRole, SourceKind
 from flows import checking
 from flows.settings import Settings
 from notifications.digests import render_digest
@@ -140,7 +140,7 @@ def peer_check(url: str, day: date) -> dict:
             by_recipient.setdefault(unit.head_email, []).append(DigestLine(
                 code=code, content=content, unit_code=unit.code,
                 source=(ItemSource(plan, decision) if plan is not None
-                        else ItemSource(inspection, inspection=True)),
+                        else ItemSource(inspection, kind=SourceKind.INSPECTION)),
                 unit_name=unit.name, deadline_text=text, due=due,
                 original_due=original if original != due else None,
                 rung=f"O{overdue}" if overdue else f"R{remaining}", kind=kind,

@@ -1,5 +1,6 @@
-"""`cchc task …` and `cchc report-received`: what the secretariat records by hand — a task done,
-extended or given a date, a periodic report received."""
+"""`cchc task …` and `cchc report-received`: what the secretariat records by hand — a task done
+(or its completion's date corrected), reopened, extended or given a date, a periodic report
+received."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from cli.shared import (
     Day,
     DayOrRule,
     Plan,
+    UserError,
     app,
     console,
     load_settings,
@@ -26,18 +28,51 @@ def task_done(
     code: str,
     on: Day,
     evidence: Annotated[str | None, typer.Option(help="văn bản, sản phẩm chứng minh")] = None,
+    correct: Annotated[bool, typer.Option(
+        "--correct", help="sửa ngày hoàn thành đã ghi nhận (cần --reason)")] = False,
+    reason: Annotated[str | None, typer.Option(help="lý do sửa ngày hoàn thành")] = None,
     plan: Plan = None,
 ) -> None:
-    """Ghi nhận nhiệm vụ đã hoàn thành."""
-    from domain.status import completion_status
+    """Ghi nhận nhiệm vụ đã hoàn thành (--correct: sửa ngày hoàn thành đã ghi)."""
+    from domain.tracking import completion_of
     from notifications.words import label
-    from persistence.tracking import complete_item, find_item
+    from persistence.tracking import complete_item, correct_completion, find_item
+
+    def work() -> None:
+        settings = load_settings()
+        if reason is not None and not correct:
+            raise UserError("--reason chỉ dùng cùng --correct (sửa ngày hoàn thành đã ghi)")
+        with session_scope(settings) as session:
+            item = find_item(session, code, plan)
+            if correct:
+                before = correct_completion(session, item, on, reason or "",
+                                            today=settings.today())
+            else:
+                complete_item(session, item, on, evidence, today=settings.today())
+            status = completion_of(item, on)
+        said = (f"Đã sửa ngày hoàn thành {code}: {before:%d/%m/%Y} → {on:%d/%m/%Y}" if correct
+                else f"Đã ghi nhận: {code} hoàn thành ngày {on:%d/%m/%Y}")
+        console.print(f"{said} ({label(status)}).", markup=False, highlight=False)
+
+    run(work)
+
+
+@task_app.command("reopen")
+def task_reopen(
+    code: str,
+    reason: Annotated[str, typer.Option(help="vì sao hủy ghi nhận hoàn thành")],
+    plan: Plan = None,
+) -> None:
+    """Mở lại nhiệm vụ đã ghi nhận hoàn thành nhầm."""
+    from persistence.tracking import find_item, reopen_item
 
     def work() -> None:
         with session_scope(load_settings()) as session:
-            item = complete_item(session, find_item(session, code, plan), on, evidence)
-            status = completion_status(on, item.due_date, item.extended)
-        console.print(f"Đã ghi nhận: {code} {label(status)}, ngày {on:%d/%m/%Y}.")
+            item = find_item(session, code, plan)
+            completed = item.completed_on
+            reopen_item(session, item, reason)
+        console.print(f"Đã mở lại {code} (hủy ghi nhận hoàn thành ngày {completed:%d/%m/%Y}).",
+                      markup=False, highlight=False)
 
     run(work)
 
@@ -105,7 +140,8 @@ def report_received(
     def work() -> None:
         settings = load_settings()
         with session_scope(settings) as session:
-            item = record_report_received(session, settings.policy, source, unit, period, on, doc)
+            item = record_report_received(session, settings.policy, source, unit, period, on, doc,
+                                          today=settings.today())
             late = working_days_late(item.due_date, on, settings.calendar)
             code, due = item.code, item.due_date
         timing = f"muộn {late} ngày làm việc" if late else "đúng hạn"

@@ -8,6 +8,7 @@ from datetime import date
 
 from domain.ladder import RungKind, parse_rung
 from domain.recipients import UnitInfo
+from domain.states import SourceKind
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,12 @@ class SentBefore:
 
 @dataclass(frozen=True)
 class ItemSource:
-    """Where an item comes from: a plan (its title and decision number) or an inspection."""
+    """Where an item comes from: a plan (its title and decision number), an inspection, or a
+    report obligation (its name)."""
 
     name: str
     decision: str | None = None
-    inspection: bool = False
+    kind: SourceKind = SourceKind.PLAN
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,9 @@ class DigestLine:
     escalation_round: int = 0
     # When the unit acknowledged receiving its notices (đã nhận) on its page, if it did.
     acknowledged_on: date | None = None
+    # Reopened by an evaluation (chưa đạt): `original_due` is its first deadline, not one
+    # extended.
+    reopened: bool = False
 
 
 @dataclass(frozen=True)

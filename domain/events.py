@@ -17,6 +17,10 @@ class EventName(StrEnum):
     ITEM_COMPLETED = "item.completed"
     ITEM_EXTENDED = "item.extended"
     DEADLINE_SET = "item.deadline_set"  # a date given to an undetermined deadline
+    ITEM_REOPENED = "item.reopened"  # a completion recorded wrongly, undone
+    COMPLETION_CORRECTED = "item.completion_corrected"  # a completion's date corrected
+    # Chưa đạt: a remediation item reopened by its evaluation under a new due date.
+    REOPENED_AFTER_EVALUATION = "item.reopened_after_evaluation"
     RUNG_REACHED = "item.rung_reached"
     NOTICE_QUEUED = "notice.queued"
     NOTICE_SENT = "notice.sent"

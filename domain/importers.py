@@ -23,6 +23,7 @@ from domain.columns import (  # noqa: F401
 )
 from domain.deadlines import normalise
 from domain.states import DeadlineKind
+from domain.tracking import Origin, completion_date_problem
 
 
 @dataclass(frozen=True)
@@ -173,8 +174,11 @@ class ImportSummary:
         return [r for r in self.readings if r.kind == DeadlineKind.UNDETERMINED]
 
 
-def completion_from(check: RowChecker, row: Row) -> date | None:
-    """Completion date from "Trạng thái" and "Ngày hoàn thành", which must agree."""
+def completion_from(check: RowChecker, row: Row, today: date | None = None,
+                    origin: Origin = Origin()) -> date | None:
+    """Completion date from "Trạng thái" and "Ngày hoàn thành", which must agree; a day after
+    `today` or before the item existed (`origin`: its plan, its inspection's conclusion) is
+    refused."""
     state = check.text(row, "state", required=False)
     completed = check.day(row, "completed_on")
     word = normalise(state) if state else None
@@ -185,6 +189,8 @@ def completion_from(check: RowChecker, row: Row) -> date | None:
         check.fail(row, "completed_on", None, "đã hoàn thành nhưng thiếu ngày hoàn thành")
     elif word in _OPEN_WORDS and completed is not None:
         check.fail(row, "state", state, "có ngày hoàn thành nhưng trạng thái chưa hoàn thành")
+    if completed is not None and (problem := completion_date_problem(completed, today, origin)):
+        check.fail(row, "completed_on", row.values.get("completed_on"), problem)
     return completed
 
 

@@ -144,6 +144,10 @@ class TrackedItem(SQLModel, table=True):
     opens_on: date | None = None
     completed_on: date | None = None
     evidence: str | None = None
+    # The day an evaluation first found the remediation not done (chưa đạt) and reopened it
+    # under a new due date, and the due date then in force: it still measures its lateness.
+    reopened_on: date | None = None
+    due_when_reopened: date | None = None
     updated_at: datetime = _timestamp()
 
     @property

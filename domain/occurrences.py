@@ -172,3 +172,6 @@ class PeriodicRow:
     late: list[tuple[str, int]] = field(default_factory=list)  # (unit, working days late)
     missing: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)  # not yet due, not yet received
+    # A report (an obligation, or a task whose product or content is one): what the PAR
+    # index's periodic-reports figure counts; a recurring task of another kind is not.
+    report: bool = True

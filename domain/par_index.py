@@ -56,7 +56,10 @@ class Indicator:
     band: PlanBand | None = None  # plan completion
     meets_bar: bool | None = None  # units inspected: at least INSPECTION_BAR percent
     faults: tuple[LateReport, ...] = ()  # periodic reports: late ones, then missing ones
-    recurring_codes: tuple[str, ...] = ()  # periodic reports: the plan's recurring tasks
+    # Periodic reports: the obligations and report tasks counted (or, with nothing due yet,
+    # those that will be), and the recurring tasks left out as no reports.
+    sources: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()
 
     @property
     def value(self) -> Decimal | None:
@@ -80,13 +83,21 @@ def findings_handled(done: int, total: int) -> Indicator:
     return Indicator(IndicatorKind.FINDINGS_HANDLED, done, total)
 
 
-def periodic_reports(rows: Sequence[PeriodicRow], recurring_codes: Sequence[str]) -> Indicator:
+def periodic_reports(rows: Sequence[PeriodicRow], report_sources: Sequence[str]) -> Indicator:
     """Reports due so far (each unit's, each period's) sent by their due date, out of all due:
-    a late one and a missing one both count against it."""
+    a late one and a missing one both count against it. Only reports count: the periods of
+    report obligations and of recurring tasks whose product or content is a report
+    (`report_sources`, the plan's and the policy's); another recurring task's are left out."""
+    left_out = tuple(dict.fromkeys(row.source for row in rows if not row.report))
+    rows = [row for row in rows if row.report]
+    due = dict.fromkeys(row.source for row in rows)
+    # Named in the plan's and the policy's order; with nothing due yet, those that will count.
+    counted = tuple([s for s in report_sources if s in due or not due]
+                    + [s for s in due if s not in report_sources])
     on_time = sum(len(row.on_time) for row in rows)
     faults = [LateReport(row.source, row.period, unit, days)
               for row in rows for unit, days in row.late]
     faults += [LateReport(row.source, row.period, unit, None)
                for row in rows for unit in row.missing]
     return Indicator(IndicatorKind.PERIODIC_REPORTS, on_time, on_time + len(faults),
-                     faults=tuple(faults), recurring_codes=tuple(recurring_codes))
+                     faults=tuple(faults), sources=counted, left_out=left_out)

@@ -57,5 +57,5 @@ class StatusReport:
 
 
 def most_overdue_first(lines: list[ItemLine]) -> list[ItemLine]:
-    overdue = [line for line in lines if line.status is Status.OVERDUE]
+    overdue = [line for line in lines if line.status.past_deadline]
     return sorted(overdue, key=lambda line: (-line.overdue_days, line.scope, line.code))

@@ -35,6 +35,14 @@ class ItemKind(StrEnum):
     PERIODIC = "periodic"  # one period's occurrence of a recurring task or report obligation
 
 
+class SourceKind(StrEnum):
+    """Where an item comes from, as a digest names it."""
+
+    PLAN = "plan"  # a plan's task, or one period of a recurring one
+    INSPECTION = "inspection"  # a remediation item of an inspection's conclusion
+    OBLIGATION = "obligation"  # one unit's period of a report obligation of the policy
+
+
 class RecipientRole(StrEnum):
     RESPONSIBLE = "responsible"  # the unit's own head: its items
     SUPERVISOR = "supervisor"  # an ancestor's head: a subordinate unit's overdue items

@@ -22,10 +22,18 @@ class Status(StrEnum):
     DONE_ON_TIME_EXTENDED = "done_on_time_extended"
     DONE_LATE = "done_late"
     NO_DEADLINE = "no_deadline"
+    # Chưa đạt: an evaluation found the remediation not done and reopened it under a new due
+    # date, its first one missed; overdue again once the new one passes.
+    REOPENED = "reopened"
 
     @property
     def is_done(self) -> bool:
         return self in (Status.DONE_ON_TIME, Status.DONE_ON_TIME_EXTENDED, Status.DONE_LATE)
+
+    @property
+    def past_deadline(self) -> bool:
+        """Open and past a deadline: overdue, or reopened after missing it (counted as late)."""
+        return self in (Status.OVERDUE, Status.REOPENED)
 
 
 def status_of(
@@ -37,13 +45,26 @@ def status_of(
     as_of: date,
     calendar: WorkingCalendar,
     due_soon_days: int = 7,
+    reopened_on: date | None = None,
+    first_due: date | None = None,
 ) -> Status:
     """The item's status on `as_of`.
 
     A completion dated after `as_of` has not happened yet on that day. Lateness is measured
     against the due date in force (after extensions). Overdue means at least one working day
     past the due date — the same count the ladder uses, so status and e-mails never disagree.
+    An item reopened (`reopened_on`) after an evaluation found it not done (chưa đạt) is
+    measured against the deadline it had then (`first_due`): its new due date is a second
+    chance, not an extension. Open past that deadline, it is reopened (not within its
+    deadline); done after it, it is done late.
     """
+    if reopened_on is not None and reopened_on <= as_of and first_due is not None:
+        if completed_on is not None and completed_on <= as_of:
+            return completion_status(completed_on, due, extended, missed=first_due)
+        if due is not None and calendar.overdue(due, as_of) >= 1:
+            return Status.OVERDUE
+        if calendar.overdue(first_due, as_of) >= 1:
+            return Status.REOPENED
     if completed_on is not None and completed_on <= as_of:
         return completion_status(completed_on, due, extended)
     if due is None:
@@ -57,15 +78,20 @@ def status_of(
     return Status.IN_PROGRESS
 
 
-def completion_status(completed_on: date, due: date | None, extended: bool) -> Status:
-    """A completion's status: on time against the due date in force, extended or not."""
+def completion_status(completed_on: date, due: date | None, extended: bool,
+                      missed: date | None = None) -> Status:
+    """A completion's status: on time against the due date in force, extended or not; for an
+    item reopened after an evaluation (chưa đạt), against the deadline it had then (`missed`),
+    which its new one does not excuse."""
+    if missed is not None:
+        return Status.DONE_LATE if completed_on > missed else Status.DONE_ON_TIME
     if due is None or completed_on <= due:
         return Status.DONE_ON_TIME_EXTENDED if extended else Status.DONE_ON_TIME
     return Status.DONE_LATE
 
 
 # The open statuses, most pressing first: a task shared by units is as late as its latest unit.
-_PRESSING = (Status.OVERDUE, Status.DUE_SOON, Status.IN_PROGRESS, Status.NOT_YET_DUE,
+_PRESSING = (Status.OVERDUE, Status.REOPENED, Status.DUE_SOON, Status.IN_PROGRESS, Status.NOT_YET_DUE,
              Status.NO_DEADLINE)
 
 

@@ -34,6 +34,7 @@ class ItemLine:
     completed_on: date | None = None
     deadline_rule: dict[str, Any] | None = None
     partners: tuple[str, ...] = ()  # the units the partner cell names
+    product: str | None = None  # sản phẩm, as the plan writes it
 
     @property
     def undetermined(self) -> bool:
@@ -71,7 +72,8 @@ class Tally:
 
     @property
     def overdue(self) -> int:
-        return self.statuses[Status.OVERDUE]
+        """Past the deadline and not done: overdue, or reopened after missing it (chưa đạt)."""
+        return sum(n for s, n in self.statuses.items() if s.past_deadline)
 
     @property
     def within_deadline(self) -> int:
@@ -84,6 +86,14 @@ class Tally:
         return CompletionRates(self.total, self.done, self.due_total, self.due_done)
 
 
+def _overdue_days(item: TrackedItem, status: Status, as_of: date,
+                  calendar: WorkingCalendar) -> int:
+    """Working days past the deadline in force; a reopened item's, past the one it missed."""
+    if status is Status.REOPENED:
+        return calendar.overdue(item.due_when_reopened, as_of)
+    return calendar.overdue(item.due_date, as_of) if item.due_date and not status.is_done else 0
+
+
 def item_line(item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy: Policy) -> ItemLine:
     status = status_of(
         due=item.due_date,
@@ -93,6 +103,8 @@ def item_line(item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy:
         as_of=as_of,
         calendar=calendar,
         due_soon_days=policy.due_soon_days,
+        reopened_on=item.reopened_on,
+        first_due=item.due_when_reopened,
     )
     due = item.due_date
     return ItemLine(
@@ -106,12 +118,14 @@ def item_line(item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy:
         due=due,
         original_due=item.original_due_date,
         status=status,
-        overdue_days=calendar.overdue(due, as_of) if due and not status.is_done else 0,
+        overdue_days=_overdue_days(item, status, as_of, calendar),
         deadline_kind=item.deadline_kind,
         finding_code=item.finding_code,
         opens=item.opens_on,
-        completed_on=item.completed_on,
+        # Nothing after `as_of` is shown as of that day: a later completion had not happened.
+        completed_on=item.completed_on if status.is_done else None,
         deadline_rule=item.deadline_rule,
         partners=tuple(item.partner_codes or ()),
+        product=item.product,
     )
 

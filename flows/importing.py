@@ -41,13 +41,14 @@ def import_file(
         elif kind is ImportKind.plan:
             header = item_imports.read_plan_header(session, table, **plan_options)
             summary = item_imports.import_plan(session, table, header, settings.calendar,
-                                               strict=strict,
+                                               strict=strict, today=settings.today(),
                                                skip_unknown_units=skip_unknown_units)
         elif kind is ImportKind.reports:
-            summary = import_received_reports(session, settings.policy, table)
+            summary = import_received_reports(session, settings.policy, table,
+                                              today=settings.today())
         else:
             summary = item_imports.import_findings(session, table, settings.calendar,
-                                                   strict=strict)
+                                                   strict=strict, today=settings.today())
         # A recurring task's periods, and the obligations of the units' groups, are tracked
         # from the moment the plan or the units are in.
         materialise(session, settings.policy, [settings.today().year])

@@ -29,6 +29,9 @@ _ITEM_EVENTS = {
     EventName.ITEM_COMPLETED: "cchc.item.completed",
     EventName.ITEM_EXTENDED: "cchc.item.extended",
     EventName.DEADLINE_SET: "cchc.item.deadline-set",
+    EventName.ITEM_REOPENED: "cchc.item.reopened",
+    EventName.COMPLETION_CORRECTED: "cchc.item.completion-corrected",
+    EventName.REOPENED_AFTER_EVALUATION: "cchc.item.reopened-after-evaluation",
     # What units send back through their page, and the secretariat's decisions on it.
     EventName.ITEM_REPORTED: "cchc.item.reported",
     EventName.EXTENSION_REQUESTED: "cchc.extension.requested",

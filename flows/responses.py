@@ -20,7 +20,7 @@ from domain.recipients import UnitInfo, UnitTree
 from domain.responses import FormProblems, Scope
 from domain.states import DeadlineKind, ItemKind, SubmissionKind, SubmissionState
 from domain.status import Status, status_of
-from domain.tracking import ItemError
+from domain.tracking import ItemError, completion_date_problem
 from flows import links
 from flows.application import Application
 from notifications import responses as letters
@@ -30,7 +30,13 @@ from persistence import outbox
 from persistence import responses as store
 from persistence.events import record
 from persistence.ledger import load_unit_tree
-from persistence.tracking import complete_item, extend_item, set_deadline
+from persistence.tracking import (
+    complete_item,
+    extend_item,
+    origin,
+    reopen_after_evaluation,
+    set_deadline,
+)
 
 # A fresh link may be asked for this often per address; a login may fail this often per name
 # and per address (IP) before it waits out the window.
@@ -38,7 +44,7 @@ LINK_REQUESTS = (3, timedelta(hours=24))
 LOGIN_FAILURES = (5, timedelta(minutes=15))
 
 # The unit page's order: overdue first, then due soon, in progress, undetermined.
-_ORDER = (Status.OVERDUE, Status.DUE_SOON, Status.IN_PROGRESS, Status.NOT_YET_DUE,
+_ORDER = (Status.OVERDUE, Status.REOPENED, Status.DUE_SOON, Status.IN_PROGRESS, Status.NOT_YET_DUE,
           Status.NO_DEADLINE)
 
 
@@ -109,7 +115,8 @@ def _views(app: Application, session, tree: UnitTree, items, today: date) -> lis
     for item in items:
         status = status_of(due=item.due_date, opens=item.opens_on, completed_on=None,
                            extended=item.extended, as_of=today, calendar=app.calendar,
-                           due_soon_days=app.policy.due_soon_days)
+                           due_soon_days=app.policy.due_soon_days,
+                           reopened_on=item.reopened_on, first_due=item.due_when_reopened)
         due = item.due_date
         views.append(ItemView(
             item, tree.responsible(item.unit_code), status,
@@ -174,6 +181,11 @@ def submit(app: Application, scope: Scope, item_id: int, kind: SubmissionKind,
                          submitted_by=scope.recipient, submitted_on=today, client_ip=actor.ip)
         if kind is SubmissionKind.COMPLETION:
             report = rules.completion_report(form, today)
+            # A day before the item existed (its plan, its inspection's conclusion) is refused
+            # here, not when the secretariat confirms it.
+            if problem := completion_date_problem(report.completed_on, today,
+                                                  origin(session, item)):
+                raise FormProblems({"completed_on": problem})
             row.completed_on, row.doc_number = report.completed_on, report.doc_number
             row.doc_date, row.note = report.doc_date, report.note
             row.pauses_ladder = app.policy.pause_on_report
@@ -278,7 +290,7 @@ def confirm_report(app: Application, actor: Actor, submission_id: int) -> letter
         try:
             complete_item(session, item, submission.completed_on,
                           rules.evidence_text(submission.doc_number, submission.doc_date),
-                          source="web", by=actor.who, ip=actor.ip)
+                          today=app.today(), source="web", by=actor.who, ip=actor.ip)
         except ItemError as error:  # completed meanwhile (`cchc task done`, an import)
             raise PageError(f"Không xác nhận được: {error}.", 409) from None
         return None, None
@@ -289,14 +301,19 @@ def confirm_report(app: Application, actor: Actor, submission_id: int) -> letter
 
 def return_report(app: Application, actor: Actor, submission_id: int,
                   form: Mapping[str, str]) -> letters.Decided:
-    """Trả lại with a comment (a remediation: chưa đạt, with a new deadline): the ladder
-    resumes, the unit is told why."""
+    """Trả lại with a comment (a remediation: chưa đạt, with a new deadline, which reopens it:
+    not an extension, its missed deadline still counts): the ladder resumes, the unit is told
+    why."""
     def work(session, submission, item):
         comment = rules.decision_comment(form)
         if item.kind != ItemKind.REMEDIATION:
             return comment, None
         due = rules.new_deadline(form, item.due_date, app.today())
-        _extend(session, item, due, f"Kết quả khắc phục chưa đạt: {comment}", actor)
+        try:
+            reopen_after_evaluation(session, item, due, comment, app.today(), by=actor.who,
+                                    ip=actor.ip)
+        except ItemError as error:
+            raise PageError(f"Không mở lại được: {error}.", 409) from None
         return comment, due
 
     return _decide(app, actor, submission_id, SubmissionKind.COMPLETION,

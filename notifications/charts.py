@@ -25,7 +25,7 @@ SEGMENTS = (
     Segment("Hoàn thành quá hạn", "#f9a825", (Status.DONE_LATE,)),
     Segment("Đang thực hiện trong hạn", "#1565c0",
             (Status.NOT_YET_DUE, Status.IN_PROGRESS, Status.DUE_SOON)),
-    Segment("Quá hạn", "#c62828", (Status.OVERDUE,)),
+    Segment("Quá hạn", "#c62828", (Status.OVERDUE, Status.REOPENED)),
     Segment("Không thời hạn", "#9e9e9e", (Status.NO_DEADLINE,)),
 )
 

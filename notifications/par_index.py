@@ -65,13 +65,16 @@ def _findings_handled(i: Indicator) -> tuple[str, str, str]:
 
 def _periodic_reports(i: Indicator) -> tuple[str, str, str]:
     name = "Tỷ lệ báo cáo định kỳ gửi đúng hạn"
+    left_out = (f"; không tính nhiệm vụ định kỳ không phải báo cáo: {', '.join(i.left_out)}"
+                if i.left_out else "")
     if not i.total:
-        return name, (f"nhiệm vụ định kỳ trong kế hoạch: {', '.join(i.recurring_codes)}; "
-                      "chưa có kỳ báo cáo nào đến hạn" if i.recurring_codes
-                      else "không có nhiệm vụ định kỳ hay nghĩa vụ báo cáo nào"), ""
+        return name, (f"báo cáo định kỳ: {', '.join(i.sources)}; chưa có kỳ báo cáo nào đến "
+                      "hạn" if i.sources else "không có báo cáo định kỳ hay nghĩa vụ báo cáo "
+                      "nào") + left_out, ""
     late = sum(f.working_days is not None for f in i.faults)
     inputs = (f"{_fraction(i)} báo cáo đã đến hạn được gửi đúng hạn (gửi muộn "
-              f"{format_number(late)}, chưa gửi {format_number(len(i.faults) - late)})")
+              f"{format_number(late)}, chưa gửi {format_number(len(i.faults) - late)}); "
+              f"tính báo cáo của: {', '.join(i.sources)}{left_out}")
     faults = [f"{f.source} {f.period} {f.unit} " + (
         "chưa gửi" if f.working_days is None else f"muộn {f.working_days} ngày làm việc")
         for f in i.faults]

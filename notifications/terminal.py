@@ -145,6 +145,9 @@ _EVENT_LABELS = {
     "item.completed": "hoàn thành",
     "item.extended": "gia hạn",
     "item.deadline_set": "đặt thời hạn",
+    "item.reopened": "mở lại (hủy ghi nhận hoàn thành)",
+    "item.completion_corrected": "sửa ngày hoàn thành",
+    "item.reopened_after_evaluation": "đánh giá chưa đạt, mở lại để khắc phục",
     "item.rung_reached": "đến bậc nhắc",
     "notice.queued": "xếp thư vào hộp thư đi",
     "notice.sent": "đã gửi thư",
@@ -224,6 +227,25 @@ def _value(value: Any) -> str:
         return str(value)
 
 
+def _timing(data: dict[str, Any]) -> str:
+    return {True: " (đúng hạn)", False: " (quá hạn)"}.get(data.get("on_time"), "")
+
+
+# Completions undone or corrected, and remediation reopened: what changed, and why.
+_CORRECTIONS = {
+    "item.reopened": lambda d: (
+        f"đã ghi hoàn thành ngày {_day(d.get('completed_on'))}"
+        + (f" (minh chứng: {d['evidence']})" if d.get("evidence") else "")
+        + f", nay mở lại; lý do: {d.get('reason')}"),
+    "item.completion_corrected": lambda d: (
+        f"ngày hoàn thành {_day(d.get('previous'))} → {_day(d.get('on'))}{_timing(d)}; "
+        f"lý do: {d.get('reason')}"),
+    "item.reopened_after_evaluation": lambda d: (
+        f"hạn {_day(d.get('previous_due'))} → {_day(d.get('new_due'))}, hạn đã lỡ "
+        f"{_day(d.get('missed_due'))} vẫn được tính; ý kiến: {d.get('comment')}"),
+}
+
+
 def event_details(name: str, data: dict[str, Any], zone: tzinfo) -> str:
     """An event's record, in the secretariat's words."""
     to, cc = data.get("to"), data.get("cc") or []
@@ -234,7 +256,7 @@ def event_details(name: str, data: dict[str, Any], zone: tzinfo) -> str:
         return "; ".join(f"{_FIELDS.get(key, key)}: {_value(old)} → {_value(new)}"
                          for key, (old, new) in data.get("changes", {}).items())
     if name == "item.completed":
-        timing = {True: " (đúng hạn)", False: " (quá hạn)"}.get(data.get("on_time"), "")
+        timing = _timing(data)
         evidence = f"; minh chứng: {data['evidence']}" if data.get("evidence") else ""
         source = {"import": "; ghi nhận khi nhập tệp",
                   "web": f"; xác nhận báo cáo của đơn vị, bởi {data.get('by')}"}.get(
@@ -249,6 +271,9 @@ def event_details(name: str, data: dict[str, Any], zone: tzinfo) -> str:
         who += f" từ {data['ip']}" if data.get("ip") else ""
         return (f"hạn {_day(data.get('due'))} (thời hạn ghi trong kế hoạch: "
                 f"“{data.get('deadline')}”); căn cứ: {data.get('reason')}{who}")
+    if name in _CORRECTIONS:
+        who = f"; bởi {data['by']}" if data.get("by") else ""
+        return _CORRECTIONS[name](data) + who
     if name == "item.rung_reached":
         kind = label(RungKind(data["kind"])) if data.get("kind") else ""
         skipped = data.get("skipped") or []

@@ -12,7 +12,13 @@ from enum import StrEnum
 from domain.digest_lines import ItemSource
 from domain.ladder import RungKind, overdue_round, parse_rung
 from domain.recipients import UnitInfo
-from domain.states import DeadlineKind, DeliveryState, SubmissionKind, SubmissionState
+from domain.states import (
+    DeadlineKind,
+    DeliveryState,
+    SourceKind,
+    SubmissionKind,
+    SubmissionState,
+)
 from domain.status import Status
 
 SHOWN = "%d/%m/%Y %H:%M"
@@ -43,10 +49,16 @@ def local_time_text(moment: datetime, zone: tzinfo) -> str:
 
 
 def source_text(source: ItemSource) -> str:
-    """An item's origin as a digest names it: the plan with its decision, or the inspection."""
-    if source.inspection:
+    """An item's origin as a digest names it, saying what it is: the plan with its decision,
+    the inspection's conclusion, or the report obligation."""
+    if source.kind is SourceKind.INSPECTION:
         return f"Kết luận kiểm tra: {source.name}"
-    return source.name + (f" ({source.decision})" if source.decision else "")
+    if source.kind is SourceKind.OBLIGATION:
+        return f"Nghĩa vụ báo cáo định kỳ: {source.name}"
+    # A plan's title mostly says it is one ("Kế hoạch CCHC năm 2021"); a bare title is named so.
+    named = source.name if source.name.casefold().startswith("kế hoạch") \
+        else f"Kế hoạch {source.name}"
+    return named + (f" ({source.decision})" if source.decision else "")
 
 
 def head_of(unit: UnitInfo) -> str:
@@ -89,6 +101,7 @@ _LABELS: dict[type, dict[StrEnum, str]] = {
         Status.DONE_ON_TIME_EXTENDED: "hoàn thành đúng hạn (có gia hạn)",
         Status.DONE_LATE: "hoàn thành quá hạn",
         Status.NO_DEADLINE: "không thời hạn",
+        Status.REOPENED: "chưa đạt, đang khắc phục lại (quá hạn)",
     },
     DeadlineKind: {
         DeadlineKind.FIXED: "có ngày cụ thể",

@@ -24,14 +24,16 @@ from domain.models import (
     TrackedItem,
 )
 from domain.recipients import UnitTree
-from domain.states import NoticeState, SubmissionKind
+from domain.occurrences import OBLIGATIONS_SCOPE
+from domain.states import NoticeState, SourceKind, SubmissionKind
 from persistence.db import one_of
 
 
 # What a digest line shows of its item.
 _ITEM_COLUMNS = (TrackedItem.id, TrackedItem.code, TrackedItem.content, TrackedItem.unit_code,
                  TrackedItem.deadline_text, TrackedItem.original_due_date, TrackedItem.plan_code,
-                 TrackedItem.finding_code, TrackedItem.scope, TrackedItem.position)
+                 TrackedItem.finding_code, TrackedItem.scope, TrackedItem.position,
+                 TrackedItem.occurrence_of, TrackedItem.reopened_on)
 _IN_CHUNK = 5000  # item ids per IN list, under SQLite's limit on bound parameters
 
 
@@ -135,6 +137,7 @@ def _views(
                     for sent in earlier
                 ) if kind is RungKind.ESCALATION else 0,
                 acknowledged_on=acknowledged.get(row.id),
+                reopened=row.reopened_on is not None,
             )
         )
     return [
@@ -151,8 +154,8 @@ def _views(
 
 
 def _sources(session: Session, items: Sequence[Row]) -> dict[int, ItemSource]:
-    """Each item's plan or inspection; `items` are rows with id, plan_code, finding_code and
-    scope."""
+    """Each item's plan, inspection or report obligation; `items` are rows of
+    `_ITEM_COLUMNS`."""
     plans = {
         code: ItemSource(title, decision)
         for code, title, decision in session.execute(
@@ -167,12 +170,18 @@ def _sources(session: Session, items: Sequence[Row]) -> dict[int, ItemSource]:
             .where(Finding.code.in_({i.finding_code for i in items if i.finding_code}))
         ).all()
     )
-    return {
-        item.id: plans[item.plan_code]
-        if item.plan_code in plans
-        else ItemSource(inspections.get(item.finding_code, item.scope), inspection=True)
-        for item in items
-    }
+    return {item.id: _source(item, plans, inspections) for item in items}
+
+
+def _source(item: Row, plans: dict[str, ItemSource], inspections: dict[str, str]) -> ItemSource:
+    if item.plan_code in plans:
+        return plans[item.plan_code]
+    if item.finding_code is not None:
+        return ItemSource(inspections.get(item.finding_code, item.scope),
+                          kind=SourceKind.INSPECTION)
+    if item.scope == OBLIGATIONS_SCOPE:
+        return ItemSource(item.content, kind=SourceKind.OBLIGATION)
+    return ItemSource(item.scope)  # a plan not (yet) in the database: its code
 
 
 def sent_before(

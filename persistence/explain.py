@@ -45,7 +45,8 @@ def explanation(
     reached, sent, skipped or pending, and what comes next."""
     status = status_of(due=item.due_date, opens=item.opens_on, completed_on=item.completed_on,
                        extended=item.extended, as_of=as_of, calendar=calendar,
-                       due_soon_days=policy.due_soon_days)
+                       due_soon_days=policy.due_soon_days, reopened_on=item.reopened_on,
+                       first_due=item.due_when_reopened)
     facts = Explanation(
         code=item.code, content=item.content, unit_code=item.unit_code,
         deadline_text=item.deadline_text, due=item.due_date, as_of=as_of, status=status,

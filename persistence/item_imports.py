@@ -39,6 +39,7 @@ from domain.plan_rows import (
     numbering_restarts,
 )
 from domain.states import DeadlineKind, ItemKind
+from domain.tracking import Origin
 from domain.unit_names import Partners, UnitDirectory
 from persistence.events import record
 from persistence.unit_directory import load_directory, read_plan_header  # noqa: F401  (the plan import's first step)
@@ -53,11 +54,12 @@ _IDENTITY_WORDS = {"year": "năm", "title": "tiêu đề", "decision_number": "s
 
 def import_plan(
     session: Session, table: Table, header: PlanHeader, calendar: WorkingCalendar,
-    *, strict: bool = False, skip_unknown_units: bool = False,
+    *, strict: bool = False, skip_unknown_units: bool = False, today: date | None = None,
 ) -> ImportSummary:
     """`strict`: a deadline that names no calendar date refuses the file instead of being
     imported as undetermined (chưa xác định thời hạn). `skip_unknown_units`: a row given to a
-    unit the units file lacks is skipped and listed rather than refused."""
+    unit the units file lacks is skipped and listed rather than refused. `today`: no
+    completion after it."""
     check = RowChecker(table)
     readings: list[CellReading] = []
     directory = load_directory(session, header.owner_unit_code)
@@ -95,7 +97,9 @@ def import_plan(
             "group": task.group,
             "content": check.text(row, "content"),
             "deadline": _deadline(check, row, readings, strict, year=header.year),
-            "completed_on": completion_from(check, row),
+            # Only the future is refused here: the plan's year may be the file's guess or
+            # --year's, and its own record of past work stands.
+            "completed_on": completion_from(check, row, today),
         } | {key: check.text(row, key, required=False)
              # Optional columns the file lacks leave what the database holds alone.
              for key in ("cooperating", "product") if key in table.letters}
@@ -226,8 +230,10 @@ def _shown(value: Any) -> str:
 
 
 def import_findings(
-    session: Session, table: Table, calendar: WorkingCalendar, *, strict: bool = False
+    session: Session, table: Table, calendar: WorkingCalendar, *, strict: bool = False,
+    today: date | None = None,
 ) -> ImportSummary:
+    """`today`: no completion after it (nor before its inspection's conclusion)."""
     check = RowChecker(table)
     readings: list[CellReading] = []
     directory = load_directory(session)
@@ -267,7 +273,7 @@ def import_findings(
                 "unit_code": lead.codes[0] if lead else None,
                 "deadline": _deadline(check, row, readings, strict, start=day,
                                       calendar=calendar),
-                "completed_on": completion_from(check, row),
+                "completed_on": completion_from(check, row, today, Origin(concluded_on=day)),
                 "position": len(items),
             }
         )

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from domain.calendar import WorkingCalendar
 from domain.deadlines import Recurrence
 from domain.events import EventName
-from domain.models import Plan, TrackedItem, UnitGroup, UnitGroupMember
+from domain.models import Plan, TrackedItem, Unit, UnitGroup, UnitGroupMember
 from domain.occurrences import (
     OBLIGATIONS_SCOPE,
     Obligation,
@@ -31,10 +31,10 @@ from domain.occurrences import (
 from domain.policy import Policy, PolicyError
 from domain.states import DeadlineKind, ItemKind
 from domain.status import Status, status_of
-from domain.tracking import ItemError
+from domain.tracking import ItemError, completion_date_problem
 from domain.unit_names import name_key, split_names
 from persistence.events import record
-from persistence.tracking import complete_item
+from persistence.tracking import complete_item, origin
 
 if TYPE_CHECKING:
     from domain.importers import ImportSummary, Table
@@ -122,22 +122,32 @@ def group_members(session: Session, name: str) -> list[str] | None:
 
 def record_report_received(
     session: Session, policy: Policy, source: str, unit: str | None, period_text: str,
-    on: date, document: str | None,
+    on: date, document: str | None, *, today: date | None = None,
 ) -> TrackedItem:
     """`cchc report-received`: the report of `source` (a recurring task's code or an
     obligation's) for `period` from `unit` arrived on `on`; its occurrence is completed, with
-    the document as its evidence."""
+    the document as its evidence. A day after `today`, or before the period opened, is
+    refused."""
     try:
         period = parse_period(period_text)
     except PeriodError as error:
         raise ItemError(str(error)) from None
     materialise(session, policy, [period.year])
     item = find_occurrence(session, policy, source, unit, period)
-    return complete_item(session, item, on, document)
+    if (problem := _receipt_problem(session, item, on, today)) is not None:
+        raise ItemError(problem)
+    return complete_item(session, item, on, document, today=today)
+
+
+def _receipt_problem(session: Session, item: TrackedItem, on: date, today: date | None
+                     ) -> str | None:
+    return completion_date_problem(on, today, origin(session, item), f"ngày nhận {item.code}")
 
 
 def find_occurrence(session: Session, policy: Policy, source: str, unit: str | None,
                     period: Period) -> TrackedItem:
+    if unit is not None and session.get(Unit, unit) is None:
+        raise ItemError(f"không có đơn vị mã {unit} trong danh sách đơn vị (--unit)")
     obligation = next((o for o in policy.obligations if o.code == source), None)
     query = select(TrackedItem).where(TrackedItem.kind == OCCURRENCE_KIND,
                                       TrackedItem.period == period.label)
@@ -166,9 +176,11 @@ def find_occurrence(session: Session, policy: Policy, source: str, unit: str | N
                     + ", và một kỳ của nó")
 
 
-def import_received_reports(session: Session, policy: Policy, table: Table) -> ImportSummary:
+def import_received_reports(session: Session, policy: Policy, table: Table, *,
+                            today: date | None = None) -> ImportSummary:
     """A register of reports received: each row's occurrence completed on its date, with its
-    document; every row checked first, nothing written when one is wrong."""
+    document; every row checked first (no day after `today` or before the period opened),
+    nothing written when one is wrong."""
     from domain.importers import ImportSummary, RowChecker  # only an import needs them
 
     check = RowChecker(table)
@@ -200,6 +212,8 @@ def import_received_reports(session: Session, policy: Policy, table: Table) -> I
             continue
         if item.id in received:
             check.fail(row, "period", period.label, f"báo cáo {item.code} có ở dòng khác")
+        elif (problem := _receipt_problem(session, item, on, today)) is not None:
+            check.fail(row, "received_on", on, problem)
         elif item.completed_on == on:
             unchanged += 1
         elif item.completed_on is not None:
@@ -209,7 +223,7 @@ def import_received_reports(session: Session, policy: Policy, table: Table) -> I
             received[item.id] = (item, on, document)
     check.raise_if_any()
     for item, on, document in received.values():
-        complete_item(session, item, on, document)
+        complete_item(session, item, on, document, today=today)
     summary = ImportSummary(len(received), 0, unchanged, reading=tuple(table.reading))
     record(session, EventName.IMPORTED, file=table.file, what="reports", **summary.event_data())
     return summary
@@ -239,7 +253,8 @@ def periodic_rows(
             period = parse_period(item.period)
             row = rows[(source, item.period)] = PeriodicRow(
                 source, names.get(source, item.content), item.period, period.title,
-                item.due_date)
+                item.due_date, report=item.scope == OBLIGATIONS_SCOPE
+                or is_report(item.product, item.content))
         if standing == "late":
             row.late.append((item.unit_code, days))
         else:

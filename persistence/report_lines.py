@@ -19,7 +19,6 @@ from domain.models import (
 )
 from domain.report_lines import InspectionTally, OverdueLine
 from domain.states import LedgerState, NoticeState
-from domain.status import Status
 
 _CHUNK = 500  # ids per IN (…) query
 
@@ -89,7 +88,7 @@ def inspection_tallies(session: Session, lines: Sequence) -> list[InspectionTall
             for line in by_finding[finding_code]:
                 tally["items"] += 1
                 tally["done"] += line.status.is_done
-                tally["overdue"] += line.status is Status.OVERDUE
+                tally["overdue"] += line.status.past_deadline
     ordered = sorted(inspections.values(), key=lambda i: (i.concluded_on, i.name))
     return [InspectionTally(i.name, i.concluded_on, **tallies[i.id]) for i in ordered]
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from domain import par_index
 from domain.calendar import WorkingCalendar
 from domain.models import FINDINGS_SCOPE, Plan, TaskGroup, TrackedItem, Unit
-from domain.occurrences import OBLIGATIONS_SCOPE
+from domain.occurrences import OBLIGATIONS_SCOPE, is_report
 from domain.policy import Policy
 from domain.reports import SharedTask, StatusReport, most_overdue_first
 from domain.states import DeadlineKind, ItemKind
@@ -132,6 +132,8 @@ def status_report(
             par_index.findings_handled(remediation.done, remediation.total),
             par_index.periodic_reports(periodic, [ln.code for ln in lines
                                                   if ln.kind == ItemKind.TASK
-                                                  and ln.deadline_kind == DeadlineKind.RECURRING]),
+                                                  and ln.deadline_kind == DeadlineKind.RECURRING
+                                                  and is_report(ln.product, ln.content)]
+                                       + [o.code for o in policy.obligations]),
         ],
     )

@@ -160,6 +160,20 @@ def test_a_bad_completion_report_names_the_field_and_writes_nothing(site, change
     _refused(site, before, answer, 422, "biểu mẫu có lỗi", field)
 
 
+def test_a_completion_reported_before_the_inspection_concluded_is_refused_and_writes_nothing(
+    site
+):
+    concluded = site.application.today() - timedelta(days=10)  # the seed's inspection
+    token, csrf = _form(site)
+    before = site.written()
+    answer = site.client.post(
+        f"/u/{token}/items/{site.ids.a2}/report",
+        data=_completion(site, csrf, completed_on=(concluded - timedelta(days=1)).isoformat()),
+        files={"attachment": ("bc.pdf", PDF, "application/pdf")})
+    _refused(site, before, answer, 422, "biểu mẫu có lỗi", "Ngày hoàn thành",
+             f"trước ngày kết luận kiểm tra {concluded:%d/%m/%Y}")
+
+
 def test_a_bad_extension_request_writes_nothing(site):
     token, csrf = _form(site)
     before = site.written()

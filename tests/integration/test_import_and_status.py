@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlmodel import func, select
 from typer.testing import CliRunner
@@ -121,6 +122,27 @@ def test_a_plan_with_three_errors_reports_all_three_and_writes_nothing(cchc, dat
     assert _fingerprint(database_url) == fingerprint
 
 
+def test_a_completion_dated_in_the_future_or_before_its_inspection_is_refused_by_row(
+    cchc, database_url, tmp_path
+):
+    code, output = cchc("import", "units", str(EXAMPLES / "units.csv"))
+    assert code == 0, output
+    tomorrow = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date() + timedelta(days=1)
+    lines = (EXAMPLES / "findings-2019-2020.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("25/10/2019", f"{tomorrow:%d/%m/%Y}")  # KT19-01
+    lines[2] = lines[2].replace("28/10/2019", "03/10/2019")  # KT19-02, concluded 04/10/2019
+    findings = tmp_path / "findings-broken.csv"
+    findings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fingerprint = _fingerprint(database_url)
+    code, output = cchc("import", "findings", str(findings))
+    flat = " ".join(output.split())
+    assert code == 1 and "2 lỗi" in flat, output
+    assert "dòng 2, cột I (Ngày hoàn thành)" in flat and "chưa đến" in flat
+    assert "dòng 3, cột I (Ngày hoàn thành)" in flat
+    assert "trước ngày kết luận kiểm tra 04/10/2019" in flat
+    assert _fingerprint(database_url) == fingerprint
+
+
 def _fingerprint(database_url: str):
     """The SQLite file's bytes, or every row of every table on PostgreSQL."""
     if database_url.startswith("sqlite"):
@@ -153,6 +175,58 @@ def test_extending_keeps_the_original_date_and_reports_on_time_with_extension(lo
     assert code == 0 and "3.2 hoàn thành đúng hạn (có gia hạn), ngày 30/07/2021" in output
     report = status_json(loaded, "02/08/2021")
     assert report["tasks"]["by_status"]["done_on_time_extended"] == 1
+
+
+def _history(cchc, code: str, monkeypatch) -> str:
+    from cli.shared import console
+
+    monkeypatch.setattr(console, "width", 400)  # one table row per event, unwrapped
+    exit_code, output = cchc("history", "item", code)
+    assert exit_code == 0, output
+    return output
+
+
+def test_a_wrong_completion_date_is_corrected_and_a_wrong_completion_reopened_each_an_event(
+    loaded, monkeypatch
+):
+    code, output = loaded("task", "done", "3.2", "--on", "02/07/2021", "--evidence", "QĐ 15")
+    assert code == 0 and "quá hạn" in output, output
+    code, output = loaded("task", "done", "3.2", "--on", "30/06/2021", "--correct",
+                          "--reason", "Ghi nhầm ngày ký")
+    assert code == 0, output
+    assert "Đã sửa ngày hoàn thành 3.2: 02/07/2021 → 30/06/2021 (đúng hạn)." in output
+    by_code = {i["code"]: i for i in json.loads(loaded("items", "--as-of", "05/07/2021",
+                                                       "--json")[1])["items"]}
+    assert (by_code["3.2"]["status"], by_code["3.2"]["completed_on"]) == ("done_on_time",
+                                                                         "2021-06-30")
+    code, output = loaded("task", "reopen", "3.2", "--reason", "Quyết định chưa ký")
+    assert code == 0 and "hủy ghi nhận hoàn thành ngày 30/06/2021" in output, output
+    overdue = {o["code"] for o in status_json(loaded, "05/07/2021")["overdue"]}
+    assert "3.2" in overdue
+    history = _history(loaded, "3.2", monkeypatch)
+    assert "sửa ngày hoàn thành" in history and "02/07/2021 → 30/06/2021" in history
+    assert "Ghi nhầm ngày ký" in history
+    assert "mở lại (hủy ghi nhận hoàn thành)" in history and "Quyết định chưa ký" in history
+    assert "minh chứng: QĐ 15" in history
+    # Done again, today in the engine's time zone (Asia/Ho_Chi_Minh) is not "the future".
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    code, output = loaded("task", "done", "3.2", "--on", f"{today:%d/%m/%Y}")
+    assert code == 0, output
+
+
+def test_items_as_of_a_day_show_no_completion_after_it(loaded):
+    code, output = loaded("task", "done", "3.2", "--on", "02/07/2021")
+    assert code == 0, output
+    code, output = loaded("items", "--as-of", "25/06/2021", "--json")
+    assert code == 0, output
+    by_code = {i["code"]: i for i in json.loads(output)["items"]}
+    # 5.10's second quarter was recorded on 29/06/2021, 3.2 on 02/07/2021.
+    for code in ("5.10/Q2-2021", "3.2"):
+        assert by_code[code]["completed_on"] is None, by_code[code]
+        assert by_code[code]["status"] not in ("done_on_time", "done_late")
+    assert by_code["1.1"]["completed_on"] == "2021-01-07"
+    code, output = loaded("items", "--as-of", "25/06/2021")
+    assert "29/06/2021" not in output and "02/07/2021" not in output
 
 
 def test_commands_that_run_no_flow_do_not_import_prefect(loaded):

@@ -162,3 +162,50 @@ def test_the_summary_names_reports_due_in_the_coming_week_and_those_missing(load
     assert "Báo cáo định kỳ đến hạn trong tuần tới: 1.6 quý III/2021 (hạn 20/09/2021)" in output
     # 6.10's August report (due 20/08) was never recorded.
     assert "Báo cáo định kỳ chưa gửi: 6.10 tháng 8/2021 (PTCKH)." in output
+
+
+def test_an_obligations_reminder_names_its_source_as_the_obligation_not_an_inspection(
+    engine, database_url, tmp_path
+):
+    policy = tmp_path / "policy.toml"
+    policy.write_text((EXAMPLES / "policy.toml").read_text(encoding="utf-8") + OBLIGATION,
+                      encoding="utf-8")
+    settings = settings_for(database_url, tmp_path).with_changes(policy_file=policy)
+    with UnitOfWork(engine).transaction() as session:
+        unit_imports.import_units(session, read_table(EXAMPLES / "units.csv",
+                                                      importers.UNIT_COLUMNS))
+    run_check(engine, settings, date(2021, 3, 15))  # BCQ's first quarter falls due that day
+    with UnitOfWork(engine).reading() as session:
+        sent = session.exec(select(Notice).where(
+            Notice.recipient == "chutich@chiengxom.tpsonla.sonla.example")).one()
+    assert "[BCQ/X-CX/Q1-2021]" in sent.text_body
+    assert "Nguồn: Nghĩa vụ báo cáo định kỳ: Báo cáo CCHC quý của UBND xã, phường" in \
+        sent.text_body
+    assert "Kết luận kiểm tra" not in sent.text_body + sent.html_body
+    assert "Nghĩa vụ báo cáo định kỳ: Báo cáo CCHC quý của UBND xã, phường" in sent.html_body
+
+
+def test_a_recurring_task_is_done_once_each_of_its_periods_is(loaded):
+    for period, day in (("Q3/2021", "17/09/2021"), ("Q4/2021", "17/12/2021")):
+        code, output = loaded("report-received", "1.6", "--period", period, "--on", day)
+        assert code == 0, output
+    code, output = loaded("task", "done", "1.6", "--on", "20/12/2021")
+    assert code == 0 and "1.6 hoàn thành ngày 20/12/2021" in output, output
+
+
+def test_a_register_row_received_before_its_period_or_in_the_future_is_refused_by_row(
+    loaded, tmp_path
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    tomorrow = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date() + timedelta(days=1)
+    register = tmp_path / "reports.csv"
+    register.write_text("Mã báo cáo,Đơn vị gửi,Kỳ báo cáo,Ngày nhận,Số văn bản\n"
+                        "1.6,PNV,Q3/2021,30/06/2021,150/BC-PNV\n"
+                        f"3.8,VP,Q3/2021,{tomorrow:%d/%m/%Y},151/BC-VP\n", encoding="utf-8")
+    code, output = loaded("import", "reports", str(register))
+    flat = " ".join(output.split())
+    assert code == 1 and "2 lỗi" in flat, output
+    assert "dòng 2, cột D (Ngày nhận)" in flat and "trước ngày bắt đầu kỳ 01/07/2021" in flat
+    assert "dòng 3, cột D (Ngày nhận)" in flat and "chưa đến" in flat

@@ -136,11 +136,56 @@ def test_a_remediation_not_passed_reopens_under_a_new_deadline(site):
     assert answer.status_code == 200, answer.text
     with site.application.uow.reading() as session:
         item = session.get(TrackedItem, site.ids.a2)
-        extension = session.exec(select(Extension)).scalars().one()
+        extensions = session.exec(select(Extension)).scalars().all()
     assert item.completed_on is None and item.due_date == new_due
-    assert extension.approved_by == "thuongtruc"
+    # Reopened, not extended: the deadline it missed is kept beside the new one.
+    assert extensions == [] and item.reopened_on == site.application.today()
+    assert item.due_when_reopened == item.original_due_date < site.application.today()
     (letter,) = _notices_to(site, "giamdoc@a.example")
     assert "CHƯA ĐẠT" in letter.subject and f"{new_due:%d/%m/%Y}" in letter.subject
+
+
+def test_a_remediation_not_passed_counts_as_reopened_and_overdue_then_done_late(
+    site, monkeypatch
+):
+    """Chưa đạt with a new deadline is not an extension: the item stays in the overdue count as
+    reopened (not "within its deadline"), and once done it is done late, not on time."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from cli.shared import console
+
+    token, page = _unit_page(site)
+    _report(site, token, site.ids.a2, page_token(page.text))
+    log_in(site.client, site.application)
+    queue = site.client.get("/review").text
+    new_due = site.application.today() + timedelta(days=30)
+    site.client.post("/review/1/return", data={
+        "csrf": page_token(queue), "comment": "Chưa niêm yết đủ", "new_due": new_due.isoformat()})
+    monkeypatch.setenv("CCHC_DATABASE_URL", site.settings.database_url)
+    monkeypatch.setattr(console, "width", 400)
+    runner = CliRunner()
+    remediation = json.loads(runner.invoke(app, ["status", "--json"]).output)["remediation"]
+    assert remediation["by_status"]["reopened"] == 1 and remediation["overdue"] == 1
+    assert remediation["by_status"]["in_progress"] == 0
+    items = json.loads(runner.invoke(app, ["items", "--json"]).output)["items"]
+    (a2,) = [i for i in items if i["code"] == "A2"]
+    assert a2["status_text"] == "chưa đạt, đang khắc phục lại (quá hạn)"
+    history = runner.invoke(app, ["history", "item", "A2"]).output
+    assert "đánh giá chưa đạt, mở lại để khắc phục" in history
+    with site.application.uow.reading() as session:
+        missed = session.get(TrackedItem, site.ids.a2).original_due_date
+    assert f"hạn đã lỡ {missed:%d/%m/%Y}" in history
+    assert "Chưa niêm yết đủ" in history and "gia hạn" not in history
+
+    token, page = _unit_page(site)
+    _report(site, token, site.ids.a2, page_token(page.text))
+    site.client.post("/review/2/confirm", data={"csrf": page_token(site.client.get("/review").text)})
+    remediation = json.loads(runner.invoke(app, ["status", "--json"]).output)["remediation"]
+    assert remediation["by_status"]["done_late"] == 1
+    assert remediation["by_status"]["done_on_time_extended"] == 0
 
 
 def test_an_approved_extension_is_the_engines_extension_approved_by_the_user(site):

@@ -149,3 +149,29 @@ def test_the_footer_gives_the_secretariats_officer_phone_and_address_once_each_w
     assert "Liên hệ: Nguyễn Văn An, điện thoại 0212 3852 123" in rendered.html
     bare = render_digest(view(line("3.2", RungKind.OVERDUE, overdue=1)), Secretariat("PNV"))
     assert "Liên hệ" not in bare.text and "trả lời thư này" not in bare.text
+
+
+def test_a_remediation_reopened_by_its_evaluation_reads_reopened_not_extended():
+    from dataclasses import replace
+
+    from domain.states import SourceKind
+
+    reopened = replace(line("KT19-05", RungKind.REMINDER, remaining=3), reopened=True,
+                       original_due=date(2019, 12, 31), due=date(2021, 7, 6),
+                       source=ItemSource("Đoàn kiểm tra 2019", kind=SourceKind.INSPECTION))
+    rendered = render_digest(view(reopened), PNV)
+    for part in (rendered.text, rendered.html):
+        assert "mở lại sau đánh giá chưa đạt, hạn đầu 31/12/2019" in part
+        assert "gia hạn" not in part
+        assert "Kết luận kiểm tra: Đoàn kiểm tra 2019" in part
+
+
+def test_each_source_says_what_it_is():
+    from domain.states import SourceKind
+    from notifications.words import source_text
+
+    assert source_text(ItemSource("Báo cáo CCHC quý", kind=SourceKind.OBLIGATION)) == \
+        "Nghĩa vụ báo cáo định kỳ: Báo cáo CCHC quý"
+    assert source_text(ItemSource("Cải cách hành chính năm 2022", "12/KH-UBND")) == \
+        "Kế hoạch Cải cách hành chính năm 2022 (12/KH-UBND)"
+    assert source_text(ItemSource("KẾ HOẠCH CCHC năm 2021")) == "KẾ HOẠCH CCHC năm 2021"

@@ -178,3 +178,23 @@ def test_the_weekly_summary_names_the_undetermined_deadlines_in_every_format():
     sheet = load_workbook(BytesIO(email.workbook))["Chưa xác định thời hạn"]
     assert [sheet["A2"].value, sheet["B2"].value, sheet["D2"].value] == [
         "XA", "1.5", "Theo kế hoạch"]
+
+
+def test_the_periodic_reports_figure_counts_reports_only_and_names_what_it_counted():
+    from domain.occurrences import PeriodicRow
+    from notifications.par_index import indicator_text
+
+    rows = [PeriodicRow("6.10", "Thanh toán", "T1/2021", "tháng 1/2021", date(2021, 1, 20),
+                        on_time=["PTCKH"]),
+            PeriodicRow("5.10", "Nâng lương", "Q1/2021", "quý I/2021", date(2021, 3, 31),
+                        missing=["PNV"], report=False),
+            PeriodicRow("BCQ", "Báo cáo quý", "Q1/2021", "quý I/2021", date(2021, 3, 15),
+                        on_time=["X-CX"], late=[("P-CL", 3)])]
+    indicator = par_index.periodic_reports(rows, ["1.6", "6.10", "BCQ"])
+    assert (indicator.done, indicator.total) == (2, 3)
+    text = indicator_text(indicator)
+    assert text.inputs == ("2/3 báo cáo đã đến hạn được gửi đúng hạn (gửi muộn 1, chưa gửi 0); "
+                           "tính báo cáo của: 6.10, BCQ; không tính nhiệm vụ định kỳ không phải "
+                           "báo cáo: 5.10")
+    nothing_due = indicator_text(par_index.periodic_reports([], ["1.6", "BCQ"]))
+    assert nothing_due.inputs == "báo cáo định kỳ: 1.6, BCQ; chưa có kỳ báo cáo nào đến hạn"

@@ -278,3 +278,31 @@ def test_percent_of_zero_is_none_and_shows_as_a_dash():
 )
 def test_numbers_use_dot_for_thousands_and_comma_for_decimals(value, decimals, text):
     assert format_number(value, decimals) == text
+
+
+# --- a remediation item reopened by its evaluation (chưa đạt) ----------------------------------
+
+
+def test_a_remediation_reopened_after_missing_its_deadline_is_reopened_not_within_its_deadline():
+    reopened = dict(reopened_on=d("15/06/2021"), first_due=d("31/12/2019"), extended=True)
+    assert status("31/07/2021", "25/06/2021", **reopened) is Status.REOPENED
+    assert words.label(Status.REOPENED) == "chưa đạt, đang khắc phục lại (quá hạn)"
+    # Before the evaluation it was overdue; after its new deadline, overdue again.
+    assert status("31/12/2019", "14/06/2021", **reopened) is Status.OVERDUE
+    assert status("31/07/2021", "03/08/2021", **reopened) is Status.OVERDUE
+
+
+def test_a_reopened_remediation_done_by_its_new_deadline_is_done_late_not_on_time_extended():
+    reopened = dict(reopened_on=d("15/06/2021"), first_due=d("31/12/2019"), extended=True)
+    assert status("31/07/2021", "30/07/2021", completed_on="20/07/2021",
+                  **reopened) is Status.DONE_LATE
+    # Reopened before its first deadline passed, and done by then: on time.
+    assert status("31/07/2021", "30/07/2021", completed_on="20/06/2021", extended=True,
+                  reopened_on=d("10/06/2021"), first_due=d("30/06/2021")) is Status.DONE_ON_TIME
+
+
+def test_a_reopened_item_counts_as_overdue_and_not_within_the_deadline():
+    tally = Tally()
+    tally.add(Status.REOPENED, d("31/07/2021"), d("25/06/2021"))
+    tally.add(Status.OVERDUE, d("31/05/2021"), d("25/06/2021"))
+    assert (tally.overdue, tally.within_deadline, tally.done) == (2, 0, 0)
