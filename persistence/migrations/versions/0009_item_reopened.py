@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009_item_reopened'
-down_revision = '0007_check_indexes'
+down_revision = '0008_web_sessions'
 branch_labels = None
 depends_on = None
 
