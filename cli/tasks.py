@@ -50,9 +50,10 @@ def task_done(
             else:
                 complete_item(session, item, on, evidence, today=settings.today())
             status = completion_of(item, on)
-        said = (f"Đã sửa ngày hoàn thành {code}: {before:%d/%m/%Y} → {on:%d/%m/%Y}" if correct
-                else f"Đã ghi nhận: {code} hoàn thành ngày {on:%d/%m/%Y}")
-        console.print(f"{said} ({label(status)}).", markup=False, highlight=False)
+        said = (f"Đã sửa ngày hoàn thành {code}: {before:%d/%m/%Y} → {on:%d/%m/%Y}, "
+                f"{label(status)}." if correct
+                else f"Đã ghi nhận: {code} {label(status)}, ngày {on:%d/%m/%Y}.")
+        console.print(said, markup=False, highlight=False)
 
     run(work)
 

@@ -194,7 +194,7 @@ def test_a_wrong_completion_date_is_corrected_and_a_wrong_completion_reopened_ea
     code, output = loaded("task", "done", "3.2", "--on", "30/06/2021", "--correct",
                           "--reason", "Ghi nhầm ngày ký")
     assert code == 0, output
-    assert "Đã sửa ngày hoàn thành 3.2: 02/07/2021 → 30/06/2021 (đúng hạn)." in output
+    assert "Đã sửa ngày hoàn thành 3.2: 02/07/2021 → 30/06/2021, hoàn thành đúng hạn." in output
     by_code = {i["code"]: i for i in json.loads(loaded("items", "--as-of", "05/07/2021",
                                                        "--json")[1])["items"]}
     assert (by_code["3.2"]["status"], by_code["3.2"]["completed_on"]) == ("done_on_time",
