@@ -49,24 +49,26 @@ def _password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def _said(problems) -> UserError:
-    return UserError("; ".join(problems.problems.values()))
+def _carried_out(case, *arguments):
+    """A use case of the web's logins and links run on this command's application; what the
+    user got wrong (FormProblems) said once, as a command's error."""
+    from domain.responses import FormProblems
+
+    with application(load_settings()) as built:  # a database not initialised is refused first
+        try:
+            return case(built, *arguments)
+        except FormProblems as problems:
+            raise UserError("; ".join(problems.problems.values())) from None
 
 
 @user_app.command("add")
 def user_add(name: str) -> None:
     """Tạo tài khoản (hoặc đổi mật khẩu và mở lại tài khoản đã khóa); mật khẩu được hỏi, hoặc
     đọc một dòng từ stdin."""
-    from domain.responses import FormProblems
     from flows.responses import add_user
 
     def work() -> None:
-        settings = load_settings()
-        with application(settings) as built:  # a database not initialised is refused first
-            try:
-                created = add_user(built, name, _password())
-            except FormProblems as problems:
-                raise _said(problems) from None
+        created = _carried_out(add_user, name, _password())
         console.print(f"Đã {'tạo tài khoản' if created else 'đổi mật khẩu của'} {name}.",
                       markup=False, highlight=False)
 
@@ -90,16 +92,10 @@ def user_list() -> None:
 @user_app.command("disable")
 def user_disable(name: str) -> None:
     """Khóa tài khoản: không đăng nhập được nữa, các phiên đang mở kết thúc ngay."""
-    from domain.responses import FormProblems
     from flows.logins import disable_user
 
     def work() -> None:
-        settings = load_settings()
-        with application(settings) as built:
-            try:
-                disable_user(built, name)
-            except FormProblems as problems:
-                raise _said(problems) from None
+        _carried_out(disable_user, name)
         console.print(f"Đã khóa tài khoản {name}; các phiên đăng nhập của tài khoản đã kết "
                       "thúc.", markup=False, highlight=False)
 
@@ -109,16 +105,10 @@ def user_disable(name: str) -> None:
 @user_app.command("passwd")
 def user_passwd(name: str) -> None:
     """Đổi mật khẩu (được hỏi, hoặc đọc một dòng từ stdin); các phiên đang mở kết thúc."""
-    from domain.responses import FormProblems
     from flows.logins import change_password
 
     def work() -> None:
-        settings = load_settings()
-        with application(settings) as built:
-            try:
-                change_password(built, name, _password())
-            except FormProblems as problems:
-                raise _said(problems) from None
+        _carried_out(change_password, name, _password())
         console.print(f"Đã đổi mật khẩu của {name}; các phiên đăng nhập của tài khoản đã kết "
                       "thúc.", markup=False, highlight=False)
 
@@ -128,16 +118,10 @@ def user_passwd(name: str) -> None:
 @link_app.command("revoke")
 def link_revoke(address: str) -> None:
     """Thu hồi mọi đường dẫn đã gửi tới một địa chỉ (thư sau sẽ mang đường dẫn mới)."""
-    from domain.responses import FormProblems
     from flows.responses import revoke_links
 
     def work() -> None:
-        settings = load_settings()
-        with application(settings) as built:
-            try:
-                recorded, known = revoke_links(built, address, "cchc link revoke")
-            except FormProblems as problems:
-                raise _said(problems) from None
+        recorded, known = _carried_out(revoke_links, address, "cchc link revoke")
         console.print(f"Đã thu hồi mọi đường dẫn đã gửi tới {recorded}.", markup=False,
                       highlight=False)
         if not known:

@@ -177,25 +177,28 @@ def save_user(session: Session, name: str, password_hash: str) -> bool:
 
 def set_password(session: Session, name: str, password_hash: str) -> bool:
     """A login's new password, ending its sessions; False when there is no such login."""
-    user = session.get(WebUser, name)
-    if user is None:
-        return False
-    user.password_hash = password_hash
-    session.add(user)
-    end_sessions(session, name)
-    record(session, EventName.USER_ADDED, user=name, new=False)
-    return True
+    def change(user: WebUser) -> None:
+        user.password_hash = password_hash
+
+    return _change_user(session, name, change, EventName.USER_ADDED, new=False)
 
 
 def disable_user(session: Session, name: str, now: datetime) -> bool:
     """A login that logs in no more, its sessions ended; False when there is no such login."""
+    def change(user: WebUser) -> None:
+        user.disabled_at = user.disabled_at or now
+
+    return _change_user(session, name, change, EventName.USER_DISABLED)
+
+
+def _change_user(session: Session, name: str, change, event: EventName, **data) -> bool:
     user = session.get(WebUser, name)
     if user is None:
         return False
-    user.disabled_at = user.disabled_at or now
+    change(user)
     session.add(user)
     end_sessions(session, name)
-    record(session, EventName.USER_DISABLED, user=name)
+    record(session, event, user=name, **data)
     return True
 
 
