@@ -33,19 +33,26 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from check import CHECK_DAY, database, engine_check, forget_checks  # beside this script
+from check import (  # beside this script
+    CHECK_DAY,
+    NEXT_DAY,
+    database,
+    engine_check,
+    forget_checks,
+    in_child,
+)
 
 # This script's folder, first on the path, would hide the engine's `web` package behind it.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-from sqlalchemy import delete, func, select
+from sqlalchemy import String, cast, delete, func, select, text, update
 
 from domain.events import EventName
-from domain.models import Event, Submission, TrackedItem, Unit, WebUser
+from domain.models import Event, Notice, Submission, TrackedItem, Unit, WebUser
 from domain.responses import Scope, answerable_units
-from domain.states import DeadlineKind
+from domain.states import DeadlineKind, NoticeState
 from flows import links
 from flows.settings import Settings
 from persistence.db import make_engine
@@ -312,9 +319,24 @@ async def secretariat(load: Load, seconds: float, every: float) -> None:
             moment += every
 
 
+def morning(url: str) -> dict:
+    """What the heads open their links after: the check of the day, its digests sent."""
+    forget_checks(url)
+    check = in_child("engine", url)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(update(Notice).where(Notice.state == NoticeState.PENDING).values(
+            state=NoticeState.SENT, sent_at=datetime.now(UTC),
+            message_id="<" + cast(Notice.id, String) + "@cchc.bench.example>"))
+        connection.execute(text("ANALYZE"))
+    engine.dispose()
+    return check
+
+
 def start_check(url: str) -> subprocess.Popen:
-    """The first check of the country in a process of its own; returned once it has started
+    """The next working day's check in a process of its own; returned once it has started
     (its imports done)."""
+    forget_checks(url, NEXT_DAY)
     check = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--run-check",
                               "--database-url", url], stdout=subprocess.PIPE, text=True)
     if check.stdout.readline().strip() != "started":
@@ -328,7 +350,7 @@ def run_check(url: str) -> None:
     logging.disable(logging.WARNING)
     print("started", flush=True)
     started = time.perf_counter()
-    result = engine_check(url, CHECK_DAY)
+    result = engine_check(url, NEXT_DAY)
     print(json.dumps({**result, "seconds": time.perf_counter() - started}))
 
 
@@ -404,7 +426,7 @@ def one_run(url: str, folder: Path, args, heads_of: list[Head], moments: list[fl
     web = Server([str(Path(sys.executable).with_name("cchc")), "web", "--port", str(args.port)],
                  args.port, "/login", folder, cchc_environment(settings))
     try:
-        forget_checks(url)
+        rows["morning"] = morning(url)
         forget_reports(url)
         rows |= table(asyncio.run(rush(web.base, list(zip(heads_of, moments)), args, True)),
                       "engine")
@@ -425,22 +447,24 @@ def report(dialect: str, items: int, units: int, args, heads_of: list[Head],
         return statistics.median(run[name][key] for run in runs if name in run)
 
     reporting = sum(h.reports for h in heads_of)
-    checks = [run["check"] for run in runs]
     print(f"{dialect}: {items:,} open items, {units:,} units; {len(heads_of)} heads within "
           f"{args.seconds:g} s ({reporting} reporting), at most {args.in_flight} requests in "
           f"flight; load average {os.getloadavg()[0]:.1f}; median of {len(runs)} run(s)")
     print(f"{'':<58}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    names = [name for name in runs[0] if name != "check"]
+    names = [name for name in runs[0] if name not in ("check", "morning")]
     for name in names:
         errors = sum(run[name]["errors"] for run in runs if name in run)
         why = sorted({w for run in runs if name in run for w in run[name]["why"]})
         print(f"{name:<58}{median(name, 'requests'):>9.0f}{median(name, 'p50'):>9.1f}"
               f"{median(name, 'p95'):>9.1f}{median(name, 'p99'):>9.1f}{errors:>8}"
               + (f"  ({', '.join(why)})" if why else ""))
-    for check in checks:
+    for run in runs:
+        first, check = run["morning"], run["check"]
         done = (f"{check['seconds']:.1f} s, {check['queued']:,} rungs in {check['notices']:,} "
                 f"digests" if "seconds" in check else "FAILED")
-        print(f"the check beside the rush: {done}; it ended {check['ended']:.1f} s into the rush")
+        print(f"before the rushes, the check of {CHECK_DAY:%d/%m/%Y} ({first['queued']:,} rungs "
+              f"in {first['notices']:,} digests, marked sent); beside the last rush, the next "
+              f"working day's: {done}; it ended {check['ended']:.1f} s into the rush")
     floor = median("floor: bare endpoint", "p95")
     for page in ("unit page", "review queue"):
         p95 = median(f"engine: {page}", "p95")
@@ -451,7 +475,7 @@ def report(dialect: str, items: int, units: int, args, heads_of: list[Head],
         if all(name in run for run in runs):
             print(f"while the check ran: {page} p95 {median(name, 'p95'):.0f} ms "
                   f"(target <= 800 ms)")
-    errors = sum(run[name]["errors"] for run in runs for name in run if name != "check")
+    errors = sum(run[name]["errors"] for run in runs for name in names if name in run)
     print(f"errors: {errors} (target 0)")
 
 

@@ -38,6 +38,13 @@ class Unit(SQLModel, table=True):
     # Tên khác: other names plans write for it ("Sở GTVT"), ";"-separated as in the units file.
     other_names: str | None = None
 
+    __table_args__ = (
+        # A page reads only its units' part of the tree (`persistence.ledger.units_around`):
+        # the units below them, and the dissolved ones with their successors.
+        Index("ix_unit_parent", "parent_code"),
+        Index("ix_unit_dissolved", "active", "successor_code"),
+    )
+
 
 class UnitGroup(SQLModel, table=True):
     """Nhóm đơn vị ("UBND các xã, phường"): a task given to it fans out to its members."""

@@ -28,7 +28,7 @@ from notifications.words import label
 from persistence import outbox
 from persistence import responses as store
 from persistence.events import record
-from persistence.ledger import load_unit_tree
+from persistence.ledger import load_unit_tree, units_around
 from persistence.tracking import complete_item, extend_item, set_deadline
 
 # A fresh link may be asked for this often per address; a login may fail this often per name
@@ -119,7 +119,7 @@ def _assigned_to(tree: UnitTree, units) -> set[str]:
 def unit_page(app: Application, scope: Scope) -> UnitPage:
     today = app.today()
     with app.uow.reading() as session:
-        tree = load_unit_tree(session)
+        tree = units_around(session, scope.units)
         own = store.open_items_of(session, _assigned_to(tree, scope.units))
         below = rules.supervised_units(tree, scope.units)
         escalated = store.escalated_items(session, below) if below else []
@@ -159,7 +159,7 @@ def submit(app: Application, scope: Scope, item_id: int, kind: SubmissionKind,
     written."""
     today = app.today()
     with app.uow.transaction() as session:
-        tree = load_unit_tree(session)
+        tree = units_around(session, scope.units)
         item = _own_item(session, tree, scope, item_id)
         row = Submission(item_id=item.id, kind=kind, state=SubmissionState.PENDING,
                          submitted_by=scope.recipient, submitted_on=today, client_ip=actor.ip)
@@ -212,12 +212,12 @@ class ReviewQueue:
 
 def review_queue(app: Application) -> ReviewQueue:
     with app.uow.reading() as session:
-        tree = load_unit_tree(session)
-        return ReviewQueue(
-            [(s, i, tree.responsible(i.unit_code)) for s, i in store.review_queue(session)],
-            list(store.undetermined(session)),
-            [(s, i, tree.responsible(i.unit_code))
-             for s, i in store.recently_recorded(session, RECENT)])
+        waiting = store.review_queue(session)
+        recent = store.recently_recorded(session, RECENT)
+        tree = units_around(session, {i.unit_code for _, i in waiting + recent})
+        return ReviewQueue([(s, i, tree.responsible(i.unit_code)) for s, i in waiting],
+                           list(store.undetermined(session)),
+                           [(s, i, tree.responsible(i.unit_code)) for s, i in recent])
 
 
 def _waiting(session, submission_id: int, kind: SubmissionKind) -> tuple[Submission, TrackedItem]:

@@ -21,10 +21,12 @@ from sqlalchemy import (
     bindparam,
     column,
     exists,
+    false,
     func,
     or_,
     select,
     text,
+    union,
     update,
     values,
 )
@@ -174,10 +176,31 @@ def _moving_only(query: Select, rungs: list[tuple[date, str | None, str | None]]
         lacks(Track.ESCALATION, reached.c.escalation_rung)))
 
 
+UNIT_COLUMNS = (Unit.code, Unit.name, Unit.parent_code, Unit.head_title, Unit.head_email,
+                Unit.focal_email, Unit.active, Unit.successor_code)
+
+
 def load_unit_tree(session: Session) -> UnitTree:
-    columns = (Unit.code, Unit.name, Unit.parent_code, Unit.head_title, Unit.head_email,
-               Unit.focal_email, Unit.active, Unit.successor_code)
-    return UnitTree(UnitInfo(*row) for row in session.execute(select(*columns)))
+    return UnitTree(UnitInfo(*row) for row in session.execute(select(*UNIT_COLUMNS)))
+
+
+def units_around(session: Session, codes: Collection[str]) -> UnitTree:
+    """The part of the tree a page about `codes` reads, in one query: those units, every unit
+    above and below them, and every dissolved unit with its successors. Of these units and the
+    units `codes` answer for or supervise, `responsible`, `subtree` and `in_scope` say what
+    they say of the whole tree (a province's ten thousand units, which a page would otherwise
+    read and build at every request)."""
+    above = select(Unit.code, Unit.parent_code).where(Unit.code.in_(list(codes))).cte(
+        "above", recursive=True)
+    above = above.union(select(Unit.code, Unit.parent_code)
+                        .join(above, Unit.code == above.c.parent_code))
+    below = select(Unit.code).where(Unit.code.in_(list(codes))).cte("below", recursive=True)
+    below = below.union(select(Unit.code).join(below, Unit.parent_code == below.c.code))
+    wanted = union(select(above.c.code), select(below.c.code),
+                   select(Unit.code).where(Unit.active == false()),
+                   select(Unit.successor_code).where(Unit.active == false()))
+    return UnitTree(UnitInfo(*row) for row in session.execute(
+        select(*UNIT_COLUMNS).where(Unit.code.in_(wanted))))
 
 
 def escalation_organisation(
