@@ -118,6 +118,10 @@ class TrackedItem(SQLModel, table=True):
         Index("ix_item_occurrences", "scope", "code",
               sqlite_where=text("occurrence_of IS NOT NULL"),
               postgresql_where=text("occurrence_of IS NOT NULL")),
+        # The review queue lists the few items whose deadline names no date, in plan order.
+        Index("ix_item_undetermined", "scope", "position",
+              sqlite_where=text("deadline_kind = 'undetermined'"),
+              postgresql_where=text("deadline_kind = 'undetermined'")),
     )
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=12)  # "task" | "remediation"
