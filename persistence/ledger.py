@@ -184,23 +184,31 @@ def load_unit_tree(session: Session) -> UnitTree:
     return UnitTree(UnitInfo(*row) for row in session.execute(select(*UNIT_COLUMNS)))
 
 
+def _units_around_query() -> Select:
+    codes = bindparam("codes", expanding=True)
+    above = select(Unit.code, Unit.parent_code).where(Unit.code.in_(codes)).cte(
+        "above", recursive=True)
+    above = above.union(select(Unit.code, Unit.parent_code)
+                        .join(above, Unit.code == above.c.parent_code))
+    below = select(Unit.code).where(Unit.code.in_(codes)).cte("below", recursive=True)
+    below = below.union(select(Unit.code).join(below, Unit.parent_code == below.c.code))
+    wanted = union(select(above.c.code), select(below.c.code),
+                   select(Unit.code).where(Unit.active == false()),
+                   select(Unit.successor_code).where(Unit.active == false()))
+    return select(*UNIT_COLUMNS).where(Unit.code.in_(wanted))
+
+
+_UNITS_AROUND = _units_around_query()  # built once: a page asks for it at every request
+
+
 def units_around(session: Session, codes: Collection[str]) -> UnitTree:
     """The part of the tree a page about `codes` reads, in one query: those units, every unit
     above and below them, and every dissolved unit with its successors. Of these units and the
     units `codes` answer for or supervise, `responsible`, `subtree` and `in_scope` say what
     they say of the whole tree (a province's ten thousand units, which a page would otherwise
     read and build at every request)."""
-    above = select(Unit.code, Unit.parent_code).where(Unit.code.in_(list(codes))).cte(
-        "above", recursive=True)
-    above = above.union(select(Unit.code, Unit.parent_code)
-                        .join(above, Unit.code == above.c.parent_code))
-    below = select(Unit.code).where(Unit.code.in_(list(codes))).cte("below", recursive=True)
-    below = below.union(select(Unit.code).join(below, Unit.parent_code == below.c.code))
-    wanted = union(select(above.c.code), select(below.c.code),
-                   select(Unit.code).where(Unit.active == false()),
-                   select(Unit.successor_code).where(Unit.active == false()))
     return UnitTree(UnitInfo(*row) for row in session.execute(
-        select(*UNIT_COLUMNS).where(Unit.code.in_(wanted))))
+        _UNITS_AROUND, {"codes": list(codes)}))
 
 
 def escalation_organisation(
