@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     ColumnElement,
+    CompoundSelect,
     Date,
     Select,
     String,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     update,
     values,
 )
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
@@ -184,18 +186,24 @@ def load_unit_tree(session: Session) -> UnitTree:
     return UnitTree(UnitInfo(*row) for row in session.execute(select(*UNIT_COLUMNS)))
 
 
-def _units_around_query() -> Select:
+def _units_around_query() -> CompoundSelect:
+    # Each part read whole by index (a parent's children, a unit's parent, the dissolved
+    # units): `code IN (their codes)` made PostgreSQL hash them against a scan of every unit.
+    def columns(unit) -> tuple:
+        return tuple(getattr(unit, c.key) for c in UNIT_COLUMNS)
+
     codes = bindparam("codes", expanding=True)
-    above = select(Unit.code, Unit.parent_code).where(Unit.code.in_(codes)).cte(
-        "above", recursive=True)
-    above = above.union(select(Unit.code, Unit.parent_code)
-                        .join(above, Unit.code == above.c.parent_code))
-    below = select(Unit.code).where(Unit.code.in_(codes)).cte("below", recursive=True)
-    below = below.union(select(Unit.code).join(below, Unit.parent_code == below.c.code))
-    wanted = union(select(above.c.code), select(below.c.code),
-                   select(Unit.code).where(Unit.active == false()),
-                   select(Unit.successor_code).where(Unit.active == false()))
-    return select(*UNIT_COLUMNS).where(Unit.code.in_(wanted))
+    above = select(*UNIT_COLUMNS).where(Unit.code.in_(codes)).cte("above", recursive=True)
+    parent = aliased(Unit)
+    above = above.union(select(*columns(parent)).join(above, parent.code == above.c.parent_code))
+    below = select(*UNIT_COLUMNS).where(Unit.code.in_(codes)).cte("below", recursive=True)
+    child = aliased(Unit)
+    below = below.union(select(*columns(child)).join(below, child.parent_code == below.c.code))
+    dissolved = aliased(Unit)
+    successors = select(dissolved.successor_code).where(dissolved.active == false())
+    return union(select(*above.c), select(*below.c),
+                 select(*UNIT_COLUMNS).where(Unit.active == false()),
+                 select(*UNIT_COLUMNS).where(Unit.code.in_(successors)))
 
 
 _UNITS_AROUND = _units_around_query()  # built once: a page asks for it at every request
