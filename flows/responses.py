@@ -93,24 +93,28 @@ def open_link(app: Application, token: str) -> Scope:
                           lambda address: store.revoked_before(session, address))
 
 
-def _views(app: Application, session, tree: UnitTree, items, today: date) -> list[ItemView]:
-    if not items:  # most units supervise nothing escalated: two queries saved
-        return []
-    ids = [item.id for item in items]
-    sent = store.sent_about(session, ids, tree)
-    submitted = store.submissions_of(session, ids)
-    views = []
-    for item in items:
+def _views(app: Application, session, tree: UnitTree, lists, today: date
+           ) -> list[list[ItemView]]:
+    """For each list of items, their views, most pressing first; what was sent and submitted
+    about the items of every list read at once (two queries, none for no item)."""
+    ids = [item.id for items in lists for item in items]
+    sent = store.sent_about(session, ids, tree) if ids else {}
+    submitted = store.submissions_of(session, ids) if ids else {}
+
+    def view(item: TrackedItem) -> ItemView:
         status = status_of(due=item.due_date, opens=item.opens_on, completed_on=None,
                            extended=item.extended, as_of=today, calendar=app.calendar,
                            due_soon_days=app.policy.due_soon_days)
         due = item.due_date
-        views.append(ItemView(
+        return ItemView(
             item, tree.responsible(item.unit_code), status,
             app.calendar.remaining(today, due) if due else None,
             app.calendar.overdue(due, today) if due else None,
-            sent.get(item.id, []), submitted.get(item.id, [])))
-    return sorted(views, key=lambda v: (_ORDER.index(v.status), v.item.due_date or date.max))
+            sent.get(item.id, []), submitted.get(item.id, []))
+
+    return [sorted(map(view, items),
+                   key=lambda v: (_ORDER.index(v.status), v.item.due_date or date.max))
+            for items in lists]
 
 
 def _assigned_to(tree: UnitTree, units) -> set[str]:
@@ -125,10 +129,10 @@ def unit_page(app: Application, scope: Scope) -> UnitPage:
         own = store.open_items_of(session, _assigned_to(tree, scope.units))
         below = rules.supervised_units(tree, scope.units)
         escalated = store.escalated_items(session, below) if below else []
+        own_views, escalated_views = _views(app, session, tree, [own, escalated], today)
         return UnitPage(
             scope, [tree.units[code] for code in sorted(scope.units) if code in tree.units],
-            _views(app, session, tree, own, today),
-            _views(app, session, tree, escalated, today))
+            own_views, escalated_views)
 
 
 def _own_item(session, tree: UnitTree, scope: Scope, item_id: int) -> TrackedItem:
