@@ -7,9 +7,11 @@ floor: a bare FastAPI endpoint doing the unit page's one query and template.
                                        [--heads 300] [--seconds 60] [--reporting 0.1]
                                        [--in-flight 32] [--runs 1] [--database-url URL]
 
-The servers (`cchc web`, the bare endpoint, each with uvicorn's defaults) run in processes of
-their own, the check (`checking.sweep_and_seal`, the first check of the generated country, as
-`check.py` times it) in another, started just before its rush; this process is the load: one
+Before the rushes the check of the generated country's check day runs and its digests are
+marked sent (the morning's digests); beside the last rush, the next working day's check
+(`checking.sweep_and_seal`, as `check.py` times it) runs in a process of its own, started just
+before it. The servers (`cchc web`, the bare endpoint, each with uvicorn's defaults) run in
+processes of their own; this process is the load: one
 client per head (its own connection and cookies), arrivals spread evenly at random over the
 minute, at most `--in-flight` requests outstanding (a request's time includes its wait for a
 place). Each head's link is signed as a digest's is. Every rush sees the same heads at the same
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import random
@@ -59,7 +62,7 @@ from persistence.db import make_engine
 from persistence.ledger import load_unit_tree
 from persistence.unit_of_work import UnitOfWork
 
-SECRET = "cle-du-banc-d-essai-des-pages-0123456789"
+SECRET = "khoa-bi-mat-cua-bang-do-trang-web-0123456789"
 USER, PASSWORD = "thuongtruc", "mat-khau-cua-bang-do-123"
 PDF = b"%PDF-1.4\n% bao cao hoan thanh\n" + b"0" * 20_000
 PAGES = ("unit page", "completion report", "review queue")
@@ -273,17 +276,17 @@ class Load:
         await asyncio.sleep(max(0.0, self.started + moment - time.perf_counter()))
 
 
+@functools.cache
+def tls() -> ssl.SSLContext:
+    # One for every head's client: making one reads the certificate store (tens of
+    # milliseconds of this process's time, which the clients share), and no request uses it.
+    return ssl.create_default_context()
+
+
 def client():
     import httpx
 
-    # One TLS context for every head's client: making one reads the certificate store (tens of
-    # milliseconds of this process's time), and no request here uses it.
-    global TLS
-    TLS = TLS or ssl.create_default_context()
-    return httpx.AsyncClient(timeout=60, follow_redirects=False, verify=TLS)
-
-
-TLS = None
+    return httpx.AsyncClient(timeout=60, follow_redirects=False, verify=tls())
 
 
 async def head_visit(load: Load, head: Head, moment: float, today: date) -> None:

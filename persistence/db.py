@@ -32,9 +32,9 @@ def make_engine(url: str) -> Engine:
     """An engine; it creates nothing (a SQLite file and its folder are made by `upgrade`)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        # A writer waits up to 30 s for another's transaction (a check's batches, its sealing:
-        # seconds each) instead of failing at once with "database is locked" (the driver's
-        # busy timeout; its default, 5 s, is shorter than a check's longest transaction).
+        # A writer (a unit's report) waits up to 30 s for another's transaction (a check's
+        # batches, its sealing: seconds each on a loaded machine) instead of failing with
+        # "database is locked": the driver's busy timeout, whose default is 5 s.
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
