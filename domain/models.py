@@ -42,7 +42,7 @@ class Unit(SQLModel, table=True):
         # A page reads only its units' part of the tree (`persistence.ledger.units_around`):
         # the units below them, and the dissolved ones with their successors.
         Index("ix_unit_parent", "parent_code"),
-        Index("ix_unit_dissolved", "active", "successor_code"),
+        Index("ix_unit_dissolved", "active", "code", "successor_code"),
     )
 
 

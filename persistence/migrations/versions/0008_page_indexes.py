@@ -20,7 +20,8 @@ UNDETERMINED = sa.text("deadline_kind = 'undetermined'")
 def upgrade() -> None:
     with op.batch_alter_table('unit') as batch:
         batch.create_index('ix_unit_parent', ['parent_code'], unique=False)
-        batch.create_index('ix_unit_dissolved', ['active', 'successor_code'], unique=False)
+        batch.create_index('ix_unit_dissolved', ['active', 'code', 'successor_code'],
+                           unique=False)
     with op.batch_alter_table('trackeditem') as batch:
         batch.create_index('ix_item_undetermined', ['scope', 'position'], unique=False,
                            sqlite_where=UNDETERMINED, postgresql_where=UNDETERMINED)
