@@ -38,6 +38,13 @@ class Unit(SQLModel, table=True):
     # Tên khác: other names plans write for it ("Sở GTVT"), ";"-separated as in the units file.
     other_names: str | None = None
 
+    __table_args__ = (
+        # A page reads only its units' part of the tree (`persistence.ledger.units_around`):
+        # the units below them, and the dissolved ones with their successors.
+        Index("ix_unit_parent", "parent_code"),
+        Index("ix_unit_dissolved", "active", "code", "successor_code"),
+    )
+
 
 class UnitGroup(SQLModel, table=True):
     """Nhóm đơn vị ("UBND các xã, phường"): a task given to it fans out to its members."""
@@ -111,6 +118,10 @@ class TrackedItem(SQLModel, table=True):
         Index("ix_item_occurrences", "scope", "code",
               sqlite_where=text("occurrence_of IS NOT NULL"),
               postgresql_where=text("occurrence_of IS NOT NULL")),
+        # The review queue lists the few items whose deadline names no date, in plan order.
+        Index("ix_item_undetermined", "scope", "position",
+              sqlite_where=text("deadline_kind = 'undetermined'"),
+              postgresql_where=text("deadline_kind = 'undetermined'")),
     )
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=12)  # "task" | "remediation"

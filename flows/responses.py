@@ -29,7 +29,7 @@ from notifications.words import label
 from persistence import outbox
 from persistence import responses as store
 from persistence.events import record
-from persistence.ledger import load_unit_tree
+from persistence.ledger import load_unit_tree, units_around
 from persistence.tracking import (
     complete_item,
     extend_item,
@@ -102,29 +102,38 @@ def open_link(app: Application, token: str) -> Scope:
     with app.uow.reading() as session:
         scope = links.read(app.settings, token,
                            lambda address: store.revoked_before(session, address))
-        if not scope.units <= rules.answerable_units(load_unit_tree(session), scope.recipient):
+        # The part of the tree around the link's units holds them all: enough to ask who
+        # answers for them, without reading every unit of the country at each request.
+        around = units_around(session, scope.units)
+        if not scope.units <= rules.answerable_units(around, scope.recipient):
             raise links.LinkRefused("outdated", scope.recipient)
         return scope
 
 
-def _views(app: Application, session, tree: UnitTree, items, today: date) -> list[ItemView]:
-    ids = [item.id for item in items]
-    sent = store.sent_about(session, ids, tree)
-    submitted = store.submissions_of(session, ids)
-    views = []
-    for item in items:
+def _views(app: Application, session, tree: UnitTree, lists, today: date
+           ) -> list[list[ItemView]]:
+    """For each list of items, their views, most pressing first; what was sent and submitted
+    about the items of every list read at once (two queries, none for no item)."""
+    ids = [item.id for items in lists for item in items]
+    sent = store.sent_about(session, ids, tree) if ids else {}
+    submitted = store.submissions_of(session, ids) if ids else {}
+
+    def view(item: TrackedItem) -> ItemView:
         status = status_of(due=item.due_date, opens=item.opens_on, completed_on=None,
                            extended=item.extended, as_of=today, calendar=app.calendar,
                            due_soon_days=app.policy.due_soon_days,
                            reopened_on=item.reopened_on, first_due=item.due_when_reopened)
         due = item.due_date
-        views.append(ItemView(
+        return ItemView(
             item, tree.responsible(item.unit_code), status,
             app.calendar.remaining(today, due) if due else None,
             app.calendar.overdue(due, today) if due else None,
             sent.get(item.id, []), submitted.get(item.id, []),
-            rules.earliest_proposed_due(due, today)))
-    return sorted(views, key=lambda v: (_ORDER.index(v.status), v.item.due_date or date.max))
+            rules.earliest_proposed_due(due, today))
+
+    return [sorted(map(view, items),
+                   key=lambda v: (_ORDER.index(v.status), v.item.due_date or date.max))
+            for items in lists]
 
 
 def _assigned_to(tree: UnitTree, units) -> set[str]:
@@ -135,14 +144,14 @@ def _assigned_to(tree: UnitTree, units) -> set[str]:
 def unit_page(app: Application, scope: Scope) -> UnitPage:
     today = app.today()
     with app.uow.reading() as session:
-        tree = load_unit_tree(session)
+        tree = units_around(session, scope.units)
         own = store.open_items_of(session, _assigned_to(tree, scope.units))
         below = rules.supervised_units(tree, scope.units)
         escalated = store.escalated_items(session, below) if below else []
+        own_views, escalated_views = _views(app, session, tree, [own, escalated], today)
         return UnitPage(
             scope, [tree.units[code] for code in sorted(scope.units) if code in tree.units],
-            _views(app, session, tree, own, today),
-            _views(app, session, tree, escalated, today))
+            own_views, escalated_views)
 
 
 def _own_item(session, tree: UnitTree, scope: Scope, item_id: int) -> TrackedItem:
@@ -175,7 +184,7 @@ def submit(app: Application, scope: Scope, item_id: int, kind: SubmissionKind,
     written."""
     today = app.today()
     with app.uow.transaction() as session:
-        tree = load_unit_tree(session)
+        tree = units_around(session, scope.units)
         item = _own_item(session, tree, scope, item_id)
         row = Submission(item_id=item.id, kind=kind, state=SubmissionState.PENDING,
                          submitted_by=scope.recipient, submitted_on=today, client_ip=actor.ip)
@@ -233,12 +242,12 @@ class ReviewQueue:
 
 def review_queue(app: Application) -> ReviewQueue:
     with app.uow.reading() as session:
-        tree = load_unit_tree(session)
-        return ReviewQueue(
-            [(s, i, tree.responsible(i.unit_code)) for s, i in store.review_queue(session)],
-            list(store.undetermined(session)),
-            [(s, i, tree.responsible(i.unit_code))
-             for s, i in store.recently_recorded(session, RECENT)])
+        waiting = store.review_queue(session)
+        recent = store.recently_recorded(session, RECENT)
+        tree = units_around(session, {i.unit_code for _, i in waiting + recent})
+        return ReviewQueue([(s, i, tree.responsible(i.unit_code)) for s, i in waiting],
+                           list(store.undetermined(session)),
+                           [(s, i, tree.responsible(i.unit_code)) for s, i in recent])
 
 
 def _waiting(session, submission_id: int, kind: SubmissionKind) -> tuple[Submission, TrackedItem]:

@@ -24,7 +24,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # The latest migration's revision. Every command checks the schema against it before it reads
 # or writes; a constant, because loading Alembic's scripts costs a quarter of a second at every
 # start. A test keeps it equal to the scripts' head: bump it with each new migration.
-SCHEMA_HEAD = "0009_item_reopened"
+SCHEMA_HEAD = "0010_page_indexes"
 VERSION_TABLE = "alembic_version"
 
 
@@ -32,6 +32,9 @@ def make_engine(url: str) -> Engine:
     """An engine; it creates nothing (a SQLite file and its folder are made by `upgrade`)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        # A writer (a unit's report) waits up to 30 s for another's transaction (a check's
+        # batches, its sealing: seconds each on a loaded machine) instead of failing with
+        # "database is locked": the driver's busy timeout, whose default is 5 s.
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")

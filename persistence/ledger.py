@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     ColumnElement,
+    CompoundSelect,
     Date,
     Select,
     String,
@@ -21,13 +22,16 @@ from sqlalchemy import (
     bindparam,
     column,
     exists,
+    false,
     func,
     or_,
     select,
     text,
+    union,
     update,
     values,
 )
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
@@ -174,10 +178,48 @@ def _moving_only(query: Select, rungs: list[tuple[date, str | None, str | None]]
         lacks(Track.ESCALATION, reached.c.escalation_rung)))
 
 
+UNIT_COLUMNS = (Unit.code, Unit.name, Unit.parent_code, Unit.head_title, Unit.head_email,
+                Unit.focal_email, Unit.active, Unit.successor_code)
+
+
 def load_unit_tree(session: Session) -> UnitTree:
-    columns = (Unit.code, Unit.name, Unit.parent_code, Unit.head_title, Unit.head_email,
-               Unit.focal_email, Unit.active, Unit.successor_code)
-    return UnitTree(UnitInfo(*row) for row in session.execute(select(*columns)))
+    return UnitTree(UnitInfo(*row) for row in session.execute(select(*UNIT_COLUMNS)))
+
+
+def _units_around_query() -> CompoundSelect:
+    # Each part read whole by index (a parent's children, a unit's parent, the dissolved
+    # units): `code IN (their codes)` made PostgreSQL hash them against a scan of every unit.
+    def columns(unit) -> tuple:
+        return tuple(getattr(unit, c.key) for c in UNIT_COLUMNS)
+
+    codes = bindparam("codes", expanding=True)
+    above = select(*UNIT_COLUMNS).where(Unit.code.in_(codes)).cte("above", recursive=True)
+    parent = aliased(Unit)
+    above = above.union(select(*columns(parent)).join(above, parent.code == above.c.parent_code))
+    below = select(*UNIT_COLUMNS).where(Unit.code.in_(codes)).cte("below", recursive=True)
+    child = aliased(Unit)
+    below = below.union(select(*columns(child)).join(below, child.parent_code == below.c.code))
+    # By code, from the few the index finds: SQLite's statistics make `active = 0` look like
+    # every unit (one distinct value), and it would scan them all for their columns.
+    dissolved = aliased(Unit)
+    codes_of_dissolved = union(select(dissolved.code).where(dissolved.active == false()),
+                               select(dissolved.successor_code)
+                               .where(dissolved.active == false()))
+    return union(select(*above.c), select(*below.c),
+                 select(*UNIT_COLUMNS).where(Unit.code.in_(codes_of_dissolved)))
+
+
+_UNITS_AROUND = _units_around_query()  # built once: a page asks for it at every request
+
+
+def units_around(session: Session, codes: Collection[str]) -> UnitTree:
+    """The part of the tree a page about `codes` reads, in one query: those units, every unit
+    above and below them, and every dissolved unit with its successors. Of these units and the
+    units `codes` answer for or supervise, `responsible`, `subtree` and `in_scope` say what
+    they say of the whole tree (a province's ten thousand units, which a page would otherwise
+    read and build at every request)."""
+    return UnitTree(UnitInfo(*row) for row in session.execute(
+        _UNITS_AROUND, {"codes": list(codes)}))
 
 
 def escalation_organisation(

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 from sqlmodel import Session
 
 from domain.addresses import folded
@@ -130,11 +130,13 @@ def open_items_of(session: Session, unit_codes: Collection[str]) -> Sequence[Tra
 
 def escalated_items(session: Session, unit_codes: Collection[str]) -> Sequence[TrackedItem]:
     """Open items of `unit_codes` the ladder has escalated (reported to a supervisor)."""
-    escalated = select(LadderEntry.item_id).where(LadderEntry.track == "escalation")
+    # Looked up per item of these units: `id IN (every escalated item)` read the whole
+    # ledger's escalations at every page.
+    escalated = exists().where(LadderEntry.item_id == TrackedItem.id,
+                               LadderEntry.track == "escalation")
     return session.exec(
         select(TrackedItem).where(TrackedItem.unit_code.in_(list(unit_codes)),
-                                  TrackedItem.completed_on.is_(None),
-                                  TrackedItem.id.in_(escalated))
+                                  TrackedItem.completed_on.is_(None), escalated)
         .order_by(TrackedItem.unit_code, TrackedItem.scope, TrackedItem.position)
     ).scalars().all()
 

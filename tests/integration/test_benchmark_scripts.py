@@ -41,6 +41,20 @@ def test_a_country_generated_with_items_within_reach_gives_the_peer_exactly_thos
     assert "ratio next working day vs peer:" in output and "vs naive" not in output
 
 
+def test_web_benchmark_times_each_page_against_the_bare_endpoint_on_both_databases(
+        database_url):
+    output = run("web.py", "--database-url", database_url, "--items", "3000",
+                 "--provinces", "2", "--heads", "12", "--seconds", "2")
+    for page in ("floor: bare endpoint", "engine: unit page", "engine: completion report",
+                 "engine: review queue", "beside a check: unit page"):
+        assert page in output
+    assert "ratio unit page p95 vs the bare endpoint's:" in output
+    assert "ratio review queue p95 vs the bare endpoint's:" in output
+    # The check of the morning before the rushes, the next working day's beside the last.
+    assert "beside the last rush, the next working day's:" in output
+    assert "FAILED" not in output and "errors: 0 (target 0)" in output
+
+
 def test_send_benchmark_prints_the_engines_ratios_to_per_message_and_the_ceiling():
     output = run("send.py", "--messages", "60", "--runs", "1")
     assert "ratio engine vs a connection per message:" in output
