@@ -43,7 +43,7 @@ def require_database(settings: Settings, unit: str | None = None) -> None:
 # Said when a command starts the background Prefect server (README, "Prefect's server"): its
 # first start on a PREFECT_HOME migrates its own database.
 STARTING_PREFECT = ("khởi động máy chủ Prefect chạy nền cho {home} (các lệnh sau dùng lại, tự "
-                    "dừng sau {minutes:g} phút không dùng); thường mất nửa phút, lần đầu lâu "
+                    "dừng sau {minutes} phút không dùng); thường mất nửa phút, lần đầu lâu "
                     "hơn vì phải tạo cơ sở dữ liệu lịch sử chạy")
 
 
@@ -58,7 +58,7 @@ def _run_flow(settings: Settings, description: str, call):
 
         def starting(home: Path) -> None:
             waiting = f"{description}: " + STARTING_PREFECT.format(
-                home=home, minutes=settings.prefect_idle_minutes)
+                home=home, minutes=f"{settings.prefect_idle_minutes:g}".replace(".", ","))
             console.print(f"{waiting}…", highlight=False, soft_wrap=True)
             spinner.update(waiting)
 

@@ -199,7 +199,8 @@ class IdleClock:
         return 0.0 if self.open else time.monotonic() - self.last
 
 
-def _stop_when_unneeded(server, clock: IdleClock, idle_seconds: float, owner: int) -> None:  # noqa: ANN001
+def _stop_when_unneeded(server, clock: IdleClock, idle_seconds: float,  # noqa: ANN001 (uvicorn's)
+                        owner: int) -> None:
     """Ask uvicorn to stop once idle for `idle_seconds` (0: never), or once `owner` is gone."""
     tick = min(5.0, idle_seconds / 4) if idle_seconds else 5.0
     while not server.should_exit:
