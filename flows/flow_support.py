@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from prefect import Flow
+from prefect.flows import Flow
 from prefect.runtime import flow_run
 from pydantic_core import to_jsonable_python
 

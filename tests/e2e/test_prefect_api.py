@@ -12,6 +12,8 @@ import signal
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,7 +61,7 @@ def _stop_recorded_server(home: Path) -> None:
         os.kill(record["pid"], signal.SIGTERM)
     except ProcessLookupError:
         return
-    if not _gone(record["pid"], 15):
+    if not _gone(record["pid"], 60):
         os.kill(record["pid"], signal.SIGKILL)
 
 
@@ -135,27 +137,39 @@ def test_a_background_server_stops_itself_after_its_idle_time(env, prefect_home)
     assert read_record(prefect_home) is None
 
 
-def test_a_check_reports_to_the_server_serve_runs_which_stops_with_serve(env, prefect_home):
+@contextmanager
+def _serving(env: dict) -> Iterator[Served]:
+    """`cchc serve`, stopped even when the test fails."""
     served = Served(env)
-    served.wait_for("deadline-check: cron")
-    record = read_record(prefect_home)
-    first, _ = _check_and_rerun(env)
-    assert STARTING not in first
-    assert len(_flow_runs(record["url"], "kiem-tra-han-01-07-2021")) >= 2
-    assert "đã dừng" in served.stop()
-    assert _gone(record["pid"], 30) and read_record(prefect_home) is None
+    try:
+        served.wait_for("deadline-check: cron")
+        yield served
+    finally:
+        if served.process.poll() is None:
+            served.process.kill()
+            served.process.wait()
+
+
+def test_a_check_reports_to_the_server_serve_runs_which_stops_with_serve(env, prefect_home):
+    with _serving(env) as served:
+        record = read_record(prefect_home)
+        before = len(_flow_runs(record["url"], "kiem-tra-han-01-07-2021"))
+        first, _ = _check_and_rerun(env)
+        assert STARTING not in first
+        assert len(_flow_runs(record["url"], "kiem-tra-han-01-07-2021")) == before + 2
+        assert "đã dừng" in served.stop()
+    assert _gone(record["pid"], 60) and read_record(prefect_home) is None
 
 
 def test_a_check_reports_to_the_api_serve_points_at(env, prefect_home, prefect_harness):
     from prefect.settings import PREFECT_API_URL
 
-    served = Served({**env, "PREFECT_API_URL": PREFECT_API_URL.value()})
-    served.wait_for("deadline-check: cron")
-    assert read_record(prefect_home) == {"url": PREFECT_API_URL.value(),
-                                         "pid": served.process.pid}
-    before = len(_flow_runs(PREFECT_API_URL.value(), "kiem-tra-han-01-07-2021"))
-    first, _ = _check_and_rerun(env)
-    assert STARTING not in first
-    assert len(_flow_runs(PREFECT_API_URL.value(), "kiem-tra-han-01-07-2021")) == before + 2
-    assert "đã dừng" in served.stop()
+    with _serving({**env, "PREFECT_API_URL": PREFECT_API_URL.value()}) as served:
+        assert read_record(prefect_home) == {"url": PREFECT_API_URL.value(),
+                                             "pid": served.process.pid}
+        before = len(_flow_runs(PREFECT_API_URL.value(), "kiem-tra-han-01-07-2021"))
+        first, _ = _check_and_rerun(env)
+        assert STARTING not in first
+        assert len(_flow_runs(PREFECT_API_URL.value(), "kiem-tra-han-01-07-2021")) == before + 2
+        assert "đã dừng" in served.stop()
     assert read_record(prefect_home) is None
