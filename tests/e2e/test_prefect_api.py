@@ -137,6 +137,18 @@ def test_a_background_server_stops_itself_after_its_idle_time(env, prefect_home)
     assert read_record(prefect_home) is None
 
 
+def test_two_checks_started_together_start_one_server_and_send_each_digest_once(env):
+    checks = [subprocess.Popen([CCHC, "check", "--as-of", "01/07/2021"], env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+              for _ in range(2)]
+    outputs = [check.communicate(timeout=600)[0] for check in checks]
+    assert [check.returncode for check in checks] == [0, 0], outputs
+    assert sum(STARTING in output for output in outputs) == 1, outputs
+    sent = [int(re.search(r"đã gửi (\d+),", output).group(1)) for output in outputs]
+    assert sum(sent) == 5  # between them, each digest once
+    assert len(list(Path(env["CCHC_MAILDIR"]).glob("*.eml"))) == 5
+
+
 @contextmanager
 def _serving(env: dict) -> Iterator[Served]:
     """`cchc serve`, stopped even when the test fails."""
