@@ -19,18 +19,9 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
 
 RECORD = "cchc-api.json"
-
-
-class ApiPath(Enum):
-    """Which Prefect API a command took."""
-
-    configured = "configured"  # PREFECT_API_URL
-    reused = "reused"  # recorded by `cchc serve` or by an earlier command
-    started = "started"  # started now, in the background
 
 
 def prefect_home() -> Path:
@@ -39,21 +30,20 @@ def prefect_home() -> Path:
     return Path(get_current_settings().home)
 
 
-def use_api(idle_minutes: float, starting: Callable[[Path], None]) -> ApiPath:
+def use_api(idle_minutes: float, starting: Callable[[Path], None]) -> None:
     """Point this process's Prefect client at an API, starting one if none answers; `starting`
     is told before a start (which takes seconds, a minute on a fresh PREFECT_HOME)."""
     from prefect.settings import get_current_settings
 
     if get_current_settings().api.url:
-        return ApiPath.configured
+        return
     home = prefect_home()
     with _start_lock(home):
-        url, path = recorded_url(home), ApiPath.reused
+        url = recorded_url(home)
         if url is None:
             starting(home)
-            url, path = _start(home, idle_minutes, owner=None), ApiPath.started
+            url = _start(home, idle_minutes, owner=None)
     _point_at(url)
-    return path
 
 
 @contextmanager
@@ -119,7 +109,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _healthy(url: str, timeout: float = 2.0) -> bool:
+def _healthy(url: str, timeout: float = 10.0) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/health", timeout=timeout) as answer:
             return answer.status == 200
@@ -136,7 +126,10 @@ def _start(home: Path, idle_minutes: float | None, owner: int | None) -> str:
     (home / RECORD).unlink(missing_ok=True)
     arguments = [sys.executable, "-m", "flows.prefect_api", str(home),
                  str(idle_minutes or 0), str(owner or 0)]
-    environment = {**os.environ, **settings.to_environment_variables(exclude_unset=True),
+    # Not the engine's settings: a process that outlives the command keeps no SMTP password.
+    inherited = {name: value for name, value in os.environ.items()
+                 if not name.startswith("CCHC_")}
+    environment = {**inherited, **settings.to_environment_variables(exclude_unset=True),
                    "PREFECT_UI_ENABLED": "0"}
     with (home / "cchc-api.log").open("ab") as log:
         server = subprocess.Popen(arguments, env=environment, cwd=home, stdin=subprocess.DEVNULL,
@@ -150,7 +143,7 @@ def _start(home: Path, idle_minutes: float | None, owner: int | None) -> str:
             break
         time.sleep(0.1)
     server.kill()
-    raise RuntimeError(f"the Prefect server did not start; see {home / 'cchc-api.log'}")
+    raise RuntimeError(f"máy chủ Prefect không khởi động được; xem {home / 'cchc-api.log'}")
 
 
 def _write_record(home: Path, url: str, pid: int) -> None:
