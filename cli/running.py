@@ -40,8 +40,8 @@ def require_database(settings: Settings, unit: str | None = None) -> None:
             raise UserError(f"không có đơn vị mã {unit}")
 
 
-# Said when a command starts the background Prefect server (README, "Prefect's server"): its
-# first start on a PREFECT_HOME migrates its own database.
+# Said when a command starts the background Prefect server (README, "Which Prefect server a
+# command uses"): its first start on a PREFECT_HOME migrates its own database.
 STARTING_PREFECT = ("khởi động máy chủ Prefect chạy nền cho {home} (các lệnh sau dùng lại, tự "
                     "dừng sau {minutes} phút không dùng); thường mất nửa phút, lần đầu lâu "
                     "hơn vì phải tạo cơ sở dữ liệu lịch sử chạy")
