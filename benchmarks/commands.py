@@ -110,7 +110,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cchc-commands-") as workdir:
         bench = Bench(Path(workdir))
         try:
-            measure(bench, args.runs, args.profiles)
+            measure(bench, args.runs, args.profiles and args.profiles.resolve())
         finally:
             bench.stop_server()
 
