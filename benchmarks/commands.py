@@ -6,7 +6,8 @@ database), and on a fresh PREFECT_HOME (the first command on a machine).
 
     .venv/bin/python benchmarks/commands.py [--runs 3] [--profiles DIR]
 
-Printed: each command's median wall time and CPU time (the command's process; a server's work
+Each of the --runs rounds runs every command once, in turn, so that a load that comes and goes
+weighs on all of them alike. Printed: each command's median wall time and CPU time (the command's process; a server's work
 is not in it), and its ratio to `cchc status` with the targets (`check --dry-run` ≤ 2×, `cchc
 check` with the API up ≤ 4×). With `--profiles`, each command is also run once under cProfile
 and the top of its profile written to DIR/<command>.txt.
@@ -122,25 +123,27 @@ def measure(bench: Bench, runs: int, profiles: Path | None) -> None:
                        ("reports", "received-reports.csv")):
         bench.run("import", kind, str(EXAMPLES / name))
     bench.run("check", "--as-of", "01/07/2021")  # the first check sends; the timed ones rerun it
-    print(f"the commands on the example data, median of {runs} runs (wall, and the command's "
-          "own CPU)")
-    medians: dict[str, float] = {}
-    for name, (arguments, before) in commands(bench).items():
-        walls, cpus = [], []
-        for _ in range(runs):
+    print(f"the commands on the example data, median of {runs} rounds (wall, and the "
+          "command's own CPU)")
+    timed = commands(bench)
+    walls: dict[str, list[float]] = {name: [] for name in timed}
+    cpus: dict[str, list[float]] = {name: [] for name in timed}
+    for _ in range(runs):
+        # A round's last command leaves a server up for the next round's, and the profiles'.
+        for name, (arguments, before) in timed.items():
             if before is not None:
                 before()
             wall, cpu = bench.run(*arguments)
-            walls.append(wall)
-            cpus.append(cpu)
-        medians[name] = statistics.median(walls)
-        ratio = medians[name] / medians["status"]
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    status = statistics.median(walls["status"])
+    for name in timed:
+        wall = statistics.median(walls[name])
         target = f" (target ≤ {TARGETS[name]:g}×)" if name in TARGETS else ""
-        print(f"{name:<27}{medians[name]:>7.2f} s  cpu {statistics.median(cpus):>5.2f} s  "
-              f"ratio to status: {ratio:.2f}{target}")
+        print(f"{name:<27}{wall:>7.2f} s  cpu {statistics.median(cpus[name]):>5.2f} s  "
+              f"ratio to status: {wall / status:.2f}{target}")
     if profiles is not None:
         profiles.mkdir(parents=True, exist_ok=True)
-        bench.run("check", "--as-of", "01/07/2021")  # the API is up for the check's profile
         for name in ("status", "history", "import plan --dry-run", "check --dry-run",
                      "check, API up"):
             profile(bench, name, commands(bench)[name][0], profiles)
