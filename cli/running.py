@@ -13,6 +13,7 @@ from cli.shared import (
     OptionalDay,
     UserError,
     app,
+    application,
     console,
     import_and_say,
     initialise,
@@ -39,39 +40,59 @@ def require_database(settings: Settings, unit: str | None = None) -> None:
             raise UserError(f"không có đơn vị mã {unit}")
 
 
-# Said while Prefect's temporary local server starts: its first start on a machine migrates
-# its own database (README, "Try it").
-WAITING_FOR_PREFECT = ("chờ máy chủ Prefect tạm thời khởi động (thường mất nửa phút; lần đầu "
-                       "trên máy này lâu hơn, vì phải tạo cơ sở dữ liệu lịch sử chạy)")
+# Said when a command starts the background Prefect server (README, "Which Prefect server a
+# command uses"): its first start on a PREFECT_HOME migrates its own database.
+STARTING_PREFECT = ("khởi động máy chủ Prefect chạy nền cho {home} (các lệnh sau dùng lại, tự "
+                    "dừng sau {minutes} phút không dùng); thường mất nửa phút, lần đầu lâu "
+                    "hơn vì phải tạo cơ sở dữ liệu lịch sử chạy")
 
 
 def _run_flow(settings: Settings, description: str, call):
-    """Run a Prefect flow under `settings` behind a spinner that says what it waits for; where
-    the output is not a terminal (a log, a pipe) and a spinner would show nothing, the sentence
-    is printed once."""
-    waiting = f"{description}: {WAITING_FOR_PREFECT}…"
-    if not console.is_terminal:
-        console.print(waiting, highlight=False, soft_wrap=True)
+    """Run a Prefect flow under `settings`, reporting to the Prefect API that answers (started
+    in the background if none does), behind a spinner; a start is also said once in plain
+    text, for a log or a pipe where a spinner shows nothing."""
     with console.status(f"{description}: đang nạp Prefect…") as spinner:
         # Prefect's settings are already applied (`flows/__init__.py`): the server's start-up
         # timeout among them, whose 20 s default fails a first run on a fresh machine.
+        from flows.prefect_api import use_api
+
+        def starting(home: Path) -> None:
+            waiting = f"{description}: " + STARTING_PREFECT.format(
+                home=home, minutes=f"{settings.prefect_idle_minutes:g}".replace(".", ","))
+            console.print(f"{waiting}…", highlight=False, soft_wrap=True)
+            spinner.update(waiting)
+
+        use_api(settings.prefect_idle_minutes, starting)
         from prefect import tags
 
         from flows import deadline_check
         from flows.flow_support import settings_in_use
 
-        spinner.update(waiting)
+        spinner.update(f"{description}…")
         with tags("cchc"), settings_in_use(settings):
             return call(deadline_check)
+
+
+def preview_day(settings: Settings, day: date, unit: str | None) -> dict:
+    """`cchc check --dry-run`: what the check would send, planned here without a flow run (it
+    writes nothing, so there is no run to record)."""
+    if not settings.calendar.is_working_day(day):
+        return {"as_of": day.isoformat(), "working_day": False}
+    from flows.checking import preview
+
+    with application(settings) as built:
+        return {"as_of": day.isoformat(), "dry_run": True,
+                "would_send": preview(built.uow, settings, day, unit)}
 
 
 def check_day(settings: Settings, day: date, *, dry_run: bool = False,
               unit: str | None = None) -> None:
     """`cchc check`: the deadline check of `day`, and what it queued and sent."""
-    result = _run_flow(
-        settings, f"Kiểm tra hạn ngày {day:%d/%m/%Y}",
-        lambda flows: flows.deadline_check(as_of=day, dry_run=dry_run, unit=unit),
-    )
+    if dry_run:
+        result = preview_day(settings, day, unit)
+    else:
+        result = _run_flow(settings, f"Kiểm tra hạn ngày {day:%d/%m/%Y}",
+                           lambda flows: flows.deadline_check(as_of=day, unit=unit))
     views().print_check(console, result)
 
 
@@ -223,6 +244,7 @@ def serve(
         import logging
 
         from flows.flow_support import settings_in_use
+        from flows.prefect_api import serving_api
         from flows.scheduler import LocalTimeFormatter, scheduled_flows
         from flows.scheduler import serve as serve_forever
 
@@ -242,7 +264,7 @@ def serve(
         if web:
             logging.getLogger("cchc.serve").info("trang web: http://%s:%d", host, port)
         try:
-            with settings_in_use(settings):
+            with serving_api(), settings_in_use(settings):
                 serve_forever(settings.database_url, scheduled_flows(), settings.zone)
         finally:
             if stop_web is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from prefect import flow, get_run_logger, task
+from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
@@ -17,6 +17,7 @@ from prefect.runtime import flow_run
 from flows import checking, publishing
 from flows.flow_support import (
     RUN_HOOKS,
+    engine_flow,
     flow_database,
     flow_settings,
     label_run,
@@ -100,7 +101,8 @@ def email_counts(sent: checking.DispatchSummary) -> dict[str, int]:
             "emails_failed": sent.failed}
 
 
-@flow(name="deadline-check", flow_run_name=_check_run_name, log_prints=False, **RUN_HOOKS)
+@engine_flow(name="deadline-check", flow_run_name=_check_run_name, log_prints=False,
+             **RUN_HOOKS)
 def deadline_check(as_of: date | None = None, dry_run: bool = False, unit: str | None = None) -> dict:
     """Kiểm tra hạn: nhắc việc, đôn đốc, báo cáo cấp trên theo thang nhắc việc.
 
@@ -130,7 +132,7 @@ def deadline_check(as_of: date | None = None, dry_run: bool = False, unit: str |
             "dispatch": sent.__dict__}
 
 
-@flow(name="dispatch-notifications", flow_run_name="gui-thu", **RUN_HOOKS)
+@engine_flow(name="dispatch-notifications", flow_run_name="gui-thu", **RUN_HOOKS)
 def dispatch_notifications(respect_backoff: bool = True) -> dict:
     """Gửi các thư đang chờ trong hộp thư đi (kể cả thư tạm hoãn do lỗi tạm thời)."""
     sent = deliver_notices(respect_backoff)
@@ -151,7 +153,7 @@ def _alert_run_name() -> str:
     return f"bao-cao-vuot-cap-{code}-e{level}".lower() if code else "bao-cao-vuot-cap"
 
 
-@flow(name="escalation-alert", flow_run_name=_alert_run_name, **RUN_HOOKS)
+@engine_flow(name="escalation-alert", flow_run_name=_alert_run_name, **RUN_HOOKS)
 def escalation_alert(
     code: str | None = None,
     unit: str | None = None,

@@ -59,6 +59,9 @@ class Settings(BaseModel):
     # Prefect's own setting: when a Prefect server is configured, commands such as an import
     # publish their events to it at once.
     prefect_api_url: str | None = Field(default=None, validation_alias="PREFECT_API_URL")
+    # The background Prefect server a command starts when none answers stops itself after this
+    # many minutes without a request.
+    prefect_idle_minutes: float = Field(default=15.0, gt=0)
 
     def __init__(self, **values: Any) -> None:
         super().__init__(**{**_environment(), **values})

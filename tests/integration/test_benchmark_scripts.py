@@ -8,13 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCHMARKS = Path(__file__).resolve().parent.parent.parent / "benchmarks"
 
 
-def run(script: str, *arguments: str) -> str:
+def run(script: str, *arguments: str, timeout: float = 300) -> str:
     return subprocess.run(
         [sys.executable, str(BENCHMARKS / script), *arguments],
-        check=True, capture_output=True, text=True, timeout=300,
+        check=True, capture_output=True, text=True, timeout=timeout,
     ).stdout
 
 
@@ -68,3 +70,16 @@ def test_send_benchmark_prints_the_engines_ratios_to_per_message_and_the_ceiling
 def test_cold_start_benchmark_times_help_and_status_on_the_example_data():
     output = run("cold_start.py", "--runs", "1")
     assert "cchc --help" in output and "cchc status" in output
+
+
+
+@pytest.mark.prefect
+def test_commands_benchmark_prints_each_commands_ratio_to_status_and_their_profiles(tmp_path):
+    # Prefect's server starts three times, once on a fresh PREFECT_HOME: minutes on a busy machine.
+    output = run("commands.py", "--runs", "1", "--profiles", str(tmp_path), timeout=900)
+    for name in ("status", "history", "import plan --dry-run", "check --dry-run", "check, API up",
+                 "check, no API up", "check, fresh PREFECT_HOME"):
+        assert re.search(rf"^{re.escape(name)} +[\d.]+ s .* ratio to status: [\d.]+", output,
+                         re.MULTILINE), output
+    profile = (tmp_path / "check_API_up.txt").read_text(encoding="utf-8")
+    assert "cumulative" in profile and "deadline_check" in profile
