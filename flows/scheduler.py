@@ -214,7 +214,10 @@ def serve(database_url: str, flows: list[ScheduledFlow], zone: tzinfo) -> None:
         schedule = f"lịch “{flow.cron}” giờ {flow.timezone}" if flow else "lịch cũ"
         log.info("%s: %s — lần tới %s", job.id, schedule, _when(job.next_run_time))
     scheduler.resume()
-    stop.wait()
+    # Woken every second: a signal handled while the main thread sleeps in a lock's wait is
+    # seen at the latest then.
+    while not stop.wait(1):
+        pass
     log.info("đang dừng: chờ lần chạy dở (nếu có) kết thúc")
     scheduler.shutdown(wait=True)
     log.info("đã dừng")
