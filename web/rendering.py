@@ -15,8 +15,8 @@ from starlette.responses import Response
 from domain.states import SubmissionKind, SubmissionState
 from flows import responses as cases
 from flows.application import Application
-from notifications.words import local_time_text, rung_text
 from notifications.templating import templates
+from notifications.words import local_time_text, rung_text
 from web.security import BodyTooLarge
 from web.security import too_large as body_too_large
 
