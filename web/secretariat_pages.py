@@ -55,7 +55,8 @@ async def login(request: Request,
         user = await run_in_threadpool(cases.log_in, application, name,
                                        str(form.get("password") or ""), client(request, name))
     except cases.PageError as error:
-        return page(request, "login.html.j2", error.status, error=error.message)
+        return page(request, "login.html.j2", error.status, error=error.message,
+                    typed_name=name)
     # A fresh nonce at login: a form token seen before it is worth nothing after.
     session_id = await run_in_threadpool(logins.start_session, application, user)
     request.state.session = request.app.state.sessions.new(user, session_id)

@@ -294,6 +294,16 @@ def test_the_same_report_sent_twice_is_recorded_once(site):
     _refused(site, before, second, 200, "đã được ghi nhận lúc")
 
 
+def test_a_refused_login_is_shown_again_with_the_name_typed_never_the_password(site):
+    csrf = page_token(site.client.get("/login").text)
+    before = site.written()
+    answer = site.client.post("/login", data={"name": "thuong<truc>", "password": "bi-mat-sai",
+                                              "csrf": csrf})
+    _refused(site, before, answer, 401, "không đúng")
+    assert 'name="name" value="thuong&lt;truc&gt;"' in answer.text
+    assert "bi-mat-sai" not in answer.text
+
+
 def test_a_brute_forced_login_is_refused_even_with_the_right_password(site):
     log_in(site.client, site.application)  # creates the user
     site.client.cookies.clear()
