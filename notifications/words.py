@@ -156,3 +156,13 @@ _FORM_FIELDS = {
 def form_field(name: str) -> str:
     """A recorded form field's name, in words (an unknown one as it is)."""
     return _FORM_FIELDS.get(name, name)
+
+
+# Why a unit's page link opens nothing, as its page says it ("Đường dẫn đã hết hạn").
+_LINK_REFUSALS = {"expired": "đã hết hạn", "revoked": "đã bị thu hồi",
+                  "outdated": "không còn hiệu lực"}
+
+
+def link_refusal(reason: str) -> str:
+    """`flows.links.LinkRefused.reason` in words (other than a tampered link's)."""
+    return _LINK_REFUSALS[reason]

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from domain.responses import Scope
 from flows import links, logins
 from flows import responses as cases
+from notifications.words import link_refusal
 from web.rendering import Answered, message, page, read_form, refused_form, too_large
 from web.security import BodyTooLarge
 
@@ -51,9 +52,8 @@ def _link_refused(request: Request, refused: links.LinkRefused) -> HTMLResponse:
         return message(request, "Đường dẫn không hợp lệ",
                        "Đường dẫn này không đúng hoặc đã bị sửa. Hãy mở đường dẫn trong thư "
                        "nhắc việc mới nhất.", 403)
-    why = {"expired": "đã hết hạn", "revoked": "đã bị thu hồi",
-           "outdated": "không còn hiệu lực"}[refused.reason]
-    return page(request, "expired.html.j2", 403, why=why, address=refused.recipient or "")
+    return page(request, "expired.html.j2", 403, why=link_refusal(refused.reason),
+                address=refused.recipient or "")
 
 
 LinkScope = Annotated[Scope, Depends(link_scope)]

@@ -16,6 +16,7 @@ from domain.states import SubmissionKind
 from domain.uploads import UploadRefused
 from flows import responses as cases
 from flows.application import Application
+from notifications.responses import submission_result
 from notifications.words import label
 from web.deps import LinkForm, LinkScope, RowId, session_form
 from web.rendering import (
@@ -33,15 +34,6 @@ from web.uploads import store_upload
 
 ACTIONS = {"report": SubmissionKind.COMPLETION, "extend": SubmissionKind.EXTENSION,
            "progress": SubmissionKind.PROGRESS, "ack": SubmissionKind.ACKNOWLEDGEMENT}
-# What the unit is told once its form is recorded.
-DONE = {
-    SubmissionKind.COMPLETION: "Báo cáo hoàn thành đã được gửi tới cơ quan thường trực để xác "
-                               "nhận; trong khi chờ, nhiệm vụ không bị nhắc việc.",
-    SubmissionKind.EXTENSION: "Đề nghị gia hạn đã được gửi tới cơ quan thường trực.",
-    SubmissionKind.PROGRESS: "Báo cáo tiến độ đã được ghi nhận.",
-    SubmissionKind.ACKNOWLEDGEMENT: "Đã ghi nhận đơn vị đã nhận thông báo.",
-}
-DONE_NO_PAUSE = "Báo cáo hoàn thành đã được gửi tới cơ quan thường trực để xác nhận."
 
 router = APIRouter()
 
@@ -103,8 +95,8 @@ async def unit_action(request: Request, token: str, item_id: RowId, action: str,
                         f"{_sentence(label(SubmissionKind(submission.kind)))} này đã được ghi "
                         f"nhận lúc {vntime(application, submission.submitted_at)}: không ghi "
                         "thêm.")
-    paused = kind is not SubmissionKind.COMPLETION or application.policy.pause_on_report
-    return recorded(request, back, "Đã ghi nhận", DONE[kind] if paused else DONE_NO_PAUSE)
+    return recorded(request, back, "Đã ghi nhận",
+                    submission_result(kind, application.policy.pause_on_report))
 
 
 async def _stored(application: Application, upload: Any) -> cases.StoredFile | None:
