@@ -67,6 +67,24 @@ def decision_headline(decided: Decided) -> str:
     return "đề nghị gia hạn không được chấp thuận; thời hạn giữ nguyên"
 
 
+# What a unit reads once what it sent is recorded.
+_SUBMITTED = {
+    SubmissionKind.COMPLETION: "Báo cáo hoàn thành đã được gửi tới cơ quan thường trực để xác "
+                               "nhận; trong khi chờ, nhiệm vụ không bị nhắc việc.",
+    SubmissionKind.EXTENSION: "Đề nghị gia hạn đã được gửi tới cơ quan thường trực.",
+    SubmissionKind.PROGRESS: "Báo cáo tiến độ đã được ghi nhận.",
+    SubmissionKind.ACKNOWLEDGEMENT: "Đã ghi nhận đơn vị đã nhận thông báo.",
+}
+
+
+def submission_result(kind: SubmissionKind, pause_on_report: bool) -> str:
+    """What a unit reads once `kind` is recorded (a completion report pauses the reminders
+    only under the policy's `pause_on_report`)."""
+    if kind is SubmissionKind.COMPLETION and not pause_on_report:
+        return "Báo cáo hoàn thành đã được gửi tới cơ quan thường trực để xác nhận."
+    return _SUBMITTED[kind]
+
+
 def decision_result(decided: Decided) -> str:
     """What the secretariat reads once it has decided: the decision, named."""
     return (f"Nhiệm vụ [{decided.item_code}]: {decision_headline(decided)}. Đơn vị sẽ được "

@@ -19,6 +19,7 @@ from notifications.report_tables import NO_ITEMS, late_text, missing_text
 from notifications.summary import summary_lines
 from notifications.words import (
     day_text,
+    form_field,
     format_number,
     format_percent,
     label,
@@ -195,15 +196,6 @@ def print_timeline(console: Console, code: str, events, zone: tzinfo) -> None:
     console.print(table)
 
 
-# What the web pages record, as the secretariat reads it.
-_WEB_FIELDS = {
-    "completed_on": "ngày hoàn thành", "doc_number": "văn bản số", "doc_date": "ngày văn bản",
-    "proposed_due": "hạn đề nghị", "note": "nội dung", "attachment": "tệp đính kèm",
-    "comment": "ý kiến", "new_due": "hạn mới", "reported_by": "đơn vị gửi", "due": "hạn",
-    "reason": "căn cứ", "deadline": "thời hạn",
-}
-
-
 # An item's fields, as a re-import's changes name them.
 _FIELDS = {
     "content": "nội dung", "unit_code": "đơn vị chủ trì", "cooperating": "đơn vị phối hợp",
@@ -292,7 +284,7 @@ def event_details(name: str, data: dict[str, Any], zone: tzinfo) -> str:
         return f"tới {to}: máy chủ thư trả lời “{data.get('reply')}”"
     if "by" in data:  # done on the web pages: by whom, from where, then what was given
         who = f"bởi {data['by']}" + (f" từ {data['ip']}" if data.get("ip") else "")
-        given = [f"{_WEB_FIELDS.get(key, key)}: {_value(value)}" for key, value in data.items()
+        given = [f"{form_field(key)}: {_value(value)}" for key, value in data.items()
                  if key not in ("by", "ip", "submission") and value not in (None, "")]
         return "; ".join([who, *given])
     return "; ".join(f"{key}: {value}" for key, value in data.items() if value not in (None, ""))

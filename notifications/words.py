@@ -141,3 +141,28 @@ def label(member: StrEnum) -> str:
     """What a person reads for a status, a deadline kind, a rung kind, an outcome, or what a
     unit sent and what became of it."""
     return _LABELS[type(member)][member]
+
+
+# What the web pages' forms record, as an item's history names each field (`cchc history`, an
+# item's timeline on the pages).
+_FORM_FIELDS = {
+    "completed_on": "ngày hoàn thành", "doc_number": "văn bản số", "doc_date": "ngày văn bản",
+    "proposed_due": "hạn đề nghị", "note": "nội dung", "attachment": "tệp đính kèm",
+    "comment": "ý kiến", "new_due": "hạn mới", "reported_by": "đơn vị gửi", "due": "hạn",
+    "reason": "căn cứ", "deadline": "thời hạn",
+}
+
+
+def form_field(name: str) -> str:
+    """A recorded form field's name, in words (an unknown one as it is)."""
+    return _FORM_FIELDS.get(name, name)
+
+
+# Why a unit's page link opens nothing, as its page says it ("Đường dẫn đã hết hạn").
+_LINK_REFUSALS = {"expired": "đã hết hạn", "revoked": "đã bị thu hồi",
+                  "outdated": "không còn hiệu lực"}
+
+
+def link_refusal(reason: str) -> str:
+    """`flows.links.LinkRefused.reason` in words (other than a tampered link's)."""
+    return _LINK_REFUSALS[reason]

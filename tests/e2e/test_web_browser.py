@@ -87,8 +87,9 @@ def _browser_flow(database_url: str, tmp_path: Path) -> None:
         form.locator("textarea[name=note]").fill("Đã ban hành kế hoạch")
         form.locator("input[name=attachment]").set_input_files(str(evidence))
         form.locator("button", has_text="Gửi báo cáo hoàn thành").click()
-        assert page.inner_text("h1") == "Đã ghi nhận"
-        page.click("text=Quay lại")
+        # Redirected to the unit's page, which says what was done.
+        assert page.url == link
+        assert page.inner_text(".done").startswith("Đã ghi nhận: Báo cáo hoàn thành")
         assert f"Đã báo cáo hoàn thành ngày {reported_on}, chờ xét" in page.locator(
             f"#item-{ids.a1}").inner_text()
 
@@ -102,7 +103,11 @@ def _browser_flow(database_url: str, tmp_path: Path) -> None:
         assert "bao-cao-15.pdf" in card.inner_text()
         desk.screenshot(path=str(tmp_path / "xet-duyet-1280.png"), full_page=True)
         card.locator("button", has_text="Xác nhận hoàn thành").click()
-        assert desk.inner_text("h1") == "Đã ghi nhận"
+        assert desk.url == f"{url}/review"
+        assert desk.inner_text(".done").startswith("Đã ghi nhận: Nhiệm vụ [A1]")
+        # A refresh reads the queue again: nothing posted twice, the result said once.
+        desk.reload()
+        assert desk.locator(".done").count() == 0
         browser.close()
 
     with application.uow.reading() as session:
@@ -179,8 +184,7 @@ def test_an_english_browser_on_a_phone_reads_and_writes_dates_as_dd_mm_yyyy(tmp_
         field.fill(typed_today)
         item.locator("input[name=attachment]").set_input_files(str(evidence))
         item.locator("button", has_text="Gửi báo cáo hoàn thành").click()
-        assert page.inner_text("h1") == "Đã ghi nhận"
-        page.click("text=Quay lại")
+        assert page.url == link and page.inner_text(".done").startswith("Đã ghi nhận")
         reported = page.locator(f"#item-{ids.a1}").inner_text()
         assert f"Đã báo cáo hoàn thành ngày {typed_today}, chờ xét" in reported
         assert "quá hạn" not in reported and "bao-cao-15.pdf" in reported

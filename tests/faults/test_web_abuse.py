@@ -209,6 +209,23 @@ def test_markup_and_line_breaks_are_escaped_in_every_page_and_letter(site):
     assert "\n" not in letter.subject
 
 
+def test_what_a_recorded_form_did_is_said_escaped_and_only_once(site):
+    from domain.models import TrackedItem
+
+    with site.application.uow.transaction() as session:
+        session.get(TrackedItem, site.ids.undetermined).code = "<b>A3</b>"
+    log_in(site.client, site.application)
+    due = site.application.today() + timedelta(days=15)
+    answer = site.client.post(f"/review/items/{site.ids.undetermined}/deadline", data={
+        "csrf": page_token(site.client.get("/review").text), "new_due": f"{due:%d/%m/%Y}",
+        "reason": "Công văn 12/SNV"}, follow_redirects=False)
+    assert answer.status_code == 303 and "?" not in answer.headers["location"]
+    said = site.client.get(answer.headers["location"]).text
+    assert "Đã ghi nhận:</strong> Nhiệm vụ &lt;b&gt;A3&lt;/b&gt; có thời hạn" in said
+    assert "<b>A3" not in said
+    assert 'class="done"' not in site.client.get("/review").text
+
+
 def _multipart(fields: dict[str, str], name: str, content: bytes) -> tuple[bytes, str]:
     boundary = "----cchc-test-boundary"
     parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
@@ -292,6 +309,16 @@ def test_the_same_report_sent_twice_is_recorded_once(site):
     second = site.client.post(f"/u/{token}/items/{site.ids.a1}/report", data=data,
                               files={"attachment": ("bc.pdf", PDF, "application/pdf")})
     _refused(site, before, second, 200, "đã được ghi nhận lúc")
+
+
+def test_a_refused_login_is_shown_again_with_the_name_typed_never_the_password(site):
+    csrf = page_token(site.client.get("/login").text)
+    before = site.written()
+    answer = site.client.post("/login", data={"name": "thuong<truc>", "password": "bi-mat-sai",
+                                              "csrf": csrf})
+    _refused(site, before, answer, 401, "không đúng")
+    assert 'name="name" value="thuong&lt;truc&gt;"' in answer.text
+    assert "bi-mat-sai" not in answer.text
 
 
 def test_a_brute_forced_login_is_refused_even_with_the_right_password(site):

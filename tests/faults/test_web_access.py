@@ -65,7 +65,8 @@ def test_events_record_the_forwarded_address_only_from_a_trusted_proxy(site, tru
         csrf = page_token(client.get(f"{url}/u/{token}").text)
         answer = client.post(f"{url}/u/{token}/items/{site.ids.a1}/ack", data={"csrf": csrf},
                              headers={"X-Forwarded-For": "203.0.113.7"})
-        assert answer.status_code == 200, answer.text
+        assert answer.status_code == 303, answer.text
+        assert answer.headers["location"] == f"/u/{token}"
     with site.application.uow.reading() as session:
         (event,) = session.execute(select(Event.data)).scalars()
     assert event["ip"] == recorded

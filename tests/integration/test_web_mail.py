@@ -70,7 +70,8 @@ def test_a_fresh_link_asked_on_the_expired_link_page_arrives_without_a_check_and
     with serving(settings) as url, httpx.Client(base_url=url) as client:
         page = client.get(f"/u/{expired}")
         assert page.status_code == 403 and "Gửi đường dẫn mới" in page.text
-        asked = client.post("/link", data={"address": HEAD_A, "csrf": page_token(page.text)})
+        asked = client.post("/link", data={"address": HEAD_A, "csrf": page_token(page.text)},
+                            follow_redirects=True)
         assert "đường dẫn mới sẽ được gửi" in asked.text
         (letter,) = _arrived(smtp_server, HEAD_A, "Đường dẫn mới")
         assert f"{settings.base_url}/u/" in letter.get_body(("plain",)).get_content()
@@ -92,13 +93,15 @@ def test_a_decision_letter_reaches_the_unit_from_the_web_process_once(
             unit = client.get(f"/u/{token}")
             reported = client.post(f"/u/{token}/items/{ids.a1}/report", data={
                 "completed_on": today.isoformat(), "doc_number": "15/BC-SA",
-                "doc_date": today.isoformat(), "csrf": page_token(unit.text)})
+                "doc_date": today.isoformat(), "csrf": page_token(unit.text)},
+                follow_redirects=True)
             assert "Đã ghi nhận" in reported.text
             log_in(client, application)
             review = client.get("/review").text
             with UnitOfWork(engine).reading() as session:
                 submission = session.exec(select(Submission.id)).scalar_one()
-            done = client.post(f"/review/{submission}/confirm", data={"csrf": page_token(review)})
+            done = client.post(f"/review/{submission}/confirm", data={"csrf": page_token(review)},
+                               follow_redirects=True)
             assert "Đã ghi nhận" in done.text
             (letter,) = _arrived(smtp_server, HEAD_A, "đã được xác nhận")
             assert "[CCHC] A1: báo cáo hoàn thành đã được xác nhận" in letter["Subject"]

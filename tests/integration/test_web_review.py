@@ -326,3 +326,35 @@ def test_with_pause_on_report_off_a_waiting_report_leaves_the_ladder_running(sit
     with application.uow.reading() as session:
         assert site.ids.a1 in {row.id for row in session.execute(open_items_query(today))}
     application.close()
+
+
+def test_a_recorded_form_leads_to_a_page_saying_what_was_done_and_a_refresh_posts_nothing(site):
+    token, page = _unit_page(site)
+    answer = site.client.post(f"/u/{token}/items/{site.ids.a1}/progress",
+                              data={"csrf": page_token(page.text), "note": "Đang trình ký"},
+                              follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == f"/u/{token}"
+    result = site.client.get(answer.headers["location"])
+    assert ('<p class="done" role="status"><strong>Đã ghi nhận:</strong> Báo cáo tiến độ đã '
+            'được ghi nhận.</p>') in result.text
+    assert "Đang trình ký" in _section(result.text, site.ids.a1)
+    before = site.written()
+    refreshed = site.client.get(f"/u/{token}")  # what a browser's refresh asks
+    assert refreshed.status_code == 200 and 'class="done"' not in refreshed.text
+    assert site.written() == before and before["counts"]["Submission"] == 1
+
+    log_in(site.client, site.application)
+    due = site.application.today() + timedelta(days=15)
+    answer = site.client.post(f"/review/items/{site.ids.undetermined}/deadline", data={
+        "csrf": page_token(site.client.get("/review").text), "new_due": f"{due:%d/%m/%Y}",
+        "reason": "Công văn 12/SNV"}, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/review"
+    result = site.client.get("/review").text
+    assert f"Đã ghi nhận:</strong> Nhiệm vụ A3 có thời hạn {due:%d/%m/%Y}." in result
+    before = site.written()
+    assert 'class="done"' not in site.client.get("/review").text
+    assert site.written() == before
+
+
+def _section(html: str, item_id: int) -> str:
+    return html.split(f'id="item-{item_id}"')[1].split("</section>")[0]
