@@ -94,8 +94,9 @@ def bare_app(url: str):
     from domain.status import status_of
     from flows.responses import ItemView, UnitPage
     from notifications.templating import templates
-    from web.app import FIELD_NAMES
+    from domain.responses import earliest_proposed_due
     from domain.states import SubmissionKind, SubmissionState
+    from notifications.words import rung_text
 
     engine, settings = make_engine(url), Settings(_env_file=None, database_url=url)
     calendar, policy = settings.calendar, settings.policy
@@ -121,13 +122,16 @@ def bare_app(url: str):
                                       extended=item.extended, as_of=today, calendar=calendar,
                                       due_soon_days=policy.due_soon_days),
                 calendar.remaining(today, due) if due else None,
-                calendar.overdue(due, today) if due else None, [], []))
+                calendar.overdue(due, today) if due else None, [], [],
+                earliest_proposed_due(due, today)))
         units = [views[0].unit] if views else []
         view = UnitPage(Scope(units[0].head_email if units else "", frozenset({code})), units,
                         views)
         return template.render(view=view, token=code, csrf="-", today=today, user=None,
-                               max_mb=policy.upload_max_mb, field_names=FIELD_NAMES,
-                               vntime=str, kinds=SubmissionKind, states=SubmissionState)
+                               max_mb=policy.upload_max_mb, failed=None, values={},
+                               problems={}, done=None, vntime=str, kinds=SubmissionKind,
+                               states=SubmissionState,
+                               rung=lambda r: rung_text(r, policy.overdue_repeat_days))
 
     return app
 
@@ -255,14 +259,14 @@ class Load:
         self.rush = Rush()
 
     async def request(self, client, page: str, method: str, path: str, expect: str,
-                      **options) -> str:
+                      status: int = 200, **options) -> str:
         begun = time.perf_counter()
         error, text = None, ""
         async with self.slots:
             try:
                 answer = await client.request(method, self.base + path, **options)
                 text = answer.text
-                if answer.status_code != 200 or expect not in text:
+                if answer.status_code != status or expect not in text:
                     error = f"HTTP {answer.status_code}"
                     if "database is locked" in text:
                         error += " (database is locked)"
@@ -301,10 +305,12 @@ async def head_visit(load: Load, head: Head, moment: float, today: date) -> None
             return
         form = {"completed_on": (today - timedelta(days=1)).isoformat(), "doc_number": "15/BC",
                 "doc_date": today.isoformat(), "note": "Đã hoàn thành", "csrf": csrf.group(1)}
+        # Recorded, the form answers with a redirect to the page, which says what was done.
         await load.request(browser, "completion report", "POST",
-                           f"{head.path}/items/{item.group(1)}/report", "Đã ghi nhận",
+                           f"{head.path}/items/{item.group(1)}/report", "", status=303,
                            data=form, files={"attachment": ("bao-cao.pdf", PDF, "application/pdf")})
-        await load.request(browser, "unit page", "GET", head.path, "</html>")
+        await load.request(browser, "unit page", "GET", head.path,
+                           "đã được gửi tới cơ quan thường trực")
 
 
 async def secretariat(load: Load, seconds: float, every: float) -> None:
