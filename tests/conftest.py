@@ -74,9 +74,9 @@ def cchc_environment() -> dict[str, str]:
 def load_examples(engine: Engine, calendar) -> None:
     """The Sơn La 2021 fixture, imported the way `cchc import` does."""
 
+    from adapters.tables import read_table
     from domain import importers
     from domain.policy import Policy
-    from flows.tables import read_table
     from persistence import item_imports, unit_imports
     from persistence.occurrence_store import import_received_reports
 
