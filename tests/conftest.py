@@ -91,6 +91,15 @@ def load_examples(engine: Engine, calendar) -> None:
         import_received_reports(session, Policy(), reports)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items) -> None:
+    """A test that takes the Prefect test server is slow (`-m "not slow"` leaves it out), so
+    none can forget its mark."""
+    for item in items:
+        if "prefect_harness" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One Prefect test server for the whole session (starting one costs a minute or more)."""
