@@ -13,6 +13,7 @@ from sqlmodel import Session
 from domain.addresses import folded
 from domain.digest_lines import SentBefore
 from domain.events import EventName
+from domain.ladder import Track
 from domain.models import (
     LadderEntry,
     LinkRevocation,
@@ -130,7 +131,7 @@ def open_items_of(session: Session, unit_codes: Collection[str]) -> Sequence[Tra
 
 def escalated_items(session: Session, unit_codes: Collection[str]) -> Sequence[TrackedItem]:
     """Open items of `unit_codes` the ladder has escalated (reported to a supervisor)."""
-    escalated = select(LadderEntry.item_id).where(LadderEntry.track == "escalation")
+    escalated = select(LadderEntry.item_id).where(LadderEntry.track == Track.ESCALATION)
     return session.exec(
         select(TrackedItem).where(TrackedItem.unit_code.in_(list(unit_codes)),
                                   TrackedItem.completed_on.is_(None),

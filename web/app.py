@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from domain.responses import FormProblems, Scope, earliest_new_deadline
-from domain.states import ItemKind, SubmissionKind, SubmissionState
+from domain.states import DeadlineKind, ItemKind, SubmissionKind, SubmissionState
 from domain.uploads import UploadRefused
 from flows import links, logins
 from flows import responses as cases
@@ -91,8 +91,8 @@ def create_app(application: Application, *, send_mail: bool = False) -> FastAPI:
         context.setdefault("user", session.get("u"))
         context.setdefault("csrf", sessions.form_token(session["n"]))
         html = templates.get_template(f"web/{name}").render(
-            vntime=_vntime, kinds=SubmissionKind,
-            states=SubmissionState, rung=_rung, **context)
+            vntime=_vntime, kinds=SubmissionKind, states=SubmissionState,
+            deadline_kinds=DeadlineKind, rung=_rung, **context)
         return HTMLResponse(html, status_code=status)
 
     def message(request: Request, title: str, text: str, status: int = 200,
