@@ -4,8 +4,11 @@ the example data."""
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -49,8 +52,22 @@ def database_url(request, tmp_path) -> Iterator[str]:
         yield from _postgres_database()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A SQLite file at the schema's head, migrated once: each test's database is a copy."""
+    path = tmp_path_factory.mktemp("migrated") / "cchc.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def engine(database_url) -> Iterator[Engine]:
+def engine(database_url, request) -> Iterator[Engine]:
+    path = Path(database_url.removeprefix("sqlite:///"))
+    if database_url.startswith("sqlite:///") and not path.exists():
+        # Copying the migrated file costs a millisecond; migrating it, a third of a second.
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
     engine = make_engine(database_url)
     upgrade(engine)
     yield engine
@@ -144,26 +161,25 @@ def postgres_url() -> Iterator[str]:
     yield from _postgres_database()
 
 
-@pytest.fixture
-def cchc(engine, database_url, monkeypatch, tmp_path):
-    """Run `cchc …` against the test database; return (exit code, output)."""
+def invoke_cchc(*args: str) -> tuple[int, str]:
+    """`cchc …` in this process, under its environment: (exit code, output)."""
     from typer.testing import CliRunner
 
     from cli.main import app
 
-    monkeypatch.setenv("CCHC_DATABASE_URL", database_url)
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args: str):
-        result = CliRunner().invoke(app, list(args))
-        return result.exit_code, result.output
-
-    return invoke
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
 
 
 @pytest.fixture
-def loaded(cchc):
-    """`cchc` on a database holding the Sơn La 2021 fixture, imported through the command line."""
+def cchc(engine, database_url, monkeypatch, tmp_path):
+    """Run `cchc …` against the test database; return (exit code, output)."""
+    monkeypatch.setenv("CCHC_DATABASE_URL", database_url)
+    monkeypatch.chdir(tmp_path)
+    return invoke_cchc
+
+
+def import_examples(cchc) -> None:
     for kind, name in (
         ("units", "units.csv"),
         ("plan", "plan-2021.xlsx"),
@@ -172,4 +188,31 @@ def loaded(cchc):
     ):
         code, output = cchc("import", kind, str(EXAMPLES / name))
         assert code == 0, output
+
+
+@pytest.fixture(scope="session")
+def loaded_sqlite(migrated_sqlite, tmp_path_factory) -> Path:
+    """The Sơn La 2021 fixture imported through the command line once, into a SQLite file."""
+    path = tmp_path_factory.mktemp("loaded") / "cchc.db"
+    shutil.copyfile(migrated_sqlite, path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CCHC_DATABASE_URL", f"sqlite:///{path}")
+        patch.chdir(path.parent)
+        import_examples(invoke_cchc)
+    # What the imports committed may still sit in the write-ahead log: fold it into the file.
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def loaded(cchc, engine, database_url, request):
+    """`cchc` on a database holding the Sơn La 2021 fixture, imported through the command line
+    (on SQLite, once a session: each test gets a copy of the file)."""
+    if database_url.startswith("sqlite:///"):
+        engine.dispose()  # its pooled connections would keep reading the file replaced here
+        shutil.copyfile(request.getfixturevalue("loaded_sqlite"),
+                        database_url.removeprefix("sqlite:///"))
+    else:
+        import_examples(cchc)
     return cchc
