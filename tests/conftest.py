@@ -23,13 +23,15 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
-def _postgres_database() -> Iterator[str]:
-    """Create a throwaway PostgreSQL database; skip (fail under CI=true) without a server."""
+def _postgres_database(template: str | None = None) -> Iterator[str]:
+    """Create a throwaway PostgreSQL database (a copy of `template`, if given); skip (fail under
+    CI=true) without a server."""
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     name = f"cchc_test_{uuid.uuid4().hex[:12]}"
+    copied = f' TEMPLATE "{template}"' if template else ""
     try:
         with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"{copied}'))
     except Exception as error:  # any driver error means "no usable server here"
         admin.dispose()
         reason = f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {error.__class__.__name__}"
@@ -44,12 +46,27 @@ def _postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_postgres() -> Iterator[str]:
+    """The name of a PostgreSQL database at the schema's head, migrated once: a test taking
+    `engine` gets a copy of it."""
+    databases = _postgres_database()
+    url = next(databases)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()  # a template is copied only while nobody is connected to it
+    yield url.rsplit("/", 1)[1]
+    next(databases, None)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'cchc.db'}"
     else:
-        yield from _postgres_database()
+        migrated = "engine" in request.fixturenames
+        yield from _postgres_database(request.getfixturevalue("migrated_postgres")
+                                      if migrated else None)
 
 
 @pytest.fixture(scope="session")
