@@ -10,6 +10,7 @@ from datetime import date
 
 from domain.calendar import WorkingCalendar
 from domain.deadline_values import PERIODS, Recurrence, month_end, normalise, quarter_number
+from domain.states import ReportStanding
 
 # Months in each kind of period; a week is no period of a plan's year here.
 _MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
@@ -136,14 +137,16 @@ def working_days_late(due: date, received: date, calendar: WorkingCalendar) -> i
 
 
 def report_standing(due: date, received: date | None, as_of: date, calendar: WorkingCalendar
-                    ) -> tuple[str, int]:
+                    ) -> tuple[ReportStanding, int]:
     """Where one unit's report for one period stands on `as_of`: ("on_time", 0), ("late", n
     working days), ("missing", 0) once a working day has passed since its due date without it,
     else ("pending", 0). A report dated after `as_of` had not arrived yet on that day."""
     if received is not None and received <= as_of:
         days = working_days_late(due, received, calendar)
-        return ("late", days) if days else ("on_time", 0)
-    return ("missing", 0) if calendar.overdue(due, as_of) >= 1 else ("pending", 0)
+        return (ReportStanding.LATE, days) if days else (ReportStanding.ON_TIME, 0)
+    if calendar.overdue(due, as_of) >= 1:
+        return ReportStanding.MISSING, 0
+    return ReportStanding.PENDING, 0
 
 
 @dataclass(frozen=True)

@@ -75,3 +75,13 @@ class SubmissionState(StrEnum):
     APPROVED = "approved"  # gia hạn được chấp thuận
     REFUSED = "refused"  # gia hạn không được chấp thuận
     RECORDED = "recorded"  # tiến độ, đã nhận: nothing to decide
+
+
+class ReportStanding(StrEnum):
+    """Where one unit's report for one period stands on a day (`domain/occurrences.py`); each
+    names the list of `PeriodicRow` that holds the unit."""
+
+    ON_TIME = "on_time"
+    LATE = "late"  # received, so many working days after its due date
+    MISSING = "missing"  # a working day past its due date, not received
+    PENDING = "pending"  # not yet due, not yet received

@@ -8,9 +8,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from adapters.tables import read_table
 from domain.columns import COLUMNS_BY_KIND
 from flows.application import Application
-from flows.tables import read_table
 from persistence import item_imports, unit_imports
 from persistence.occurrence_store import import_received_reports, materialise
 

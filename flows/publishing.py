@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from domain.events import EventName
 from domain.importers import ImportSummary
+from domain.ladder import RungKind
 from domain.models import Event, TrackedItem
 from notifications.imports import import_summary_text
 from persistence.unit_of_work import UnitOfWork
@@ -18,10 +19,10 @@ from persistence.unit_of_work import UnitOfWork
 PUBLISH_BATCH = 500
 
 _RUNG_EVENTS = {
-    "reminder": "cchc.item.due-soon",
-    "due": "cchc.item.due",
-    "overdue": "cchc.item.overdue",
-    "escalation": "cchc.item.escalated",
+    RungKind.REMINDER: "cchc.item.due-soon",
+    RungKind.DUE: "cchc.item.due",
+    RungKind.OVERDUE: "cchc.item.overdue",
+    RungKind.ESCALATION: "cchc.item.escalated",
 }
 _ITEM_EVENTS = {
     EventName.ITEM_CREATED: "cchc.item.created",

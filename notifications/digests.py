@@ -102,6 +102,7 @@ def render_digest(view: DigestView, secretariat: Secretariat, link: str | None =
         "contact": contact_line(secretariat),
         "addressee": addressee,
         "rung": lambda name: rung_text(name, overdue_repeat_days),
+        "roles": RecipientRole,
     }
     return RenderedDigest(
         subject=subject_for(view, sections, secretariat.name),

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from domain.events import EventName
 from domain.ladder import RungKind
 from domain.reports import StatusReport
 from domain.status import Status
@@ -141,27 +142,27 @@ def print_check(console: Console, result: dict) -> None:
 
 
 _EVENT_LABELS = {
-    "item.created": "tạo mới",
-    "item.updated": "cập nhật khi nhập lại",
-    "item.completed": "hoàn thành",
-    "item.extended": "gia hạn",
-    "item.deadline_set": "đặt thời hạn",
-    "item.reopened": "mở lại (hủy ghi nhận hoàn thành)",
-    "item.completion_corrected": "sửa ngày hoàn thành",
-    "item.reopened_after_evaluation": "đánh giá chưa đạt, mở lại để khắc phục",
-    "item.rung_reached": "đến bậc nhắc",
-    "notice.queued": "xếp thư vào hộp thư đi",
-    "notice.sent": "đã gửi thư",
-    "notice.deferred": "tạm hoãn gửi (lỗi tạm thời)",
-    "notice.failed": "gửi thất bại",
-    "item.reported": "đơn vị báo cáo hoàn thành",
-    "item.extension_requested": "đơn vị đề nghị gia hạn",
-    "item.progress_reported": "đơn vị báo cáo tiến độ",
-    "item.acknowledged": "đơn vị xác nhận đã nhận",
-    "item.report_confirmed": "xác nhận báo cáo hoàn thành",
-    "item.report_returned": "trả lại báo cáo hoàn thành",
-    "item.extension_approved": "chấp thuận gia hạn",
-    "item.extension_refused": "không chấp thuận gia hạn",
+    EventName.ITEM_CREATED: "tạo mới",
+    EventName.ITEM_UPDATED: "cập nhật khi nhập lại",
+    EventName.ITEM_COMPLETED: "hoàn thành",
+    EventName.ITEM_EXTENDED: "gia hạn",
+    EventName.DEADLINE_SET: "đặt thời hạn",
+    EventName.ITEM_REOPENED: "mở lại (hủy ghi nhận hoàn thành)",
+    EventName.COMPLETION_CORRECTED: "sửa ngày hoàn thành",
+    EventName.REOPENED_AFTER_EVALUATION: "đánh giá chưa đạt, mở lại để khắc phục",
+    EventName.RUNG_REACHED: "đến bậc nhắc",
+    EventName.NOTICE_QUEUED: "xếp thư vào hộp thư đi",
+    EventName.NOTICE_SENT: "đã gửi thư",
+    EventName.NOTICE_DEFERRED: "tạm hoãn gửi (lỗi tạm thời)",
+    EventName.NOTICE_FAILED: "gửi thất bại",
+    EventName.ITEM_REPORTED: "đơn vị báo cáo hoàn thành",
+    EventName.EXTENSION_REQUESTED: "đơn vị đề nghị gia hạn",
+    EventName.PROGRESS_REPORTED: "đơn vị báo cáo tiến độ",
+    EventName.ITEM_ACKNOWLEDGED: "đơn vị xác nhận đã nhận",
+    EventName.REPORT_CONFIRMED: "xác nhận báo cáo hoàn thành",
+    EventName.REPORT_RETURNED: "trả lại báo cáo hoàn thành",
+    EventName.EXTENSION_APPROVED: "chấp thuận gia hạn",
+    EventName.EXTENSION_REFUSED: "không chấp thuận gia hạn",
 }
 
 
@@ -225,14 +226,14 @@ def _timing(data: dict[str, Any]) -> str:
 
 # Completions undone or corrected, and remediation reopened: what changed, and why.
 _CORRECTIONS = {
-    "item.reopened": lambda d: (
+    EventName.ITEM_REOPENED: lambda d: (
         f"đã ghi hoàn thành ngày {_day(d.get('completed_on'))}"
         + (f" (minh chứng: {d['evidence']})" if d.get("evidence") else "")
         + f", nay mở lại; lý do: {d.get('reason')}"),
-    "item.completion_corrected": lambda d: (
+    EventName.COMPLETION_CORRECTED: lambda d: (
         f"ngày hoàn thành {_day(d.get('previous'))} → {_day(d.get('on'))}{_timing(d)}; "
         f"lý do: {d.get('reason')}"),
-    "item.reopened_after_evaluation": lambda d: (
+    EventName.REOPENED_AFTER_EVALUATION: lambda d: (
         f"hạn {_day(d.get('previous_due'))} → {_day(d.get('new_due'))}, hạn đã lỡ "
         f"{_day(d.get('missed_due'))} vẫn được tính; ý kiến: {d.get('comment')}"),
 }
@@ -241,24 +242,24 @@ _CORRECTIONS = {
 def event_details(name: str, data: dict[str, Any], zone: tzinfo) -> str:
     """An event's record, in the secretariat's words."""
     to, cc = data.get("to"), data.get("cc") or []
-    if name == "item.created":
+    if name == EventName.ITEM_CREATED:
         due = f", hạn {_day(data['due'])}" if data.get("due") else ""
         return f"đơn vị {data.get('unit')}, thời hạn “{data.get('deadline')}”{due}"
-    if name == "item.updated":
+    if name == EventName.ITEM_UPDATED:
         return "; ".join(f"{_FIELDS.get(key, key)}: {_value(old)} → {_value(new)}"
                          for key, (old, new) in data.get("changes", {}).items())
-    if name == "item.completed":
+    if name == EventName.ITEM_COMPLETED:
         timing = _timing(data)
         evidence = f"; minh chứng: {data['evidence']}" if data.get("evidence") else ""
         source = {"import": "; ghi nhận khi nhập tệp",
                   "web": f"; xác nhận báo cáo của đơn vị, bởi {data.get('by')}"}.get(
             data.get("source"), "")
         return f"ngày {_day(data.get('on'))}{timing}{evidence}{source}"
-    if name == "item.extended":
+    if name == EventName.ITEM_EXTENDED:
         approved = f"; người cho phép: {data['approved_by']}" if data.get("approved_by") else ""
         return (f"hạn {_day(data.get('previous_due'))} → {_day(data.get('new_due'))}; "
                 f"lý do: {data.get('reason')}{approved}")
-    if name == "item.deadline_set":
+    if name == EventName.DEADLINE_SET:
         who = f"; bởi {data['by']}" if data.get("by") else ""
         who += f" từ {data['ip']}" if data.get("ip") else ""
         return (f"hạn {_day(data.get('due'))} (thời hạn ghi trong kế hoạch: "
@@ -266,21 +267,21 @@ def event_details(name: str, data: dict[str, Any], zone: tzinfo) -> str:
     if name in _CORRECTIONS:
         who = f"; bởi {data['by']}" if data.get("by") else ""
         return _CORRECTIONS[name](data) + who
-    if name == "item.rung_reached":
+    if name == EventName.RUNG_REACHED:
         kind = label(RungKind(data["kind"])) if data.get("kind") else ""
         skipped = data.get("skipped") or []
         passed = f"; bỏ qua {', '.join(skipped)}" if skipped else ""
         return f"bậc {data.get('rung')} ({kind}), hạn {_day(data.get('due'))}{passed}"
-    if name in ("notice.queued", "notice.sent"):
+    if name in (EventName.NOTICE_QUEUED, EventName.NOTICE_SENT):
         copies = f", đồng gửi {', '.join(cc)}" if cc else ""
         message = f"; Message-ID {data['message_id']}" if data.get("message_id") else ""
         attempts = f"; lần gửi thứ {data['attempts']}" if (data.get("attempts") or 0) > 1 else ""
         return f"tới {to}{copies}{message}{attempts}"
-    if name == "notice.deferred":
+    if name == EventName.NOTICE_DEFERRED:
         retry = data.get("next_attempt_at")
         again = f"; thử lại từ {local_time_text(datetime.fromisoformat(retry), zone)}" if retry else ""
         return f"tới {to}: máy chủ thư trả lời “{data.get('reply')}”{again}"
-    if name == "notice.failed":
+    if name == EventName.NOTICE_FAILED:
         return f"tới {to}: máy chủ thư trả lời “{data.get('reply')}”"
     if "by" in data:  # done on the web pages: by whom, from where, then what was given
         who = f"bởi {data['by']}" + (f" từ {data['ip']}" if data.get("ip") else "")

@@ -29,7 +29,7 @@ from domain.occurrences import (
     report_standing,
 )
 from domain.policy import Policy, PolicyError
-from domain.states import DeadlineKind, ItemKind
+from domain.states import DeadlineKind, ItemKind, ReportStanding
 from domain.status import Status, status_of
 from domain.tracking import ItemError, completion_date_problem
 from domain.unit_names import name_key, split_names
@@ -68,7 +68,7 @@ def materialise(session: Session, policy: Policy, years: Iterable[int] = ()) -> 
                 group_id=parent.group_id, position=parent.position, task_code=parent.task_code,
                 lead_group=parent.lead_group, content=parent.content, unit_code=parent.unit_code,
                 cooperating=parent.cooperating, product=parent.product,
-                deadline_text=occurrence_label(period, report), deadline_kind="fixed",
+                deadline_text=occurrence_label(period, report), deadline_kind=DeadlineKind.FIXED,
                 due_date=due, original_due_date=due, opens_on=period.first_day,
                 period=period.label, occurrence_of=parent.code,
             ))
@@ -91,7 +91,7 @@ def materialise(session: Session, policy: Policy, years: Iterable[int] = ()) -> 
                         kind=OCCURRENCE_KIND, scope=OBLIGATIONS_SCOPE, code=code,
                         lead_group=obligation.group, content=obligation.name, unit_code=unit,
                         cooperating=obligation.to, product="Báo cáo",
-                        deadline_text=occurrence_label(period, True), deadline_kind="fixed",
+                        deadline_text=occurrence_label(period, True), deadline_kind=DeadlineKind.FIXED,
                         due_date=due, original_due_date=due, opens_on=period.first_day,
                         period=period.label, occurrence_of=obligation.code,
                     ))
@@ -248,14 +248,14 @@ def periodic_rows(
         row = rows.get((source, item.period))
         if row is None:
             # A period not yet due shows once it falls due within the coming week.
-            if standing == "pending" and item.due_date > as_of + timedelta(days=7):
+            if standing == ReportStanding.PENDING and item.due_date > as_of + timedelta(days=7):
                 continue
             period = parse_period(item.period)
             row = rows[(source, item.period)] = PeriodicRow(
                 source, names.get(source, item.content), item.period, period.title,
                 item.due_date, report=item.scope == OBLIGATIONS_SCOPE
                 or is_report(item.product, item.content))
-        if standing == "late":
+        if standing == ReportStanding.LATE:
             row.late.append((item.unit_code, days))
         else:
             getattr(row, standing).append(item.unit_code)

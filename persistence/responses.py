@@ -13,6 +13,7 @@ from sqlmodel import Session
 from domain.addresses import folded
 from domain.digest_lines import SentBefore
 from domain.events import EventName
+from domain.ladder import Track
 from domain.models import (
     LadderEntry,
     LinkRevocation,
@@ -133,7 +134,7 @@ def escalated_items(session: Session, unit_codes: Collection[str]) -> Sequence[T
     # Looked up per item of these units: `id IN (every escalated item)` read the whole
     # ledger's escalations at every page.
     escalated = exists().where(LadderEntry.item_id == TrackedItem.id,
-                               LadderEntry.track == "escalation")
+                               LadderEntry.track == Track.ESCALATION)
     return session.exec(
         select(TrackedItem).where(TrackedItem.unit_code.in_(list(unit_codes)),
                                   TrackedItem.completed_on.is_(None), escalated)

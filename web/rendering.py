@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from domain.states import SubmissionKind, SubmissionState
+from domain.states import DeadlineKind, SubmissionKind, SubmissionState
 from flows import responses as cases
 from flows.application import Application
 from notifications.templating import templates
@@ -43,7 +43,7 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
     context.setdefault("csrf", sessions.form_token(session["n"]))
     html = templates.get_template(f"web/{name}").render(
         vntime=lambda moment: vntime(application, moment), kinds=SubmissionKind,
-        states=SubmissionState, done=_done(request),
+        states=SubmissionState, deadline_kinds=DeadlineKind, done=_done(request),
         rung=lambda rung: rung_text(rung, application.policy.overdue_repeat_days), **context)
     return HTMLResponse(html, status_code=status)
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -57,6 +58,7 @@ class Served:
         return "".join(self.lines)
 
 
+@pytest.mark.slow  # a `cchc serve` process, its scheduler and its pages
 def test_serve_prints_only_its_own_vietnamese_lines_and_logs_the_servers_to_its_file(tmp_path):
     from tests.web_support import SECRET, free_port
 

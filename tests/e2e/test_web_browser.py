@@ -24,6 +24,7 @@ from persistence.db import make_engine, upgrade
 from tests.conftest import postgres_url  # noqa: F401
 from tests.web_support import free_port, seed, serving, unit_token, web_settings
 
+pytestmark = pytest.mark.slow  # a real browser
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"
 LOG = logging.getLogger("test")

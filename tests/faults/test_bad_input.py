@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlmodel import func, select
 
+from adapters.tables import read_table
 from domain import importers
 from domain.calendar import WorkingCalendar
 from domain.deadlines import Deadline, DeadlineError, parse_deadline
 from domain.importers import ImportFailed
 from domain.models import TrackedItem, Unit
 from domain.policy import PolicyError, policy_from_mapping
-from flows.tables import read_table
 from persistence import item_imports, unit_imports
 from persistence.db import make_engine, upgrade
 from persistence.unit_of_work import UnitOfWork

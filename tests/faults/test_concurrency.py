@@ -16,7 +16,7 @@ from tests.faults.country import seed
 from tests.faults.scripted_smtp import ScriptedServer
 from tests.workers import check_only, dispatch_until
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]  # six engine processes
 
 # Three consecutive working days, checked at once: three days of digests to send.
 DAYS = [date(2024, 5, 6), date(2024, 5, 7), date(2024, 5, 8)]

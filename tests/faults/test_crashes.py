@@ -24,6 +24,8 @@ from tests.faults.country import seed
 from tests.faults.scripted_smtp import Script, ScriptedServer
 from tests.workers import dispatch_once
 
+pytestmark = pytest.mark.slow  # a sender process per kill
+
 AS_OF = date(2024, 5, 6)
 LEASE_SECONDS = 1
 

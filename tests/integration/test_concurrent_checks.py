@@ -7,6 +7,7 @@ import multiprocessing
 from collections import Counter
 from datetime import date
 
+import pytest
 from sqlmodel import func, select
 
 from domain.models import Notice
@@ -14,6 +15,8 @@ from flows.settings import Settings
 from persistence.unit_of_work import UnitOfWork
 from tests.conftest import load_examples
 from tests.workers import check_and_dispatch
+
+pytestmark = pytest.mark.slow  # two engine processes
 
 
 def run_at_once(database_url: str, smtp_port: int, tmp_path, units: list[str | None],

@@ -334,8 +334,8 @@ def test_a_remediation_item_escalates_up_to_the_unit_that_concluded_the_inspecti
     load_examples(engine, settings.calendar)
     findings = tmp_path / "ket-luan-2021.csv"
     findings.write_text(CONCLUDED_FINDINGS, encoding="utf-8")
+    from adapters.tables import read_table
     from domain import importers
-    from flows.tables import read_table
     from persistence import item_imports
 
     with UnitOfWork(engine).transaction() as session:

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
+from adapters.tables import read_table
 from domain import importers
 from domain.models import LadderEntry, Notice, TrackedItem
-from flows.tables import read_table
 from persistence import item_imports, unit_imports
 from persistence.occurrence_store import record_report_received
 from persistence.unit_of_work import UnitOfWork

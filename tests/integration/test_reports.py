@@ -267,6 +267,7 @@ def _program(name: str) -> str:
     return found
 
 
+@pytest.mark.slow  # LibreOffice starts in seconds, converts in more
 def test_libreoffice_opens_the_workbook_and_reads_typed_cells(loaded, tmp_path):
     libreoffice = _program("libreoffice")
     report(loaded, "--as-of", "25/06/2021", "--out", str(tmp_path / "r.xlsx"))
@@ -281,6 +282,7 @@ def test_libreoffice_opens_the_workbook_and_reads_typed_cells(loaded, tmp_path):
     assert groups[8].startswith("Cộng,70,36,0,0,") and groups[8].endswith(",51.4%,100.0%")
 
 
+@pytest.mark.slow  # a real browser
 def test_chromium_renders_the_page_and_prints_it(loaded, tmp_path):
     chromium = _program("chromium")
     report(loaded, "--as-of", "01/07/2021", "--out", str(tmp_path / "r.html"))

@@ -92,3 +92,14 @@ def test_the_pages_events_reach_prefect_under_their_names():
     assert list(names.values()) == ["cchc.item.reported", "cchc.extension.requested",
                                     "cchc.item.acknowledged", "cchc.report.confirmed",
                                     "cchc.report.returned"]
+
+
+def test_each_rung_reached_reaches_prefect_under_its_kinds_event():
+    item = TrackedItem(id=1, kind="task", scope="KH", code="1.1", content="x", unit_code="A",
+                       deadline_text="x", deadline_kind="fixed")
+    names = [prefect_event(Event(**event_row(EventName.RUNG_REACHED, item_id=1, kind=kind,
+                                             rung=rung)), item)["event"]
+             for kind, rung in (("reminder", "R3"), ("due", "R0"), ("overdue", "O1"),
+                                ("escalation", "E1"))]
+    assert names == ["cchc.item.due-soon", "cchc.item.due", "cchc.item.overdue",
+                     "cchc.item.escalated"]

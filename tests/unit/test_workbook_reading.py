@@ -7,12 +7,12 @@ from datetime import date, datetime
 
 import pytest
 
+from adapters.headers import HeaderNotFound, Merge, excel_date_text, find_header
 from domain.columns import PLAN_COLUMNS
 from domain.status import Status, shared_status
 from domain.title_block import read_title_block
 from domain.unit_groups import declared_groups
 from domain.unit_names import GroupEntry, UnitDirectory, UnitEntry, UnknownUnit
-from flows.headers import HeaderNotFound, Merge, excel_date_text, find_header
 
 
 @pytest.mark.parametrize(("number_format", "shown"), [

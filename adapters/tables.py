@@ -1,5 +1,5 @@
 """Reading the secretariat's spreadsheets (.xlsx, .csv) into rows: the title block above the
-header is kept as text, the header is found by its labels (`flows.headers`), and every value
+header is kept as text, the header is found by its labels (`adapters.headers`), and every value
 keeps its row number and column letter for error messages."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from domain.columns import Column
 from domain.importers import ImportFailed, ImportProblem, Row, Table
-from flows.headers import (
+from adapters.headers import (
     Header,
     HeaderNotFound,
     Merge,
