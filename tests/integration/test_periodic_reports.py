@@ -190,7 +190,7 @@ def test_a_recurring_task_is_done_once_each_of_its_periods_is(loaded):
         code, output = loaded("report-received", "1.6", "--period", period, "--on", day)
         assert code == 0, output
     code, output = loaded("task", "done", "1.6", "--on", "20/12/2021")
-    assert code == 0 and "1.6 hoàn thành ngày 20/12/2021" in output, output
+    assert code == 0 and "1.6 hoàn thành đúng hạn, ngày 20/12/2021" in output, output
 
 
 def test_a_register_row_received_before_its_period_or_in_the_future_is_refused_by_row(
