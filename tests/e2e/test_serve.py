@@ -65,7 +65,8 @@ def test_serve_prints_only_its_own_vietnamese_lines_and_logs_the_servers_to_its_
     port = free_port()
     log_file = tmp_path / "serve.log"
     env = {**os.environ, "CCHC_DATABASE_URL": f"sqlite:///{tmp_path / 'cchc.db'}",
-           "CCHC_SECRET_KEY": SECRET, "CCHC_LOG_FILE": str(log_file)}
+           "CCHC_SECRET_KEY": SECRET, "CCHC_LOG_FILE": str(log_file),
+           "CCHC_BASE_URL": f"http://127.0.0.1:{port}"}
     subprocess.run([CCHC, "init"], env=env, check=True, capture_output=True)
 
     served = Served(env, ["serve", "--web", "--port", str(port)])
