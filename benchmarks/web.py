@@ -130,7 +130,7 @@ def bare_app(url: str):
         return template.render(view=view, token=code, csrf="-", today=today, user=None,
                                max_mb=policy.upload_max_mb, failed=None, values={},
                                problems={}, done=None, vntime=str, kinds=SubmissionKind,
-                               states=SubmissionState,
+                               states=SubmissionState, deadline_kinds=DeadlineKind,
                                rung=lambda r: rung_text(r, policy.overdue_repeat_days))
 
     return app

@@ -49,7 +49,7 @@ def env(tmp_path, prefect_home):
                  if not name.startswith(("CCHC_", "PREFECT_"))}
     yield {**inherited, "CCHC_DATABASE_URL": url, "CCHC_MAILDIR": str(tmp_path / "outbox"),
            "CCHC_POLICY_FILE": str(EXAMPLES / "policy.toml"), "PREFECT_HOME": str(prefect_home),
-           "CCHC_PREFECT_IDLE_MINUTES": "0.5"}
+           "CCHC_PREFECT_IDLE_MINUTES": "0.5", "CCHC_LOG_FILE": str(tmp_path / "cchc.log")}
     _stop_recorded_server(prefect_home)
 
 
@@ -154,7 +154,7 @@ def _serving(env: dict) -> Iterator[Served]:
     """`cchc serve`, stopped even when the test fails."""
     served = Served(env)
     try:
-        served.wait_for("deadline-check: cron")
+        served.wait_for("deadline-check: lịch")
         yield served
     finally:
         if served.process.poll() is None:

@@ -84,4 +84,5 @@ def test_commands_benchmark_prints_each_commands_ratio_to_status_and_their_profi
         assert re.search(rf"^{re.escape(name)} +[\d.]+ s .* ratio to status: [\d.]+", output,
                          re.MULTILINE), output
     profile = (tmp_path / "check_API_up.txt").read_text(encoding="utf-8")
-    assert "cumulative" in profile and "deadline_check" in profile
+    # pstats' own heading and order: which entries make its top 40 depends on the machine.
+    assert "function calls" in profile and "Ordered by: cumulative time" in profile
