@@ -209,12 +209,6 @@ def new_deadline(form: Mapping[str, str], current_due: date | None, today: date,
     return day
 
 
-def completed_on_time(completed_on: date, due: date | None) -> bool:
-    """Confirming completes the item on the reported date: on time when on or before the
-    deadline in force (the status taxonomy of `domain/status.py`)."""
-    return due is None or completed_on <= due
-
-
 def evidence_text(doc_number: str, doc_date: date) -> str:
     """The item's evidence (minh chứng) once a report is confirmed: the proving document."""
     return f"Văn bản số {doc_number} ngày {doc_date:%d/%m/%Y}"

@@ -13,13 +13,13 @@ from domain.recipients import UnitInfo, UnitTree
 from domain.responses import (
     FormProblems,
     answerable_units,
-    completed_on_time,
     completion_report,
     extension_request,
     in_scope,
     new_deadline,
     supervised_units,
 )
+from domain.status import Status, completion_status
 
 TODAY = date(2024, 5, 6)
 
@@ -68,8 +68,9 @@ def test_a_new_deadline_lies_ahead_of_both_today_and_the_deadline_in_force():
 
 
 def test_confirming_is_on_time_up_to_the_deadline_in_force():
-    assert completed_on_time(date(2024, 5, 10), date(2024, 5, 10))
-    assert not completed_on_time(date(2024, 5, 11), date(2024, 5, 10))
+    # Confirming completes the item on the reported date: one on-time rule, status's.
+    assert completion_status(date(2024, 5, 10), date(2024, 5, 10), False) is Status.DONE_ON_TIME
+    assert completion_status(date(2024, 5, 11), date(2024, 5, 10), False) is Status.DONE_LATE
 
 
 def _tree() -> UnitTree:
