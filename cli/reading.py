@@ -14,6 +14,7 @@ from cli.shared import (
     Unit,
     UserError,
     app,
+    application,
     chosen_plan,
     console,
     history_app,
@@ -32,9 +33,9 @@ def status(as_of: OptionalDay = None, unit: Unit = None, plan: Plan = None,
            as_json: AsJson = False) -> None:
     """Tiến độ: số nhiệm vụ theo tình trạng, nhóm, đơn vị; tỷ lệ hoàn thành; việc quá hạn."""
     def work() -> None:
-        settings = load_settings()
-        print_status_report(settings, as_of or settings.today(), unit=unit, plan=plan,
-                            as_json=as_json)
+        with application(load_settings()) as built:
+            print_status_report(built, as_of or built.today(), unit=unit, plan=plan,
+                                as_json=as_json)
 
     run(work)
 
@@ -91,10 +92,10 @@ def explain(code: str, as_of: OptionalDay = None, plan: Plan = None) -> None:
 
     def work() -> None:
         settings = load_settings()
-        day = as_of or settings.today()
-        with session_scope(settings) as session:
+        with application(settings) as built, built.uow.transaction() as session:
             item = find_item(session, code, plan)
-            facts = explanation(session, item, day, settings.calendar, settings.policy)
+            facts = explanation(session, item, as_of or built.today(), settings.calendar,
+                                settings.policy)
             for line in explain_lines(facts, settings.zone):
                 console.print(line, markup=False, highlight=False)
 
@@ -115,9 +116,8 @@ def report(
         settings = load_settings()
         if out is not None and out.suffix.lower() not in FORMATS:
             raise UserError(f"định dạng báo cáo không hỗ trợ: {out.name} (chọn {', '.join(FORMATS)})")
-        day = as_of or settings.today()
-        with session_scope(settings) as session:
-            result = status_report(session, settings, day, plan, unit)
+        with application(settings) as built, built.uow.transaction() as session:
+            result = status_report(session, settings, as_of or built.today(), plan, unit)
             if out is None:
                 typer.echo(render_report(result, ".md"))
                 return
@@ -148,8 +148,8 @@ def items(
 
     def work() -> None:
         settings = load_settings()
-        day = as_of or settings.today()
-        with session_scope(settings) as session:
+        with application(settings) as built, built.uow.transaction() as session:
+            day = as_of or built.today()
             chosen_plan(session, plan, unit)
             lines = item_lines(session, day, settings.calendar, settings.policy,
                                plan=plan, unit=unit)

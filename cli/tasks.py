@@ -15,6 +15,7 @@ from cli.shared import (
     Plan,
     UserError,
     app,
+    application,
     console,
     load_settings,
     run,
@@ -42,13 +43,13 @@ def task_done(
         settings = load_settings()
         if reason is not None and not correct:
             raise UserError("--reason chỉ dùng cùng --correct (sửa ngày hoàn thành đã ghi)")
-        with session_scope(settings) as session:
+        with application(settings) as built, built.uow.transaction() as session:
             item = find_item(session, code, plan)
             if correct:
                 before = correct_completion(session, item, on, reason or "",
-                                            today=settings.today())
+                                            today=built.today())
             else:
-                complete_item(session, item, on, evidence, today=settings.today())
+                complete_item(session, item, on, evidence, today=built.today())
             status = completion_of(item, on)
         said = (f"Đã sửa ngày hoàn thành {code}: {before:%d/%m/%Y} → {on:%d/%m/%Y}, "
                 f"{label(status)}." if correct
@@ -140,9 +141,9 @@ def report_received(
 
     def work() -> None:
         settings = load_settings()
-        with session_scope(settings) as session:
+        with application(settings) as built, built.uow.transaction() as session:
             item = record_report_received(session, settings.policy, source, unit, period, on, doc,
-                                          today=settings.today())
+                                          today=built.today())
             late = working_days_late(item.due_date, on, settings.calendar)
             code, due = item.code, item.due_date
         timing = f"muộn {late} ngày làm việc" if late else "đúng hạn"

@@ -44,7 +44,7 @@ def _check(site):
     today = site.application.today()
     calendar = site.application.calendar
     day = today if calendar.is_working_day(today) else calendar.add_working_days(today, 1)
-    checking.sweep_and_seal(site.application.uow, site.settings, day, logging.getLogger("t"))
+    checking.sweep_and_seal(site.application, day, logging.getLogger("t"))
 
 
 def test_the_unit_page_lists_its_own_items_most_pressing_first_and_its_dissolved_predecessors(
