@@ -76,7 +76,8 @@ def deliver_summary(
     return message.message_id
 
 
-def _message(app: Application, as_of: date, recipient: str, summary: SummaryEmail) -> OutgoingMessage:
+def _message(app: Application, as_of: date, recipient: str, summary: SummaryEmail,
+             ) -> OutgoingMessage:
     settings = app.settings
     domain = settings.mail_from.rpartition("@")[2] or "localhost"
     return OutgoingMessage(
