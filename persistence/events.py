@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from domain.events import EventName, event_row
+from domain.events import DomainEvent, EventName
 from domain.models import Event
 from persistence.unit_of_work import mark_events_recorded
 
 
-def record(session: Session, name: EventName, **fields: Any) -> Event:
-    event = Event(**event_row(name, **fields))
-    session.add(event)
+def record(session: Session, event: DomainEvent) -> Event:
+    row = Event(**event.row())
+    session.add(row)
     mark_events_recorded(session)
-    return event
+    return row
 
 
 def summary_sent(session: Session, as_of: date, recipient: str) -> bool:
