@@ -206,6 +206,21 @@ def complete(item: TrackedItem, on: date, evidence: str | None = None, *, today:
         on_time=completed_on_time(item, on), source=source, by=by, ip=ip),))
 
 
+def receipt_problem(item: TrackedItem, on: date, today: date | None, origin: Origin
+                    ) -> str | None:
+    """Why the periodic report of an occurrence cannot have been received on `on`."""
+    return completion_date_problem(on, today, origin, f"ngày nhận {item.code}")
+
+
+def receive_report(item: TrackedItem, on: date, document: str | None, *, today: date | None,
+                   origin: Origin) -> Decision:
+    """Nhận báo cáo định kỳ: an occurrence completed on the day its report arrived, the
+    report's document its evidence."""
+    if (problem := receipt_problem(item, on, today, origin)) is not None:
+        raise ItemError(problem)
+    return complete(item, on, document, today=today, origin=origin)
+
+
 def reopen(item: TrackedItem, reason: str, *, by: str | None = None, ip: str | None = None
            ) -> Decision:
     """Mở lại: a completion recorded wrongly is undone; its date and evidence stay in the
