@@ -14,7 +14,7 @@ from sqlmodel import Session
 from domain import responses as rules
 from domain.addresses import AddressError, folded, validate_address
 from domain.digest_lines import SentBefore
-from domain.events import EventName
+from domain.events import LinkRequested
 from domain.models import Submission, TrackedItem, utcnow
 from domain.recipients import UnitInfo, UnitTree
 from domain.responses import FormProblems, Scope
@@ -23,6 +23,7 @@ from domain.status import Status, status_of
 from domain.tracking import ItemError, completion_date_problem
 from flows import links
 from flows.application import Application
+from flows.tracking import complete_item, extend_item, reopen_after_evaluation, set_item_deadline
 from notifications import responses as letters
 from notifications.digests import addressee
 from notifications.words import label
@@ -30,13 +31,7 @@ from persistence import outbox
 from persistence import responses as store
 from persistence.events import record
 from persistence.ledger import load_unit_tree, units_around
-from persistence.tracking import (
-    complete_item,
-    extend_item,
-    origin,
-    reopen_after_evaluation,
-    set_deadline,
-)
+from persistence.tracking import origin
 
 # A fresh link may be asked for this often per address; a login may fail this often per name
 # and per address (IP) before it waits out the window.
@@ -366,7 +361,7 @@ def give_deadline(app: Application, actor: Actor, item_id: int,
         if problems:
             raise FormProblems(problems)
         try:
-            set_deadline(session, item, due, reason, by=actor.who, ip=actor.ip)
+            set_item_deadline(session, item, due, reason, by=actor.who, ip=actor.ip)
         except ItemError as error:
             raise PageError(f"Không đặt được thời hạn: {error}.", 409) from None
         return f"Nhiệm vụ {item.code} có thời hạn {due:%d/%m/%Y}."
@@ -427,7 +422,7 @@ def request_link(app: Application, address: str, actor: Actor) -> None:
             session, key=f"link:{address}:{now.isoformat()}", day=app.today(),
             recipient=address, unit_code=unit.code, subject=message.subject,
             text=message.text, html=message.html)
-        record(session, EventName.LINK_REQUESTED, notice_id=notice.id, to=address, ip=actor.ip)
+        record(session, LinkRequested(notice_id=notice.id, to=address, ip=actor.ip))
 
 
 def revoke_links(app: Application, address: str, by: str) -> tuple[str, bool]:

@@ -14,7 +14,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from domain.events import EventName
+from domain.events import SummarySent
 from flows.application import Application
 from flows.flow_support import (
     RUN_HOOKS,
@@ -71,8 +71,8 @@ def deliver_summary(
         raise SummaryNotSent(f"không gửi được tổng hợp tới {recipient} (lỗi {kind}): "
                              f"{result.detail}")
     with app.uow.transaction() as session:
-        events.record(session, EventName.SUMMARY_SENT, check_date=as_of,
-                      recipient=recipient, message_id=message.message_id)
+        events.record(session, SummarySent(check_date=as_of, recipient=recipient,
+                                           message_id=message.message_id))
     return message.message_id
 
 
