@@ -23,6 +23,7 @@ from domain.status import Status, status_of
 from domain.tracking import ItemError, completion_date_problem
 from flows import links
 from flows.application import Application
+from flows.tracking import complete_item, extend_item, reopen_after_evaluation, set_item_deadline
 from notifications import responses as letters
 from notifications.digests import addressee
 from notifications.words import label
@@ -30,13 +31,7 @@ from persistence import outbox
 from persistence import responses as store
 from persistence.events import record
 from persistence.ledger import load_unit_tree, units_around
-from persistence.tracking import (
-    complete_item,
-    extend_item,
-    origin,
-    reopen_after_evaluation,
-    set_deadline,
-)
+from persistence.tracking import origin
 
 # A fresh link may be asked for this often per address; a login may fail this often per name
 # and per address (IP) before it waits out the window.
@@ -368,7 +363,7 @@ def give_deadline(app: Application, actor: Actor, item_id: int,
         if problems:
             raise FormProblems(problems)
         try:
-            set_deadline(session, item, due, reason, by=actor.who, ip=actor.ip)
+            set_item_deadline(session, item, due, reason, by=actor.who, ip=actor.ip)
         except ItemError as error:
             raise PageError(f"Không đặt được thời hạn: {error}.", 409) from None
         return f"Nhiệm vụ {item.code} có thời hạn {due:%d/%m/%Y}."
