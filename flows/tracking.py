@@ -1,11 +1,11 @@
 """The use cases of what the secretariat records by hand about one item (`cchc task done |
-reopen | extend | deadline`, `cchc report-received`, and the review page's decisions): each in
-one transaction, the item and the facts its decision needs loaded, the decision taken by
-`domain/tracking.py`, stored with its events; each returns what its caller says.
+reopen | extend | deadline`, `cchc report-received`): each in one transaction, the item and the
+facts its decision needs loaded, the decision taken by `domain/tracking.py`, stored with its
+events; each returns what its caller says. (The review page's decisions on what a unit sent
+are `flows/responses.py`'s, taken by `domain/responses.py`.)
 
-`complete_item`, `extend_item`, `set_item_deadline` and `reopen_after_evaluation` do the same
-on an item already loaded in the caller's transaction (a unit's report confirmed, an extension
-approved, a deadline given from the review page)."""
+`complete_item`, `extend_item` and `set_item_deadline` do the same on an item already loaded
+in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -55,14 +55,6 @@ def set_item_deadline(session: Session, item: TrackedItem, to: date | str, reaso
                                   open_periods=periods, by=by, ip=ip)
     store.store(session, item, decision)
     return decision.events[0]
-
-
-def reopen_after_evaluation(session: Session, item: TrackedItem, to: date, comment: str | None,
-                            on: date, *, by: str | None = None, ip: str | None = None
-                            ) -> Decision:
-    decision = rules.reopen_after_evaluation(item, to, comment, on, by=by, ip=ip)
-    store.store(session, item, decision)
-    return decision
 
 
 # -- the use cases, each its own transaction ---------------------------------------------------
