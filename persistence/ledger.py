@@ -64,7 +64,7 @@ from domain.recipients import (
     UnitInfo,
     UnitTree,
 )
-from domain.states import NoticeState, SubmissionState
+from domain.states import DeadlineKind, NoticeState, SubmissionState
 from persistence.db import one_of
 from persistence.digest_lines import PlannedEntry
 from persistence.unit_of_work import UnitOfWork, mark_events_recorded
@@ -83,7 +83,7 @@ def open_items_query(
                                TrackedItem.due_date, *_AUTHORITY, _AWAITING_REVIEW))
         .where(TrackedItem.due_date.is_not(None))
         # A recurring task is reminded through each period's occurrence, never as a whole.
-        .where(TrackedItem.deadline_kind != "recurring")
+        .where(TrackedItem.deadline_kind != DeadlineKind.RECURRING)
         .where(or_(TrackedItem.completed_on.is_(None), TrackedItem.completed_on > as_of))
         .order_by(TrackedItem.due_date, TrackedItem.id)
     )
