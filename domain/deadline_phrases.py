@@ -233,9 +233,9 @@ def _scan(original: str, text: str, year: int | None) -> list[_Found]:
         return next((int(v) for v in values if v), None) or plan_year()
 
     # "Từ 23 đến 25/9/2019", "23-25/9/2019": the days of a visit, open from the first.
-    take(rf"(?:\btu\s+(?:ngay\s+)?)?(?<!quy\s)(?<!thang\s)(?<![\d/.-])\b(\d{{1,2}})"
-         rf"\s*(?:-|–|den)\s*(?:ngay\s+)?{DATE}\b",
-         lambda m: days(int(m[4]), int(m[3]), int(m[1]), int(m[2])))
+    take(r"(?:\btu\s+(?:ngay\s+)?)?(?<!quy\s)(?<!thang\s)(?<![\d/.-])\b(\d{1,2})\s*(?:-|–|den)"
+         r"\s*(?:ngay\s+)?(\d{1,2})\s*[/.]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?(?![\d/.-])",
+         lambda m: days(either(m[4]), int(m[3]), int(m[1]), int(m[2])))
     take(rf"\b{DATE}\b", lambda m: day(int(m[3]), int(m[2]), int(m[1])))
     take(rf"\b{DATE_WORDS}\b", lambda m: day(int(m[3]), int(m[2]), int(m[1])))
     take(rf"(?:\btu\s+)?\bthang\s+(\d{{1,2}})(?:{_YEAR})?\s*(?:-|–|den\s+het|den|toi)\s*"
