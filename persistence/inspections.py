@@ -12,7 +12,16 @@ from domain.calendar import WorkingCalendar
 from domain.importers import ImportSummary, Table
 from domain.explanation import TargetFacts
 from domain.inspections import Conclusion, Decision, InspectionError
-from domain.models import Finding, Inspection, InspectionPlan, InspectionTarget, TrackedItem, Unit
+from domain.events import EventName
+from domain.models import (
+    Event,
+    Finding,
+    Inspection,
+    InspectionPlan,
+    InspectionTarget,
+    TrackedItem,
+    Unit,
+)
 from domain.policy import Policy
 from domain.states import InspectionMode, TargetState
 from domain.tallies import ItemLine, item_line
@@ -152,3 +161,16 @@ def _remediation(session: Session, target: InspectionTarget, as_of: date,
         .order_by(TrackedItem.position, TrackedItem.code))
     return tuple(item_line(item, as_of, calendar, policy)
                  for item in items if item.unit_code not in others)
+
+
+_TARGET_EVENTS = [name.value for name in (EventName.TARGET_ADDED, EventName.INSPECTION_DONE,
+                                          EventName.INSPECTION_CONCLUDED,
+                                          EventName.TARGET_DROPPED)]
+
+
+def target_timeline(session: Session, target: InspectionTarget) -> list[Event]:
+    """The target's events, oldest first (the cycle's events are few: read, then matched)."""
+    events = session.exec(select(Event).where(Event.name.in_(_TARGET_EVENTS))
+                          .order_by(Event.occurred_at, Event.id))
+    return [event for event in events if event.data.get("plan") == target.plan_code
+            and event.data.get("unit") == target.unit_code]
