@@ -11,7 +11,8 @@ from domain import inspections as rules
 from domain.calendar import WorkingCalendar
 from domain.importers import ImportSummary, Table
 from domain.explanation import TargetFacts
-from domain.inspections import Conclusion, Decision, InspectionError
+from domain.decisions import Decision
+from domain.inspections import Conclusion, InspectionError
 from domain.events import EventName
 from domain.models import (
     Event,
@@ -26,7 +27,7 @@ from domain.policy import Policy
 from domain.states import InspectionMode, TargetState
 from domain.tallies import ItemLine, item_line
 from domain.unit_names import UnknownUnit
-from persistence.events import record
+from persistence.events import apply
 from persistence.item_imports import import_findings
 from persistence.unit_directory import load_directory
 
@@ -73,12 +74,8 @@ def find_target(session: Session, text: str, plan_code: str
 
 def store(session: Session, target: InspectionTarget, decision: Decision) -> InspectionTarget:
     """The decision's changes on the target, and its events, in the caller's transaction."""
-    for key, value in decision.changes.items():
-        setattr(target, key, value)
-    session.add(target)
+    apply(session, target, decision)
     session.flush()
-    for event in decision.events:
-        record(session, event.name, **event.data())
     return target
 
 
