@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from domain.models import Event, Finding, Inspection, InspectionTarget, TrackedItem
+from flows.publishing import prefect_event
 from persistence.unit_of_work import UnitOfWork
 from tests.database_dump import dump
 from tests.inspection_files import COMMUNES, write_plan_csv, write_plan_xlsx, write_units
@@ -121,8 +122,13 @@ def test_a_report_reviewed_and_a_conclusion_without_findings(planned, engine):
     assert (concluded.inspected_from, concluded.inspected_to) == (date(2019, 7, 2),
                                                                     date(2019, 7, 10))
     with UnitOfWork(engine).reading() as session:
-        names = [e.name for e in session.exec(select(Event).order_by(Event.id))][-2:]
-    assert names == ["inspection.done", "inspection.concluded"]
+        events = list(session.exec(select(Event).order_by(Event.id)))[-2:]
+    # Published to Prefect's event stream as the target's events.
+    published = [prefect_event(event, None) for event in events]
+    assert [p["event"] for p in published] == ["cchc.inspection.done",
+                                               "cchc.inspection.concluded"]
+    assert published[1]["resource"]["prefect.resource.id"] == "cchc.inspection.KHKT-2019.X-CL"
+    assert published[1]["payload"]["doc"] == "Thông báo số 50/TB-UBND"
 
 
 def test_a_target_is_dropped_then_added_back_with_each_reason(planned, engine):
