@@ -11,6 +11,7 @@ import typer
 from cli.shared import (
     UserError,
     app,
+    application,
     import_and_say,
     import_app,
     initialise,
@@ -50,7 +51,8 @@ def _import(kind: str, file: Path, columns: str | None, **options) -> None:
                 mapping = "--columns", parse_column_mapping(columns, COLUMNS_BY_KIND[kind])
             except ColumnMappingError as error:
                 raise UserError(f"--columns: {error}") from None
-        import_and_say(settings, ImportKind(kind), file, mapping, **options)
+        with application(settings) as built:
+            import_and_say(built, ImportKind(kind), file, mapping, **options)
 
     run(work)
 

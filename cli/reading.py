@@ -33,9 +33,9 @@ def status(as_of: OptionalDay = None, unit: Unit = None, plan: Plan = None,
            as_json: AsJson = False) -> None:
     """Tiến độ: số nhiệm vụ theo tình trạng, nhóm, đơn vị; tỷ lệ hoàn thành; việc quá hạn."""
     def work() -> None:
-        settings = load_settings()
-        print_status_report(settings, as_of or settings.today(), unit=unit, plan=plan,
-                            as_json=as_json)
+        with application(load_settings()) as built:
+            print_status_report(built, as_of or built.today(), unit=unit, plan=plan,
+                                as_json=as_json)
 
     run(work)
 
@@ -116,29 +116,29 @@ def explain(
 
     def work() -> None:
         settings = load_settings()
-        day = as_of or settings.today()
-        if plan and _explain_target(settings, code, plan, day):
-            return
-        with session_scope(settings) as session:
-            item = find_item(session, code, plan)
-            facts = explanation(session, item, day, settings.calendar, settings.policy)
-            for line in explain_lines(facts, settings.zone):
-                console.print(line, markup=False, highlight=False)
+        with application(settings) as built:
+            day = as_of or built.today()
+            if plan and _explain_target(built, code, plan, day):
+                return
+            with built.uow.transaction() as session:
+                item = find_item(session, code, plan)
+                facts = explanation(session, item, day, settings.calendar, settings.policy)
+                for line in explain_lines(facts, settings.zone):
+                    console.print(line, markup=False, highlight=False)
 
     run(work)
 
 
-def _explain_target(settings, unit: str, plan: str, day) -> bool:
+def _explain_target(built, unit: str, plan: str, day) -> bool:
     """`cchc explain UNIT --plan CODE` for an inspection plan's target; False when `plan` is
     no inspection plan's code."""
     from flows.inspections import explain_target, is_inspection_plan
     from notifications.targets import target_lines
 
-    with application(settings) as built:
-        if not is_inspection_plan(built, plan):
-            return False
-        for line in target_lines(explain_target(built, unit, plan, day)):
-            console.print(line, markup=False, highlight=False, soft_wrap=True)
+    if not is_inspection_plan(built, plan):
+        return False
+    for line in target_lines(explain_target(built, unit, plan, day)):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     return True
 
 
@@ -156,9 +156,8 @@ def report(
         settings = load_settings()
         if out is not None and out.suffix.lower() not in FORMATS:
             raise UserError(f"định dạng báo cáo không hỗ trợ: {out.name} (chọn {', '.join(FORMATS)})")
-        day = as_of or settings.today()
-        with session_scope(settings) as session:
-            result = status_report(session, settings, day, plan, unit)
+        with application(settings) as built, built.uow.transaction() as session:
+            result = status_report(session, settings, as_of or built.today(), plan, unit)
             if out is None:
                 typer.echo(render_report(result, ".md"))
                 return
@@ -189,8 +188,8 @@ def items(
 
     def work() -> None:
         settings = load_settings()
-        day = as_of or settings.today()
-        with session_scope(settings) as session:
+        with application(settings) as built, built.uow.transaction() as session:
+            day = as_of or built.today()
             chosen_plan(session, plan, unit)
             lines = item_lines(session, day, settings.calendar, settings.policy,
                                plan=plan, unit=unit)

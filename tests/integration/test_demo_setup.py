@@ -6,8 +6,8 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from cli.main import app
-from cli.running import demo_settings, prepare_demo
-from cli.shared import load_settings
+from cli.running import demo_settings, load_demo, prepare_demo
+from cli.shared import application, load_settings
 from tests.conftest import cchc_environment
 
 
@@ -23,6 +23,8 @@ def test_the_demo_loads_the_example_into_its_folder_and_leaves_the_environment_a
 
     settings = demo_settings(invocation, tmp_path / "demo")
     prepare_demo(settings, tmp_path / "demo")
+    with application(settings) as built:
+        load_demo(built)
 
     assert cchc_environment() == before
     assert not elsewhere.exists()
