@@ -44,6 +44,7 @@ from domain.tallies import Tally
 from notifications.imports import cell_reading_text, import_summary_text, one_line
 from notifications.report_tables import NO_ITEMS, late_text, missing_text
 from notifications.summary import summary_lines
+from notifications.targets import INSPECTION_DETAILS, INSPECTION_LABELS
 from notifications.words import (
     day_text,
     form_field,
@@ -195,6 +196,8 @@ _EVENT_LABELS = {
 
 def event_label(name: str) -> str:
     """An event's name, in the secretariat's words."""
+    if name in INSPECTION_LABELS:
+        return INSPECTION_LABELS[name]
     return _EVENT_LABELS.get(name, name)
 
 
@@ -211,9 +214,10 @@ def print_users(console: Console, users, zone: tzinfo) -> None:
         console.print("Chưa có tài khoản nào (tạo bằng `cchc user add TÊN`).", markup=False)
 
 
-def print_timeline(console: Console, code: str, events, zone: tzinfo) -> None:
-    """`cchc history item`: (occurred at, event) of an item, oldest first."""
-    table = Table(title=f"Lịch sử nhiệm vụ {code}")
+def print_timeline(console: Console, code: str, events, zone: tzinfo, *,
+                   title: str = "Lịch sử nhiệm vụ") -> None:
+    """`cchc history item` (or `inspection`): (occurred at, event) of an item, oldest first."""
+    table = Table(title=f"{title} {code}")
     for column in ("Thời điểm", "Sự kiện", "Chi tiết"):
         table.add_column(column)
     for occurred_at, event in events:
@@ -354,6 +358,7 @@ _DETAILS: dict[type[DomainEvent], Callable[[Any, tzinfo], str]] = {
     **dict.fromkeys((ItemReported, ExtensionRequested, ProgressReported, ItemAcknowledged,
                      ReportConfirmed, ReportReturned, ExtensionApproved, ExtensionRefused,
                      LinksRevoked), _given),
+    **INSPECTION_DETAILS,
 }
 
 

@@ -15,9 +15,11 @@ from domain.recipients import UnitInfo
 from domain.states import (
     DeadlineKind,
     DeliveryState,
+    InspectionMode,
     SourceKind,
     SubmissionKind,
     SubmissionState,
+    TargetState,
 )
 from domain.status import Status
 
@@ -133,6 +135,16 @@ _LABELS: dict[type, dict[StrEnum, str]] = {
         SubmissionState.APPROVED: "đã chấp thuận",
         SubmissionState.REFUSED: "không chấp thuận",
         SubmissionState.RECORDED: "đã ghi nhận",
+    },
+    InspectionMode: {
+        InspectionMode.DIRECT: "trực tiếp",
+        InspectionMode.BY_REPORT: "qua báo cáo",
+    },
+    TargetState: {
+        TargetState.PLANNED: "chưa kiểm tra",
+        TargetState.INSPECTED: "đã kiểm tra, chưa có kết luận",
+        TargetState.CONCLUDED: "đã có kết luận",
+        TargetState.DROPPED: "đã đưa ra khỏi kế hoạch",
     },
 }
 
