@@ -18,6 +18,8 @@ from domain.states import (
     SourceKind,
     SubmissionKind,
     SubmissionState,
+    UnitKind,
+    UnitKindSource,
 )
 from domain.status import Status
 
@@ -134,12 +136,30 @@ _LABELS: dict[type, dict[StrEnum, str]] = {
         SubmissionState.REFUSED: "không chấp thuận",
         SubmissionState.RECORDED: "đã ghi nhận",
     },
+    UnitKind: {
+        UnitKind.PROVINCE: "tỉnh",
+        UnitKind.DEPARTMENT: "sở",
+        UnitKind.BOARD: "ban",
+        UnitKind.DISTRICT: "huyện/thành phố/thị xã",
+        UnitKind.OFFICE: "phòng",
+        UnitKind.COMMUNE: "xã",
+        UnitKind.WARD: "phường",
+        UnitKind.TOWNSHIP: "thị trấn",
+        UnitKind.OTHER: "khác",
+    },
+    # How an import read units' kinds: "loại đơn vị theo cột Loại: 3 xã, 1 phường".
+    UnitKindSource: {
+        UnitKindSource.COLUMN: "theo cột Loại",
+        UnitKindSource.NAME: "đọc từ tên đơn vị",
+        UnitKindSource.KEPT: "giữ như đã có (tệp không có cột Loại)",
+        UnitKindSource.UNREAD: "không đọc được từ tên, ghi là khác (ghi rõ ở cột Loại nếu cần)",
+    },
 }
 
 
 def label(member: StrEnum) -> str:
-    """What a person reads for a status, a deadline kind, a rung kind, an outcome, or what a
-    unit sent and what became of it."""
+    """What a person reads for a status, a deadline kind, a rung kind, an outcome, what a
+    unit sent and what became of it, or a unit's kind and where an import read it."""
     return _LABELS[type(member)][member]
 
 
