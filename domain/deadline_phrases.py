@@ -210,6 +210,12 @@ def _scan(original: str, text: str, year: int | None) -> list[_Found]:
         due = real_date(original, y, month, d)
         return _Reading(dated(original, due, None).due, None, True)
 
+    def days(y: int, month: int, first: int, last: int) -> _Reading:
+        opens, due = real_date(original, y, month, first), real_date(original, y, month, last)
+        if due < opens:
+            raise DeadlineError(original, f"ngày {first} đến ngày {last}: ngày cuối trước ngày đầu")
+        return _Reading(due, opens, True)
+
     def months(y: int, first: int, last: int) -> _Reading:
         deadline = month_deadline(original, y, first, last)
         return _Reading(deadline.due, deadline.opens, first == last)
@@ -226,6 +232,10 @@ def _scan(original: str, text: str, year: int | None) -> list[_Found]:
     def either(*values: str | None) -> int:
         return next((int(v) for v in values if v), None) or plan_year()
 
+    # "Từ 23 đến 25/9/2019", "23-25/9/2019": the days of a visit, open from the first.
+    take(r"(?:\btu\s+(?:ngay\s+)?)?(?<!quy\s)(?<!thang\s)(?<![\d/.-])\b(\d{1,2})\s*(?:-|–|den)"
+         r"\s*(?:ngay\s+)?(\d{1,2})\s*[/.]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?(?![\d/.-])",
+         lambda m: days(either(m[4]), int(m[3]), int(m[1]), int(m[2])))
     take(rf"\b{DATE}\b", lambda m: day(int(m[3]), int(m[2]), int(m[1])))
     take(rf"\b{DATE_WORDS}\b", lambda m: day(int(m[3]), int(m[2]), int(m[1])))
     take(rf"(?:\btu\s+)?\bthang\s+(\d{{1,2}})(?:{_YEAR})?\s*(?:-|–|den\s+het|den|toi)\s*"

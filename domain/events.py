@@ -38,6 +38,12 @@ class EventName(StrEnum):
     REPORT_RETURNED = "item.report_returned"  # remediation: chưa đạt
     EXTENSION_APPROVED = "item.extension_approved"
     EXTENSION_REFUSED = "item.extension_refused"
+    # An inspection plan's targets (`domain/inspections.py`): visited or report reviewed,
+    # concluded, added to or dropped from the approved plan.
+    INSPECTION_DONE = "inspection.done"
+    INSPECTION_CONCLUDED = "inspection.concluded"
+    TARGET_ADDED = "inspection.target_added"
+    TARGET_DROPPED = "inspection.target_dropped"
     LINK_REQUESTED = "link.requested"  # a fresh page link e-mailed to an address
     LINKS_REVOKED = "link.revoked"  # every link of an address issued before now refused
     USER_ADDED = "user.added"  # a secretariat login created or its password changed

@@ -43,6 +43,23 @@ class SourceKind(StrEnum):
     OBLIGATION = "obligation"  # one unit's period of a report obligation of the policy
 
 
+class InspectionMode(StrEnum):
+    """How an inspection plan's target is inspected."""
+
+    DIRECT = "direct"  # trực tiếp: a team visits
+    BY_REPORT = "by_report"  # qua báo cáo: the unit's report is reviewed
+
+
+class TargetState(StrEnum):
+    """An inspection target's life (`domain/inspections.py`): planned → inspected → concluded;
+    a target dropped from the plan keeps its row."""
+
+    PLANNED = "planned"
+    INSPECTED = "inspected"  # visited, or its report received and reviewed
+    CONCLUDED = "concluded"  # its conclusion issued, with or without findings
+    DROPPED = "dropped"
+
+
 class RecipientRole(StrEnum):
     RESPONSIBLE = "responsible"  # the unit's own head: its items
     SUPERVISOR = "supervisor"  # an ancestor's head: a subordinate unit's overdue items

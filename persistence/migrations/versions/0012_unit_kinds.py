@@ -2,7 +2,7 @@
 filled in from the units' names in a database that had none
 
 Revision ID: 0012_unit_kinds
-Revises: 0010_page_indexes
+Revises: 0011_inspection_plans
 """
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from domain.states import UnitKind
 from domain.unit_kinds import kinds_in_tree
 
 revision = '0012_unit_kinds'
-down_revision = '0010_page_indexes'
+down_revision = '0011_inspection_plans'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,273 @@
+"""The inspection cycle's decisions (kế hoạch kiểm tra): a target inspected — visited, or its
+report received and reviewed — then concluded, with or without findings; a target added to or
+dropped from the plan after its approval, with the reason. Each is a pure function over the
+target, its plan and the day (`today`), refusing what cannot be with an `InspectionError` in
+Vietnamese, and returning the target's new field values and the events to record."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from datetime import date
+from enum import Enum
+from typing import Any, ClassVar
+
+from domain.deadlines import DeadlineError, normalise, parse_deadline
+from domain.events import EventName
+from domain.models import InspectionPlan, InspectionTarget
+from domain.states import DeadlineKind, InspectionMode, TargetState
+
+
+class InspectionError(ValueError):
+    """A user's mistake about an inspection target. `field` names the input it is about
+    ("on", "doc", "findings", "reason", "mode", "window", "unit"): the command line says its
+    option, a page puts it beside its field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# --- the events ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InspectionEvent:
+    """An event of the cycle: `name` is its kind, `data()` what the history row keeps."""
+
+    name: ClassVar[EventName]
+
+    def data(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value.value if isinstance(value, Enum) else value
+
+
+@dataclass(frozen=True)
+class InspectionDone(InspectionEvent):
+    """Visited (trực tiếp), or the report received and reviewed (qua báo cáo)."""
+
+    name: ClassVar[EventName] = EventName.INSPECTION_DONE
+    plan: str
+    unit: str
+    mode: InspectionMode
+    inspected_from: date
+    inspected_to: date
+    # Whether it ended by the window's last day (None: the window names no date).
+    within_window: bool | None
+    # The dates it replaces, when a visit recorded before its conclusion is recorded again.
+    previous_from: date | None = None
+    previous_to: date | None = None
+
+
+@dataclass(frozen=True)
+class InspectionConcluded(InspectionEvent):
+    name: ClassVar[EventName] = EventName.INSPECTION_CONCLUDED
+    plan: str
+    unit: str
+    doc: str  # the conclusion's document: "Thông báo số 12/TB-SNV"
+    on: date
+    has_findings: bool
+    findings: int | None = None  # the rows of its findings file
+
+
+@dataclass(frozen=True)
+class TargetAdded(InspectionEvent):
+    name: ClassVar[EventName] = EventName.TARGET_ADDED
+    plan: str
+    unit: str
+    mode: InspectionMode
+    window: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class TargetDropped(InspectionEvent):
+    name: ClassVar[EventName] = EventName.TARGET_DROPPED
+    plan: str
+    unit: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class InspectionPlanImported(InspectionEvent):
+    """An inspection plan's file imported: recorded as every import is (`import.completed`)."""
+
+    name: ClassVar[EventName] = EventName.IMPORTED
+    file: str
+    plan: str
+    direct: int
+    by_report: int
+    created: int
+    updated: int
+    unchanged: int
+    reading: list[str]
+    what: str = "inspections"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a decision changes on the target, and the events it causes."""
+
+    changes: dict[str, Any]
+    events: tuple[InspectionEvent, ...]
+
+
+# --- reading a plan's cells ------------------------------------------------------------------
+
+_MODES = {
+    "truc tiep": InspectionMode.DIRECT,
+    "qua bao cao": InspectionMode.BY_REPORT,
+    "thong qua bao cao": InspectionMode.BY_REPORT,
+    "gian tiep": InspectionMode.BY_REPORT,
+}
+
+
+def read_mode(text: str) -> InspectionMode | None:
+    """"Trực tiếp", "Kiểm tra trực tiếp" → direct; "Qua báo cáo", "Kiểm tra qua báo cáo",
+    "Gián tiếp" → by report; None for any other text."""
+    key = re.sub(r"[^a-z ]+", " ", normalise(text))
+    key = re.sub(r"^\s*(?:hinh thuc\s+)?(?:kiem tra\s+)?", "", " ".join(key.split()))
+    return _MODES.get(key)
+
+
+@dataclass(frozen=True)
+class Window:
+    """When a target is to be inspected: the cell as written, the first day of the period it
+    names (when it names one) and its last day."""
+
+    text: str | None
+    opens: date | None = None
+    closes: date | None = None
+
+
+def read_window(text: str | None, year: int) -> Window:
+    """A window cell read by the deadline grammar of a plan's cells, in the plan's year. One
+    that names no date ("Theo kế hoạch", "Thường xuyên") is kept as written, without dates."""
+    if text is None or not text.strip():
+        return Window(None)
+    try:
+        deadline = parse_deadline(text, year=year)
+    except DeadlineError as error:
+        raise InspectionError(error.reason, "window") from None
+    if deadline.kind is DeadlineKind.RECURRING:
+        raise InspectionError(f"thời gian kiểm tra “{text}” là định kỳ: cần một thời điểm hoặc "
+                              "một khoảng thời gian (vd. Quý III, Từ 23 đến 25/9/2019)", "window")
+    if deadline.kind is not DeadlineKind.FIXED:
+        return Window(text.strip())
+    return Window(text.strip(), deadline.opens, deadline.due)
+
+
+# --- the decisions ---------------------------------------------------------------------------
+
+def _who(target: InspectionTarget) -> str:
+    return f"đơn vị {target.unit_code} (kế hoạch {target.plan_code})"
+
+
+def _refuse_if_dropped(target: InspectionTarget) -> None:
+    if target.state == TargetState.DROPPED:
+        raise InspectionError(f"{_who(target)} đã được đưa ra khỏi kế hoạch ngày "
+                              f"{target.dropped_on:%d/%m/%Y} ({target.dropped_reason})", "unit")
+
+
+def _not_in_future(day: date, today: date, what: str, field: str) -> None:
+    if day > today:
+        raise InspectionError(f"{what} {day:%d/%m/%Y} là ngày trong tương lai (hôm nay "
+                              f"{today:%d/%m/%Y})", field)
+
+
+def inspect(target: InspectionTarget, plan: InspectionPlan, on_from: date, on_to: date,
+            today: date) -> Decision:
+    """Kiểm tra: the visit's first and last day (a by-report target: the report received, then
+    reviewed). Recorded again before the conclusion, the dates are corrected."""
+    _refuse_if_dropped(target)
+    if target.state == TargetState.CONCLUDED:
+        raise InspectionError(f"{_who(target)} đã có kết luận: không ghi lại ngày kiểm tra được",
+                              "on")
+    if on_to < on_from:
+        raise InspectionError(f"ngày cuối {on_to:%d/%m/%Y} trước ngày đầu {on_from:%d/%m/%Y}",
+                              "on")
+    approved = plan.decision_date or date(plan.year, 1, 1)
+    if on_from < approved:
+        said = (f"ngày quyết định phê duyệt kế hoạch {plan.decision_date:%d/%m/%Y}"
+                if plan.decision_date else f"đầu năm của kế hoạch ({approved:%d/%m/%Y})")
+        raise InspectionError(f"ngày kiểm tra {on_from:%d/%m/%Y} trước {said}", "on")
+    _not_in_future(on_to, today, "ngày kiểm tra", "on")
+    closes = target.window_closes
+    event = InspectionDone(
+        target.plan_code, target.unit_code, InspectionMode(target.mode), on_from, on_to,
+        None if closes is None else on_to <= closes,
+        target.inspected_from if target.state == TargetState.INSPECTED else None,
+        target.inspected_to if target.state == TargetState.INSPECTED else None)
+    return Decision({"state": TargetState.INSPECTED.value, "inspected_from": on_from,
+                     "inspected_to": on_to}, (event,))
+
+
+def conclude(target: InspectionTarget, doc: str, on: date, today: date, has_findings: bool,
+             *, known_on: date | None = None, findings: int | None = None) -> Decision:
+    """Kết luận: the document that concludes the inspection, its date, and whether it found
+    anything to remedy (`findings`: the rows of its findings file, when counted). `known_on`:
+    the date a conclusion of that document already bears (one document may conclude several
+    targets)."""
+    _refuse_if_dropped(target)
+    if target.state == TargetState.CONCLUDED:
+        raise InspectionError(f"{_who(target)} đã có kết luận", "doc")
+    if target.state == TargetState.PLANNED:
+        field = "findings" if has_findings else "on"
+        raise InspectionError(
+            f"{_who(target)} chưa được ghi nhận đã kiểm tra: ghi trước bằng `cchc inspection "
+            f"done {target.unit_code} --plan {target.plan_code} --on DD/MM/YYYY`", field)
+    if not doc.strip():
+        raise InspectionError("cần số, ký hiệu văn bản kết luận", "doc")
+    if on < target.inspected_to:
+        raise InspectionError(f"ngày kết luận {on:%d/%m/%Y} trước ngày kiểm tra "
+                              f"{target.inspected_to:%d/%m/%Y}", "on")
+    _not_in_future(on, today, "ngày kết luận", "on")
+    if known_on is not None and known_on != on:
+        raise InspectionError(f"văn bản “{doc.strip()}” đã được ghi với ngày kết luận "
+                              f"{known_on:%d/%m/%Y}", "on")
+    if has_findings and findings == 0:
+        raise InspectionError("tệp tồn tại, hạn chế không có dòng nào (kết luận không có tồn "
+                              "tại: --no-findings)", "findings")
+    if findings and not has_findings:
+        raise InspectionError("kết luận không có tồn tại, hạn chế nhưng lại có tệp tồn tại",
+                              "findings")
+    event = InspectionConcluded(target.plan_code, target.unit_code, doc.strip(), on,
+                                has_findings, findings)
+    return Decision({"state": TargetState.CONCLUDED.value, "has_findings": has_findings},
+                    (event,))
+
+
+def add_target(plan: InspectionPlan, unit_code: str, mode: InspectionMode, window: Window,
+               reason: str, today: date, existing: InspectionTarget | None = None) -> Decision:
+    """Thêm đơn vị vào kế hoạch đã phê duyệt, with why; a unit dropped before comes back."""
+    if existing is not None and existing.state != TargetState.DROPPED:
+        raise InspectionError(f"đơn vị {unit_code} đã có trong kế hoạch {plan.code}", "unit")
+    if not reason.strip():
+        raise InspectionError("cần nêu lý do thêm đơn vị vào kế hoạch", "reason")
+    changes = {
+        "plan_code": plan.code, "unit_code": unit_code, "mode": mode.value,
+        "window_text": window.text, "window_opens": window.opens,
+        "window_closes": window.closes, "state": TargetState.PLANNED.value,
+        "added_on": today, "added_reason": reason.strip(),
+        "dropped_on": None, "dropped_reason": None,
+    }
+    return Decision(changes, (TargetAdded(plan.code, unit_code, mode, window.text,
+                                          reason.strip()),))
+
+
+def drop_target(target: InspectionTarget, reason: str, today: date) -> Decision:
+    """Đưa ra khỏi kế hoạch: a target not yet inspected; its row stays, dropped, with why."""
+    _refuse_if_dropped(target)
+    if target.state != TargetState.PLANNED:
+        raise InspectionError(f"{_who(target)} đã được kiểm tra ngày "
+                              f"{target.inspected_from:%d/%m/%Y}: không đưa ra khỏi kế hoạch "
+                              "được", "unit")
+    if not reason.strip():
+        raise InspectionError("cần nêu lý do đưa đơn vị ra khỏi kế hoạch", "reason")
+    return Decision({"state": TargetState.DROPPED.value, "dropped_on": today,
+                     "dropped_reason": reason.strip()},
+                    (TargetDropped(target.plan_code, target.unit_code, reason.strip()),))
