@@ -85,6 +85,22 @@ def import_findings(
     _import("findings", file, columns, dry_run=dry_run, strict=strict)
 
 
+@import_app.command("inspections")
+def import_inspections(
+    file: Path,
+    code: Annotated[str | None, typer.Option(help="mã kế hoạch kiểm tra (mặc định KHKT-<năm>)")
+                    ] = None,
+    year: Annotated[int | None, typer.Option(help="năm kế hoạch, khi tệp không có tiêu đề")] = None,
+    owner: Annotated[str | None, typer.Option(
+        help="mã đơn vị của cơ quan thường trực giữ kế hoạch (mặc định: đơn vị ban hành)")] = None,
+    columns: Columns = None,
+    dry_run: DryRun = False,
+) -> None:
+    """Kế hoạch kiểm tra CCHC: đơn vị được kiểm tra, hình thức (trực tiếp, qua báo cáo), thời
+    gian, nội dung."""
+    _import("inspections", file, columns, dry_run=dry_run, code=code, year=year, owner=owner)
+
+
 @import_app.command("reports")
 def import_reports(file: Path, columns: Columns = None, dry_run: DryRun = False) -> None:
     """Sổ theo dõi báo cáo định kỳ đã nhận (mã, đơn vị, kỳ, ngày nhận, số văn bản)."""

@@ -7,13 +7,14 @@ Vietnamese, and returning the target's new field values and the events to record
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import Enum
 from typing import Any, ClassVar
 
-from domain.deadlines import DeadlineError, normalise, parse_deadline
+from domain.deadlines import Deadline, DeadlineError, normalise, parse_deadline
 from domain.events import EventName
+from domain.importers import ImportSummary
 from domain.models import InspectionPlan, InspectionTarget
 from domain.states import DeadlineKind, InspectionMode, TargetState
 
@@ -109,6 +110,13 @@ class InspectionPlanImported(InspectionEvent):
 
 
 @dataclass(frozen=True)
+class InspectionImportSummary(ImportSummary):
+    """An inspection plan's import: its targets by mode, beside the counts every import has."""
+
+    by_mode: tuple[tuple[InspectionMode, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class Decision:
     """What a decision changes on the target, and the events it causes."""
 
@@ -134,14 +142,25 @@ def read_mode(text: str) -> InspectionMode | None:
     return _MODES.get(key)
 
 
+def mode_in_heading(text: str) -> InspectionMode | None:
+    """The mode a section heading names ("A. KIỂM TRA TRỰC TIẾP (12 đơn vị)"), if one."""
+    key = normalise(text)
+    direct = "truc tiep" in key
+    by_report = "qua bao cao" in key or "gian tiep" in key
+    if direct == by_report:
+        return None
+    return InspectionMode.DIRECT if direct else InspectionMode.BY_REPORT
+
+
 @dataclass(frozen=True)
 class Window:
     """When a target is to be inspected: the cell as written, the first day of the period it
-    names (when it names one) and its last day."""
+    names (when it names one) and its last day; and the deadline it was read as."""
 
     text: str | None
     opens: date | None = None
     closes: date | None = None
+    deadline: Deadline | None = field(default=None, compare=False)
 
 
 def read_window(text: str | None, year: int) -> Window:
@@ -157,8 +176,8 @@ def read_window(text: str | None, year: int) -> Window:
         raise InspectionError(f"thời gian kiểm tra “{text}” là định kỳ: cần một thời điểm hoặc "
                               "một khoảng thời gian (vd. Quý III, Từ 23 đến 25/9/2019)", "window")
     if deadline.kind is not DeadlineKind.FIXED:
-        return Window(text.strip())
-    return Window(text.strip(), deadline.opens, deadline.due)
+        return Window(text.strip(), deadline=deadline)
+    return Window(text.strip(), deadline.opens, deadline.due, deadline)
 
 
 # --- the decisions ---------------------------------------------------------------------------
@@ -216,10 +235,10 @@ def conclude(target: InspectionTarget, doc: str, on: date, today: date, has_find
     if target.state == TargetState.CONCLUDED:
         raise InspectionError(f"{_who(target)} đã có kết luận", "doc")
     if target.state == TargetState.PLANNED:
-        field = "findings" if has_findings else "on"
+        about = "findings" if has_findings else "on"
         raise InspectionError(
             f"{_who(target)} chưa được ghi nhận đã kiểm tra: ghi trước bằng `cchc inspection "
-            f"done {target.unit_code} --plan {target.plan_code} --on DD/MM/YYYY`", field)
+            f"done {target.unit_code} --plan {target.plan_code} --on DD/MM/YYYY`", about)
     if not doc.strip():
         raise InspectionError("cần số, ký hiệu văn bản kết luận", "doc")
     if on < target.inspected_to:

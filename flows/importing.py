@@ -11,7 +11,7 @@ from typing import Any
 from adapters.tables import read_table
 from domain.columns import COLUMNS_BY_KIND
 from flows.application import Application
-from persistence import item_imports, unit_imports
+from persistence import inspection_imports, item_imports, unit_imports
 from persistence.occurrence_store import import_received_reports, materialise
 
 
@@ -20,6 +20,7 @@ class ImportKind(StrEnum):
     plan = "plan"
     findings = "findings"
     reports = "reports"
+    inspections = "inspections"
 
 
 def import_file(
@@ -43,6 +44,8 @@ def import_file(
             summary = item_imports.import_plan(session, table, header, settings.calendar,
                                                strict=strict, today=settings.today(),
                                                skip_unknown_units=skip_unknown_units)
+        elif kind is ImportKind.inspections:
+            summary = inspection_imports.import_inspection_plan(session, table, **plan_options)
         elif kind is ImportKind.reports:
             summary = import_received_reports(session, settings.policy, table,
                                               today=settings.today())

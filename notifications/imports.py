@@ -17,6 +17,10 @@ if TYPE_CHECKING:  # `cchc status` loads this module, and needs no importer to s
 
 def import_summary_text(summary: ImportSummary) -> str:
     counts = f"{summary.created} mới, {summary.updated} cập nhật, {summary.unchanged} không đổi"
+    # An inspection plan's: its targets by mode ("12 trực tiếp, 13 qua báo cáo").
+    if by_mode := getattr(summary, "by_mode", ()):
+        counts += " (đơn vị được kiểm tra: " + ", ".join(
+            f"{count} {label(mode)}" for mode, count in by_mode) + ")"
     lines = [*summary.reading, *unit_kind_lines(summary.unit_kinds)]
     return "\n".join([counts, *(f"  • {line}" for line in lines)])
 

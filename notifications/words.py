@@ -15,9 +15,11 @@ from domain.recipients import UnitInfo
 from domain.states import (
     DeadlineKind,
     DeliveryState,
+    InspectionMode,
     SourceKind,
     SubmissionKind,
     SubmissionState,
+    TargetState,
     UnitKind,
     UnitKindSource,
 )
@@ -153,6 +155,16 @@ _LABELS: dict[type, dict[StrEnum, str]] = {
         UnitKindSource.NAME: "đọc từ tên đơn vị",
         UnitKindSource.KEPT: "giữ như đã có (tệp không có cột Loại)",
         UnitKindSource.UNREAD: "không đọc được từ tên, ghi là khác (ghi rõ ở cột Loại nếu cần)",
+    },
+    InspectionMode: {
+        InspectionMode.DIRECT: "trực tiếp",
+        InspectionMode.BY_REPORT: "qua báo cáo",
+    },
+    TargetState: {
+        TargetState.PLANNED: "chưa kiểm tra",
+        TargetState.INSPECTED: "đã kiểm tra, chưa có kết luận",
+        TargetState.CONCLUDED: "đã có kết luận",
+        TargetState.DROPPED: "đã đưa ra khỏi kế hoạch",
     },
 }
 
