@@ -5,6 +5,7 @@ codes; whatever a user reads is chosen here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -198,3 +199,30 @@ _LINK_REFUSALS = {"expired": "đã hết hạn", "revoked": "đã bị thu hồi
 def link_refusal(reason: str) -> str:
     """`flows.links.LinkRefused.reason` in words (other than a tampered link's)."""
     return _LINK_REFUSALS[reason]
+
+
+# How a secretariat's sentence names units of a kind: "5 xã", "6 cơ quan chuyên môn", "4 UBND
+# cấp huyện" (the label is the kind's name in a table: "phòng", "huyện/thành phố/thị xã").
+_KIND_NOUNS = {
+    UnitKind.PROVINCE: "UBND tỉnh", UnitKind.DEPARTMENT: "sở", UnitKind.BOARD: "ban",
+    UnitKind.DISTRICT: "UBND cấp huyện", UnitKind.OFFICE: "cơ quan chuyên môn",
+    UnitKind.COMMUNE: "xã", UnitKind.WARD: "phường", UnitKind.TOWNSHIP: "thị trấn",
+    UnitKind.OTHER: "đơn vị khác",
+}
+# The kinds a sentence names together, from the highest level down ("8 sở, ban"; "13 xã, thị
+# trấn"), and a level's name where it is named as one ("12 phòng ban chuyên môn").
+KIND_LEVELS = (
+    (UnitKind.PROVINCE,), (UnitKind.DEPARTMENT, UnitKind.BOARD), (UnitKind.DISTRICT,),
+    (UnitKind.OFFICE,), (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.TOWNSHIP), (UnitKind.OTHER,),
+)
+_LEVEL_NOUNS = {(UnitKind.OFFICE,): "phòng ban chuyên môn"}
+
+
+def kind_noun(kind: UnitKind) -> str:
+    return _KIND_NOUNS[kind]
+
+
+def level_noun(level: tuple[UnitKind, ...], present: Iterable[UnitKind]) -> str:
+    """A level named as one, by the kinds of it present: "sở, ban", "xã, thị trấn"."""
+    present = set(present)
+    return _LEVEL_NOUNS.get(level) or ", ".join(_KIND_NOUNS[k] for k in level if k in present)
