@@ -14,8 +14,10 @@ from domain.states import InspectionMode, TargetState, UnitKind
 from notifications.report_tables import missing_text
 from notifications.words import (
     KIND_LEVELS,
+    counted_noun,
     format_number,
     format_percent,
+    join_and,
     kind_noun,
     label,
     level_noun,
@@ -212,14 +214,6 @@ def par_sentence(indicator: Indicator) -> str:
     return f"tồn tại, hạn chế sau kiểm tra đã khắc phục {fraction} ({value})"
 
 
-def counted_noun(kinds: Sequence[UnitKind]) -> str:
-    """"sở, ban và UBND cấp huyện": the kinds the index counts; "đơn vị trực thuộc" for all."""
-    if not kinds:
-        return "đơn vị trực thuộc"
-    return _and([level_noun(level, kinds) for level in KIND_LEVELS
-                 if any(k in kinds for k in level)])
-
-
 def _levels(counts: Counter[UnitKind], owner: UnitFacts | None) -> str:
     """"12 phòng ban chuyên môn thuộc huyện và 13 xã, thị trấn": the counts by level."""
     parts = []
@@ -229,7 +223,7 @@ def _levels(counts: Counter[UnitKind], owner: UnitFacts | None) -> str:
             if level == (UnitKind.OFFICE,) and (of := _district_word(owner)):
                 noun += f" thuộc {of}"
             parts.append(f"{format_number(count)} {noun}")
-    return _and(parts)
+    return join_and(parts)
 
 
 # A mode's breakdown names the lower levels first, as the district's account does ("Kiểm tra
@@ -239,13 +233,9 @@ _BREAKDOWN = (*reversed(KIND_LEVELS[:-1]), KIND_LEVELS[-1])
 
 def _kinds(counts: Counter[UnitKind]) -> str:
     """"5 xã và 1 thị trấn; 6 cơ quan chuyên môn": each kind counted, levels apart."""
-    levels = [_and([f"{format_number(counts[k])} {kind_noun(k)}" for k in level if counts[k]])
+    levels = [join_and([f"{format_number(counts[k])} {kind_noun(k)}" for k in level if counts[k]])
               for level in _BREAKDOWN if any(counts[k] for k in level)]
     return ("; " if any(" và " in text for text in levels) else " và ").join(levels)
-
-
-def _and(parts: Sequence[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " và " + parts[-1]
 
 
 _DISTRICT_WORDS = ("huyện", "thành phố", "thị xã", "quận")

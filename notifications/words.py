@@ -226,3 +226,18 @@ def level_noun(level: tuple[UnitKind, ...], present: Iterable[UnitKind]) -> str:
     """A level named as one, by the kinds of it present: "sở, ban", "xã, thị trấn"."""
     present = set(present)
     return _LEVEL_NOUNS.get(level) or ", ".join(_KIND_NOUNS[k] for k in level if k in present)
+
+
+def counted_noun(kinds: Iterable[UnitKind]) -> str:
+    """The kinds the PAR index counts, by level: "sở, ban và UBND cấp huyện"; "đơn vị trực
+    thuộc" when it counts every unit."""
+    kinds = set(kinds)
+    if not kinds:
+        return "đơn vị trực thuộc"
+    return join_and([level_noun(level, kinds) for level in KIND_LEVELS
+                     if any(k in kinds for k in level)])
+
+
+def join_and(parts: list[str]) -> str:
+    """"a", "a và b", "a, b và c"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " và " + parts[-1]

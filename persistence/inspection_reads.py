@@ -129,3 +129,18 @@ def _evaluations(session: Session, ids: list[int], as_of: date) -> dict[int, Sub
                Submission.decided_at < end)
         .order_by(Submission.decided_at, Submission.id))
     return {item_id: SubmissionState(state) for item_id, state in rows}
+
+
+def inspection_plans(session: Session, as_of: date, calendar: WorkingCalendar, policy: Policy,
+                     *, code: str | None = None) -> list[PlanReading] | None:
+    """`cchc inspections`: the plan `code` (None when there is no such plan), else every plan
+    approved by `as_of`, oldest first."""
+    if code is not None:
+        plan = session.get(InspectionPlan, code)
+        if plan is None:
+            return None
+        plans = [plan]
+    else:
+        plans = [p for p in all_plans(session) if approved_by(p, as_of)]
+    units = unit_facts(session) if plans else {}
+    return [read_plan(session, p, as_of, calendar, policy, units=units) for p in plans]
