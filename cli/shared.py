@@ -310,6 +310,7 @@ def _user_error_exit(error: Exception) -> typer.Exit | None:
     from sqlalchemy.exc import OperationalError
 
     from domain.importers import ImportFailed
+    from domain.inspections import InspectionError
     from domain.policy import PolicyError
     from domain.tracking import ItemError
 
@@ -320,6 +321,10 @@ def _user_error_exit(error: Exception) -> typer.Exit | None:
         return typer.Exit(1)
     if isinstance(error, (UserError, ItemError)):
         return fail(escape(str(error)), 1)
+    if isinstance(error, InspectionError):
+        # The option the refusal is about, as the command line names it.
+        option = f"--{error.field}: " if error.field not in (None, "unit") else ""
+        return fail(escape(f"{option}{error}"), 1)
     if isinstance(error, PolicyError):
         return fail(escape(str(error)), 2)
     if isinstance(error, ValidationError) and error.title == "Settings":

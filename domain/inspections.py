@@ -7,14 +7,14 @@ Vietnamese, and returning the target's new field values and the events to record
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import Enum
 from typing import Any, ClassVar
 
 from domain.deadlines import Deadline, DeadlineError, normalise, parse_deadline
 from domain.events import EventName
-from domain.importers import ImportSummary
+from domain.importers import ImportSummary, Row, RowChecker, Table
 from domain.models import InspectionPlan, InspectionTarget
 from domain.states import DeadlineKind, InspectionMode, TargetState
 
@@ -232,21 +232,22 @@ def conclude(target: InspectionTarget, doc: str, on: date, today: date, has_find
     the date a conclusion of that document already bears (one document may conclude several
     targets)."""
     _refuse_if_dropped(target)
+    doc = " ".join(doc.split())
     if target.state == TargetState.CONCLUDED:
         raise InspectionError(f"{_who(target)} đã có kết luận", "doc")
     if target.state == TargetState.PLANNED:
-        about = "findings" if has_findings else "on"
+        about = "findings" if has_findings else None
         raise InspectionError(
             f"{_who(target)} chưa được ghi nhận đã kiểm tra: ghi trước bằng `cchc inspection "
             f"done {target.unit_code} --plan {target.plan_code} --on DD/MM/YYYY`", about)
-    if not doc.strip():
+    if not doc:
         raise InspectionError("cần số, ký hiệu văn bản kết luận", "doc")
     if on < target.inspected_to:
         raise InspectionError(f"ngày kết luận {on:%d/%m/%Y} trước ngày kiểm tra "
                               f"{target.inspected_to:%d/%m/%Y}", "on")
     _not_in_future(on, today, "ngày kết luận", "on")
     if known_on is not None and known_on != on:
-        raise InspectionError(f"văn bản “{doc.strip()}” đã được ghi với ngày kết luận "
+        raise InspectionError(f"văn bản “{doc}” đã được ghi với ngày kết luận "
                               f"{known_on:%d/%m/%Y}", "on")
     if has_findings and findings == 0:
         raise InspectionError("tệp tồn tại, hạn chế không có dòng nào (kết luận không có tồn "
@@ -254,7 +255,7 @@ def conclude(target: InspectionTarget, doc: str, on: date, today: date, has_find
     if findings and not has_findings:
         raise InspectionError("kết luận không có tồn tại, hạn chế nhưng lại có tệp tồn tại",
                               "findings")
-    event = InspectionConcluded(target.plan_code, target.unit_code, doc.strip(), on,
+    event = InspectionConcluded(target.plan_code, target.unit_code, doc, on,
                                 has_findings, findings)
     return Decision({"state": TargetState.CONCLUDED.value, "has_findings": has_findings},
                     (event,))
@@ -290,3 +291,39 @@ def drop_target(target: InspectionTarget, reason: str, today: date) -> Decision:
     return Decision({"state": TargetState.DROPPED.value, "dropped_on": today,
                      "dropped_reason": reason.strip()},
                     (TargetDropped(target.plan_code, target.unit_code, reason.strip()),))
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """A conclusion being recorded, as its findings file is read under it."""
+
+    doc: str
+    on: date
+    unit_code: str  # the inspected unit: a finding's blank unit is its own
+
+
+def findings_under(table: Table, conclusion: Conclusion) -> Table:
+    """A conclusion's findings file as the findings import reads it: every row's inspection and
+    date of conclusion are the conclusion's, a blank unit is the inspected unit; a row that
+    names another inspection or date is refused (`ImportFailed`)."""
+    check = RowChecker(table)
+    rows, blank = [], []
+    for row in table.rows:
+        named = check.text(row, "inspection", required=False)
+        if named is not None and " ".join(named.split()) != conclusion.doc:
+            check.fail(row, "inspection", named, f"khác văn bản kết luận đang ghi "
+                       f"(--doc “{conclusion.doc}”)")
+        day = check.day(row, "concluded_on")
+        if day is not None and day != conclusion.on:
+            check.fail(row, "concluded_on", row.values.get("concluded_on"),
+                       f"khác ngày kết luận đang ghi (--on {conclusion.on:%d/%m/%Y})")
+        unit = check.text(row, "unit", required=False)
+        if unit is None:
+            blank.append(str(row.number))
+        rows.append(Row(row.number, row.values | {
+            "inspection": conclusion.doc, "concluded_on": conclusion.on,
+            "unit": unit or conclusion.unit_code}))
+    check.raise_if_any()
+    said = [f"dòng {', '.join(blank)}: không ghi đơn vị → đơn vị được kiểm tra "
+            f"{conclusion.unit_code}"] if blank else []
+    return replace(table, rows=rows, reading=[*table.reading, *said])

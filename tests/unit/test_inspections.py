@@ -131,7 +131,7 @@ def test_one_document_may_conclude_several_targets_on_its_one_date():
 @pytest.mark.parametrize(("subject", "doc", "on", "has_findings", "findings", "said", "field"), [
     (target(), "TB 12", date(2019, 10, 4), True, 3, "chưa được ghi nhận đã kiểm tra",
      "findings"),
-    (target(), "TB 12", date(2019, 10, 4), False, None, "cchc inspection done TP-SL", "on"),
+    (target(), "TB 12", date(2019, 10, 4), False, None, "cchc inspection done TP-SL", None),
     (visited(), "TB 12", date(2019, 9, 24), False, None,
      "ngày kết luận 24/09/2019 trước ngày kiểm tra 25/09/2019", "on"),
     (visited(), "TB 12", date(2019, 12, 3), False, None, "là ngày trong tương lai", "on"),
