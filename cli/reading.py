@@ -14,6 +14,7 @@ from cli.shared import (
     Unit,
     UserError,
     app,
+    application,
     chosen_plan,
     console,
     history_app,
@@ -82,9 +83,33 @@ def history_item(code: str, plan: Plan = None) -> None:
     run(work)
 
 
+@history_app.command("inspection")
+def history_inspection(
+    unit: Annotated[str, typer.Argument(metavar="ĐƠN_VỊ", help="mã hoặc tên đơn vị")],
+    plan: Annotated[str, typer.Option("--plan", help="mã kế hoạch kiểm tra")],
+) -> None:
+    """Dòng thời gian của một đơn vị trong kế hoạch kiểm tra: thêm, kiểm tra, kết luận, bớt."""
+    from flows.inspections import target_timeline
+
+    def work() -> None:
+        settings = load_settings()
+        with application(settings) as built:
+            name, events = target_timeline(built, unit, plan)
+            views().print_timeline(console, name, events, settings.zone,
+                                   title="Lịch sử kiểm tra")
+
+    run(work)
+
+
 @app.command()
-def explain(code: str, as_of: OptionalDay = None, plan: Plan = None) -> None:
-    """Vì sao nhiệm vụ được (hay chưa được) nhắc: bậc đã đến, đã gửi, bỏ qua, chờ, bậc tới."""
+def explain(
+    code: Annotated[str, typer.Argument(
+        metavar="MÃ", help="mã nhiệm vụ; hoặc đơn vị được kiểm tra, với --plan là mã kế hoạch "
+                           "kiểm tra")],
+    as_of: OptionalDay = None, plan: Plan = None,
+) -> None:
+    """Vì sao nhiệm vụ được (hay chưa được) nhắc: bậc đã đến, đã gửi, bỏ qua, chờ, bậc tới. Với
+    --plan là kế hoạch kiểm tra: hình thức, thời gian, tình trạng, kết luận của đơn vị."""
     from notifications.explain import explain_lines
     from persistence.explain import explanation
     from persistence.tracking import find_item
@@ -92,6 +117,8 @@ def explain(code: str, as_of: OptionalDay = None, plan: Plan = None) -> None:
     def work() -> None:
         settings = load_settings()
         day = as_of or settings.today()
+        if plan and _explain_target(settings, code, plan, day):
+            return
         with session_scope(settings) as session:
             item = find_item(session, code, plan)
             facts = explanation(session, item, day, settings.calendar, settings.policy)
@@ -99,6 +126,20 @@ def explain(code: str, as_of: OptionalDay = None, plan: Plan = None) -> None:
                 console.print(line, markup=False, highlight=False)
 
     run(work)
+
+
+def _explain_target(settings, unit: str, plan: str, day) -> bool:
+    """`cchc explain UNIT --plan CODE` for an inspection plan's target; False when `plan` is
+    no inspection plan's code."""
+    from flows.inspections import explain_target, is_inspection_plan
+    from notifications.targets import target_lines
+
+    with application(settings) as built:
+        if not is_inspection_plan(built, plan):
+            return False
+        for line in target_lines(explain_target(built, unit, plan, day)):
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+    return True
 
 
 @app.command()

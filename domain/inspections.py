@@ -2,18 +2,23 @@
 report received and reviewed — then concluded, with or without findings; a target added to or
 dropped from the plan after its approval, with the reason. Each is a pure function over the
 target, its plan and the day (`today`), refusing what cannot be with an `InspectionError` in
-Vietnamese, and returning the target's new field values and the events to record."""
+Vietnamese, and returning a `Decision`: the target's new field values and the typed events
+(`domain/events.py`) to record."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
-from enum import Enum
-from typing import Any, ClassVar
 
 from domain.deadlines import Deadline, DeadlineError, normalise, parse_deadline
-from domain.events import EventName
+from domain.decisions import Decision
+from domain.events import (
+    InspectionConcluded,
+    InspectionDone,
+    TargetAdded,
+    TargetDropped,
+)
 from domain.importers import ImportSummary, Row, RowChecker, Table
 from domain.models import InspectionPlan, InspectionTarget
 from domain.states import DeadlineKind, InspectionMode, TargetState
@@ -29,99 +34,11 @@ class InspectionError(ValueError):
         self.field = field
 
 
-# --- the events ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class InspectionEvent:
-    """An event of the cycle: `name` is its kind, `data()` what the history row keeps."""
-
-    name: ClassVar[EventName]
-
-    def data(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    return value.value if isinstance(value, Enum) else value
-
-
-@dataclass(frozen=True)
-class InspectionDone(InspectionEvent):
-    """Visited (trực tiếp), or the report received and reviewed (qua báo cáo)."""
-
-    name: ClassVar[EventName] = EventName.INSPECTION_DONE
-    plan: str
-    unit: str
-    mode: InspectionMode
-    inspected_from: date
-    inspected_to: date
-    # Whether it ended by the window's last day (None: the window names no date).
-    within_window: bool | None
-    # The dates it replaces, when a visit recorded before its conclusion is recorded again.
-    previous_from: date | None = None
-    previous_to: date | None = None
-
-
-@dataclass(frozen=True)
-class InspectionConcluded(InspectionEvent):
-    name: ClassVar[EventName] = EventName.INSPECTION_CONCLUDED
-    plan: str
-    unit: str
-    doc: str  # the conclusion's document: "Thông báo số 12/TB-SNV"
-    on: date
-    has_findings: bool
-    findings: int | None = None  # the rows of its findings file
-
-
-@dataclass(frozen=True)
-class TargetAdded(InspectionEvent):
-    name: ClassVar[EventName] = EventName.TARGET_ADDED
-    plan: str
-    unit: str
-    mode: InspectionMode
-    window: str | None
-    reason: str
-
-
-@dataclass(frozen=True)
-class TargetDropped(InspectionEvent):
-    name: ClassVar[EventName] = EventName.TARGET_DROPPED
-    plan: str
-    unit: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class InspectionPlanImported(InspectionEvent):
-    """An inspection plan's file imported: recorded as every import is (`import.completed`)."""
-
-    name: ClassVar[EventName] = EventName.IMPORTED
-    file: str
-    plan: str
-    direct: int
-    by_report: int
-    created: int
-    updated: int
-    unchanged: int
-    reading: list[str]
-    what: str = "inspections"
-
-
 @dataclass(frozen=True)
 class InspectionImportSummary(ImportSummary):
     """An inspection plan's import: its targets by mode, beside the counts every import has."""
 
     by_mode: tuple[tuple[InspectionMode, int], ...] = ()
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What a decision changes on the target, and the events it causes."""
-
-    changes: dict[str, Any]
-    events: tuple[InspectionEvent, ...]
 
 
 # --- reading a plan's cells ------------------------------------------------------------------
@@ -216,11 +133,13 @@ def inspect(target: InspectionTarget, plan: InspectionPlan, on_from: date, on_to
         raise InspectionError(f"ngày kiểm tra {on_from:%d/%m/%Y} trước {said}", "on")
     _not_in_future(on_to, today, "ngày kiểm tra", "on")
     closes = target.window_closes
+    again = target.state == TargetState.INSPECTED
     event = InspectionDone(
-        target.plan_code, target.unit_code, InspectionMode(target.mode), on_from, on_to,
-        None if closes is None else on_to <= closes,
-        target.inspected_from if target.state == TargetState.INSPECTED else None,
-        target.inspected_to if target.state == TargetState.INSPECTED else None)
+        plan=target.plan_code, unit=target.unit_code, mode=InspectionMode(target.mode),
+        inspected_from=on_from, inspected_to=on_to,
+        within_window=None if closes is None else on_to <= closes,
+        previous_from=target.inspected_from if again else None,
+        previous_to=target.inspected_to if again else None)
     return Decision({"state": TargetState.INSPECTED.value, "inspected_from": on_from,
                      "inspected_to": on_to}, (event,))
 
@@ -255,8 +174,8 @@ def conclude(target: InspectionTarget, doc: str, on: date, today: date, has_find
     if findings and not has_findings:
         raise InspectionError("kết luận không có tồn tại, hạn chế nhưng lại có tệp tồn tại",
                               "findings")
-    event = InspectionConcluded(target.plan_code, target.unit_code, doc, on,
-                                has_findings, findings)
+    event = InspectionConcluded(plan=target.plan_code, unit=target.unit_code, doc=doc, on=on,
+                                has_findings=has_findings, findings=findings)
     return Decision({"state": TargetState.CONCLUDED.value, "has_findings": has_findings},
                     (event,))
 
@@ -275,8 +194,8 @@ def add_target(plan: InspectionPlan, unit_code: str, mode: InspectionMode, windo
         "added_on": today, "added_reason": reason.strip(),
         "dropped_on": None, "dropped_reason": None,
     }
-    return Decision(changes, (TargetAdded(plan.code, unit_code, mode, window.text,
-                                          reason.strip()),))
+    return Decision(changes, (TargetAdded(plan=plan.code, unit=unit_code, mode=mode,
+                                          window=window.text, reason=reason.strip()),))
 
 
 def drop_target(target: InspectionTarget, reason: str, today: date) -> Decision:
@@ -290,7 +209,8 @@ def drop_target(target: InspectionTarget, reason: str, today: date) -> Decision:
         raise InspectionError("cần nêu lý do đưa đơn vị ra khỏi kế hoạch", "reason")
     return Decision({"state": TargetState.DROPPED.value, "dropped_on": today,
                      "dropped_reason": reason.strip()},
-                    (TargetDropped(target.plan_code, target.unit_code, reason.strip()),))
+                    (TargetDropped(plan=target.plan_code, unit=target.unit_code,
+                                   reason=reason.strip()),))
 
 
 @dataclass(frozen=True)

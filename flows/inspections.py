@@ -13,6 +13,7 @@ from domain.columns import CONCLUSION_FINDING_COLUMNS
 from domain.explanation import TargetFacts
 from domain.importers import ImportSummary
 from domain.inspections import InspectionError, read_mode
+from domain.models import Event
 from domain.states import InspectionMode
 from flows.application import Application
 from persistence import inspections as store
@@ -87,3 +88,10 @@ def explain_target(app: Application, unit: str, plan: str, as_of: date) -> Targe
     with app.uow.reading() as session:
         target, chosen = store.find_target(session, unit, plan)
         return _facts(app, session, target, chosen, as_of)
+
+
+def target_timeline(app: Application, unit: str, plan: str) -> tuple[str, list[Event]]:
+    """The target's name as its history is titled ("P-NV (KHKT-2019)"), and its events."""
+    with app.uow.reading() as session:
+        target, chosen = store.find_target(session, unit, plan)
+        return f"{target.unit_code} ({chosen.code})", store.target_timeline(session, target)

@@ -1,10 +1,12 @@
-"""An inspection plan's target in words: what `cchc inspection …` says it recorded, and what
-`cchc explain UNIT --plan CODE` answers (`domain/explanation.py: TargetFacts`)."""
+"""An inspection plan's target in words: what `cchc inspection …` says it recorded, what
+`cchc explain UNIT --plan CODE` answers (`domain/explanation.py: TargetFacts`), and the
+cycle's events as its history shows them."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from domain.events import EventName
 from domain.explanation import TargetFacts
 from domain.states import InspectionMode
 from notifications.words import day_text, label
@@ -88,3 +90,42 @@ def target_lines(facts: TargetFacts) -> list[str]:
         lines += [f"  • {item.code} ({item.unit_code}), hạn {_d(item.due)}: "
                   f"{label(item.status)} — {item.content}" for item in facts.remediation]
     return lines
+
+
+def _from_iso(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _done_text(d: dict) -> str:
+    mode = InspectionMode(d["mode"])
+    text = (f"{d.get('unit')}, kiểm tra {label(mode)}: "
+            f"{visit_text(mode, _from_iso(d['inspected_from']), _from_iso(d['inspected_to']))}")
+    text += {True: ", trong thời gian dự kiến", False: ", sau thời gian dự kiến"}.get(
+        d.get("within_window"), "")
+    if d.get("previous_from"):
+        before = visit_text(mode, _from_iso(d["previous_from"]), _from_iso(d["previous_to"]))
+        text += f" (sửa ngày đã ghi: {before})"
+    return text
+
+
+def _concluded_text(d: dict) -> str:
+    rows = f" ({d['findings']} dòng tồn tại, hạn chế)" if d.get("findings") else ""
+    return (f"{d.get('unit')}: {d.get('doc')} ngày {_d(_from_iso(d.get('on')))}, "
+            f"{findings_text(d.get('has_findings'))}{rows}")
+
+
+def _added_text(d: dict) -> str:
+    window = f", thời gian “{d['window']}”" if d.get("window") else ""
+    return (f"{d.get('unit')} vào kế hoạch {d.get('plan')}: kiểm tra "
+            f"{label(InspectionMode(d['mode']))}{window}; lý do: {d.get('reason')}")
+
+
+# The cycle's events in words (`cchc history inspection`), by event name.
+INSPECTION_EVENTS = {
+    EventName.INSPECTION_DONE: ("đã kiểm tra", _done_text),
+    EventName.INSPECTION_CONCLUDED: ("kết luận kiểm tra", _concluded_text),
+    EventName.TARGET_ADDED: ("thêm đơn vị vào kế hoạch kiểm tra", _added_text),
+    EventName.TARGET_DROPPED: (
+        "đưa đơn vị ra khỏi kế hoạch kiểm tra",
+        lambda d: f"{d.get('unit')} khỏi kế hoạch {d.get('plan')}; lý do: {d.get('reason')}"),
+}

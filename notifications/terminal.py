@@ -18,6 +18,7 @@ from domain.tallies import Tally
 from notifications.imports import cell_reading_text, import_summary_text, one_line
 from notifications.report_tables import NO_ITEMS, late_text, missing_text
 from notifications.summary import inspection_lines, summary_lines
+from notifications.targets import INSPECTION_EVENTS
 from notifications.words import (
     day_text,
     form_field,
@@ -215,6 +216,8 @@ _EVENT_LABELS = {
 
 def event_label(name: str) -> str:
     """An event's name, in the secretariat's words."""
+    if name in INSPECTION_EVENTS:
+        return INSPECTION_EVENTS[name][0]
     return _EVENT_LABELS.get(name, name)
 
 
@@ -231,8 +234,9 @@ def print_users(console: Console, users, zone: tzinfo) -> None:
         console.print("Chưa có tài khoản nào (tạo bằng `cchc user add TÊN`).", markup=False)
 
 
-def print_timeline(console: Console, code: str, events, zone: tzinfo) -> None:
-    table = Table(title=f"Lịch sử nhiệm vụ {code}")
+def print_timeline(console: Console, code: str, events, zone: tzinfo, *,
+                   title: str = "Lịch sử nhiệm vụ") -> None:
+    table = Table(title=f"{title} {code}")
     for column in ("Thời điểm", "Sự kiện", "Chi tiết"):
         table.add_column(column)
     for event in events:
@@ -311,6 +315,8 @@ def event_details(name: str, data: dict[str, Any], zone: tzinfo) -> str:
         who += f" từ {data['ip']}" if data.get("ip") else ""
         return (f"hạn {_day(data.get('due'))} (thời hạn ghi trong kế hoạch: "
                 f"“{data.get('deadline')}”); căn cứ: {data.get('reason')}{who}")
+    if name in INSPECTION_EVENTS:
+        return INSPECTION_EVENTS[name][1](data)
     if name in _CORRECTIONS:
         who = f"; bởi {data['by']}" if data.get("by") else ""
         return _CORRECTIONS[name](data) + who

@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 
 from domain.importers import RowChecker, Table, assign_changes
 from domain.inspection_rows import TargetRow, read_targets
-from domain.inspections import InspectionImportSummary, InspectionPlanImported
+from domain.events import InspectionPlanImported
+from domain.inspections import InspectionImportSummary
 from domain.models import InspectionPlan, InspectionTarget, Unit
 from domain.plan_header import PlanHeader
 from domain.states import InspectionMode, TargetState
@@ -53,10 +54,9 @@ def import_inspection_plan(
     summary = InspectionImportSummary(
         *counts, readings=tuple(read.readings), reading=tuple(reading),
         by_mode=tuple((mode, by_mode[mode]) for mode in InspectionMode if by_mode[mode]))
-    event = InspectionPlanImported(table.file, plan.code, by_mode[InspectionMode.DIRECT],
-                                   by_mode[InspectionMode.BY_REPORT], *counts,
-                                   list(summary.reading))
-    record(session, event.name, **event.data())
+    record(session, InspectionPlanImported(
+        file=table.file, plan=plan.code, direct=by_mode[InspectionMode.DIRECT],
+        by_report=by_mode[InspectionMode.BY_REPORT], **summary.event_data()))
     return summary
 
 

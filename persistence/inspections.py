@@ -11,13 +11,23 @@ from domain import inspections as rules
 from domain.calendar import WorkingCalendar
 from domain.importers import ImportSummary, Table
 from domain.explanation import TargetFacts
-from domain.inspections import Conclusion, Decision, InspectionError
-from domain.models import Finding, Inspection, InspectionPlan, InspectionTarget, TrackedItem, Unit
+from domain.decisions import Decision
+from domain.inspections import Conclusion, InspectionError
+from domain.events import EventName
+from domain.models import (
+    Event,
+    Finding,
+    Inspection,
+    InspectionPlan,
+    InspectionTarget,
+    TrackedItem,
+    Unit,
+)
 from domain.policy import Policy
 from domain.states import InspectionMode, TargetState
 from domain.tallies import ItemLine, item_line
 from domain.unit_names import UnknownUnit
-from persistence.events import record
+from persistence.events import apply
 from persistence.item_imports import import_findings
 from persistence.unit_directory import load_directory
 
@@ -64,12 +74,8 @@ def find_target(session: Session, text: str, plan_code: str
 
 def store(session: Session, target: InspectionTarget, decision: Decision) -> InspectionTarget:
     """The decision's changes on the target, and its events, in the caller's transaction."""
-    for key, value in decision.changes.items():
-        setattr(target, key, value)
-    session.add(target)
+    apply(session, target, decision)
     session.flush()
-    for event in decision.events:
-        record(session, event.name, **event.data())
     return target
 
 
@@ -152,3 +158,16 @@ def _remediation(session: Session, target: InspectionTarget, as_of: date,
         .order_by(TrackedItem.position, TrackedItem.code))
     return tuple(item_line(item, as_of, calendar, policy)
                  for item in items if item.unit_code not in others)
+
+
+_TARGET_EVENTS = [name.value for name in (EventName.TARGET_ADDED, EventName.INSPECTION_DONE,
+                                          EventName.INSPECTION_CONCLUDED,
+                                          EventName.TARGET_DROPPED)]
+
+
+def target_timeline(session: Session, target: InspectionTarget) -> list[Event]:
+    """The target's events, oldest first (the cycle's events are few: read, then matched)."""
+    events = session.exec(select(Event).where(Event.name.in_(_TARGET_EVENTS))
+                          .order_by(Event.occurred_at, Event.id))
+    return [event for event in events if event.data.get("plan") == target.plan_code
+            and event.data.get("unit") == target.unit_code]

@@ -7,13 +7,16 @@ from datetime import date
 
 import pytest
 
-from domain.events import EventName
-from domain.inspections import (
+from domain.events import (
+    EventName,
     InspectionConcluded,
     InspectionDone,
-    InspectionError,
     TargetAdded,
     TargetDropped,
+    parse,
+)
+from domain.inspections import (
+    InspectionError,
     Window,
     add_target,
     conclude,
@@ -58,6 +61,7 @@ def test_a_visit_inspects_the_target_and_says_whether_it_kept_its_window():
         "plan": "KT-2019", "unit": "TP-SL", "mode": "direct", "inspected_from": "2019-09-23",
         "inspected_to": "2019-09-25", "within_window": True, "previous_from": None,
         "previous_to": None}
+    assert parse(event.name, event.data()) == event  # stored, and read back by history
     late = inspect(target(), PLAN, date(2019, 10, 1), date(2019, 10, 1), TODAY)
     assert late.events[0].within_window is False
     windowless = target(window_text=None, window_opens=None, window_closes=None)
@@ -114,6 +118,7 @@ def test_a_conclusion_with_findings_concludes_the_target():
     assert isinstance(event, InspectionConcluded)
     assert event.data() == {"plan": "KT-2019", "unit": "TP-SL", "doc": "Thông báo số 12/TB-SNV",
                             "on": "2019-10-04", "has_findings": True, "findings": 5}
+    assert parse(event.name, event.data()) == event
 
 
 def test_a_conclusion_without_findings_is_a_result():
