@@ -58,7 +58,12 @@ class RemediationItem:
 def remediation_of(items: Iterable[RemediationItem]) -> Remediation:
     items = list(items)
     statuses = Counter(item.status for item in items)
-    evaluations = Counter(item.evaluation for item in items)
+    # An evaluation counts while the item stands as it left it that day: đạt, done; chưa đạt,
+    # reopened (a report of the day before a completion or a reopening counts neither).
+    evaluations = Counter(item.evaluation for item in items
+                          if (item.evaluation is SubmissionState.CONFIRMED and item.status.is_done)
+                          or (item.evaluation is SubmissionState.RETURNED
+                              and item.status is Status.REOPENED))
     late = statuses[Status.DONE_LATE]
     done = sum(n for status, n in statuses.items() if status.is_done)
     return Remediation(

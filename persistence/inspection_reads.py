@@ -6,7 +6,7 @@ counts."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -104,7 +104,7 @@ def _items_by_target(session: Session, targets: Sequence[InspectionTarget], as_o
         select(TrackedItem, Finding.inspection_id)
         .join(Finding, Finding.code == TrackedItem.finding_code)
         .where(Finding.inspection_id.in_(list(by_inspection)))).all()
-    evaluations = _evaluations(session, [item.id for item, _ in rows], as_of)
+    evaluations = _evaluations(session, [item.id for item, _ in rows])
     parents = {code: unit.parent for code, unit in units.items()}
     found: dict[int, list[RemediationItem]] = {}
     for item, inspection_id in rows:
@@ -117,16 +117,14 @@ def _items_by_target(session: Session, targets: Sequence[InspectionTarget], as_o
     return found
 
 
-def _evaluations(session: Session, ids: list[int], as_of: date) -> dict[int, SubmissionState]:
-    """Each item's latest evaluation of a completion report decided by the end of `as_of`."""
+def _evaluations(session: Session, ids: list[int]) -> dict[int, SubmissionState]:
+    """Each item's latest evaluation of a completion report (đạt or chưa đạt)."""
     if not ids:
         return {}
-    end = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
     rows = session.execute(
         select(Submission.item_id, Submission.state)
         .where(Submission.item_id.in_(ids), Submission.kind == SubmissionKind.COMPLETION,
-               Submission.state.in_([SubmissionState.CONFIRMED, SubmissionState.RETURNED]),
-               Submission.decided_at < end)
+               Submission.state.in_([SubmissionState.CONFIRMED, SubmissionState.RETURNED]))
         .order_by(Submission.decided_at, Submission.id))
     return {item_id: SubmissionState(state) for item_id, state in rows}
 

@@ -139,11 +139,13 @@ def test_what_a_conclusion_found_is_counted_as_remedied_on_time_late_open_and_ev
         RemediationItem("P-TH", "KT19-01", Status.DONE_ON_TIME, SubmissionState.CONFIRMED),
         RemediationItem("X-CX", "KT19-02", Status.DONE_LATE),
         RemediationItem("VP", "KT19-03", Status.DONE_ON_TIME_EXTENDED),
-        RemediationItem("X-CX", "KT19-05", Status.OVERDUE, SubmissionState.RETURNED),
+        RemediationItem("X-CX", "KT19-05", Status.REOPENED, SubmissionState.RETURNED),
+        # Confirmed after the day: not yet done, not yet đạt.
+        RemediationItem("P-TH", "KT19-06", Status.OVERDUE, SubmissionState.CONFIRMED),
         RemediationItem("X-HL", "KT19-05", Status.IN_PROGRESS),  # one finding, two units
     ]
     r = remediation_of(items)
-    assert (r.findings, r.items, r.on_time, r.late, r.open, r.overdue) == (4, 5, 2, 1, 2, 1)
+    assert (r.findings, r.items, r.on_time, r.late, r.open, r.overdue) == (5, 6, 2, 1, 3, 2)
     assert (r.passed, r.failed, r.done) == (1, 1, 3)
 
 
