@@ -32,6 +32,36 @@ from persistence.unit_groups import save_groups
 def import_units(session: Session, table: Table) -> ImportSummary:
     check = RowChecker(table)
     known = {u.code: u for u in session.exec(select(Unit))}
+    parsed, seen = _parse(check, table, known)
+    codes = set(seen) | set(known)
+    for values in parsed:
+        for key, field_name in (("parent", "parent_code"), ("successor", "successor_code")):
+            target = values[field_name]
+            if target and target not in codes:
+                check.fail(values["row"], key, target, "không có đơn vị mang mã này")
+        if values["successor_code"] and values["active"]:
+            check.fail(values["row"], "successor", values["successor_code"],
+                       "chỉ đơn vị đã giải thể mới có đơn vị kế thừa")
+    _refuse_cycles(check, parsed, known)
+    check.raise_if_any()
+
+    parents = _parent_map(parsed, known)
+    kinds = _read_kinds(parsed, known, parents, with_column="kind" in table.letters)
+    created, updated, unchanged = _write(session, parsed, known, parents, kinds)
+    reading = list(table.reading)
+    if "groups" in table.letters:
+        groups = declared_groups(
+            (v["code"], cell_text(row.values.get("groups"))) for v, row in zip(parsed, table.rows))
+        reading += save_groups(session, groups, {v["code"] for v in parsed})
+    summary = ImportSummary(created, updated, unchanged, reading=tuple(reading),
+                            unit_kinds=tuple(kinds[v["code"]] for v in parsed))
+    record(session, Imported(file=table.file, what="units", **summary.event_data()))
+    return summary
+
+
+def _parse(check: RowChecker, table: Table, known: dict[str, Unit]
+           ) -> tuple[list[dict[str, Any]], dict[str, Row]]:
+    """Each row's values, checked one by one, and the row each code was first seen on."""
     seen: dict[str, Row] = {}
     parsed: list[dict[str, Any]] = []
     for row in table.rows:
@@ -61,21 +91,14 @@ def import_units(session: Session, table: Table) -> ImportSummary:
             if key not in table.letters and values["code"] in known:
                 values[field_name] = getattr(known[values["code"]], field_name)
         parsed.append({"row": row, **values})
-    codes = set(seen) | set(known)
-    for values in parsed:
-        for key, field_name in (("parent", "parent_code"), ("successor", "successor_code")):
-            target = values[field_name]
-            if target and target not in codes:
-                check.fail(values["row"], key, target, "không có đơn vị mang mã này")
-        if values["successor_code"] and values["active"]:
-            check.fail(values["row"], "successor", values["successor_code"],
-                       "chỉ đơn vị đã giải thể mới có đơn vị kế thừa")
-    _refuse_cycles(check, parsed, known)
-    check.raise_if_any()
+    return parsed, seen
 
-    parents = _parent_map(parsed, known)
+
+def _write(session: Session, parsed: list[dict[str, Any]], known: dict[str, Unit],
+           parents: dict[str, str | None], kinds: dict[str, UnitKindReading]
+           ) -> tuple[int, int, int]:
+    """The rows written: (created, updated, unchanged)."""
     created = updated = unchanged = 0
-    kinds = _read_kinds(parsed, known, parents, with_column="kind" in table.letters)
     # Parents first and successors last, so foreign keys hold at every insert.
     for values in sorted(parsed, key=lambda v: _depth(v["code"], parents)):
         del values["row"]
@@ -98,15 +121,7 @@ def import_units(session: Session, table: Table) -> ImportSummary:
             unit.successor_code = values["successor_code"]
             session.add(unit)
     session.flush()
-    reading = list(table.reading)
-    if "groups" in table.letters:
-        groups = declared_groups(
-            (v["code"], cell_text(row.values.get("groups"))) for v, row in zip(parsed, table.rows))
-        reading += save_groups(session, groups, {v["code"] for v in parsed})
-    summary = ImportSummary(created, updated, unchanged, reading=tuple(reading),
-                            unit_kinds=tuple(kinds[v["code"]] for v in parsed))
-    record(session, Imported(file=table.file, what="units", **summary.event_data()))
-    return summary
+    return created, updated, unchanged
 
 
 def _read_kinds(parsed: list[dict[str, Any]], known: dict[str, Unit],

@@ -78,12 +78,13 @@ def test_the_examples_units_have_their_kinds_read_from_their_names_and_keep_them
 ):
     code, output = cchc("import", "units", str(EXAMPLES / "units.csv"))
     assert code == 0, output
-    assert ("loại đơn vị đọc từ tên đơn vị: 1 tỉnh, 3 sở, 1 huyện/thành phố/thị xã, 11 phòng, "
-            "2 xã, 2 phường") in " ".join(output.split())
+    assert ("loại đơn vị đọc từ tên đơn vị: 1 tỉnh, 9 sở, 1 ban, 4 huyện/thành phố/thị xã, "
+            "11 phòng, 2 xã, 2 phường") in " ".join(output.split())
     read = kinds(engine)
     assert read["VPUBT"] is UnitKind.DEPARTMENT and read["TP-SL"] is UnitKind.DISTRICT
     assert read["VP"] is read["TTR"] is UnitKind.OFFICE
     assert read["P-TH"] is UnitKind.WARD and read["X-CX"] is UnitKind.COMMUNE
+    assert read["BDT"] is UnitKind.BOARD and read["H-MS"] is UnitKind.DISTRICT
     # The secretariat says otherwise in a file with the column; the example's file, without
     # it, then leaves what it said alone.
     lines = (EXAMPLES / "units.csv").read_text(encoding="utf-8").splitlines()
