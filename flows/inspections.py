@@ -5,7 +5,7 @@ inside one transaction: refused, it writes nothing."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from adapters.tables import read_table
@@ -13,7 +13,7 @@ from domain.columns import CONCLUSION_FINDING_COLUMNS
 from domain.explanation import TargetFacts
 from domain.importers import ImportSummary
 from domain.inspections import InspectionError, read_mode
-from domain.models import Event
+from domain.events import DomainEvent
 from domain.states import InspectionMode
 from flows.application import Application
 from persistence import inspections as store
@@ -91,7 +91,8 @@ def explain_target(app: Application, unit: str, plan: str, as_of: date) -> Targe
         return _facts(app, session, target, chosen, as_of)
 
 
-def target_timeline(app: Application, unit: str, plan: str) -> tuple[str, list[Event]]:
+def target_timeline(app: Application, unit: str, plan: str
+                    ) -> tuple[str, list[tuple[datetime, DomainEvent]]]:
     """The target's name as its history is titled ("P-NV (KHKT-2019)"), and its events."""
     with app.uow.reading() as session:
         target, chosen = store.find_target(session, unit, plan)

@@ -4,9 +4,15 @@ cycle's events as its history shows them."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, tzinfo
 
-from domain.events import EventName
+from domain.events import (
+    EventName,
+    InspectionConcluded,
+    InspectionDone,
+    TargetAdded,
+    TargetDropped,
+)
 from domain.explanation import TargetFacts
 from domain.states import InspectionMode
 from notifications.words import day_text, label
@@ -92,40 +98,37 @@ def target_lines(facts: TargetFacts) -> list[str]:
     return lines
 
 
-def _from_iso(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _done_text(d: dict) -> str:
-    mode = InspectionMode(d["mode"])
-    text = (f"{d.get('unit')}, kiểm tra {label(mode)}: "
-            f"{visit_text(mode, _from_iso(d['inspected_from']), _from_iso(d['inspected_to']))}")
+def _done_text(e: InspectionDone, _zone: tzinfo) -> str:
+    mode = InspectionMode(e.mode)
+    text = f"{e.unit}, kiểm tra {label(mode)}: {visit_text(mode, e.inspected_from, e.inspected_to)}"
     text += {True: ", trong thời gian dự kiến", False: ", sau thời gian dự kiến"}.get(
-        d.get("within_window"), "")
-    if d.get("previous_from"):
-        before = visit_text(mode, _from_iso(d["previous_from"]), _from_iso(d["previous_to"]))
-        text += f" (sửa ngày đã ghi: {before})"
+        e.within_window, "")
+    if e.previous_from:
+        text += f" (sửa ngày đã ghi: {visit_text(mode, e.previous_from, e.previous_to)})"
     return text
 
 
-def _concluded_text(d: dict) -> str:
-    rows = f" ({d['findings']} dòng tồn tại, hạn chế)" if d.get("findings") else ""
-    return (f"{d.get('unit')}: {d.get('doc')} ngày {_d(_from_iso(d.get('on')))}, "
-            f"{findings_text(d.get('has_findings'))}{rows}")
+def _concluded_text(e: InspectionConcluded, _zone: tzinfo) -> str:
+    rows = f" ({e.findings} dòng tồn tại, hạn chế)" if e.findings else ""
+    return f"{e.unit}: {e.doc} ngày {_d(e.on)}, {findings_text(e.has_findings)}{rows}"
 
 
-def _added_text(d: dict) -> str:
-    window = f", thời gian “{d['window']}”" if d.get("window") else ""
-    return (f"{d.get('unit')} vào kế hoạch {d.get('plan')}: kiểm tra "
-            f"{label(InspectionMode(d['mode']))}{window}; lý do: {d.get('reason')}")
+def _added_text(e: TargetAdded, _zone: tzinfo) -> str:
+    window = f", thời gian “{e.window}”" if e.window else ""
+    return (f"{e.unit} vào kế hoạch {e.plan}: kiểm tra {label(InspectionMode(e.mode))}{window}; "
+            f"lý do: {e.reason}")
 
 
-# The cycle's events in words (`cchc history inspection`), by event name.
-INSPECTION_EVENTS = {
-    EventName.INSPECTION_DONE: ("đã kiểm tra", _done_text),
-    EventName.INSPECTION_CONCLUDED: ("kết luận kiểm tra", _concluded_text),
-    EventName.TARGET_ADDED: ("thêm đơn vị vào kế hoạch kiểm tra", _added_text),
-    EventName.TARGET_DROPPED: (
-        "đưa đơn vị ra khỏi kế hoạch kiểm tra",
-        lambda d: f"{d.get('unit')} khỏi kế hoạch {d.get('plan')}; lý do: {d.get('reason')}"),
+def _dropped_text(e: TargetDropped, _zone: tzinfo) -> str:
+    return f"{e.unit} khỏi kế hoạch {e.plan}; lý do: {e.reason}"
+
+
+# The cycle's events in words (`cchc history inspection`): their names, their records.
+INSPECTION_LABELS = {
+    EventName.INSPECTION_DONE: "đã kiểm tra",
+    EventName.INSPECTION_CONCLUDED: "kết luận kiểm tra",
+    EventName.TARGET_ADDED: "thêm đơn vị vào kế hoạch kiểm tra",
+    EventName.TARGET_DROPPED: "đưa đơn vị ra khỏi kế hoạch kiểm tra",
 }
+INSPECTION_DETAILS = {InspectionDone: _done_text, InspectionConcluded: _concluded_text,
+                      TargetAdded: _added_text, TargetDropped: _dropped_text}

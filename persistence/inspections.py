@@ -3,7 +3,7 @@ those decisions change, stored with their events in the caller's transaction."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, func, select
 
@@ -13,7 +13,7 @@ from domain.importers import ImportFailed, ImportSummary, Table
 from domain.explanation import TargetFacts
 from domain.decisions import Decision
 from domain.inspections import Conclusion, InspectionError
-from domain.events import EventName
+from domain.events import DomainEvent, EventName
 from domain.models import (
     Event,
     Finding,
@@ -27,7 +27,7 @@ from domain.policy import Policy
 from domain.states import InspectionMode, TargetState
 from domain.tallies import ItemLine, item_line
 from domain.unit_names import UnknownUnit
-from persistence.events import apply
+from persistence.events import apply, typed
 from persistence.item_imports import import_findings
 from persistence.unit_directory import load_directory
 
@@ -180,9 +180,12 @@ _TARGET_EVENTS = [name.value for name in (EventName.TARGET_ADDED, EventName.INSP
                                           EventName.TARGET_DROPPED)]
 
 
-def target_timeline(session: Session, target: InspectionTarget) -> list[Event]:
-    """The target's events, oldest first (the cycle's events are few: read, then matched)."""
-    events = session.exec(select(Event).where(Event.name.in_(_TARGET_EVENTS))
-                          .order_by(Event.occurred_at, Event.id))
-    return [event for event in events if event.data.get("plan") == target.plan_code
-            and event.data.get("unit") == target.unit_code]
+def target_timeline(session: Session, target: InspectionTarget
+                    ) -> list[tuple[datetime, DomainEvent]]:
+    """The target's events, oldest first: when each was recorded, and what (the cycle's events
+    are few: read, then matched)."""
+    rows = session.exec(select(Event).where(Event.name.in_(_TARGET_EVENTS))
+                        .order_by(Event.occurred_at, Event.id))
+    return [(row.occurred_at, typed(row)) for row in rows
+            if row.data.get("plan") == target.plan_code
+            and row.data.get("unit") == target.unit_code]

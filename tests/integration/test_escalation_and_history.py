@@ -222,7 +222,7 @@ def test_extending_3_2_rearms_the_reminders_and_completion_counts_on_time_with_e
         complete_item(session, find_item(session, "3.2"), date(2021, 7, 30))
     with UnitOfWork(engine).reading() as session:
         explained = explain_item(session, find_item(session, "3.2"), date(2021, 8, 2), settings)
-        timeline = [e.name for e in item_timeline(session, find_item(session, "3.2"))]
+        timeline = [e.name for _, e in item_timeline(session, find_item(session, "3.2"))]
     assert "hoàn thành đúng hạn (có gia hạn)" in explained[1]
     assert any("Chờ bộ thủ tục mới" in line and "Chủ tịch UBND thành phố" in line for line in explained)
     assert timeline[0] == "item.created" and "item.extended" in timeline

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from domain.models import Event, Finding, Inspection, InspectionTarget, TrackedItem
 from flows.publishing import prefect_event
+from persistence.events import typed
 from persistence.unit_of_work import UnitOfWork
 from tests.database_dump import dump
 from tests.inspection_files import COMMUNES, write_plan_csv, write_plan_xlsx, write_units
@@ -124,7 +125,7 @@ def test_a_report_reviewed_and_a_conclusion_without_findings(planned, engine):
     with UnitOfWork(engine).reading() as session:
         events = list(session.exec(select(Event).order_by(Event.id)))[-2:]
     # Published to Prefect's event stream as the target's events.
-    published = [prefect_event(event, None) for event in events]
+    published = [prefect_event(typed(row), row.occurred_at, None) for row in events]
     assert [p["event"] for p in published] == ["cchc.inspection.done",
                                                "cchc.inspection.concluded"]
     assert published[1]["resource"]["prefect.resource.id"] == "cchc.inspection.KHKT-2019.X-CL"
