@@ -21,6 +21,7 @@ from flows.application import build_application
 from flows.responses import Actor, confirm_report, return_report, submit
 from notifications.reports import summary_email
 from persistence.reports import status_report
+from tests.conftest import EXAMPLES
 from tests.inspection_files import COMMUNES, OFFICES, TOWN, write_plan_xlsx, write_units
 
 ACCOUNT = ("Đến ngày 31/12/2019, đã thực hiện công tác kiểm tra theo kế hoạch tại 12 phòng ban "
@@ -207,3 +208,29 @@ def test_without_an_inspection_plan_nothing_of_it_is_said(loaded):
     assert "Kế hoạch kiểm tra" not in output and "Tỷ lệ phòng ban" not in output
     code, output = loaded("inspections", "--as-of", "25/06/2021")
     assert code == 0 and "chưa có kế hoạch kiểm tra nào" in output
+
+
+def test_the_examples_conclusion_takes_the_findings_the_register_holds_and_no_figure_moves(
+    loaded
+):
+    before = loaded("status", "--as-of", "25/06/2021", "--json")[1]
+    for args in (("import", "inspections", str(EXAMPLES / "inspections-2019.xlsx")),
+                 ("inspection", "done", "TP-SL", "--plan", "KHKT-2019", "--on",
+                  "23/09/2019-25/09/2019"),
+                 ("inspection", "conclude", "TP-SL", "--plan", "KHKT-2019", "--on", "04/10/2019",
+                  "--doc", "Đoàn kiểm tra liên ngành về CCHC của tỉnh, 23-25/9/2019")):
+        code, output = loaded(*args)
+        assert code == 0, output
+    code, output = loaded("inspections", "--as-of", "25/06/2021", "--json")
+    [plan] = json.loads(output)["plans"]
+    city = plan["targets"][0]
+    assert (city["unit"], city["state"], city["has_findings"]) == ("TP-SL", "concluded", True)
+    # KT19-01 … 05, addressed to the ward, the commune and two of the city's offices.
+    assert city["remediation"] == {"findings": 5, "items": 5, "done_on_time": 3, "done_late": 1,
+                                   "open": 1, "overdue": 1, "evaluated_passed": 0,
+                                   "evaluated_failed": 0}
+    assert [i["done"] for i in plan["indicators"]] == [1, 4]
+    after = json.loads(loaded("status", "--as-of", "25/06/2021", "--json")[1])
+    assert after.pop("inspection_plan")["code"] == "KHKT-2019"
+    assert after == json.loads(before)
+    assert after["tasks"]["rate_all_text"] == "51,4%"

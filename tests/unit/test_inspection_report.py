@@ -159,7 +159,7 @@ def test_a_finding_belongs_to_the_target_of_its_unit_or_of_the_nearest_unit_abov
     assert owning_target("SNV", targets, parents) is None
 
 
-def test_the_index_counts_a_provinces_departments_boards_and_districts_and_a_districts_offices_and_communes():
+def test_the_index_counts_a_provinces_departments_and_districts_a_districts_offices_and_communes():
     units = {u.code: u for u in [
         UnitFacts("TINH", "UBND tỉnh Sơn La", None, UnitKind.PROVINCE),
         UnitFacts("SNV", "Sở Nội vụ", "TINH", UnitKind.DEPARTMENT),
