@@ -246,6 +246,7 @@ class Imported(DomainEvent):
     updated: int | None = None
     unchanged: int | None = None
     reading: tuple[str, ...] | None = None
+    unit_kinds: dict[str, int] | None = None  # a units file: how many units of each kind
 
 
 @dataclass(frozen=True, kw_only=True)

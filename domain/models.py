@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from domain.states import NoticeState
+from domain.states import NoticeState, UnitKind
 
 # The scope of remediation items' codes (a plan's tasks are scoped by the plan's code).
 FINDINGS_SCOPE = "KT"
@@ -37,6 +37,10 @@ class Unit(SQLModel, table=True):
     successor_code: str | None = Field(default=None, foreign_key="unit.code", max_length=40)
     # Tên khác: other names plans write for it ("Sở GTVT"), ";"-separated as in the units file.
     other_names: str | None = None
+    # UnitKind: the Loại column, or what the name says ("UBND xã …"); a row written without it
+    # (a bulk load) is khác.
+    kind: str = Field(default=UnitKind.OTHER, max_length=12,
+                      sa_column_kwargs={"server_default": UnitKind.OTHER.value})
 
     __table_args__ = (
         # A page reads only its units' part of the tree (`persistence.ledger.units_around`):

@@ -73,6 +73,30 @@ class DeadlineKind(StrEnum):
     UNDETERMINED = "undetermined"  # chưa xác định thời hạn: no calendar date named
 
 
+class UnitKind(StrEnum):
+    """What a unit is in the administration (`domain/unit_kinds.py` reads it): the counts by
+    kind are what a secretariat's sentences about its inspections are made of."""
+
+    PROVINCE = "province"  # tỉnh (UBND tỉnh)
+    DEPARTMENT = "department"  # sở, and the province's agencies of its rank (Văn phòng UBND tỉnh)
+    BOARD = "board"  # ban of the province (Ban Dân tộc, Ban Quản lý các khu công nghiệp)
+    DISTRICT = "district"  # huyện, thành phố or thị xã (the district level)
+    OFFICE = "office"  # a district's phòng, ban, Thanh tra, Văn phòng HĐND và UBND
+    COMMUNE = "commune"  # xã
+    WARD = "ward"  # phường
+    TOWNSHIP = "township"  # thị trấn
+    OTHER = "other"  # khác: anything else, or a name that says nothing
+
+
+class UnitKindSource(StrEnum):
+    """Where an import took a unit's kind from, as its summary says it."""
+
+    COLUMN = "column"  # the units file's Loại column
+    NAME = "name"  # read from the unit's name ("UBND xã …")
+    UNREAD = "unread"  # the name says nothing: khác
+    KEPT = "kept"  # a file without the column leaves a known unit's kind alone
+
+
 class SubmissionKind(StrEnum):
     """What a unit sends back through its page (`domain/responses.py`)."""
 

@@ -36,11 +36,12 @@ def record_visit(app: Application, unit: str, plan: str, on_from: date,
 
 def record_conclusion(
     app: Application, unit: str, plan: str, doc: str, on: date, findings: Path | None,
-    columns: tuple[str, dict] | None = None,
+    columns: tuple[str, dict] | None = None, *, registered: bool = False,
 ) -> tuple[TargetFacts, ImportSummary | None]:
     """Kết luận: `findings` (a findings file, read before anything is written) imported under
-    it, or None for a conclusion that found nothing to remedy. `columns`: as `cchc import
-    findings` takes them."""
+    it, or None for a conclusion that found nothing to remedy — or, `registered`, whose
+    findings the findings register already holds under `doc` (imported before the plan of
+    inspections was). `columns`: as `cchc import findings` takes them."""
     table = None
     if findings is not None:
         source, mapping = columns or ("chính sách [import.columns]",
@@ -49,7 +50,7 @@ def record_conclusion(
     with app.uow.transaction() as session:
         target, chosen = store.find_target(session, unit, plan)
         summary = store.record_conclusion(session, target, chosen, doc, on, app.today(), table,
-                                          app.calendar)
+                                          app.calendar, registered=registered)
         return _facts(app, session, target, chosen), summary
 
 
