@@ -8,7 +8,7 @@ from datetime import date
 
 from domain.events import EventName
 from domain.explanation import TargetFacts
-from domain.states import InspectionMode
+from domain.states import InspectionMode, TargetTrack
 from notifications.words import day_text, label
 
 
@@ -120,6 +120,14 @@ def _added_text(d: dict) -> str:
             f"{label(InspectionMode(d['mode']))}{window}; lý do: {d.get('reason')}")
 
 
+def _reminded_text(d: dict) -> str:
+    """A rung of the ladder for inspections: what about, counted from which day, to whom."""
+    skipped = f"; bỏ qua {', '.join(d['skipped'])}" if d.get("skipped") else ""
+    to = f", tới {d['to']}" if d.get("to") else ""
+    return (f"{d.get('unit')}: {label(TargetTrack(d['track']))} (bậc {d.get('rung')}, tính từ "
+            f"ngày {_d(_from_iso(d.get('due')))}){to}{skipped}")
+
+
 # The cycle's events in words (`cchc history inspection`), by event name.
 INSPECTION_EVENTS = {
     EventName.INSPECTION_DONE: ("đã kiểm tra", _done_text),
@@ -128,4 +136,5 @@ INSPECTION_EVENTS = {
     EventName.TARGET_DROPPED: (
         "đưa đơn vị ra khỏi kế hoạch kiểm tra",
         lambda d: f"{d.get('unit')} khỏi kế hoạch {d.get('plan')}; lý do: {d.get('reason')}"),
+    EventName.TARGET_REMINDED: ("nhắc kiểm tra", _reminded_text),
 }
