@@ -243,9 +243,10 @@ def queue_alert(uow: UnitOfWork, settings: Settings, as_of: date) -> bool:
 def preview(
     uow: UnitOfWork, settings: Settings, as_of: date, unit: str | None = None
 ) -> list[tuple[str, str, list[str]]]:
-    """What a check on `as_of` would send — (recipient, subject, item codes) — written nowhere:
-    the open items and their recorded rungs are read, the ladder plans in memory, and the
-    planned rungs are gathered into digests as a check would gather them."""
+    """What a check on `as_of` would send — (recipient, subject, item codes and inspection
+    targets as PLAN/UNIT) — written nowhere: the open items and targets and their recorded
+    rungs are read, the ladders plan in memory, and the planned rungs are gathered into
+    digests as a check would gather them."""
     if not settings.calendar.is_working_day(as_of):
         return []
     with uow.reading() as session:
@@ -254,7 +255,7 @@ def preview(
         # By address, in the order a check would create them; a planned digest's id is
         # negative, so it is no notice already in the outbox.
         digests: dict[str, tuple[int, Delivery, set[str]]] = {}
-        entries: list[PlannedEntry] = []
+        entries: list[PlannedEntry | PlannedTarget] = []
         with closing(_moving_items(uow, settings, as_of, units)[1]) as batches:
             for batch in batches:
                 plan = ledger.plan_for(session, batch, as_of=as_of, calendar=settings.calendar,
@@ -279,7 +280,9 @@ def preview(
         views = planned_views(session, notices, entries, settings.calendar, tree)
     name = settings.policy.secretariat.name
     return [(view.recipient, subject_for(view, Sections.of(view), name),
-             [line.code for line in view.lines]) for view in views]
+             [line.code for line in view.lines]
+             + [f"{target.plan_code}/{target.unit_code}" for target in view.targets])
+            for view in views]
 
 
 def _planned_digest(digests: dict[str, tuple[int, Delivery, set[str]]], target: Delivery) -> int:

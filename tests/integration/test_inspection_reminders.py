@@ -112,6 +112,7 @@ def test_a_check_queues_each_targets_reminders_on_their_days_in_its_heads_one_di
     (planned,) = [p for p in checking.preview(UnitOfWork(engine), settings, date(2024, 1, 29))
                   if p[0] == CHIENG_XOM]
     assert "1 báo cáo tự kiểm tra cần gửi trước ngày kiểm tra" in planned[1]
+    assert planned[2] == ["1.1", "KHKT-2024/X-CX"]
     assert ledger(engine) == []
 
     check_daily(engine, settings, date(2024, 1, 15), date(2024, 3, 8))
