@@ -210,12 +210,6 @@ def _scan(original: str, text: str, year: int | None) -> list[_Found]:
         due = real_date(original, y, month, d)
         return _Reading(dated(original, due, None).due, None, True)
 
-    def days(y: int, month: int, first: int, last: int) -> _Reading:
-        opens, due = real_date(original, y, month, first), real_date(original, y, month, last)
-        if due < opens:
-            raise DeadlineError(original, f"ngày {first} đến ngày {last}: ngày cuối trước ngày đầu")
-        return _Reading(due, opens, True)
-
     def months(y: int, first: int, last: int) -> _Reading:
         deadline = month_deadline(original, y, first, last)
         return _Reading(deadline.due, deadline.opens, first == last)
@@ -235,7 +229,7 @@ def _scan(original: str, text: str, year: int | None) -> list[_Found]:
     # "Từ 23 đến 25/9/2019", "23-25/9/2019": the days of a visit, open from the first.
     take(r"(?:\btu\s+(?:ngay\s+)?)?(?<!quy\s)(?<!thang\s)(?<![\d/.-])\b(\d{1,2})\s*(?:-|–|den)"
          r"\s*(?:ngay\s+)?(\d{1,2})\s*[/.]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?(?![\d/.-])",
-         lambda m: days(either(m[4]), int(m[3]), int(m[1]), int(m[2])))
+         lambda m: _days(original, either(m[4]), int(m[3]), int(m[1]), int(m[2])))
     take(rf"\b{DATE}\b", lambda m: day(int(m[3]), int(m[2]), int(m[1])))
     take(rf"\b{DATE_WORDS}\b", lambda m: day(int(m[3]), int(m[2]), int(m[1])))
     take(rf"(?:\btu\s+)?\bthang\s+(\d{{1,2}})(?:{_YEAR})?\s*(?:-|–|den\s+het|den|toi)\s*"
@@ -265,6 +259,14 @@ def _scan(original: str, text: str, year: int | None) -> list[_Found]:
     take(r"\b(?:ca|trong|suot)\s+nam\b(?!\s*\d)",
          lambda m: whole_years(plan_year(), plan_year()))
     return found
+
+
+def _days(original: str, y: int, month: int, first: int, last: int) -> _Reading:
+    """Days `first` to `last` of a month: open from the first."""
+    opens, due = real_date(original, y, month, first), real_date(original, y, month, last)
+    if due < opens:
+        raise DeadlineError(original, f"ngày {first} đến ngày {last}: ngày cuối trước ngày đầu")
+    return _Reading(due, opens, True)
 
 
 class _NoYear(Exception):

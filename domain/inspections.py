@@ -19,7 +19,7 @@ from domain.events import (
     TargetAdded,
     TargetDropped,
 )
-from domain.importers import ImportSummary, Row, RowChecker, Table
+from domain.importers import ImportProblem, ImportSummary, Row, RowChecker, Table
 from domain.models import InspectionPlan, InspectionTarget
 from domain.states import DeadlineKind, InspectionMode, TargetState
 
@@ -222,10 +222,10 @@ class Conclusion:
     unit_code: str  # the inspected unit: a finding's blank unit is its own
 
 
-def findings_under(table: Table, conclusion: Conclusion) -> Table:
+def findings_under(table: Table, conclusion: Conclusion) -> tuple[Table, list[ImportProblem]]:
     """A conclusion's findings file as the findings import reads it: every row's inspection and
-    date of conclusion are the conclusion's, a blank unit is the inspected unit; a row that
-    names another inspection or date is refused (`ImportFailed`)."""
+    date of conclusion are the conclusion's, a blank unit is the inspected unit; and the
+    problems of the rows that name another inspection or date."""
     check = RowChecker(table)
     rows, blank = [], []
     for row in table.rows:
@@ -243,7 +243,6 @@ def findings_under(table: Table, conclusion: Conclusion) -> Table:
         rows.append(Row(row.number, row.values | {
             "inspection": conclusion.doc, "concluded_on": conclusion.on,
             "unit": unit or conclusion.unit_code}))
-    check.raise_if_any()
     said = [f"dòng {', '.join(blank)}: không ghi đơn vị → đơn vị được kiểm tra "
             f"{conclusion.unit_code}"] if blank else []
-    return replace(table, rows=rows, reading=[*table.reading, *said])
+    return replace(table, rows=rows, reading=[*table.reading, *said]), check.problems

@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 
 from domain import inspections as rules
 from domain.calendar import WorkingCalendar
-from domain.importers import ImportSummary, Table
+from domain.importers import ImportFailed, ImportSummary, Table
 from domain.explanation import TargetFacts
 from domain.decisions import Decision
 from domain.inspections import Conclusion, InspectionError
@@ -103,8 +103,14 @@ def record_conclusion(
     store(session, target, decision)
     if findings is None:
         return None
-    under = rules.findings_under(findings, Conclusion(doc, on, target.unit_code))
-    return import_findings(session, under, calendar, today=today)
+    under, problems = rules.findings_under(findings, Conclusion(doc, on, target.unit_code))
+    try:
+        summary = import_findings(session, under, calendar, today=today)
+    except ImportFailed as failed:
+        problems += failed.problems
+    if problems:  # every problem of the file said at once, in row order
+        raise ImportFailed(sorted(problems, key=lambda problem: problem.row or 0))
+    return summary
 
 
 def add_target(session: Session, plan: InspectionPlan, unit_text: str, mode: InspectionMode,

@@ -40,7 +40,8 @@ BY_REPORT = ([(name, "Qua báo cáo", "Trước 30/6") for _, name in OFFICES[6:
              + [(name, "Kiểm tra qua báo cáo", "Quý III") for _, name in COMMUNES[5:]])
 
 
-def write_units(path: Path) -> Path:
+def write_units(path: Path, extra: list[list[str]] = ()) -> Path:
+    """The district's units file; `extra`: more rows (code, name, parent)."""
     header = ["Mã đơn vị", "Tên đơn vị", "Đơn vị cấp trên", "Chức danh người đứng đầu",
               "Email người đứng đầu", "Email đầu mối CCHC", "Tên khác", "Nhóm"]
     rows = [[*DISTRICT, "", "Chủ tịch UBND huyện", "chutich@maison.example",
@@ -51,6 +52,7 @@ def write_units(path: Path) -> Path:
     for code, name in [TOWN, *COMMUNES]:
         rows.append([code, name, DISTRICT[0], f"Chủ tịch {name}",
                      f"{code.lower()}@maison.example", "", "", COMMUNES_GROUP])
+    rows += [[*row, "", "", "", "", ""] for row in extra]
     with path.open("w", encoding="utf-8", newline="") as out:
         csv.writer(out).writerows([header, *rows])
     return path
