@@ -7,7 +7,7 @@ awaited; a rerun adds nothing; a policy switching the reminders off queues none.
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from sqlmodel import func, select
@@ -18,10 +18,10 @@ from domain.models import InspectionTarget, Notice, TargetLadderEntry, TrackedIt
 from domain.states import LedgerState, NoticeState, TargetTrack
 from flows import checking
 from flows.settings import Settings
+from notifications.terminal import event_details, event_label
 from persistence import inspections
 from persistence.inspection_imports import import_inspection_plan
 from persistence.unit_of_work import UnitOfWork
-from tests.conftest import invoke_cchc
 from tests.inspection_files import write_plan_csv
 
 log = logging.getLogger("test")
@@ -150,10 +150,9 @@ def test_a_check_queues_each_targets_reminders_on_their_days_in_its_heads_one_di
 
 
 def test_a_rerun_adds_nothing_and_receiving_the_report_stops_its_reminders(
-    engine, database_url, tmp_path, city, monkeypatch
+    engine, database_url, tmp_path, city
 ):
     settings = settings_with(database_url, tmp_path)
-    monkeypatch.setenv("CCHC_DATABASE_URL", database_url)
     check_daily(engine, settings, date(2024, 2, 26), date(2024, 3, 1))
     before = ledger(engine)
     with UnitOfWork(engine).reading() as session:
@@ -171,12 +170,13 @@ def test_a_rerun_adds_nothing_and_receiving_the_report_stops_its_reminders(
     check_daily(engine, settings, date(2024, 3, 4), date(2024, 3, 15))
     assert [n.check_date for n in sent(engine, HUA_LA)][-1] == date(2024, 3, 1)
 
-    # The target's history says each reminder in words.
-    monkeypatch.setenv("COLUMNS", "400")  # a table row on one line
-    code, output = invoke_cchc("history", "inspection", "X-HL", "--plan", "KHKT-2024")
-    assert code == 0
-    assert ("nhắc kiểm tra │ X-HL: báo cáo tự kiểm tra phục vụ kiểm tra qua báo cáo (bậc O1, "
-            f"tính từ ngày 29/02/2024), tới {HUA_LA}") in output
+    # The target's history (`cchc history inspection`) says each reminder in words.
+    with UnitOfWork(engine).reading() as session:
+        target, _ = inspections.find_target(session, "X-HL", "KHKT-2024")
+        said = [(event_label(e.name), event_details(e.name, e.data, UTC))
+                for e in inspections.target_timeline(session, target)]
+    assert ("nhắc kiểm tra", "X-HL: báo cáo tự kiểm tra phục vụ kiểm tra qua báo cáo (bậc O1, "
+            f"tính từ ngày 29/02/2024), tới {HUA_LA}") in said
 
 
 def test_the_secretariats_alert_tells_of_a_window_passed_and_a_conclusion_awaited_once(
