@@ -216,8 +216,8 @@ def inspections(
 
     def work() -> None:
         settings = load_settings()
-        day = as_of or settings.today()
-        with session_scope(settings) as session:
+        with application(settings) as built, built.uow.transaction() as session:
+            day = as_of or built.today()
             readings = inspection_plans(session, day, settings.calendar, settings.policy,
                                         code=plan)
             if readings is None:

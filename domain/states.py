@@ -60,6 +60,16 @@ class TargetState(StrEnum):
     DROPPED = "dropped"
 
 
+class TargetTrack(StrEnum):
+    """The ladder for inspections (`domain/inspection_ladder.py`): what a target is reminded of,
+    each keyed in its ledger by the day it counts from."""
+
+    SELF_REPORT = "self_report"  # a direct target: its self-assessment report before the visit
+    REPORT = "report"  # a by-report target: its report, until it is received
+    WINDOW_PASSED = "window_passed"  # the secretariat: the window closed, nothing recorded
+    CONCLUSION_LATE = "conclusion_late"  # the secretariat: inspected, not concluded in time
+
+
 class RecipientRole(StrEnum):
     RESPONSIBLE = "responsible"  # the unit's own head: its items
     SUPERVISOR = "supervisor"  # an ancestor's head: a subordinate unit's overdue items

@@ -21,6 +21,7 @@ from domain.states import (
     SubmissionKind,
     SubmissionState,
     TargetState,
+    TargetTrack,
     UnitKind,
     UnitKindSource,
 )
@@ -167,7 +168,27 @@ _LABELS: dict[type, dict[StrEnum, str]] = {
         TargetState.CONCLUDED: "đã có kết luận",
         TargetState.DROPPED: "đã đưa ra khỏi kế hoạch",
     },
+    TargetTrack: {
+        TargetTrack.SELF_REPORT: "báo cáo tự kiểm tra trước ngày Đoàn kiểm tra làm việc",
+        TargetTrack.REPORT: "báo cáo tự kiểm tra phục vụ kiểm tra qua báo cáo",
+        TargetTrack.WINDOW_PASSED: "đã hết thời gian kiểm tra, chưa ghi nhận đã kiểm tra",
+        TargetTrack.CONCLUSION_LATE: "đã kiểm tra, chưa có kết luận kiểm tra",
+    },
 }
+
+
+# How a digest's subject counts the lines of each track of the ladder for inspections.
+_TARGET_COUNTS = {
+    TargetTrack.SELF_REPORT: "{} báo cáo tự kiểm tra cần gửi trước ngày kiểm tra",
+    TargetTrack.REPORT: "{} báo cáo tự kiểm tra (kiểm tra qua báo cáo)",
+    TargetTrack.WINDOW_PASSED: "{} đơn vị hết thời gian kiểm tra chưa được kiểm tra",
+    TargetTrack.CONCLUSION_LATE: "{} cuộc kiểm tra chưa có kết luận",
+}
+
+
+def target_count(track: TargetTrack, count: int) -> str:
+    """"2 báo cáo tự kiểm tra cần gửi trước ngày kiểm tra": a subject's part."""
+    return _TARGET_COUNTS[track].format(count)
 
 
 def label(member: StrEnum) -> str:

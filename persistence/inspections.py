@@ -177,7 +177,7 @@ def _remediation(session: Session, target: InspectionTarget, as_of: date,
 
 _TARGET_EVENTS = [name.value for name in (EventName.TARGET_ADDED, EventName.INSPECTION_DONE,
                                           EventName.INSPECTION_CONCLUDED,
-                                          EventName.TARGET_DROPPED)]
+                                          EventName.TARGET_DROPPED, EventName.TARGET_REMINDED)]
 
 
 def target_timeline(session: Session, target: InspectionTarget
