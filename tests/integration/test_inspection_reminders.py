@@ -17,6 +17,7 @@ from domain.columns import INSPECTION_COLUMNS
 from domain.models import InspectionTarget, Notice, TargetLadderEntry, TrackedItem, Unit
 from domain.states import LedgerState, NoticeState, TargetTrack
 from flows import checking
+from flows.application import build_application
 from flows.settings import Settings
 from notifications.terminal import event_details, event_label
 from persistence import inspections
@@ -82,8 +83,8 @@ def city(engine, tmp_path):
 def check_daily(engine, settings, first: date, last: date) -> None:
     day = first
     while day <= last:
-        checking.sweep_and_seal(UnitOfWork(engine), settings, day, log)
-        checking.dispatch(UnitOfWork(engine), settings, log)
+        checking.sweep_and_seal(build_application(settings, engine=engine), day, log)
+        checking.dispatch(build_application(settings, engine=engine), log)
         day += timedelta(days=1)
 
 
@@ -110,7 +111,7 @@ def test_a_check_queues_each_targets_reminders_on_their_days_in_its_heads_one_di
 ):
     settings = settings_with(database_url, tmp_path)
     # A dry run plans the inspection's line into the head's digest, and writes nothing.
-    (planned,) = [p for p in checking.preview(UnitOfWork(engine), settings, date(2024, 1, 29))
+    (planned,) = [p for p in checking.preview(build_application(settings, engine=engine), date(2024, 1, 29))
                   if p[0] == CHIENG_XOM]
     assert "1 báo cáo tự kiểm tra cần gửi trước ngày kiểm tra" in planned[1]
     assert planned[2] == ["1.1", "KHKT-2024/X-CX"]
@@ -158,7 +159,7 @@ def test_a_rerun_adds_nothing_and_receiving_the_report_stops_its_reminders(
     with UnitOfWork(engine).reading() as session:
         notices = session.exec(select(func.count()).select_from(Notice)).one()
     for day in (date(2024, 2, 26), date(2024, 3, 1)):
-        checking.sweep_and_seal(UnitOfWork(engine), settings, day, log)
+        checking.sweep_and_seal(build_application(settings, engine=engine), day, log)
     assert ledger(engine) == before
     with UnitOfWork(engine).reading() as session:
         assert session.exec(select(func.count()).select_from(Notice)).one() == notices
@@ -173,8 +174,8 @@ def test_a_rerun_adds_nothing_and_receiving_the_report_stops_its_reminders(
     # The target's history (`cchc history inspection`) says each reminder in words.
     with UnitOfWork(engine).reading() as session:
         target, _ = inspections.find_target(session, "X-HL", "KHKT-2024")
-        said = [(event_label(e.name), event_details(e.name, e.data, UTC))
-                for e in inspections.target_timeline(session, target)]
+        said = [(event_label(e.name), event_details(e, UTC))
+                for _, e in inspections.target_timeline(session, target)]
     assert ("nhắc kiểm tra", "X-HL: báo cáo tự kiểm tra phục vụ kiểm tra qua báo cáo (bậc O1, "
             f"tính từ ngày 29/02/2024), tới {HUA_LA}") in said
 
@@ -184,9 +185,9 @@ def test_the_secretariats_alert_tells_of_a_window_passed_and_a_conclusion_awaite
 ):
     settings = settings_with(database_url, tmp_path)
     check_daily(engine, settings, date(2024, 2, 15), date(2024, 2, 22))
-    assert checking.queue_alert(UnitOfWork(engine), settings, date(2024, 2, 22))
-    assert not checking.queue_alert(UnitOfWork(engine), settings, date(2024, 2, 22))
-    checking.dispatch(UnitOfWork(engine), settings, log)
+    assert checking.queue_alert(build_application(settings, engine=engine), date(2024, 2, 22))
+    assert not checking.queue_alert(build_application(settings, engine=engine), date(2024, 2, 22))
+    checking.dispatch(build_application(settings, engine=engine), log)
 
     # One e-mail, beside the escalation of the task 1.1 (E1 on 19/02/2024) it already told of.
     (alert,) = sent(engine, SECRETARIAT)
@@ -208,8 +209,8 @@ def test_reminders_switched_off_in_the_policy_queue_nothing(engine, database_url
     check_daily(engine, settings, date(2024, 1, 15), date(2024, 3, 8))
     assert ledger(engine) == []
     # The secretariat's alert still tells of the task's escalation, and of nothing else.
-    assert checking.queue_alert(UnitOfWork(engine), settings, date(2024, 2, 22))
-    checking.dispatch(UnitOfWork(engine), settings, log)
+    assert checking.queue_alert(build_application(settings, engine=engine), date(2024, 2, 22))
+    checking.dispatch(build_application(settings, engine=engine), log)
     for recipient in (CHIENG_XOM, SECRETARIAT):
         mails = sent(engine, recipient)
         assert mails and all("KHKT-2024" not in n.text_body for n in mails)
