@@ -11,7 +11,7 @@ from sqlmodel import select
 from adapters.tables import read_table
 from domain import importers
 from domain.models import LadderEntry, Notice, TrackedItem
-from flows.application import Application
+from flows.application import build_application
 from flows.tracking import report_received
 from persistence import item_imports, unit_imports
 from persistence.unit_of_work import UnitOfWork
@@ -76,7 +76,7 @@ def test_a_daily_check_reminds_each_quarters_report_and_stops_once_it_is_receive
     while day <= date(2021, 6, 21):
         run_check(engine, settings, day)
         if day == date(2021, 3, 22):
-            report_received(Application(settings, UnitOfWork(engine)), "1.6", "PNV", "Q1/2021",
+            report_received(build_application(settings, engine=engine), "1.6", "PNV", "Q1/2021",
                             day, "45/BC-PNV")
         day += timedelta(days=1)
     # Q1 is due Saturday 20/03: R0 on Friday, O1 on Monday, then nothing once received.
