@@ -30,6 +30,26 @@ from persistence.unit_groups import save_groups
 def import_units(session: Session, table: Table) -> ImportSummary:
     check = RowChecker(table)
     known = {u.code: u for u in session.exec(select(Unit))}
+    parsed, seen = _read_rows(check, table, known)
+    _check_references(check, parsed, set(seen) | set(known))
+    _refuse_cycles(check, parsed, known)
+    check.raise_if_any()
+
+    created, updated, unchanged = _write_units(session, parsed, known)
+    reading = list(table.reading)
+    if "groups" in table.letters:
+        groups = declared_groups(
+            (v["code"], cell_text(row.values.get("groups"))) for v, row in zip(parsed, table.rows))
+        reading += save_groups(session, groups, {v["code"] for v in parsed})
+    summary = ImportSummary(created, updated, unchanged, reading=tuple(reading))
+    record(session, EventName.IMPORTED, file=table.file, what="units", **summary.event_data())
+    return summary
+
+
+def _read_rows(
+    check: RowChecker, table: Table, known: dict[str, Unit]
+) -> tuple[list[dict[str, Any]], dict[str, Row]]:
+    """Each row's unit (with its row, for the errors found later) and the row of each code."""
     seen: dict[str, Row] = {}
     parsed: list[dict[str, Any]] = []
     for row in table.rows:
@@ -58,7 +78,12 @@ def import_units(session: Session, table: Table) -> ImportSummary:
             if key not in table.letters and values["code"] in known:
                 values[field_name] = getattr(known[values["code"]], field_name)
         parsed.append({"row": row, **values})
-    codes = set(seen) | set(known)
+    return parsed, seen
+
+
+def _check_references(check: RowChecker, parsed: list[dict[str, Any]], codes: set[str]) -> None:
+    """A parent or successor is a unit of the file or of the database; only a dissolved unit
+    has a successor."""
     for values in parsed:
         for key, field_name in (("parent", "parent_code"), ("successor", "successor_code")):
             target = values[field_name]
@@ -67,9 +92,12 @@ def import_units(session: Session, table: Table) -> ImportSummary:
         if values["successor_code"] and values["active"]:
             check.fail(values["row"], "successor", values["successor_code"],
                        "chỉ đơn vị đã giải thể mới có đơn vị kế thừa")
-    _refuse_cycles(check, parsed, known)
-    check.raise_if_any()
 
+
+def _write_units(
+    session: Session, parsed: list[dict[str, Any]], known: dict[str, Unit]
+) -> tuple[int, int, int]:
+    """Insert or update each unit; how many were created, updated and left unchanged."""
     parents = _parent_map(parsed, known)
     created = updated = unchanged = 0
     # Parents first and successors last, so foreign keys hold at every insert.
@@ -93,14 +121,7 @@ def import_units(session: Session, table: Table) -> ImportSummary:
             unit.successor_code = values["successor_code"]
             session.add(unit)
     session.flush()
-    reading = list(table.reading)
-    if "groups" in table.letters:
-        groups = declared_groups(
-            (v["code"], cell_text(row.values.get("groups"))) for v, row in zip(parsed, table.rows))
-        reading += save_groups(session, groups, {v["code"] for v in parsed})
-    summary = ImportSummary(created, updated, unchanged, reading=tuple(reading))
-    record(session, EventName.IMPORTED, file=table.file, what="units", **summary.event_data())
-    return summary
+    return created, updated, unchanged
 
 
 def _parent_map(parsed: list[dict[str, Any]], known: dict[str, Unit]) -> dict[str, str | None]:
