@@ -1,12 +1,16 @@
-"""The vocabulary of what can happen to the plan, written to the `event` table in the same
-transaction as the change, and published to Prefect's event stream after it commits."""
+"""What can happen to the plan, as typed values: written to the `event` table in the same
+transaction as the change, read back by history, `explain` and publishing, and published to
+Prefect's event stream after it commits."""
 
 from __future__ import annotations
 
 from contextvars import ContextVar
-from datetime import date
+from dataclasses import MISSING, dataclass, field, fields
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from functools import cache
+from types import UnionType
+from typing import Any, ClassVar, get_args, get_origin, get_type_hints
 
 from domain.models import utcnow
 
@@ -47,23 +51,345 @@ class EventName(StrEnum):
 # The Prefect flow run recording events, set by the flows so history can say which run did what.
 current_flow_run: ContextVar[str | None] = ContextVar("current_flow_run", default=None)
 
+# What every event row has as columns rather than in its data.
+_COLUMNS = ("item_id", "notice_id", "check_date")
 
-def event_row(
-    name: EventName,
-    *,
-    item_id: int | None = None,
-    notice_id: int | None = None,
-    check_date: date | None = None,
-    **data: Any,
-) -> dict[str, Any]:
-    """An event as a row, for bulk inserts (the check writes thousands per batch)."""
-    return {
-        "occurred_at": utcnow(),
-        "name": name.value,
-        "item_id": item_id,
-        "notice_id": notice_id,
-        "check_date": check_date,
-        "flow_run_id": current_flow_run.get(),
-        "data": data,
-        "published": False,
-    }
+
+@dataclass(frozen=True, kw_only=True)
+class DomainEvent:
+    """Something that happened, as a value: a decision returns it, persistence stores it (its
+    fields, in declaration order, are the row's JSON data), and history, `explain` and
+    publishing read it back with `parse`. One subclass per `EventName`."""
+
+    name: ClassVar[EventName]
+    item_id: int | None = None
+    notice_id: int | None = None
+    check_date: date | None = None
+
+    def data(self) -> dict[str, Any]:
+        return {f.name: _stored(getattr(self, f.name)) for f in fields(self)
+                if f.name not in _COLUMNS}
+
+    def row(self) -> dict[str, Any]:
+        """The event as a row of the `event` table, for bulk inserts (the check writes
+        thousands per batch)."""
+        return {
+            "occurred_at": utcnow(),
+            "name": self.name.value,
+            "item_id": self.item_id,
+            "notice_id": self.notice_id,
+            "check_date": self.check_date,
+            "flow_run_id": current_flow_run.get(),
+            "data": self.data(),
+            "published": False,
+        }
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, date):  # a datetime too
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_stored(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class _ByWhom(DomainEvent):
+    """Done by a person (a login, a unit's page, the command line), from where."""
+
+    by: str | None = None
+    ip: str | None = None
+
+
+# -- the plan's items ------------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class ItemCreated(DomainEvent):
+    name = EventName.ITEM_CREATED
+    code: str
+    unit: str | None
+    due: date | None
+    deadline: str | None
+    period: str | None = None
+    occurrence_of: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemUpdated(DomainEvent):
+    name = EventName.ITEM_UPDATED
+    code: str
+    changes: dict[str, Any]  # field → [before, after], as stored
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemCompleted(_ByWhom):
+    name = EventName.ITEM_COMPLETED
+    on: date | None
+    evidence: str | None = None
+    due: date | None = None
+    on_time: bool | None = None
+    source: str | None = None  # "command", "web" (a unit's report confirmed), "import"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemExtended(_ByWhom):
+    name = EventName.ITEM_EXTENDED
+    previous_due: date | None
+    new_due: date
+    original_due: date | None
+    reason: str
+    approved_by: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeadlineSet(_ByWhom):
+    name = EventName.DEADLINE_SET
+    due: date | None = None
+    rule: str | None = None  # a recurring rule given instead of a date, as read back
+    deadline: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemReopened(_ByWhom):
+    name = EventName.ITEM_REOPENED
+    completed_on: date | None
+    evidence: str | None
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompletionCorrected(_ByWhom):
+    name = EventName.COMPLETION_CORRECTED
+    previous: date | None
+    on: date | None
+    on_time: bool | None
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReopenedAfterEvaluation(_ByWhom):
+    name = EventName.REOPENED_AFTER_EVALUATION
+    previous_due: date | None
+    new_due: date | None
+    missed_due: date | None
+    comment: str | None
+
+
+# -- the check and the outbox -----------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class RungReached(DomainEvent):
+    name = EventName.RUNG_REACHED
+    code: str
+    rung: str
+    track: str
+    kind: str
+    level: int
+    unit: str
+    due: date | None
+    skipped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoticeQueued(DomainEvent):
+    name = EventName.NOTICE_QUEUED
+    to: str | None
+    unit: str | None = None
+    cc: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoticeSent(DomainEvent):
+    name = EventName.NOTICE_SENT
+    to: str | None
+    cc: tuple[str, ...] | None
+    message_id: str | None
+    attempts: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoticeDeferred(DomainEvent):
+    name = EventName.NOTICE_DEFERRED
+    to: str | None
+    reply: str | None
+    attempts: int | None
+    next_attempt_at: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoticeFailed(DomainEvent):
+    name = EventName.NOTICE_FAILED
+    to: str | None
+    reply: str | None
+    attempts: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Imported(DomainEvent):
+    name = EventName.IMPORTED
+    file: str | None
+    what: str
+    plan: str | None = None
+    undetermined: int | None = None
+    created: int | None = None
+    updated: int | None = None
+    unchanged: int | None = None
+    reading: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SummarySent(DomainEvent):
+    name = EventName.SUMMARY_SENT
+    recipient: str
+    message_id: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunFinished(DomainEvent):
+    name = EventName.RUN_FINISHED
+    flow: str
+    run: str
+    state: str
+    started: datetime | None
+    ended: datetime | None
+    emails_sent: int = 0
+    emails_failed: int = 0
+    emails_deferred: int = 0
+    rungs: dict[str, int] = field(default_factory=dict)
+
+
+# -- what units send through their pages, and the secretariat's decisions ----------------------
+
+@dataclass(frozen=True, kw_only=True)
+class _Submitted(_ByWhom):
+    submission: int | None = None
+    completed_on: date | None = None
+    doc_number: str | None = None
+    doc_date: date | None = None
+    proposed_due: date | None = None
+    note: str | None = None
+    attachment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemReported(_Submitted):
+    name = EventName.ITEM_REPORTED
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtensionRequested(_Submitted):
+    name = EventName.EXTENSION_REQUESTED
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgressReported(_Submitted):
+    name = EventName.PROGRESS_REPORTED
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemAcknowledged(_Submitted):
+    name = EventName.ITEM_ACKNOWLEDGED
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Decided(_ByWhom):
+    submission: int | None = None
+    comment: str | None = None
+    new_due: date | None = None
+    reported_by: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportConfirmed(_Decided):
+    name = EventName.REPORT_CONFIRMED
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportReturned(_Decided):
+    name = EventName.REPORT_RETURNED
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtensionApproved(_Decided):
+    name = EventName.EXTENSION_APPROVED
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtensionRefused(_Decided):
+    name = EventName.EXTENSION_REFUSED
+
+
+# -- links and logins ------------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class LinkRequested(DomainEvent):
+    name = EventName.LINK_REQUESTED
+    to: str
+    ip: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinksRevoked(DomainEvent):
+    name = EventName.LINKS_REVOKED
+    recipient: str
+    by: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserAdded(DomainEvent):
+    name = EventName.USER_ADDED
+    user: str
+    new: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserDisabled(DomainEvent):
+    name = EventName.USER_DISABLED
+    user: str
+
+
+EVENT_TYPES: dict[EventName, type[DomainEvent]] = {
+    kind.name: kind for kind in (
+        ItemCreated, ItemUpdated, ItemCompleted, ItemExtended, DeadlineSet, ItemReopened,
+        CompletionCorrected, ReopenedAfterEvaluation, RungReached, NoticeQueued, NoticeSent,
+        NoticeDeferred, NoticeFailed, Imported, SummarySent, RunFinished, ItemReported,
+        ExtensionRequested, ProgressReported, ItemAcknowledged, ReportConfirmed, ReportReturned,
+        ExtensionApproved, ExtensionRefused, LinkRequested, LinksRevoked, UserAdded,
+        UserDisabled,
+    )
+}
+
+
+def parse(name: str, data: dict[str, Any], *, item_id: int | None = None,
+          notice_id: int | None = None, check_date: date | None = None) -> DomainEvent:
+    """A stored event as its value. Keys a row holds that its kind no longer declares are left
+    out; fields an older row lacks take their defaults (None when they have none)."""
+    kind = EVENT_TYPES[EventName(name)]
+    values = {f.name: _loaded(_hints(kind)[f.name], data.get(f.name))
+              for f in fields(kind) if f.name not in _COLUMNS and f.name in data}
+    missing = {f.name: None for f in fields(kind) if f.name not in _COLUMNS
+               and f.name not in values and f.default is MISSING
+               and f.default_factory is MISSING}
+    return kind(item_id=item_id, notice_id=notice_id, check_date=check_date, **values,
+                **missing)
+
+
+@cache
+def _hints(kind: type[DomainEvent]) -> dict[str, Any]:
+    return get_type_hints(kind)
+
+
+def _loaded(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    kinds = get_args(hint) if isinstance(hint, UnionType) else (hint,)
+    if datetime in kinds:
+        return datetime.fromisoformat(value)
+    if date in kinds:
+        return date.fromisoformat(value)
+    if isinstance(value, list) and any(get_origin(k) is tuple for k in kinds):
+        return tuple(value)
+    return value

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from domain.calendar import WorkingCalendar
-from domain.events import EventName, event_row
+from domain.events import RungReached
 from domain.ladder import Rung, Track, decide
 from domain.models import utcnow
 from domain.policy import Policy
@@ -87,12 +87,12 @@ def plan_batch(
                 plan.ledger.append(ledger_row(item, rung, as_of, LedgerState.UNADDRESSED,
                                               why or "không có địa chỉ e-mail người nhận"))
                 plan.unaddressed += 1
-            plan.events.append(event_row(
-                EventName.RUNG_REACHED, item_id=item.id, check_date=as_of, code=item.code,
-                rung=rung.name, track=rung.track.value, kind=rung.kind.value, level=rung.level,
-                unit=tree.responsible(item.unit_code).code, due=item.due_date.isoformat(),
-                skipped=[r.name for r in decision.skip],
-            ))
+            plan.events.append(RungReached(
+                item_id=item.id, check_date=as_of, code=item.code, rung=rung.name,
+                track=rung.track.value, kind=rung.kind.value, level=rung.level,
+                unit=tree.responsible(item.unit_code).code, due=item.due_date,
+                skipped=tuple(r.name for r in decision.skip),
+            ).row())
             plan.skipped += len(decision.skip)
             if rung.track is Track.ESCALATION:
                 plan.escalated += 1

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from domain import responses as rules
 from domain.addresses import AddressError, folded, validate_address
 from domain.digest_lines import SentBefore
-from domain.events import EventName
+from domain.events import LinkRequested
 from domain.models import Submission, TrackedItem, utcnow
 from domain.recipients import UnitInfo, UnitTree
 from domain.responses import FormProblems, Scope
@@ -429,7 +429,7 @@ def request_link(app: Application, address: str, actor: Actor) -> None:
             session, key=f"link:{address}:{now.isoformat()}", day=app.today(),
             recipient=address, unit_code=unit.code, subject=message.subject,
             text=message.text, html=message.html)
-        record(session, EventName.LINK_REQUESTED, notice_id=notice.id, to=address, ip=actor.ip)
+        record(session, LinkRequested(notice_id=notice.id, to=address, ip=actor.ip))
 
 
 def revoke_links(app: Application, address: str, by: str) -> tuple[str, bool]:

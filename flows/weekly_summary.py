@@ -12,7 +12,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from domain.events import EventName
+from domain.events import SummarySent
 from domain.models import utcnow
 from flows.checking import smtp_settings
 from flows.flow_support import (
@@ -63,8 +63,8 @@ def send_summary(as_of: date, summary: SummaryEmail) -> str | None:
             raise SummaryNotSent(f"không gửi được tổng hợp tới {recipient} (lỗi {kind}): "
                                  f"{result.detail}")
         with uow.transaction() as session:
-            events.record(session, EventName.SUMMARY_SENT, check_date=as_of,
-                          recipient=recipient, message_id=message.message_id)
+            events.record(session, SummarySent(check_date=as_of, recipient=recipient,
+                                               message_id=message.message_id))
         return message.message_id
 
 

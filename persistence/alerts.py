@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from domain.events import EventName
+from domain.events import NoticeQueued
 from domain.ladder import Track
 from domain.models import LadderEntry, Notice, NoticeEntry
 from domain.states import LedgerState, NoticeState, RecipientRole
@@ -49,6 +49,5 @@ def collect_alert(session: Session, secretariat_email: str, as_of: date) -> int 
         NoticeEntry(notice_id=notice.id, ledger_id=ledger_id, role=RecipientRole.SECRETARIAT)
         for ledger_id in ledger_ids
     )
-    record(session, EventName.NOTICE_QUEUED, notice_id=notice.id, check_date=as_of,
-           to=secretariat_email, unit=None)
+    record(session, NoticeQueued(notice_id=notice.id, check_date=as_of, to=secretariat_email))
     return notice.id

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
-from domain.events import EventName, event_row
+from domain.decisions import Decision
+from domain.events import DomainEvent, EventName
 from domain.models import Event
 from persistence.unit_of_work import mark_events_recorded
 
 
-def record(session: Session, name: EventName, **fields: Any) -> Event:
-    event = Event(**event_row(name, **fields))
-    session.add(event)
+def record(session: Session, event: DomainEvent) -> Event:
+    row = Event(**event.row())
+    session.add(row)
     mark_events_recorded(session)
-    return event
+    return row
+
+
+def apply(session: Session, row: SQLModel, decision: Decision) -> None:
+    """Store what a decision decided about `row`: its changed fields, then its events."""
+    for column, value in decision.changes.items():
+        setattr(row, column, value)
+    session.add(row)
+    for event in decision.events:
+        record(session, event)
 
 
 def summary_sent(session: Session, as_of: date, recipient: str) -> bool:

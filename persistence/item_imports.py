@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from domain.calendar import WorkingCalendar
 from domain.deadline_phrases import with_row_periods
 from domain.deadlines import Deadline, DeadlineError, parse_deadline
-from domain.events import EventName
+from domain.events import Imported, ItemCompleted, ItemCreated, ItemUpdated
 from domain.importers import (
     CellReading,
     ImportSummary,
@@ -161,8 +161,8 @@ def import_plan(
         ],
     )
     summary = ImportSummary(*counts, readings=tuple(readings), reading=tuple(reading))
-    record(session, EventName.IMPORTED, file=table.file, what="plan", plan=plan.code,
-           undetermined=len(summary.undetermined), **summary.event_data())
+    record(session, Imported(file=table.file, what="plan", plan=plan.code,
+                             undetermined=len(summary.undetermined), **summary.event_data()))
     return summary
 
 
@@ -308,8 +308,8 @@ def import_findings(
     reading = [*table.reading, *(f"đợt kiểm tra '{name}': cơ quan kết luận {code}"
                                  for name, code in authority.items())]
     summary = ImportSummary(*counts, readings=tuple(readings), reading=tuple(reading))
-    record(session, EventName.IMPORTED, file=table.file, what="findings",
-           undetermined=len(summary.undetermined), **summary.event_data())
+    record(session, Imported(file=table.file, what="findings",
+                             undetermined=len(summary.undetermined), **summary.event_data()))
     return summary
 
 
@@ -343,11 +343,11 @@ def _upsert_items(
             )
             session.add(item)
             session.flush()
-            record(session, EventName.ITEM_CREATED, item_id=item.id, code=item.code,
-                   unit=item.unit_code, due=_iso(item.due_date), deadline=deadline.text)
+            record(session, ItemCreated(item_id=item.id, code=item.code, unit=item.unit_code,
+                                        due=item.due_date, deadline=deadline.text))
             if completed_on:
-                record(session, EventName.ITEM_COMPLETED, item_id=item.id, on=_iso(completed_on),
-                       source="import")
+                record(session, ItemCompleted(item_id=item.id, on=completed_on,
+                                              source="import"))
             created += 1
             continue
         # A date or rule set here for an undetermined deadline outlives the same text
@@ -365,11 +365,10 @@ def _upsert_items(
         changes = assign_changes(item, fields)
         if changes:
             session.add(item)
-            record(session, EventName.ITEM_UPDATED, item_id=item.id, code=item.code,
-                   changes=changes)
+            record(session, ItemUpdated(item_id=item.id, code=item.code, changes=changes))
             if "completed_on" in changes:
-                record(session, EventName.ITEM_COMPLETED, item_id=item.id,
-                       on=_iso(completed_on), source="import")
+                record(session, ItemCompleted(item_id=item.id, on=completed_on,
+                                              source="import"))
             updated += 1
         else:
             unchanged += 1

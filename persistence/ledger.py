@@ -35,7 +35,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
-from domain.events import EventName, event_row
+from domain.events import NoticeQueued
 from domain.ladder import Track
 from domain.models import (
     Event,
@@ -497,6 +497,5 @@ def _start_digests(
         notice_id = created[row["key"]]
         digests.collecting[row["recipient"].lower()] = (notice_id, set(row["cc"]))
         digests.lines[notice_id] = []
-        events.append(event_row(EventName.NOTICE_QUEUED, notice_id=notice_id,
-                                check_date=as_of, to=row["recipient"],
-                                unit=row["recipient_unit_code"]))
+        events.append(NoticeQueued(notice_id=notice_id, check_date=as_of,
+                                   to=row["recipient"], unit=row["recipient_unit_code"]).row())

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
 from domain.deadlines import Recurrence
-from domain.events import EventName
+from domain.events import Imported, ItemCreated
 from domain.models import Plan, TrackedItem, Unit, UnitGroup, UnitGroupMember
 from domain.occurrences import (
     OBLIGATIONS_SCOPE,
@@ -102,9 +102,9 @@ def materialise(session: Session, policy: Policy, years: Iterable[int] = ()) -> 
 def _create(session: Session, item: TrackedItem) -> None:
     session.add(item)
     session.flush()
-    record(session, EventName.ITEM_CREATED, item_id=item.id, code=item.code,
-           unit=item.unit_code, due=item.due_date.isoformat(), deadline=item.deadline_text,
-           period=item.period, occurrence_of=item.occurrence_of)
+    record(session, ItemCreated(item_id=item.id, code=item.code, unit=item.unit_code,
+                                due=item.due_date, deadline=item.deadline_text,
+                                period=item.period, occurrence_of=item.occurrence_of))
 
 
 def group_members(session: Session, name: str) -> list[str] | None:
@@ -225,7 +225,7 @@ def import_received_reports(session: Session, policy: Policy, table: Table, *,
     for item, on, document in received.values():
         complete_item(session, item, on, document, today=today)
     summary = ImportSummary(len(received), 0, unchanged, reading=tuple(table.reading))
-    record(session, EventName.IMPORTED, file=table.file, what="reports", **summary.event_data())
+    record(session, Imported(file=table.file, what="reports", **summary.event_data()))
     return summary
 
 

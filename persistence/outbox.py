@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Row, and_, bindparam, or_, select, update
 from sqlmodel import Session
 
-from domain.events import EventName
+from domain.events import NoticeDeferred, NoticeFailed, NoticeQueued, NoticeSent
 from domain.models import Notice, utcnow
 from domain.states import NoticeState
 from persistence.events import record
@@ -104,8 +104,9 @@ def claim(
 def mark_sent(session: Session, notice: Notice, message_id: str, *, now: datetime) -> None:
     notice.state, notice.message_id, notice.sent_at, notice.last_error = NoticeState.SENT, message_id, now, None
     session.add(notice)
-    record(session, EventName.NOTICE_SENT, notice_id=notice.id, check_date=notice.check_date,
-           to=notice.recipient, cc=notice.cc, message_id=message_id, attempts=notice.attempts)
+    record(session, NoticeSent(notice_id=notice.id, check_date=notice.check_date,
+                               to=notice.recipient, cc=notice.cc, message_id=message_id,
+                               attempts=notice.attempts))
 
 
 def mark_transient(
@@ -121,9 +122,9 @@ def mark_transient(
     notice.state, notice.last_error = NoticeState.PENDING, reply
     notice.next_attempt_at = now + backoff(notice.attempts)
     session.add(notice)
-    record(session, EventName.NOTICE_DEFERRED, notice_id=notice.id, check_date=notice.check_date,
-           to=notice.recipient, reply=reply, attempts=notice.attempts,
-           next_attempt_at=notice.next_attempt_at.isoformat())
+    record(session, NoticeDeferred(notice_id=notice.id, check_date=notice.check_date,
+                                   to=notice.recipient, reply=reply, attempts=notice.attempts,
+                                   next_attempt_at=notice.next_attempt_at))
     return False
 
 
@@ -135,8 +136,8 @@ def as_utc(moment: datetime) -> datetime:
 def mark_failed(session: Session, notice: Notice, reply: str) -> None:
     notice.state, notice.last_error = NoticeState.FAILED, reply
     session.add(notice)
-    record(session, EventName.NOTICE_FAILED, notice_id=notice.id, check_date=notice.check_date,
-           to=notice.recipient, reply=reply, attempts=notice.attempts)
+    record(session, NoticeFailed(notice_id=notice.id, check_date=notice.check_date,
+                                 to=notice.recipient, reply=reply, attempts=notice.attempts))
 
 
 def by_id(session: Session, ids: Sequence[int]) -> dict[int, Notice]:
@@ -156,6 +157,6 @@ def queue_message(
                     html_body=html, state=NoticeState.PENDING, next_attempt_at=utcnow())
     session.add(notice)
     session.flush()
-    record(session, EventName.NOTICE_QUEUED, notice_id=notice.id, check_date=day, to=recipient,
-           cc=list(cc))
+    record(session, NoticeQueued(notice_id=notice.id, check_date=day, to=recipient,
+                                 cc=tuple(cc)))
     return notice

@@ -12,7 +12,20 @@ from sqlmodel import Session
 
 from domain.addresses import folded
 from domain.digest_lines import SentBefore
-from domain.events import EventName
+from domain.events import (
+    DomainEvent,
+    ExtensionApproved,
+    ExtensionRefused,
+    ExtensionRequested,
+    ItemAcknowledged,
+    ItemReported,
+    LinksRevoked,
+    ProgressReported,
+    ReportConfirmed,
+    ReportReturned,
+    UserAdded,
+    UserDisabled,
+)
 from domain.ladder import Track
 from domain.models import (
     LadderEntry,
@@ -31,21 +44,17 @@ from persistence.events import record
 from persistence.outbox import as_utc
 
 SUBMITTED_EVENTS = {
-    SubmissionKind.COMPLETION: EventName.ITEM_REPORTED,
-    SubmissionKind.EXTENSION: EventName.EXTENSION_REQUESTED,
-    SubmissionKind.PROGRESS: EventName.PROGRESS_REPORTED,
-    SubmissionKind.ACKNOWLEDGEMENT: EventName.ITEM_ACKNOWLEDGED,
+    SubmissionKind.COMPLETION: ItemReported,
+    SubmissionKind.EXTENSION: ExtensionRequested,
+    SubmissionKind.PROGRESS: ProgressReported,
+    SubmissionKind.ACKNOWLEDGEMENT: ItemAcknowledged,
 }
 DECIDED_EVENTS = {
-    SubmissionState.CONFIRMED: EventName.REPORT_CONFIRMED,
-    SubmissionState.RETURNED: EventName.REPORT_RETURNED,
-    SubmissionState.APPROVED: EventName.EXTENSION_APPROVED,
-    SubmissionState.REFUSED: EventName.EXTENSION_REFUSED,
+    SubmissionState.CONFIRMED: ReportConfirmed,
+    SubmissionState.RETURNED: ReportReturned,
+    SubmissionState.APPROVED: ExtensionApproved,
+    SubmissionState.REFUSED: ExtensionRefused,
 }
-
-
-def _day(day: date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def add_submission(session: Session, submission: Submission) -> tuple[Submission, bool]:
@@ -59,12 +68,12 @@ def add_submission(session: Session, submission: Submission) -> tuple[Submission
             return existing, False
     session.add(submission)
     session.flush()
-    record(session, SUBMITTED_EVENTS[SubmissionKind(submission.kind)],
-           item_id=submission.item_id, submission=submission.id, by=submission.submitted_by,
-           ip=submission.client_ip, completed_on=_day(submission.completed_on),
-           doc_number=submission.doc_number, doc_date=_day(submission.doc_date),
-           proposed_due=_day(submission.proposed_due), note=submission.note,
-           attachment=submission.attachment_name)
+    record(session, SUBMITTED_EVENTS[SubmissionKind(submission.kind)](
+        item_id=submission.item_id, submission=submission.id, by=submission.submitted_by,
+        ip=submission.client_ip, completed_on=submission.completed_on,
+        doc_number=submission.doc_number, doc_date=submission.doc_date,
+        proposed_due=submission.proposed_due, note=submission.note,
+        attachment=submission.attachment_name))
     return submission, True
 
 
@@ -77,9 +86,9 @@ def decide(session: Session, submission: Submission, state: SubmissionState, *, 
     submission.decision_note, submission.decided_due = note, due
     submission.dedup_key = None
     session.add(submission)
-    record(session, DECIDED_EVENTS[state], item_id=submission.item_id,
-           submission=submission.id, by=by, ip=ip, comment=note, new_due=_day(due),
-           reported_by=submission.submitted_by)
+    record(session, DECIDED_EVENTS[state](item_id=submission.item_id, submission=submission.id,
+                                          by=by, ip=ip, comment=note, new_due=due,
+                                          reported_by=submission.submitted_by))
 
 
 def pending(session: Session, submission_id: int) -> tuple[Submission, TrackedItem] | None:
@@ -174,7 +183,7 @@ def save_user(session: Session, name: str, password_hash: str) -> bool:
     user.password_hash, user.disabled_at = password_hash, None
     session.add(user)
     end_sessions(session, name)
-    record(session, EventName.USER_ADDED, user=name, new=created)
+    record(session, UserAdded(user=name, new=created))
     return created
 
 
@@ -183,7 +192,7 @@ def set_password(session: Session, name: str, password_hash: str) -> bool:
     def change(user: WebUser) -> None:
         user.password_hash = password_hash
 
-    return _change_user(session, name, change, EventName.USER_ADDED, new=False)
+    return _change_user(session, name, change, UserAdded(user=name, new=False))
 
 
 def disable_user(session: Session, name: str, now: datetime) -> bool:
@@ -191,17 +200,17 @@ def disable_user(session: Session, name: str, now: datetime) -> bool:
     def change(user: WebUser) -> None:
         user.disabled_at = user.disabled_at or now
 
-    return _change_user(session, name, change, EventName.USER_DISABLED)
+    return _change_user(session, name, change, UserDisabled(user=name))
 
 
-def _change_user(session: Session, name: str, change, event: EventName, **data) -> bool:
+def _change_user(session: Session, name: str, change, event: DomainEvent) -> bool:
     user = session.get(WebUser, name)
     if user is None:
         return False
     change(user)
     session.add(user)
     end_sessions(session, name)
-    record(session, event, user=name, **data)
+    record(session, event)
     return True
 
 
@@ -253,7 +262,7 @@ def revoke_links(session: Session, recipient: str, now: datetime, by: str) -> No
         recipient=recipient, revoked_before=now)
     row.revoked_before = now
     session.add(row)
-    record(session, EventName.LINKS_REVOKED, recipient=recipient, by=by)
+    record(session, LinksRevoked(recipient=recipient, by=by))
 
 
 def limited(session: Session, key: str, now: datetime, *, limit: int,

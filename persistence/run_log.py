@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from domain.events import EventName
+from domain.events import EventName, RunFinished
 from domain.models import Event, LadderEntry, Notice, NoticeEntry, TrackedItem
 from domain.run_log import OUTCOME_EVENTS, DeliveredNotice, RunRecord
 from domain.states import DeliveryState
@@ -81,9 +81,9 @@ def record_run_end(
     ended: datetime | None,
 ) -> None:
     """Write the run's `run.finished` event, with the counts its events add up to."""
-    event = record(session, EventName.RUN_FINISHED, check_date=as_of, flow=flow, run=name,
-                   state=state, started=started.isoformat() if started else None,
-                   ended=ended.isoformat() if ended else None, **run_counts(session, flow_run_id))
+    event = record(session, RunFinished(check_date=as_of, flow=flow, run=name, state=state,
+                                        started=started, ended=ended,
+                                        **run_counts(session, flow_run_id)))
     event.flow_run_id = flow_run_id
 
 

@@ -12,7 +12,14 @@ from sqlmodel import Session
 from domain import tracking as rules
 from domain.deadline_phrases import with_row_periods
 from domain.deadlines import Deadline, DeadlineError, parse_deadline
-from domain.events import EventName
+from domain.events import (
+    CompletionCorrected,
+    DeadlineSet,
+    ItemCompleted,
+    ItemExtended,
+    ItemReopened,
+    ReopenedAfterEvaluation,
+)
 from domain.models import Extension, Finding, Inspection, Plan, TrackedItem
 from domain.states import DeadlineKind, ItemKind
 from domain.tracking import ItemError, Origin
@@ -67,17 +74,9 @@ def complete_item(
     if evidence:
         item.evidence = evidence
     session.add(item)
-    record(
-        session,
-        EventName.ITEM_COMPLETED,
-        item_id=item.id,
-        on=on.isoformat(),
-        evidence=evidence,
-        due=item.due_date.isoformat() if item.due_date else None,
-        on_time=rules.completed_on_time(item, on),
-        source=source,
-        **who,
-    )
+    record(session, ItemCompleted(item_id=item.id, on=on, evidence=evidence,
+                                  due=item.due_date, on_time=rules.completed_on_time(item, on),
+                                  source=source, **who))
     return item
 
 
@@ -86,9 +85,8 @@ def reopen_item(session: Session, item: TrackedItem, reason: str, **who: str | N
     """Mở lại: a completion recorded wrongly is undone; its date and evidence stay in the
     event, and the ladder resumes under the due date in force."""
     rules.check_reopening(item, reason)
-    record(session, EventName.ITEM_REOPENED, item_id=item.id,
-           completed_on=item.completed_on.isoformat(), evidence=item.evidence,
-           reason=reason.strip(), **who)
+    record(session, ItemReopened(item_id=item.id, completed_on=item.completed_on,
+                                 evidence=item.evidence, reason=reason.strip(), **who))
     item.completed_on = item.evidence = None
     session.add(item)
     return item
@@ -102,9 +100,9 @@ def correct_completion(session: Session, item: TrackedItem, on: date, reason: st
     previous = item.completed_on
     item.completed_on = on
     session.add(item)
-    record(session, EventName.COMPLETION_CORRECTED, item_id=item.id,
-           previous=previous.isoformat(), on=on.isoformat(),
-           on_time=rules.completed_on_time(item, on), reason=reason.strip(), **who)
+    record(session, CompletionCorrected(item_id=item.id, previous=previous, on=on,
+                                        on_time=rules.completed_on_time(item, on),
+                                        reason=reason.strip(), **who))
     return previous
 
 
@@ -127,17 +125,9 @@ def extend_item(
     )
     item.due_date = to
     session.add_all([item, extension])
-    record(
-        session,
-        EventName.ITEM_EXTENDED,
-        item_id=item.id,
-        previous_due=extension.previous_due.isoformat() if extension.previous_due else None,
-        new_due=to.isoformat(),
-        original_due=item.original_due_date.isoformat() if item.original_due_date else None,
-        reason=extension.reason,
-        approved_by=approved_by,
-        **who,
-    )
+    record(session, ItemExtended(item_id=item.id, previous_due=extension.previous_due,
+                                 new_due=to, original_due=item.original_due_date,
+                                 reason=extension.reason, approved_by=approved_by, **who))
     return extension
 
 
@@ -151,10 +141,9 @@ def reopen_after_evaluation(session: Session, item: TrackedItem, to: date, comme
         item.reopened_on, item.due_when_reopened = on, previous
     item.due_date = to
     session.add(item)
-    record(session, EventName.REOPENED_AFTER_EVALUATION, item_id=item.id,
-           previous_due=previous.isoformat() if previous else None, new_due=to.isoformat(),
-           missed_due=item.due_when_reopened.isoformat() if item.due_when_reopened else None,
-           comment=comment, **who)
+    record(session, ReopenedAfterEvaluation(item_id=item.id, previous_due=previous, new_due=to,
+                                            missed_due=item.due_when_reopened, comment=comment,
+                                            **who))
     return item
 
 
@@ -166,8 +155,8 @@ def set_deadline(session: Session, item: TrackedItem, to: date, reason: str,
     item.due_date = item.original_due_date = to
     item.deadline_kind = DeadlineKind.FIXED.value
     session.add(item)
-    record(session, EventName.DEADLINE_SET, item_id=item.id, due=to.isoformat(),
-           deadline=item.deadline_text, reason=reason.strip(), **who)
+    record(session, DeadlineSet(item_id=item.id, due=to, deadline=item.deadline_text,
+                                reason=reason.strip(), **who))
     return item
 
 
@@ -191,7 +180,7 @@ def set_rule(session: Session, item: TrackedItem, text: str, reason: str,
     item.deadline_kind = DeadlineKind.RECURRING.value
     item.deadline_rule = deadline.rule.as_dict()
     session.add(item)
-    record(session, EventName.DEADLINE_SET, item_id=item.id, rule=deadline.reading(),
-           deadline=item.deadline_text, reason=reason.strip(), **who)
+    record(session, DeadlineSet(item_id=item.id, rule=deadline.reading(),
+                                deadline=item.deadline_text, reason=reason.strip(), **who))
     return deadline
 

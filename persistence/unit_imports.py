@@ -11,7 +11,7 @@ from domain.addresses import AddressError, validate_address
 # The column tables live with their synonyms; importing code reaches them from here too.
 from domain.columns import FINDING_COLUMNS, PLAN_COLUMNS, UNIT_COLUMNS  # noqa: F401
 from domain.deadlines import normalise
-from domain.events import EventName
+from domain.events import Imported
 from domain.importers import (
     ImportSummary,
     Row,
@@ -42,7 +42,7 @@ def import_units(session: Session, table: Table) -> ImportSummary:
             (v["code"], cell_text(row.values.get("groups"))) for v, row in zip(parsed, table.rows))
         reading += save_groups(session, groups, {v["code"] for v in parsed})
     summary = ImportSummary(created, updated, unchanged, reading=tuple(reading))
-    record(session, EventName.IMPORTED, file=table.file, what="units", **summary.event_data())
+    record(session, Imported(file=table.file, what="units", **summary.event_data()))
     return summary
 
 
