@@ -15,10 +15,10 @@ from cli.shared import (
     Plan,
     UserError,
     app,
+    application,
     console,
     load_settings,
     run,
-    session_scope,
     task_app,
 )
 
@@ -34,22 +34,18 @@ def task_done(
     plan: Plan = None,
 ) -> None:
     """Ghi nhận nhiệm vụ đã hoàn thành (--correct: sửa ngày hoàn thành đã ghi)."""
-    from domain.tracking import completion_of
+    from flows import tracking
     from notifications.words import label
-    from persistence.tracking import complete_item, correct_completion, find_item
 
     def work() -> None:
         settings = load_settings()
         if reason is not None and not correct:
             raise UserError("--reason chỉ dùng cùng --correct (sửa ngày hoàn thành đã ghi)")
-        with session_scope(settings) as session:
-            item = find_item(session, code, plan)
+        with application(settings) as built:
             if correct:
-                before = correct_completion(session, item, on, reason or "",
-                                            today=settings.today())
+                before, status = tracking.correct_completion(built, code, on, reason or "", plan)
             else:
-                complete_item(session, item, on, evidence, today=settings.today())
-            status = completion_of(item, on)
+                status = tracking.complete(built, code, on, evidence, plan)
         said = (f"Đã sửa ngày hoàn thành {code}: {before:%d/%m/%Y} → {on:%d/%m/%Y}, "
                 f"{label(status)}." if correct
                 else f"Đã ghi nhận: {code} {label(status)}, ngày {on:%d/%m/%Y}.")
@@ -65,13 +61,11 @@ def task_reopen(
     plan: Plan = None,
 ) -> None:
     """Mở lại nhiệm vụ đã ghi nhận hoàn thành nhầm."""
-    from persistence.tracking import find_item, reopen_item
+    from flows import tracking
 
     def work() -> None:
-        with session_scope(load_settings()) as session:
-            item = find_item(session, code, plan)
-            completed = item.completed_on
-            reopen_item(session, item, reason)
+        with application(load_settings()) as built:
+            completed = tracking.reopen(built, code, reason, plan)
         console.print(f"Đã mở lại {code} (hủy ghi nhận hoàn thành ngày {completed:%d/%m/%Y}).",
                       markup=False, highlight=False)
 
@@ -87,12 +81,11 @@ def task_extend(
     plan: Plan = None,
 ) -> None:
     """Gia hạn nhiệm vụ: giữ hạn gốc, nhắc việc lại theo hạn mới."""
-    from persistence.tracking import extend_item, find_item
+    from flows import tracking
 
     def work() -> None:
-        with session_scope(load_settings()) as session:
-            extension = extend_item(session, find_item(session, code, plan), to, reason, approved_by)
-            before = extension.previous_due
+        with application(load_settings()) as built:
+            before = tracking.extend(built, code, to, reason, approved_by, plan)
         shown = f"{before:%d/%m/%Y}" if before else "không thời hạn"
         console.print(f"Đã gia hạn {code}: {shown} → {to:%d/%m/%Y}.")
 
@@ -108,18 +101,13 @@ def task_deadline(
 ) -> None:
     """Đặt thời hạn cho nhiệm vụ chưa xác định thời hạn (không tính là gia hạn): một ngày, hoặc
     một quy tắc định kỳ viết như ô thời hạn ("Trước ngày 10 hằng tháng")."""
-    from persistence.tracking import find_item, set_deadline, set_rule
+    from flows import tracking
 
     def work() -> None:
-        with session_scope(load_settings()) as session:
-            item = find_item(session, code, plan)
-            if isinstance(to, date):
-                set_deadline(session, item, to, reason)
-                shown = f"{to:%d/%m/%Y}"
-            else:
-                shown = set_rule(session, item, to, reason).reading()
-            text = item.deadline_text
-        console.print(f"Đã đặt thời hạn {code} ({text}): {shown}.", markup=False,
+        with application(load_settings()) as built:
+            given = tracking.set_deadline(built, code, to, reason, plan)
+        shown = f"{to:%d/%m/%Y}" if isinstance(to, date) else given.rule
+        console.print(f"Đã đặt thời hạn {code} ({given.deadline}): {shown}.", markup=False,
                       highlight=False)
 
     run(work)
@@ -136,17 +124,16 @@ def report_received(
 ) -> None:
     """Ghi nhận đã nhận báo cáo định kỳ của một đơn vị cho một kỳ."""
     from domain.occurrences import working_days_late
-    from persistence.occurrence_store import record_report_received
+    from flows import tracking
 
     def work() -> None:
         settings = load_settings()
-        with session_scope(settings) as session:
-            item = record_report_received(session, settings.policy, source, unit, period, on, doc,
-                                          today=settings.today())
-            late = working_days_late(item.due_date, on, settings.calendar)
-            code, due = item.code, item.due_date
+        with application(settings) as built:
+            received = tracking.report_received(built, source, unit, period, on, doc)
+        late = working_days_late(received.due, on, settings.calendar)
         timing = f"muộn {late} ngày làm việc" if late else "đúng hạn"
-        console.print(f"Đã ghi nhận báo cáo {code}: nhận ngày {on:%d/%m/%Y}, hạn {due:%d/%m/%Y} "
-                      f"({timing}).", markup=False, highlight=False, soft_wrap=True)
+        console.print(f"Đã ghi nhận báo cáo {received.code}: nhận ngày {on:%d/%m/%Y}, hạn "
+                      f"{received.due:%d/%m/%Y} ({timing}).", markup=False, highlight=False,
+                      soft_wrap=True)
 
     run(work)

@@ -4,6 +4,7 @@ Prefect's event stream after it commits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date, datetime
@@ -368,28 +369,32 @@ def parse(name: str, data: dict[str, Any], *, item_id: int | None = None,
     """A stored event as its value. Keys a row holds that its kind no longer declares are left
     out; fields an older row lacks take their defaults (None when they have none)."""
     kind = EVENT_TYPES[EventName(name)]
-    values = {f.name: _loaded(_hints(kind)[f.name], data.get(f.name))
-              for f in fields(kind) if f.name not in _COLUMNS and f.name in data}
-    missing = {f.name: None for f in fields(kind) if f.name not in _COLUMNS
-               and f.name not in values and f.default is MISSING
-               and f.default_factory is MISSING}
-    return kind(item_id=item_id, notice_id=notice_id, check_date=check_date, **values,
-                **missing)
+    values = {}
+    for field_name, load, required in _reading(kind):
+        if field_name in data:
+            value = data[field_name]
+            values[field_name] = None if value is None else load(value)
+        elif required:
+            values[field_name] = None
+    return kind(item_id=item_id, notice_id=notice_id, check_date=check_date, **values)
 
 
+# How each field of a kind is read from its stored form, worked out once per kind: history,
+# run history and publishing read every event of a check (tens of thousands at country scale).
 @cache
-def _hints(kind: type[DomainEvent]) -> dict[str, Any]:
-    return get_type_hints(kind)
+def _reading(kind: type[DomainEvent]) -> tuple[tuple[str, Callable[[Any], Any], bool], ...]:
+    hints = get_type_hints(kind)
+    return tuple((f.name, _loader(hints[f.name]),
+                  f.default is MISSING and f.default_factory is MISSING)
+                 for f in fields(kind) if f.name not in _COLUMNS)
 
 
-def _loaded(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _loader(hint: Any) -> Callable[[Any], Any]:
     kinds = get_args(hint) if isinstance(hint, UnionType) else (hint,)
     if datetime in kinds:
-        return datetime.fromisoformat(value)
+        return datetime.fromisoformat
     if date in kinds:
-        return date.fromisoformat(value)
-    if isinstance(value, list) and any(get_origin(k) is tuple for k in kinds):
-        return tuple(value)
-    return value
+        return date.fromisoformat
+    if any(get_origin(k) is tuple for k in kinds):
+        return lambda value: tuple(value) if isinstance(value, list) else value
+    return lambda value: value

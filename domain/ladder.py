@@ -153,13 +153,18 @@ def decide(
     calendar: WorkingCalendar,
     policy: Policy,
     recorded: Collection[tuple[Track, str]] = (),
+    *,
+    awaiting_review: bool = False,
 ) -> list[Decision]:
     """The ladder's decisions for an open item on `as_of`.
 
     `recorded` holds the (track, rung name) pairs the ledger already has for this item and due
     date. A check on a non-working day decides nothing: the next working day catches up.
+    `awaiting_review`: the unit's completion report awaits the secretariat's review (and was
+    sent under a policy that pauses the ladder for it): no rung is reached until it is decided;
+    a returned report resumes the ladder, which then sends the most advanced rung reached.
     """
-    if due is None or not calendar.is_working_day(as_of):
+    if due is None or awaiting_review or not calendar.is_working_day(as_of):
         return []
     decisions = []
     for track in Track:

@@ -29,6 +29,9 @@ class OpenItem:
     assigned_by: str | None = None
     # The issuing unit of the item's plan: by default the organisation its escalation stays in.
     plan_owner: str | None = None
+    # A completion report of its unit awaits the secretariat's review, under a policy that
+    # pauses the ladder meanwhile (`Submission.pauses_ladder`): the ladder reaches no rung.
+    awaiting_review: bool = False
 
 
 @dataclass
@@ -62,14 +65,15 @@ def plan_batch(
     date: the most advanced new rung per track is queued to its recipient (or unaddressed when
     nobody has an address), the earlier ones are skipped."""
     plan = BatchPlan()
-    # The ladder's decision depends only on the due date and the rungs recorded: items sharing
-    # both (most of a country's items in reach) are decided once.
-    decided: dict[tuple[date, frozenset], list] = {}
+    # The ladder's decision depends only on the due date, the rungs recorded and the pause:
+    # items sharing them (most of a country's items in reach) are decided once.
+    decided: dict[tuple[date, frozenset, bool], list] = {}
     for item in items:
         done = frozenset(recorded.get(item.id, ()))
-        key = (item.due_date, done)
+        key = (item.due_date, done, item.awaiting_review)
         if key not in decided:
-            decided[key] = decide(item.due_date, as_of, calendar, policy, done)
+            decided[key] = decide(item.due_date, as_of, calendar, policy, done,
+                                  awaiting_review=item.awaiting_review)
         for decision in decided[key]:
             rung = decision.send
             reason = f"đã có bậc mới hơn: {rung.name}"

@@ -2,7 +2,10 @@
 the date of a deadline the plan left undetermined (chưa xác định thời hạn); undoing a completion
 recorded wrongly, correcting its date; and a remediation item reopened after an evaluation
 found it not done (chưa đạt). Pure rules: the item, the day (`today`) and what the database
-knows around it (its periods, the day its plan or conclusion was issued) are parameters."""
+knows around it (its periods, the day its plan or conclusion was issued) are parameters. Each
+decision (`complete`, `reopen`, `correct_completion`, `extend`, `set_deadline`, `set_rule`,
+`reopen_after_evaluation`) reads the item, never changes it, and returns the `Decision`: the
+fields to change and the event to record (`persistence/events.py: apply` stores it)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from domain.deadline_phrases import with_row_periods
+from domain.deadlines import DeadlineError, parse_deadline
+from domain.decisions import Decision
+from domain.events import (
+    CompletionCorrected,
+    DeadlineSet,
+    ItemCompleted,
+    ItemExtended,
+    ItemReopened,
+    ReopenedAfterEvaluation,
+)
 from domain.models import TrackedItem
 from domain.states import DeadlineKind
 from domain.status import Status, completion_status
@@ -174,3 +188,119 @@ def completion_of(item: TrackedItem, on: date) -> Status:
 
 def completed_on_time(item: TrackedItem, on: date) -> bool:
     return completion_of(item, on) is not Status.DONE_LATE
+
+
+# -- the decisions -----------------------------------------------------------------------------
+
+def complete(item: TrackedItem, on: date, evidence: str | None = None, *, today: date | None,
+             origin: Origin, open_periods: Sequence[str] = (), source: str = "command",
+             by: str | None = None, ip: str | None = None) -> Decision:
+    """Hoàn thành on `on`: on or before the date in force is on time (the README's status
+    taxonomy). `today`: the engine's today, after which no completion can be dated."""
+    check_completion(item, on, today, origin, open_periods)
+    changes: dict[str, object] = {"completed_on": on}
+    if evidence:
+        changes["evidence"] = evidence
+    return Decision(changes, (ItemCompleted(
+        item_id=item.id, on=on, evidence=evidence, due=item.due_date,
+        on_time=completed_on_time(item, on), source=source, by=by, ip=ip),))
+
+
+def receipt_problem(item: TrackedItem, on: date, today: date | None, origin: Origin
+                    ) -> str | None:
+    """Why the periodic report of an occurrence cannot have been received on `on`."""
+    return completion_date_problem(on, today, origin, f"ngày nhận {item.code}")
+
+
+def receive_report(item: TrackedItem, on: date, document: str | None, *, today: date | None,
+                   origin: Origin) -> Decision:
+    """Nhận báo cáo định kỳ: an occurrence completed on the day its report arrived, the
+    report's document its evidence."""
+    if (problem := receipt_problem(item, on, today, origin)) is not None:
+        raise ItemError(problem)
+    return complete(item, on, document, today=today, origin=origin)
+
+
+def reopen(item: TrackedItem, reason: str, *, by: str | None = None, ip: str | None = None
+           ) -> Decision:
+    """Mở lại: a completion recorded wrongly is undone; its date and evidence stay in the
+    event, and the ladder resumes under the due date in force."""
+    check_reopening(item, reason)
+    return Decision({"completed_on": None, "evidence": None}, (ItemReopened(
+        item_id=item.id, completed_on=item.completed_on, evidence=item.evidence,
+        reason=reason.strip(), by=by, ip=ip),))
+
+
+def correct_completion(item: TrackedItem, on: date, reason: str, *, today: date | None,
+                       origin: Origin, by: str | None = None, ip: str | None = None
+                       ) -> Decision:
+    """Sửa ngày hoàn thành: the recorded completion's date corrected, with why; the event
+    keeps the date it replaces (`previous`)."""
+    check_completion_correction(item, on, reason, today, origin)
+    return Decision({"completed_on": on}, (CompletionCorrected(
+        item_id=item.id, previous=item.completed_on, on=on,
+        on_time=completed_on_time(item, on), reason=reason.strip(), by=by, ip=ip),))
+
+
+def extend(item: TrackedItem, to: date, reason: str, approved_by: str | None = None, *,
+           open_periods: Sequence[str] = (), by: str | None = None, ip: str | None = None
+           ) -> Decision:
+    """Gia hạn: the due date moves to `to`; the original stays, the ladder re-arms under the
+    new date. Its event holds the extension's row (previous and new date, reason, approval),
+    which persistence keeps in the extension table."""
+    check_extension(item, to, reason, open_periods)
+    return Decision({"due_date": to}, (ItemExtended(
+        item_id=item.id, previous_due=item.due_date, new_due=to,
+        original_due=item.original_due_date, reason=reason.strip(), approved_by=approved_by,
+        by=by, ip=ip),))
+
+
+def reopen_after_evaluation(item: TrackedItem, to: date, comment: str | None, on: date, *,
+                            by: str | None = None, ip: str | None = None) -> Decision:
+    """Chưa đạt: the evaluation of a remediation item's completion report reopens it under a
+    new due date `to`, on `on`. Not an extension: the due date it had stays its measure (the
+    first reopening's, when it is reopened again)."""
+    check_evaluation_reopening(item, to)
+    changes: dict[str, object] = {"due_date": to}
+    missed = item.due_when_reopened
+    if item.reopened_on is None:
+        changes.update(reopened_on=on, due_when_reopened=item.due_date)
+        missed = item.due_date
+    return Decision(changes, (ReopenedAfterEvaluation(
+        item_id=item.id, previous_due=item.due_date, new_due=to, missed_due=missed,
+        comment=comment, by=by, ip=ip),))
+
+
+def set_deadline(item: TrackedItem, to: date, reason: str, *, open_periods: Sequence[str] = (),
+                 by: str | None = None, ip: str | None = None) -> Decision:
+    """Give an undetermined deadline (chưa xác định thời hạn) its date. It becomes the item's
+    original date, so it is not counted as an extension; the ladder starts under it."""
+    check_deadline_setting(item, reason, open_periods)
+    return Decision(
+        {"due_date": to, "original_due_date": to, "deadline_kind": DeadlineKind.FIXED.value},
+        (DeadlineSet(item_id=item.id, due=to, deadline=item.deadline_text,
+                     reason=reason.strip(), by=by, ip=ip),))
+
+
+def set_rule(item: TrackedItem, text: str, reason: str, *, plan_year: int | None,
+             open_periods: Sequence[str] = (), by: str | None = None, ip: str | None = None
+             ) -> Decision:
+    """Give an undetermined deadline a recurring rule, written as a plan's cell would be
+    ("Trước ngày 10 hằng tháng"), read in its plan's year (`plan_year`, None when it belongs
+    to no plan); the next check creates its periods. The event's `rule` is the rule as read."""
+    check_deadline_setting(item, reason, open_periods)
+    if plan_year is None:
+        raise ItemError(f"{item.code} không thuộc kế hoạch nào: chỉ đặt được một ngày")
+    try:
+        deadline = with_row_periods(parse_deadline(text, year=plan_year), item.content)
+    except DeadlineError as error:
+        raise ItemError(f"--to: {error}") from None
+    if deadline.kind is not DeadlineKind.RECURRING:
+        shown = deadline.reading()
+        raise ItemError(f"--to: cần ngày DD/MM/YYYY hoặc một quy tắc định kỳ (vd. \"Trước ngày "
+                        f"10 hằng tháng\"); \"{text}\" đọc là {shown}")
+    return Decision(
+        {"due_date": deadline.due, "original_due_date": deadline.due,
+         "deadline_kind": DeadlineKind.RECURRING.value, "deadline_rule": deadline.rule.as_dict()},
+        (DeadlineSet(item_id=item.id, rule=deadline.reading(), deadline=item.deadline_text,
+                     reason=reason.strip(), by=by, ip=ip),))

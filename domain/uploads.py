@@ -39,6 +39,16 @@ class UploadRefused(ValueError):
     pass
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """An attachment already streamed to the upload folder under a generated name."""
+
+    original_name: str
+    stored_name: str
+    media_type: str
+    size: int
+
+
 def file_type(head: bytes, filename: str) -> FileType:
     """The type of a file starting with `head` and named `filename`; refused when the content is
     none of the accepted types, or its name says another type (a mislabelled file)."""

@@ -150,9 +150,10 @@ def _moving_items(
     calendar, policy = settings.calendar, settings.policy
     reach = horizon(as_of, calendar, policy)
     counts = ledger.open_items_by_due_date(uow, as_of, units, reach)
-    reached = {due: rungs_reached(due, as_of, calendar, policy) for due in counts}
-    return sum(counts.values()), ledger.stream_open_items(
-        uow, as_of, BATCH_SIZE, units, reach, reached)
+    reached = {due: rungs_reached(due, as_of, calendar, policy) for due, _ in counts}
+    # An item whose report awaits review is not one the ladder follows that day: not counted.
+    followed = sum(count for (_, waiting), count in counts.items() if not waiting)
+    return followed, ledger.stream_open_items(uow, as_of, BATCH_SIZE, units, reach, reached)
 
 
 class UnknownUnit(ValueError):

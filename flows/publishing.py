@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
 
-from domain.events import EventName
+from domain.events import DomainEvent, EventName, Imported, RungReached
 from domain.importers import ImportSummary
 from domain.ladder import RungKind
 from domain.models import Event, TrackedItem
 from notifications.imports import import_summary_text
+from persistence.events import typed
 from persistence.unit_of_work import UnitOfWork
 
 PUBLISH_BATCH = 500
@@ -52,21 +54,18 @@ _NOTICE_EVENTS = {
 
 
 def prefect_event(
-    event: Event, item: TrackedItem | None, from_import: bool = False
+    event: DomainEvent, occurred: datetime, item: TrackedItem | None, from_import: bool = False
 ) -> dict[str, Any] | None:
     """The Prefect event (keyword arguments of `emit_event`) for one of ours, or None.
 
     An import's event asks for a re-check (resource label `cchc.recheck`) only when the import
     itself publishes it: published later by a check, the check has already covered it."""
-    payload = {k: v for k, v in event.data.items() if v is not None}
+    payload = {k: v for k, v in event.data().items() if v is not None}
     if event.check_date:
         payload["check_date"] = event.check_date.isoformat()
     if item is not None:
-        name = (
-            _RUNG_EVENTS.get(event.data.get("kind"))
-            if event.name == EventName.RUNG_REACHED
-            else _ITEM_EVENTS.get(event.name)
-        )
+        name = (_RUNG_EVENTS.get(event.kind) if isinstance(event, RungReached)
+                else _ITEM_EVENTS.get(event.name))
         if name is None:
             return None
         resource = {
@@ -77,22 +76,21 @@ def prefect_event(
         }
         payload.setdefault("unit", item.unit_code)
         payload.setdefault("due", item.due_date.isoformat() if item.due_date else None)
-        return {"event": name, "resource": resource, "occurred": event.occurred_at,
-                "payload": payload}
-    if event.name == EventName.IMPORTED:
-        # Recorded before imports kept their counts, an event carries its summary as text.
-        if "created" in payload:
+        return {"event": name, "resource": resource, "occurred": occurred, "payload": payload}
+    if isinstance(event, Imported):
+        # An import recorded before imports kept their counts has none to word.
+        if event.created is not None:
             payload["summary"] = import_summary_text(ImportSummary(
-                payload["created"], payload["updated"], payload["unchanged"],
-                reading=tuple(payload.pop("reading"))))
-        resource = {"prefect.resource.id": f"cchc.import.{event.data.get('what', 'data')}",
+                event.created, event.updated, event.unchanged, reading=event.reading or ()))
+            payload.pop("reading", None)
+        resource = {"prefect.resource.id": f"cchc.import.{event.what or 'data'}",
                     "cchc.recheck": "yes" if from_import else "no"}
-        return {"event": "cchc.import.completed", "resource": resource,
-                "occurred": event.occurred_at, "payload": payload}
+        return {"event": "cchc.import.completed", "resource": resource, "occurred": occurred,
+                "payload": payload}
     if event.notice_id is not None and event.name in _NOTICE_EVENTS:
         resource = {"prefect.resource.id": f"cchc.notice.{event.notice_id}"}
-        return {"event": _NOTICE_EVENTS[event.name], "resource": resource,
-                "occurred": event.occurred_at, "payload": payload}
+        return {"event": _NOTICE_EVENTS[event.name], "resource": resource, "occurred": occurred,
+                "payload": payload}
     return None
 
 
@@ -117,7 +115,7 @@ def publish_pending(
             if not rows:
                 return published
             for event, item in rows:
-                spec = prefect_event(event, item, from_import)
+                spec = prefect_event(typed(event), event.occurred_at, item, from_import)
                 if spec is None:
                     continue
                 try:

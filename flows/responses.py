@@ -4,7 +4,6 @@ transaction with its events, each e-mail through the outbox, once."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -20,7 +19,8 @@ from domain.recipients import UnitInfo, UnitTree
 from domain.responses import FormProblems, Scope
 from domain.states import DeadlineKind, ItemKind, SubmissionKind, SubmissionState
 from domain.status import Status, status_of
-from domain.tracking import ItemError, completion_date_problem
+from domain.tracking import ItemError
+from domain.uploads import StoredFile
 from flows import links
 from flows.application import Application
 from notifications import responses as letters
@@ -30,13 +30,8 @@ from persistence import outbox
 from persistence import responses as store
 from persistence.events import record
 from persistence.ledger import load_unit_tree, units_around
-from persistence.tracking import (
-    complete_item,
-    extend_item,
-    origin,
-    reopen_after_evaluation,
-    set_deadline,
-)
+from persistence.tracking import open_periods, origin
+from persistence.tracking import store as store_item
 
 # A fresh link may be asked for this often per address; a login may fail this often per name
 # and per address (IP) before it waits out the window.
@@ -166,16 +161,6 @@ def _own_item(session, tree: UnitTree, scope: Scope, item_id: int) -> TrackedIte
     return item
 
 
-@dataclass(frozen=True)
-class StoredFile:
-    """An attachment already streamed to the upload folder under a generated name."""
-
-    original_name: str
-    stored_name: str
-    media_type: str
-    size: int
-
-
 def submit(app: Application, scope: Scope, item_id: int, kind: SubmissionKind,
            form: Mapping[str, str], actor: Actor,
            attachment: StoredFile | None = None) -> tuple[Submission, bool]:
@@ -186,37 +171,11 @@ def submit(app: Application, scope: Scope, item_id: int, kind: SubmissionKind,
     with app.uow.transaction() as session:
         tree = units_around(session, scope.units)
         item = _own_item(session, tree, scope, item_id)
-        row = Submission(item_id=item.id, kind=kind, state=SubmissionState.PENDING,
-                         submitted_by=scope.recipient, submitted_on=today, client_ip=actor.ip)
-        if kind is SubmissionKind.COMPLETION:
-            report = rules.completion_report(form, today)
-            # A day before the item existed (its plan, its inspection's conclusion) is refused
-            # here, not when the secretariat confirms it.
-            if problem := completion_date_problem(report.completed_on, today,
-                                                  origin(session, item)):
-                raise FormProblems({"completed_on": problem})
-            row.completed_on, row.doc_number = report.completed_on, report.doc_number
-            row.doc_date, row.note = report.doc_date, report.note
-            row.pauses_ladder = app.policy.pause_on_report
-            row.dedup_key = f"waiting:{item.id}"
-            if attachment is not None:
-                row.attachment_name, row.attachment_file = (attachment.original_name,
-                                                            attachment.stored_name)
-                row.attachment_type, row.attachment_size = (attachment.media_type,
-                                                            attachment.size)
-        elif kind is SubmissionKind.EXTENSION:
-            request = rules.extension_request(form, item.due_date, today)
-            row.proposed_due, row.note = request.proposed_due, request.reason
-            row.dedup_key = f"waiting:{item.id}"
-        elif kind is SubmissionKind.PROGRESS:
-            row.note = rules.progress_note(form)
-            row.state = SubmissionState.RECORDED
-            digest = hashlib.sha256(row.note.encode()).hexdigest()[:32]
-            row.dedup_key = f"progress:{item.id}:{digest}"
-        else:
-            row.state = SubmissionState.RECORDED
-            row.dedup_key = f"ack:{item.id}:{item.due_date}:{scope.recipient}"[:120]
-        stored, created = store.add_submission(session, row)
+        submitted = rules.report(kind, form, item, today=today, by=scope.recipient, ip=actor.ip,
+                                 origin=origin(session, item),
+                                 pause_on_report=app.policy.pause_on_report,
+                                 attachment=attachment)
+        stored, created = store.add_submission(session, submitted)
         if not created and stored.kind != kind:
             raise PageError(f"Nhiệm vụ {item.code} đã có {label(SubmissionKind(stored.kind))} "
                             f"gửi ngày {stored.submitted_on:%d/%m/%Y} đang chờ xét: chờ cơ quan "
@@ -251,15 +210,15 @@ def review_queue(app: Application) -> ReviewQueue:
 
 
 def _waiting(session, submission_id: int, kind: SubmissionKind) -> tuple[Submission, TrackedItem]:
-    found = store.pending(session, submission_id)
-    if found is None or found[0].kind != kind:
+    found = store.with_item(session, submission_id)
+    if found is None or not rules.awaits_decision(found[0], kind):
         raise PageError("Báo cáo, đề nghị này không còn chờ xét (đã được xét, hoặc không có).",
                         409)
     return found
 
 
 def _tell_unit(app: Application, session, tree: UnitTree, submission: Submission,
-               item: TrackedItem, state: SubmissionState) -> letters.Decided:
+               item: TrackedItem) -> letters.Decided:
     """The unit's letter about the decision, queued once (keyed by the submission); returns
     the decision as the letter tells it."""
     recipient = submission.submitted_by
@@ -268,9 +227,9 @@ def _tell_unit(app: Application, session, tree: UnitTree, submission: Submission
     link = (links.page_url(app.settings, links.issue(app.settings, Scope(recipient, units)))
             if units and links.links_enabled(app.settings) else None)
     decided = letters.Decided(
-        state, SubmissionKind(submission.kind), item.kind == ItemKind.REMEDIATION, item.code,
-        item.content, submission.submitted_on, submission.decision_note,
-        submission.decided_due, submission.completed_on)
+        SubmissionState(submission.state), SubmissionKind(submission.kind),
+        item.kind == ItemKind.REMEDIATION, item.code, item.content, submission.submitted_on,
+        submission.decision_note, submission.decided_due, submission.completed_on)
     message = letters.decision_letter(decided, addressee(unit, recipient),
                                       app.policy.secretariat, link)
     outbox.queue_message(session, key=f"decision:{submission.id}", day=app.today(),
@@ -279,80 +238,62 @@ def _tell_unit(app: Application, session, tree: UnitTree, submission: Submission
     return decided
 
 
-def _decide(app: Application, actor: Actor, submission_id: int, kind: SubmissionKind,
-            state: SubmissionState,
-            work: Callable[[Session, Submission, TrackedItem], tuple[str | None, date | None]],
-            ) -> letters.Decided:
-    """One decision on a waiting submission, in one transaction: `work` changes the item and
-    gives the decision's (comment, new deadline); the decision is recorded and the unit told.
-    Returns the decision, as the unit's letter tells it."""
+def _decide(app: Application, submission_id: int, kind: SubmissionKind,
+            decide: Callable[[Session, Submission, TrackedItem], rules.Reviewed],
+            failed: str = "") -> letters.Decided:
+    """One decision on a waiting submission, in one transaction: the submission and its item
+    loaded, `decide` (reading what else it needs) decides, what it decided is stored and the
+    unit told. An ItemError is the PageError `failed: why`. Returns the decision, as the
+    unit's letter tells it."""
     with app.uow.transaction() as session:
         submission, item = _waiting(session, submission_id, kind)
-        note, due = work(session, submission, item)
-        store.decide(session, submission, state, by=actor.who, ip=actor.ip, note=note, due=due)
-        return _tell_unit(app, session, load_unit_tree(session), submission, item, state)
+        try:
+            reviewed = decide(session, submission, item)
+        except ItemError as error:  # e.g. completed meanwhile (`cchc task done`, an import)
+            raise PageError(f"{failed}: {error}.", 409) from None
+        store.store_review(session, submission, item, reviewed)
+        return _tell_unit(app, session, load_unit_tree(session), submission, item)
 
 
 def confirm_report(app: Application, actor: Actor, submission_id: int) -> letters.Decided:
     """Xác nhận (a remediation: đạt): the item is completed on the reported date."""
-    def work(session, submission, item):
-        try:
-            complete_item(session, item, submission.completed_on,
-                          rules.evidence_text(submission.doc_number, submission.doc_date),
-                          today=app.today(), source="web", by=actor.who, ip=actor.ip)
-        except ItemError as error:  # completed meanwhile (`cchc task done`, an import)
-            raise PageError(f"Không xác nhận được: {error}.", 409) from None
-        return None, None
+    def decide(session, submission, item):
+        return rules.confirm_report(
+            submission, item, today=app.today(), now=utcnow(), by=actor.who, ip=actor.ip,
+            origin=origin(session, item), open_periods=open_periods(session, item))
 
-    return _decide(app, actor, submission_id, SubmissionKind.COMPLETION,
-                   SubmissionState.CONFIRMED, work)
+    return _decide(app, submission_id, SubmissionKind.COMPLETION, decide,
+                   "Không xác nhận được")
 
 
 def return_report(app: Application, actor: Actor, submission_id: int,
                   form: Mapping[str, str]) -> letters.Decided:
-    """Trả lại with a comment (a remediation: chưa đạt, with a new deadline, which reopens it:
-    not an extension, its missed deadline still counts): the ladder resumes, the unit is told
-    why."""
-    def work(session, submission, item):
-        comment = rules.decision_comment(form)
-        if item.kind != ItemKind.REMEDIATION:
-            return comment, None
-        due = rules.new_deadline(form, item.due_date, app.today())
-        try:
-            reopen_after_evaluation(session, item, due, comment, app.today(), by=actor.who,
-                                    ip=actor.ip)
-        except ItemError as error:
-            raise PageError(f"Không mở lại được: {error}.", 409) from None
-        return comment, due
+    """Trả lại with a comment (a remediation: chưa đạt, with a new deadline, which reopens it):
+    the ladder resumes, the unit is told why."""
+    def decide(session, submission, item):
+        return rules.return_report(submission, item, form, today=app.today(), now=utcnow(),
+                                   by=actor.who, ip=actor.ip)
 
-    return _decide(app, actor, submission_id, SubmissionKind.COMPLETION,
-                   SubmissionState.RETURNED, work)
-
-
-def _extend(session, item: TrackedItem, due: date, reason: str, actor: Actor) -> None:
-    try:
-        extend_item(session, item, due, reason, approved_by=actor.who, ip=actor.ip)
-    except ItemError as error:
-        raise PageError(f"Không gia hạn được: {error}.", 409) from None
+    return _decide(app, submission_id, SubmissionKind.COMPLETION, decide, "Không mở lại được")
 
 
 def approve_extension(app: Application, actor: Actor, submission_id: int,
                       form: Mapping[str, str]) -> letters.Decided:
     """Chấp thuận: the existing extension, approved by the user, to the date given."""
-    def work(session, submission, item):
-        due = rules.new_deadline(form, item.due_date, app.today())
-        _extend(session, item, due, submission.note or "", actor)
-        return None, due
+    def decide(session, submission, item):
+        return rules.approve_extension(
+            submission, item, form, today=app.today(), now=utcnow(), by=actor.who, ip=actor.ip,
+            open_periods=open_periods(session, item))
 
-    return _decide(app, actor, submission_id, SubmissionKind.EXTENSION,
-                   SubmissionState.APPROVED, work)
+    return _decide(app, submission_id, SubmissionKind.EXTENSION, decide, "Không gia hạn được")
 
 
 def refuse_extension(app: Application, actor: Actor, submission_id: int,
                      form: Mapping[str, str]) -> letters.Decided:
-    return _decide(app, actor, submission_id, SubmissionKind.EXTENSION,
-                   SubmissionState.REFUSED,
-                   lambda session, submission, item: (rules.decision_comment(form), None))
+    def decide(session, submission, item):
+        return rules.refuse_extension(submission, form, now=utcnow(), by=actor.who, ip=actor.ip)
+
+    return _decide(app, submission_id, SubmissionKind.EXTENSION, decide)
 
 
 def give_deadline(app: Application, actor: Actor, item_id: int,
@@ -362,16 +303,13 @@ def give_deadline(app: Application, actor: Actor, item_id: int,
         item = session.get(TrackedItem, item_id)
         if item is None or item.deadline_kind != DeadlineKind.UNDETERMINED:
             raise PageError("Nhiệm vụ này không còn chờ đặt thời hạn.", 409)
-        due = rules.new_deadline(form, None, app.today())
-        problems: dict[str, str] = {}
-        reason = rules.note_text(form.get("reason"), "reason", problems, required=True)
-        if problems:
-            raise FormProblems(problems)
         try:
-            set_deadline(session, item, due, reason, by=actor.who, ip=actor.ip)
+            decision = rules.give_deadline(item, form, today=app.today(), by=actor.who,
+                                           ip=actor.ip, open_periods=open_periods(session, item))
         except ItemError as error:
             raise PageError(f"Không đặt được thời hạn: {error}.", 409) from None
-        return f"Nhiệm vụ {item.code} có thời hạn {due:%d/%m/%Y}."
+        store_item(session, item, decision)
+        return f"Nhiệm vụ {item.code} có thời hạn {item.due_date:%d/%m/%Y}."
 
 
 def item_detail(app: Application, item_id: int):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from collections.abc import Callable
+from datetime import date, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +11,32 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from domain.events import EventName
+from domain.events import (
+    CompletionCorrected,
+    DeadlineSet,
+    DomainEvent,
+    EventName,
+    ExtensionApproved,
+    ExtensionRefused,
+    ExtensionRequested,
+    ItemAcknowledged,
+    ItemCompleted,
+    ItemCreated,
+    ItemExtended,
+    ItemReopened,
+    ItemReported,
+    ItemUpdated,
+    LinksRevoked,
+    NoticeDeferred,
+    NoticeFailed,
+    NoticeQueued,
+    NoticeSent,
+    ProgressReported,
+    ReopenedAfterEvaluation,
+    ReportConfirmed,
+    ReportReturned,
+    RungReached,
+)
 from domain.ladder import RungKind
 from domain.reports import StatusReport
 from domain.status import Status
@@ -133,7 +159,8 @@ SHOWN = 50
 
 def print_check(console: Console, result: dict) -> None:
     if result.get("dry_run"):
-        console.print(f"[bold]Chạy thử ngày {_day(result['as_of'])}: không ghi, không gửi gì.[/]")
+        console.print(f"[bold]Chạy thử ngày {date.fromisoformat(result['as_of']):%d/%m/%Y}: "
+                      "không ghi, không gửi gì.[/]")
         if not result["would_send"]:
             console.print("Không có thư nào sẽ được gửi.")
         for recipient, subject, codes in result["would_send"]:
@@ -198,14 +225,15 @@ def print_users(console: Console, users, zone: tzinfo) -> None:
 
 
 def print_timeline(console: Console, code: str, events, zone: tzinfo) -> None:
+    """`cchc history item`: (occurred at, event) of an item, oldest first."""
     table = Table(title=f"Lịch sử nhiệm vụ {code}")
     for column in ("Thời điểm", "Sự kiện", "Chi tiết"):
         table.add_column(column)
-    for event in events:
+    for occurred_at, event in events:
         table.add_row(
-            local_time_text(event.occurred_at, zone),
+            local_time_text(occurred_at, zone),
             event_label(event.name),
-            event_details(event.name, event.data, zone),
+            event_details(event, zone),
         )
     console.print(table)
 
@@ -220,88 +248,132 @@ _FIELDS = {
 }
 
 
-def _day(text: str | None) -> str:
-    return date.fromisoformat(text).strftime("%d/%m/%Y") if text else "—"
+def _day(day: date | None) -> str:
+    return day_text(day, "—")
 
 
 def _value(value: Any) -> str:
+    """A value as stored (a re-import's change, a field given on the pages): a date in its
+    ISO form as dd/mm/yyyy."""
     if value in (None, ""):
         return "(trống)"
-    try:
-        return _day(value) if isinstance(value, str) and len(value) == 10 else str(value)
-    except ValueError:
-        return str(value)
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return _day(date.fromisoformat(value))
+        except ValueError:
+            pass
+    return str(value)
 
 
-def _timing(data: dict[str, Any]) -> str:
-    return {True: " (đúng hạn)", False: " (quá hạn)"}.get(data.get("on_time"), "")
+def _timing(on_time: bool | None) -> str:
+    return {True: " (đúng hạn)", False: " (quá hạn)"}.get(on_time, "")
+
+
+def _by(by: str | None) -> str:
+    return f"; bởi {by}" if by else ""
+
+
+def _created(e: ItemCreated, _zone: tzinfo) -> str:
+    due = f", hạn {_day(e.due)}" if e.due else ""
+    return f"đơn vị {e.unit}, thời hạn “{e.deadline}”{due}"
+
+
+def _updated(e: ItemUpdated, _zone: tzinfo) -> str:
+    return "; ".join(f"{_FIELDS.get(key, key)}: {_value(old)} → {_value(new)}"
+                     for key, (old, new) in (e.changes or {}).items())
+
+
+def _completed(e: ItemCompleted, _zone: tzinfo) -> str:
+    evidence = f"; minh chứng: {e.evidence}" if e.evidence else ""
+    source = {"import": "; ghi nhận khi nhập tệp",
+              "web": f"; xác nhận báo cáo của đơn vị, bởi {e.by}"}.get(e.source, "")
+    return f"ngày {_day(e.on)}{_timing(e.on_time)}{evidence}{source}"
+
+
+def _extended(e: ItemExtended, _zone: tzinfo) -> str:
+    approved = f"; người cho phép: {e.approved_by}" if e.approved_by else ""
+    return f"hạn {_day(e.previous_due)} → {_day(e.new_due)}; lý do: {e.reason}{approved}"
+
+
+def _deadline_set(e: DeadlineSet, _zone: tzinfo) -> str:
+    where = f" từ {e.ip}" if e.ip else ""
+    return (f"hạn {_day(e.due)} (thời hạn ghi trong kế hoạch: “{e.deadline}”); "
+            f"căn cứ: {e.reason}{_by(e.by)}{where}")
 
 
 # Completions undone or corrected, and remediation reopened: what changed, and why.
-_CORRECTIONS = {
-    EventName.ITEM_REOPENED: lambda d: (
-        f"đã ghi hoàn thành ngày {_day(d.get('completed_on'))}"
-        + (f" (minh chứng: {d['evidence']})" if d.get("evidence") else "")
-        + f", nay mở lại; lý do: {d.get('reason')}"),
-    EventName.COMPLETION_CORRECTED: lambda d: (
-        f"ngày hoàn thành {_day(d.get('previous'))} → {_day(d.get('on'))}{_timing(d)}; "
-        f"lý do: {d.get('reason')}"),
-    EventName.REOPENED_AFTER_EVALUATION: lambda d: (
-        f"hạn {_day(d.get('previous_due'))} → {_day(d.get('new_due'))}, hạn đã lỡ "
-        f"{_day(d.get('missed_due'))} vẫn được tính; ý kiến: {d.get('comment')}"),
+def _reopened(e: ItemReopened, _zone: tzinfo) -> str:
+    evidence = f" (minh chứng: {e.evidence})" if e.evidence else ""
+    return (f"đã ghi hoàn thành ngày {_day(e.completed_on)}{evidence}, nay mở lại; "
+            f"lý do: {e.reason}{_by(e.by)}")
+
+
+def _corrected(e: CompletionCorrected, _zone: tzinfo) -> str:
+    return (f"ngày hoàn thành {_day(e.previous)} → {_day(e.on)}{_timing(e.on_time)}; "
+            f"lý do: {e.reason}{_by(e.by)}")
+
+
+def _reevaluated(e: ReopenedAfterEvaluation, _zone: tzinfo) -> str:
+    return (f"hạn {_day(e.previous_due)} → {_day(e.new_due)}, hạn đã lỡ "
+            f"{_day(e.missed_due)} vẫn được tính; ý kiến: {e.comment}{_by(e.by)}")
+
+
+def _rung(e: RungReached, _zone: tzinfo) -> str:
+    kind = label(RungKind(e.kind)) if e.kind else ""
+    passed = f"; bỏ qua {', '.join(e.skipped)}" if e.skipped else ""
+    return f"bậc {e.rung} ({kind}), hạn {_day(e.due)}{passed}"
+
+
+def _queued(e: NoticeQueued | NoticeSent, _zone: tzinfo) -> str:
+    copies = f", đồng gửi {', '.join(e.cc)}" if e.cc else ""
+    return f"tới {e.to}{copies}"
+
+
+def _sent(e: NoticeSent, zone: tzinfo) -> str:
+    message = f"; Message-ID {e.message_id}" if e.message_id else ""
+    attempts = f"; lần gửi thứ {e.attempts}" if (e.attempts or 0) > 1 else ""
+    return f"{_queued(e, zone)}{message}{attempts}"
+
+
+def _failed(e: NoticeFailed | NoticeDeferred, _zone: tzinfo) -> str:
+    return f"tới {e.to}: máy chủ thư trả lời “{e.reply}”"
+
+
+def _deferred(e: NoticeDeferred, zone: tzinfo) -> str:
+    retry = e.next_attempt_at
+    again = f"; thử lại từ {local_time_text(retry, zone)}" if retry else ""
+    return f"{_failed(e, zone)}{again}"
+
+
+def _given(e: DomainEvent, _zone: tzinfo) -> str:
+    """Done on the web pages: by whom, from where, then each field given, in its order."""
+    data = e.data()
+    who = f"bởi {data['by']}" + (f" từ {data['ip']}" if data.get("ip") else "")
+    given = [f"{form_field(key)}: {_value(value)}" for key, value in data.items()
+             if key not in ("by", "ip", "submission") and value not in (None, "")]
+    return "; ".join([who, *given])
+
+
+def _recorded(e: DomainEvent, _zone: tzinfo) -> str:
+    return "; ".join(f"{key}: {value}" for key, value in e.data().items()
+                     if value not in (None, ""))
+
+
+_DETAILS: dict[type[DomainEvent], Callable[[Any, tzinfo], str]] = {
+    ItemCreated: _created, ItemUpdated: _updated, ItemCompleted: _completed,
+    ItemExtended: _extended, DeadlineSet: _deadline_set, ItemReopened: _reopened,
+    CompletionCorrected: _corrected, ReopenedAfterEvaluation: _reevaluated, RungReached: _rung,
+    NoticeQueued: _queued, NoticeSent: _sent, NoticeDeferred: _deferred, NoticeFailed: _failed,
+    **dict.fromkeys((ItemReported, ExtensionRequested, ProgressReported, ItemAcknowledged,
+                     ReportConfirmed, ReportReturned, ExtensionApproved, ExtensionRefused,
+                     LinksRevoked), _given),
 }
 
 
-def event_details(name: str, data: dict[str, Any], zone: tzinfo) -> str:
-    """An event's record, in the secretariat's words."""
-    to, cc = data.get("to"), data.get("cc") or []
-    if name == EventName.ITEM_CREATED:
-        due = f", hạn {_day(data['due'])}" if data.get("due") else ""
-        return f"đơn vị {data.get('unit')}, thời hạn “{data.get('deadline')}”{due}"
-    if name == EventName.ITEM_UPDATED:
-        return "; ".join(f"{_FIELDS.get(key, key)}: {_value(old)} → {_value(new)}"
-                         for key, (old, new) in data.get("changes", {}).items())
-    if name == EventName.ITEM_COMPLETED:
-        timing = _timing(data)
-        evidence = f"; minh chứng: {data['evidence']}" if data.get("evidence") else ""
-        source = {"import": "; ghi nhận khi nhập tệp",
-                  "web": f"; xác nhận báo cáo của đơn vị, bởi {data.get('by')}"}.get(
-            data.get("source"), "")
-        return f"ngày {_day(data.get('on'))}{timing}{evidence}{source}"
-    if name == EventName.ITEM_EXTENDED:
-        approved = f"; người cho phép: {data['approved_by']}" if data.get("approved_by") else ""
-        return (f"hạn {_day(data.get('previous_due'))} → {_day(data.get('new_due'))}; "
-                f"lý do: {data.get('reason')}{approved}")
-    if name == EventName.DEADLINE_SET:
-        who = f"; bởi {data['by']}" if data.get("by") else ""
-        who += f" từ {data['ip']}" if data.get("ip") else ""
-        return (f"hạn {_day(data.get('due'))} (thời hạn ghi trong kế hoạch: "
-                f"“{data.get('deadline')}”); căn cứ: {data.get('reason')}{who}")
-    if name in _CORRECTIONS:
-        who = f"; bởi {data['by']}" if data.get("by") else ""
-        return _CORRECTIONS[name](data) + who
-    if name == EventName.RUNG_REACHED:
-        kind = label(RungKind(data["kind"])) if data.get("kind") else ""
-        skipped = data.get("skipped") or []
-        passed = f"; bỏ qua {', '.join(skipped)}" if skipped else ""
-        return f"bậc {data.get('rung')} ({kind}), hạn {_day(data.get('due'))}{passed}"
-    if name in (EventName.NOTICE_QUEUED, EventName.NOTICE_SENT):
-        copies = f", đồng gửi {', '.join(cc)}" if cc else ""
-        message = f"; Message-ID {data['message_id']}" if data.get("message_id") else ""
-        attempts = f"; lần gửi thứ {data['attempts']}" if (data.get("attempts") or 0) > 1 else ""
-        return f"tới {to}{copies}{message}{attempts}"
-    if name == EventName.NOTICE_DEFERRED:
-        retry = data.get("next_attempt_at")
-        again = f"; thử lại từ {local_time_text(datetime.fromisoformat(retry), zone)}" if retry else ""
-        return f"tới {to}: máy chủ thư trả lời “{data.get('reply')}”{again}"
-    if name == EventName.NOTICE_FAILED:
-        return f"tới {to}: máy chủ thư trả lời “{data.get('reply')}”"
-    if "by" in data:  # done on the web pages: by whom, from where, then what was given
-        who = f"bởi {data['by']}" + (f" từ {data['ip']}" if data.get("ip") else "")
-        given = [f"{form_field(key)}: {_value(value)}" for key, value in data.items()
-                 if key not in ("by", "ip", "submission") and value not in (None, "")]
-        return "; ".join([who, *given])
-    return "; ".join(f"{key}: {value}" for key, value in data.items() if value not in (None, ""))
+def event_details(event: DomainEvent, zone: tzinfo) -> str:
+    """An event's record, in the secretariat's words; a kind without words of its own, as its
+    fields."""
+    return _DETAILS.get(type(event), _recorded)(event, zone)
 
 
 # Prefect's state names, in Vietnamese.

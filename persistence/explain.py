@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
+from domain.events import DomainEvent
 from domain.explanation import (
     ChainOfCommand,
     Explanation,
@@ -35,6 +35,7 @@ from domain.policy import Policy
 from domain.recipients import delivery_for
 from domain.states import LedgerState, NoticeState, SubmissionKind, SubmissionState
 from domain.status import status_of
+from persistence.events import typed
 from persistence.ledger import escalation_organisation, item_authority, load_unit_tree
 from persistence.responses import submissions_of
 
@@ -137,13 +138,15 @@ def _recorded(session: Session, entry: LadderEntry) -> RecordedRung:
                         notices)
 
 
-def item_timeline(session: Session, item: TrackedItem) -> Iterable[Event]:
-    """Every event about the item, and about the notices that carried it, oldest first."""
+def item_timeline(session: Session, item: TrackedItem) -> list[tuple[datetime, DomainEvent]]:
+    """Every event about the item, and about the notices that carried it, oldest first: when
+    it was recorded, and what."""
     notice_ids = select(NoticeEntry.notice_id).join(
         LadderEntry, LadderEntry.id == NoticeEntry.ledger_id
     ).where(LadderEntry.item_id == item.id)
-    return session.exec(
+    rows = session.exec(
         select(Event)
         .where(or_(Event.item_id == item.id, Event.notice_id.in_(notice_ids)))
         .order_by(Event.occurred_at, Event.id)
     ).scalars()
+    return [(row.occurred_at, typed(row)) for row in rows]

@@ -75,17 +75,16 @@ def open_items_query(
 ):
     """Items with a due date and not completed on `as_of` (of `units` only, when given; due
     before `due_before` only, when given), in order of due date and id: a stable stream that
-    the due-date index delivers without reading the items out of reach."""
+    the due-date index delivers without reading the items out of reach. Each row says whether
+    a completion report awaits review (`OpenItem.awaiting_review`): the ladder decides what
+    that means."""
     query = (
         _with_authority(select(TrackedItem.id, TrackedItem.code, TrackedItem.unit_code,
-                               TrackedItem.due_date, *_AUTHORITY))
+                               TrackedItem.due_date, *_AUTHORITY, _AWAITING_REVIEW))
         .where(TrackedItem.due_date.is_not(None))
         # A recurring task is reminded through each period's occurrence, never as a whole.
         .where(TrackedItem.deadline_kind != "recurring")
         .where(or_(TrackedItem.completed_on.is_(None), TrackedItem.completed_on > as_of))
-        # The ladder listens: a completion report awaiting review pauses the item's reminders.
-        .where(~exists().where(Submission.item_id == TrackedItem.id, Submission.pauses_ladder,
-                               Submission.state == SubmissionState.PENDING))
         .order_by(TrackedItem.due_date, TrackedItem.id)
     )
     if due_before is not None:
@@ -97,6 +96,14 @@ def open_items_query(
 # plan's issuing unit: what its escalation's ceiling and organisation are decided from.
 _AUTHORITY = (func.coalesce(Plan.owner_unit_code, Inspection.concluded_by_unit_code),
               Plan.owner_unit_code)
+
+
+# The few items whose report waits: read once per query and looked up by hash, rather than
+# probed for each of the items in reach.
+_AWAITING_REVIEW = TrackedItem.id.in_(
+    select(Submission.item_id).where(Submission.pauses_ladder,
+                                     Submission.state == SubmissionState.PENDING)
+).label("awaiting_review")
 
 
 def _with_authority(query):
@@ -113,12 +120,14 @@ def item_authority(session: Session, item_id: int) -> tuple[str | None, str | No
 
 def open_items_by_due_date(
     uow: UnitOfWork, as_of: date, units: Collection[str] | None, due_before: date
-) -> dict[date, int]:
-    """How many open items (of `units`) fall due on each date before `due_before`."""
+) -> dict[tuple[date, bool], int]:
+    """How many open items (of `units`) fall due on each date before `due_before`, by due date
+    and whether a completion report awaits review."""
     items = open_items_query(as_of, units, due_before).order_by(None).subquery()
     with uow.engine.connect() as connection:
-        return dict(connection.execute(
-            select(items.c.due_date, func.count()).group_by(items.c.due_date)).all())
+        return {(due, bool(waiting)): count for due, waiting, count in connection.execute(
+            select(items.c.due_date, items.c.awaiting_review, func.count())
+            .group_by(items.c.due_date, items.c.awaiting_review))}
 
 
 def stream_open_items(

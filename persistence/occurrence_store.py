@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
 from domain.deadlines import Recurrence
+from domain.decisions import Decision
 from domain.events import Imported, ItemCreated
 from domain.models import Plan, TrackedItem, Unit, UnitGroup, UnitGroupMember
 from domain.occurrences import (
@@ -31,10 +32,10 @@ from domain.occurrences import (
 from domain.policy import Policy, PolicyError
 from domain.states import DeadlineKind, ItemKind, ReportStanding
 from domain.status import Status, status_of
-from domain.tracking import ItemError, completion_date_problem
+from domain.tracking import ItemError, complete, receipt_problem
 from domain.unit_names import name_key, split_names
 from persistence.events import record
-from persistence.tracking import complete_item, origin
+from persistence.tracking import origin, store
 
 if TYPE_CHECKING:
     from domain.importers import ImportSummary, Table
@@ -120,28 +121,16 @@ def group_members(session: Session, name: str) -> list[str] | None:
     return None
 
 
-def record_report_received(
-    session: Session, policy: Policy, source: str, unit: str | None, period_text: str,
-    on: date, document: str | None, *, today: date | None = None,
-) -> TrackedItem:
-    """`cchc report-received`: the report of `source` (a recurring task's code or an
-    obligation's) for `period` from `unit` arrived on `on`; its occurrence is completed, with
-    the document as its evidence. A day after `today`, or before the period opened, is
-    refused."""
+def received_occurrence(session: Session, policy: Policy, source: str, unit: str | None,
+                        period_text: str) -> TrackedItem:
+    """The occurrence whose report `cchc report-received` records: the period of `source` (a
+    recurring task's code or an obligation's) from `unit`, created first if not yet there."""
     try:
         period = parse_period(period_text)
     except PeriodError as error:
         raise ItemError(str(error)) from None
     materialise(session, policy, [period.year])
-    item = find_occurrence(session, policy, source, unit, period)
-    if (problem := _receipt_problem(session, item, on, today)) is not None:
-        raise ItemError(problem)
-    return complete_item(session, item, on, document, today=today)
-
-
-def _receipt_problem(session: Session, item: TrackedItem, on: date, today: date | None
-                     ) -> str | None:
-    return completion_date_problem(on, today, origin(session, item), f"ngày nhận {item.code}")
+    return find_occurrence(session, policy, source, unit, period)
 
 
 def find_occurrence(session: Session, policy: Policy, source: str, unit: str | None,
@@ -202,7 +191,7 @@ def import_received_reports(session: Session, policy: Policy, table: Table, *,
             rows.append((row, source, unit, period, on, check.text(row, "document",
                                                                   required=False)))
     materialise(session, policy, {period.year for _, _, _, period, _, _ in rows})
-    received: dict[int, tuple[TrackedItem, date, str | None]] = {}
+    received: dict[int, tuple[TrackedItem, Decision]] = {}
     unchanged = 0
     for row, source, unit, period, on, document in rows:
         try:
@@ -210,9 +199,10 @@ def import_received_reports(session: Session, policy: Policy, table: Table, *,
         except ItemError as error:
             check.fail(row, "source", source, str(error))
             continue
+        known = origin(session, item)
         if item.id in received:
             check.fail(row, "period", period.label, f"báo cáo {item.code} có ở dòng khác")
-        elif (problem := _receipt_problem(session, item, on, today)) is not None:
+        elif (problem := receipt_problem(item, on, today, known)) is not None:
             check.fail(row, "received_on", on, problem)
         elif item.completed_on == on:
             unchanged += 1
@@ -220,10 +210,10 @@ def import_received_reports(session: Session, policy: Policy, table: Table, *,
             check.fail(row, "received_on", on, f"báo cáo {item.code} đã ghi nhận nhận ngày "
                        f"{item.completed_on:%d/%m/%Y}")
         else:
-            received[item.id] = (item, on, document)
+            received[item.id] = (item, complete(item, on, document, today=today, origin=known))
     check.raise_if_any()
-    for item, on, document in received.values():
-        complete_item(session, item, on, document, today=today)
+    for item, decision in received.values():
+        store(session, item, decision)
     summary = ImportSummary(len(received), 0, unchanged, reading=tuple(table.reading))
     record(session, Imported(file=table.file, what="reports", **summary.event_data()))
     return summary

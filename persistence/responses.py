@@ -5,27 +5,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, select
 from sqlmodel import Session
 
 from domain.addresses import folded
+from domain.decisions import Decision
 from domain.digest_lines import SentBefore
-from domain.events import (
-    DomainEvent,
-    ExtensionApproved,
-    ExtensionRefused,
-    ExtensionRequested,
-    ItemAcknowledged,
-    ItemReported,
-    LinksRevoked,
-    ProgressReported,
-    ReportConfirmed,
-    ReportReturned,
-    UserAdded,
-    UserDisabled,
-)
+from domain.events import DomainEvent, LinksRevoked, UserAdded, UserDisabled
 from domain.ladder import Track
 from domain.models import (
     LadderEntry,
@@ -35,69 +24,48 @@ from domain.models import (
     TrackedItem,
     WebSession,
     WebUser,
-    utcnow,
 )
 from domain.recipients import UnitTree
-from domain.states import DeadlineKind, SubmissionKind, SubmissionState
+from domain.responses import Reviewed
+from domain.states import DeadlineKind, SubmissionState
 from persistence.digest_lines import sent_before
-from persistence.events import record
+from persistence.events import apply, record
 from persistence.outbox import as_utc
-
-SUBMITTED_EVENTS = {
-    SubmissionKind.COMPLETION: ItemReported,
-    SubmissionKind.EXTENSION: ExtensionRequested,
-    SubmissionKind.PROGRESS: ProgressReported,
-    SubmissionKind.ACKNOWLEDGEMENT: ItemAcknowledged,
-}
-DECIDED_EVENTS = {
-    SubmissionState.CONFIRMED: ReportConfirmed,
-    SubmissionState.RETURNED: ReportReturned,
-    SubmissionState.APPROVED: ExtensionApproved,
-    SubmissionState.REFUSED: ExtensionRefused,
-}
+from persistence.tracking import store as store_item
 
 
-def add_submission(session: Session, submission: Submission) -> tuple[Submission, bool]:
-    """Store a submission and its event; when one with the same `dedup_key` is already there
-    (the same report sent twice, or a report already waiting), return that one, unwritten."""
-    if submission.dedup_key is not None:
+def add_submission(session: Session, submitted: Decision) -> tuple[Submission, bool]:
+    """Store what a unit sent (`domain/responses.py: report`) and its event, which names the
+    new row; when one with the same `dedup_key` is already there (the same report sent twice,
+    or a report already waiting), return that one, unwritten."""
+    key = submitted.changes.get("dedup_key")
+    if key is not None:
         existing = session.exec(
-            select(Submission).where(Submission.dedup_key == submission.dedup_key)
-        ).scalars().first()
+            select(Submission).where(Submission.dedup_key == key)).scalars().first()
         if existing is not None:
             return existing, False
+    submission = Submission(**submitted.changes)
     session.add(submission)
     session.flush()
-    record(session, SUBMITTED_EVENTS[SubmissionKind(submission.kind)](
-        item_id=submission.item_id, submission=submission.id, by=submission.submitted_by,
-        ip=submission.client_ip, completed_on=submission.completed_on,
-        doc_number=submission.doc_number, doc_date=submission.doc_date,
-        proposed_due=submission.proposed_due, note=submission.note,
-        attachment=submission.attachment_name))
+    for event in submitted.events:
+        record(session, replace(event, submission=submission.id))
     return submission, True
 
 
-def decide(session: Session, submission: Submission, state: SubmissionState, *, by: str,
-           ip: str | None, note: str | None = None, due: date | None = None) -> None:
-    """The secretariat's decision on a waiting submission, with its event; the submission no
-    longer holds its item's place (another may be sent)."""
-    submission.state = state
-    submission.decided_by, submission.decided_at = by, utcnow()
-    submission.decision_note, submission.decided_due = note, due
-    submission.dedup_key = None
-    session.add(submission)
-    record(session, DECIDED_EVENTS[state](item_id=submission.item_id, submission=submission.id,
-                                          by=by, ip=ip, comment=note, new_due=due,
-                                          reported_by=submission.submitted_by))
-
-
-def pending(session: Session, submission_id: int) -> tuple[Submission, TrackedItem] | None:
-    """A submission still waiting for a decision, with its item."""
+def with_item(session: Session, submission_id: int) -> tuple[Submission, TrackedItem] | None:
+    """A submission and its item."""
     row = session.execute(
         select(Submission, TrackedItem).join(TrackedItem, TrackedItem.id == Submission.item_id)
-        .where(Submission.id == submission_id, Submission.state == SubmissionState.PENDING)
+        .where(Submission.id == submission_id)
     ).first()
     return tuple(row) if row else None
+
+
+def store_review(session: Session, submission: Submission, item: TrackedItem,
+                 reviewed: Reviewed) -> None:
+    """Store a decision on a submission: its item's change first, then the submission's."""
+    store_item(session, item, reviewed.item)
+    apply(session, submission, reviewed.submission)
 
 
 def review_queue(session: Session) -> list[tuple[Submission, TrackedItem]]:

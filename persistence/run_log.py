@@ -8,11 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from domain.events import EventName, RunFinished
+from domain.events import EventName, RunFinished, RungReached
 from domain.models import Event, LadderEntry, Notice, NoticeEntry, TrackedItem
 from domain.run_log import OUTCOME_EVENTS, DeliveredNotice, RunRecord
 from domain.states import DeliveryState
-from persistence.events import record
+from persistence.events import record, recorded
 
 
 def run_notices(session: Session, flow_run_id: str) -> list[DeliveredNotice]:
@@ -55,12 +55,8 @@ def run_counts(session: Session, flow_run_id: str) -> dict[str, object]:
         select(func.count()).select_from(Event).where(
             Event.flow_run_id == flow_run_id, Event.name == EventName.SUMMARY_SENT.value)
     ).scalar_one()
-    rungs = Counter(
-        data.get("rung") for data in session.exec(
-            select(Event.data).where(Event.flow_run_id == flow_run_id,
-                                     Event.name == EventName.RUNG_REACHED.value)
-        ).scalars()
-    )
+    rungs = Counter(reached.rung for reached in recorded(
+        session, RungReached, Event.flow_run_id == flow_run_id))
     return {
         "emails_sent": outcomes[DeliveryState.SENT] + summaries,
         "emails_failed": outcomes[DeliveryState.FAILED],
@@ -89,26 +85,10 @@ def record_run_end(
 
 def recent_runs(session: Session, limit: int) -> list[RunRecord]:
     """The latest finished runs, newest first."""
-    events = session.exec(
-        select(Event).where(Event.name == EventName.RUN_FINISHED.value)
-        .order_by(Event.id.desc()).limit(limit)
-    ).scalars()
     return [
-        RunRecord(
-            name=event.data.get("run", ""),
-            flow=event.data.get("flow", ""),
-            as_of=event.check_date,
-            state=event.data.get("state", ""),
-            started=_moment(event.data.get("started")),
-            ended=_moment(event.data.get("ended")),
-            emails_sent=event.data.get("emails_sent", 0),
-            emails_failed=event.data.get("emails_failed", 0),
-            emails_deferred=event.data.get("emails_deferred", 0),
-            rungs=event.data.get("rungs", {}),
-        )
-        for event in events
+        RunRecord(name=run.run, flow=run.flow, as_of=run.check_date, state=run.state,
+                  started=run.started, ended=run.ended, emails_sent=run.emails_sent,
+                  emails_failed=run.emails_failed, emails_deferred=run.emails_deferred,
+                  rungs=run.rungs)
+        for run in recorded(session, RunFinished, newest_first=True, limit=limit)
     ]
-
-
-def _moment(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None

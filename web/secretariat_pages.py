@@ -140,8 +140,8 @@ async def item_page(request: Request, item_id: RowId, _user: User):
     except cases.PageError as error:
         return message(request, "Không có nhiệm vụ này", error.message, error.status, "/review")
     zone = application.settings.zone
-    timeline = [(vntime(application, e.occurred_at), event_label(e.name),
-                 event_details(e.name, e.data, zone)) for e in events]
+    timeline = [(vntime(application, occurred_at), event_label(e.name), event_details(e, zone))
+                for occurred_at, e in events]
     return page(request, "item.html.j2", item=item, submissions=submissions, timeline=timeline)
 
 

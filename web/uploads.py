@@ -8,8 +8,7 @@ import secrets
 import zipfile
 from pathlib import Path, PurePath
 
-from domain.uploads import OOXML, SNIFF_BYTES, UploadRefused, file_type, is_ooxml
-from flows.responses import StoredFile
+from domain.uploads import OOXML, SNIFF_BYTES, StoredFile, UploadRefused, file_type, is_ooxml
 
 CHUNK = 64 * 1024
 

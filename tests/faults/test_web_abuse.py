@@ -383,12 +383,13 @@ def test_an_unexpected_failure_is_a_vietnamese_page_not_a_traceback(site, monkey
 
 def test_confirming_an_item_completed_meanwhile_is_refused_and_writes_nothing(site):
     from domain.models import TrackedItem
-    from persistence.tracking import complete_item
+    from flows.tracking import complete_item
 
     token, csrf = _form(site)
     site.client.post(f"/u/{token}/items/{site.ids.a1}/report", data=_completion(site, csrf))
     with site.application.uow.transaction() as session:
-        complete_item(session, session.get(TrackedItem, site.ids.a1), site.application.today())
+        complete_item(session, session.get(TrackedItem, site.ids.a1), site.application.today(),
+                      today=site.application.today())
     log_in(site.client, site.application)
     review = page_token(site.client.get("/review").text)
     before = site.written()

@@ -223,7 +223,8 @@ def test_a_dry_run_issues_no_write_and_plans_the_digests_the_real_check_then_sen
 
 
 def test_an_extension_rearms_the_ladder_under_the_new_date(engine, database_url, tmp_path, commune_item):
-    from persistence.tracking import extend_item, find_item
+    from flows.tracking import extend_item
+    from persistence.tracking import find_item
 
     settings = settings_for(database_url, tmp_path)
     run_check(engine, settings, date(2024, 2, 15))  # O1

@@ -15,9 +15,10 @@ from domain.models import LadderEntry, Notice, NoticeEntry, Plan, TrackedItem, U
 from domain.policy import PolicyError
 from flows import checking
 from flows.settings import Settings
+from flows.tracking import complete_item, extend_item
 from notifications.explain import explain_lines
 from persistence.explain import explanation, item_timeline
-from persistence.tracking import complete_item, extend_item, find_item
+from persistence.tracking import find_item
 from persistence.unit_of_work import UnitOfWork
 from tests.conftest import load_examples
 
@@ -170,7 +171,8 @@ def test_explain_says_a_catch_up_to_e2_copies_e1s_recipient(engine, settings, co
 def test_completion_stops_everything_after_it(engine, settings, commune_item):
     check_daily(engine, settings, date(2024, 1, 22), date(2024, 2, 21))
     with UnitOfWork(engine).transaction() as session:
-        complete_item(session, find_item(session, "1.1"), date(2024, 2, 22))
+        complete_item(session, find_item(session, "1.1"), date(2024, 2, 22),
+                      today=date(2024, 2, 22))
     check_daily(engine, settings, date(2024, 2, 22), date(2024, 3, 8))
     with UnitOfWork(engine).reading() as session:
         later = session.exec(select(Notice).where(Notice.check_date > date(2024, 2, 21))).all()
@@ -219,10 +221,11 @@ def test_extending_3_2_rearms_the_reminders_and_completion_counts_on_time_with_e
     # O1 on 01/07 only, then R7, R3, R1 for the new date (VP's other items add none here)
     assert days == [date(2021, 7, 1), date(2021, 7, 21), date(2021, 7, 27), date(2021, 7, 29)]
     with UnitOfWork(engine).transaction() as session:
-        complete_item(session, find_item(session, "3.2"), date(2021, 7, 30))
+        complete_item(session, find_item(session, "3.2"), date(2021, 7, 30),
+                      today=date(2021, 7, 30))
     with UnitOfWork(engine).reading() as session:
         explained = explain_item(session, find_item(session, "3.2"), date(2021, 8, 2), settings)
-        timeline = [e.name for e in item_timeline(session, find_item(session, "3.2"))]
+        timeline = [e.name for _, e in item_timeline(session, find_item(session, "3.2"))]
     assert "hoàn thành đúng hạn (có gia hạn)" in explained[1]
     assert any("Chờ bộ thủ tục mới" in line and "Chủ tịch UBND thành phố" in line for line in explained)
     assert timeline[0] == "item.created" and "item.extended" in timeline

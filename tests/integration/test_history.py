@@ -95,10 +95,10 @@ def test_an_items_timeline_is_in_vietnamese_words_at_local_times(checked, monkey
     monkeypatch.setattr(console, "width", 400)  # one table row per event, unwrapped
     engine, _ = checked
     with UnitOfWork(engine).reading() as session:
-        events = list(item_timeline(session, find_item(session, "3.2")))
+        moments = [moment for moment, _ in item_timeline(session, find_item(session, "3.2"))]
     output = _cli("history", "item", "3.2")
-    for event in events:
-        assert _shown(event.occurred_at.replace(tzinfo=event.occurred_at.tzinfo or UTC)) in output
+    for moment in moments:
+        assert _shown(moment.replace(tzinfo=moment.tzinfo or UTC)) in output
     assert "bậc O1 (đôn đốc), hạn 30/06/2021" in output
     assert "tới chanhvanphong@tpsonla.sonla.example" in output
     for raw in ("rung=", "kind=", "due=", "['", "unit=", "2021-06-30"):

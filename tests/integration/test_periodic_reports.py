@@ -11,8 +11,9 @@ from sqlmodel import select
 from adapters.tables import read_table
 from domain import importers
 from domain.models import LadderEntry, Notice, TrackedItem
+from flows.application import Application
+from flows.tracking import report_received
 from persistence import item_imports, unit_imports
-from persistence.occurrence_store import record_report_received
 from persistence.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLES
 from tests.integration.test_deadline_check import PNV_HEAD, run_check, settings_for
@@ -75,9 +76,8 @@ def test_a_daily_check_reminds_each_quarters_report_and_stops_once_it_is_receive
     while day <= date(2021, 6, 21):
         run_check(engine, settings, day)
         if day == date(2021, 3, 22):
-            with UnitOfWork(engine).transaction() as session:
-                record_report_received(session, settings.policy, "1.6", "PNV", "Q1/2021", day,
-                                       "45/BC-PNV")
+            report_received(Application(settings, UnitOfWork(engine)), "1.6", "PNV", "Q1/2021",
+                            day, "45/BC-PNV")
         day += timedelta(days=1)
     # Q1 is due Saturday 20/03: R0 on Friday, O1 on Monday, then nothing once received.
     assert rungs_of(engine, "1.6/Q1-2021") == [

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from domain.events import EventName, parse
-from domain.models import Event, LinkRevocation, TrackedItem, WebUser
+from domain.models import Event, LinkRevocation, TrackedItem, WebUser, utcnow
 from flows.publishing import prefect_event
 from tests.conftest import *  # noqa: F403 (the database fixtures)
 from tests.e2e.test_serve import Served
@@ -85,7 +85,7 @@ def test_serve_with_web_serves_the_pages_beside_the_scheduler(tmp_path, prefect_
 def test_the_pages_events_reach_prefect_under_their_names():
     item = TrackedItem(id=1, kind="task", scope="KH", code="1.1", content="x", unit_code="A",
                        deadline_text="x", deadline_kind="fixed")
-    names = {name: prefect_event(Event(**parse(name, {"by": "a@b"}, item_id=1).row()), item)["event"]
+    names = {name: prefect_event(parse(name, {"by": "a@b"}, item_id=1), utcnow(), item)["event"]
              for name in (EventName.ITEM_REPORTED, EventName.EXTENSION_REQUESTED,
                           EventName.ITEM_ACKNOWLEDGED, EventName.REPORT_CONFIRMED,
                           EventName.REPORT_RETURNED)}
@@ -97,8 +97,8 @@ def test_the_pages_events_reach_prefect_under_their_names():
 def test_each_rung_reached_reaches_prefect_under_its_kinds_event():
     item = TrackedItem(id=1, kind="task", scope="KH", code="1.1", content="x", unit_code="A",
                        deadline_text="x", deadline_kind="fixed")
-    names = [prefect_event(Event(**parse(EventName.RUNG_REACHED, {"kind": kind, "rung": rung},
-                                         item_id=1).row()), item)["event"]
+    names = [prefect_event(parse(EventName.RUNG_REACHED, {"kind": kind, "rung": rung},
+                                 item_id=1), utcnow(), item)["event"]
              for kind, rung in (("reminder", "R3"), ("due", "R0"), ("overdue", "O1"),
                                 ("escalation", "E1"))]
     assert names == ["cchc.item.due-soon", "cchc.item.due", "cchc.item.overdue",

@@ -133,6 +133,19 @@ def test_check_after_a_missed_week_sends_one_rung_per_track_and_skips_the_rest(l
     assert by_track[Track.ESCALATION].skip == ()
 
 
+def test_a_report_awaiting_review_pauses_both_tracks_and_its_return_catches_up_once():
+    recorded = set()
+    drive(DUE, d("22/01/2024"), d("02/02/2024"), recorded=recorded)  # R7 and R3 went out
+    # Reported on 05/02, returned on 22/02: every day's check reaches nothing meanwhile.
+    day = d("05/02/2024")
+    while day < d("22/02/2024"):
+        assert decide(DUE, day, CAL, DEFAULT, recorded, awaiting_review=True) == [], day
+        day += timedelta(days=1)
+    log = drive(DUE, d("22/02/2024"), d("22/02/2024"), recorded=recorded)
+    assert [(track, name, skipped) for _, track, name, skipped in log] == [
+        (Track.UNIT, "O4", ["R1", "R0", "O1"]), (Track.ESCALATION, "E1", [])]
+
+
 def test_catching_up_past_e2_skips_e1():
     [escalation] = [
         x for x in decide(DUE, d("06/03/2024"), CAL, DEFAULT, set()) if x.track is Track.ESCALATION

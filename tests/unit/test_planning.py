@@ -73,3 +73,10 @@ def test_two_items_of_one_unit_make_one_digest_whose_address_is_case_insensitive
     result = plan([OpenItem(1, "1.1", "HUYEN", DUE), OpenItem(3, "1.3", "HUYEN", DUE)])
     assert list(digest_recipients([d for _, d in result.deliveries])) == ["huyen@x.example"]
     assert [index for index, _ in result.deliveries] == [0, 1]
+
+
+def test_an_item_whose_report_awaits_review_plans_nothing_beside_one_due_the_same_day():
+    waiting = OpenItem(1, "1.1", "HUYEN", DUE, awaiting_review=True)
+    result = plan([waiting, OpenItem(3, "1.3", "HUYEN", DUE)])
+    assert rows(result) == [(3, "R7", LedgerState.QUEUED)]
+    assert [e["item_id"] for e in result.events] == [3]
