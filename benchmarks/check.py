@@ -52,6 +52,7 @@ from domain.models import (
 )
 from domain.states import RecipientRole, SourceKind
 from flows import checking
+from flows.application import build_application
 from flows.settings import Settings
 from notifications.digests import render_digest
 from persistence import ledger
@@ -69,8 +70,7 @@ def settings_for(url: str) -> Settings:
 
 def engine_check(url: str, day: date) -> dict:
     """The check as the deadline-check flow's sweep task runs it."""
-    engine = make_engine(url)
-    summary = checking.sweep_and_seal(UnitOfWork(engine), settings_for(url), day, LOG)
+    summary = checking.sweep_and_seal(build_application(settings_for(url)), day, LOG)
     return {"queued": summary.queued, "notices": summary.notices}
 
 
@@ -102,7 +102,7 @@ def naive_check(url: str, day: date) -> dict:
                                           tree=tree)
         summary.queued += outcome.queued
         summary.notices += outcome.new_notices
-    checking.seal_digests(UnitOfWork(engine), settings, tree)
+    checking.seal_digests(build_application(settings, engine=engine), tree)
     return {"queued": summary.queued, "notices": summary.notices}
 
 
@@ -154,12 +154,11 @@ def peer_check(url: str, day: date) -> dict:
 
 
 def _check_province(url: str, province: str) -> int:
-    engine = make_engine(url)
+    app = build_application(settings_for(url))
     try:
-        uow = UnitOfWork(engine)
-        return checking.sweep_and_seal(uow, settings_for(url), CHECK_DAY, LOG, province).queued
+        return checking.sweep_and_seal(app, CHECK_DAY, LOG, province).queued
     finally:
-        engine.dispose()
+        app.close()
 
 
 def partitioned_check(url: str, workers: int) -> dict:

@@ -57,6 +57,7 @@ from domain.models import Event, Notice, Submission, TrackedItem, Unit, WebUser
 from domain.responses import Scope, answerable_units
 from domain.states import DeadlineKind, NoticeState
 from flows import links
+from flows.application import Clock
 from flows.settings import Settings
 from persistence.db import make_engine
 from persistence.ledger import load_unit_tree
@@ -105,7 +106,7 @@ def bare_app(url: str):
 
     @app.get("/bare/{code}", response_class=HTMLResponse)
     def unit_page(code: str):  # a plain function: run in the thread pool, as the engine's are
-        today = settings.today()
+        today = Clock(settings.zone).today()
         with Session(engine) as session:
             rows = session.execute(
                 select(TrackedItem, Unit).join(Unit, Unit.code == TrackedItem.unit_code)
@@ -204,10 +205,10 @@ def heads(url: str, count: int, reporting: float, settings: Settings) -> list[He
     rng = random.Random(11)
     chosen = rng.sample(with_items, min(count, len(with_items)))
     reporters = set(rng.sample(chosen, round(len(chosen) * reporting)))
-    found = []
+    signer, found = links.LinkSigner.of(settings), []
     for code in chosen:
         address = tree.units[code].head_email
-        token = links.issue(settings, Scope(address, answerable_units(tree, address)))
+        token = signer.issue(Scope(address, answerable_units(tree, address)))
         found.append(Head(code, f"/u/{token}", code in reporters))
     return found
 
@@ -383,7 +384,7 @@ async def rush(base: str, visits: list[tuple[Head, float]], args, with_review: b
                check: subprocess.Popen | None = None) -> Rush:
     await warm_up(base, visits)
     load = Load(base, args.in_flight)
-    today = Settings(_env_file=None).today()
+    today = Clock(Settings(_env_file=None).zone).today()
     tasks = [head_visit(load, head, moment, today) for head, moment in visits]
     if with_review:
         tasks.append(secretariat(load, args.seconds, args.seconds / 30))

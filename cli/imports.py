@@ -11,6 +11,7 @@ import typer
 from cli.shared import (
     UserError,
     app,
+    application,
     import_and_say,
     import_app,
     initialise,
@@ -50,7 +51,8 @@ def _import(kind: str, file: Path, columns: str | None, **options) -> None:
                 mapping = "--columns", parse_column_mapping(columns, COLUMNS_BY_KIND[kind])
             except ColumnMappingError as error:
                 raise UserError(f"--columns: {error}") from None
-        import_and_say(settings, ImportKind(kind), file, mapping, **options)
+        with application(settings) as built:
+            import_and_say(built, ImportKind(kind), file, mapping, **options)
 
     run(work)
 
@@ -83,6 +85,22 @@ def import_findings(
 ) -> None:
     """Tồn tại, hạn chế sau kiểm tra và nhiệm vụ khắc phục."""
     _import("findings", file, columns, dry_run=dry_run, strict=strict)
+
+
+@import_app.command("inspections")
+def import_inspections(
+    file: Path,
+    code: Annotated[str | None, typer.Option(help="mã kế hoạch kiểm tra (mặc định KHKT-<năm>)")
+                    ] = None,
+    year: Annotated[int | None, typer.Option(help="năm kế hoạch, khi tệp không có tiêu đề")] = None,
+    owner: Annotated[str | None, typer.Option(
+        help="mã đơn vị của cơ quan thường trực giữ kế hoạch (mặc định: đơn vị ban hành)")] = None,
+    columns: Columns = None,
+    dry_run: DryRun = False,
+) -> None:
+    """Kế hoạch kiểm tra CCHC: đơn vị được kiểm tra, hình thức (trực tiếp, qua báo cáo), thời
+    gian, nội dung."""
+    _import("inspections", file, columns, dry_run=dry_run, code=code, year=year, owner=owner)
 
 
 @import_app.command("reports")

@@ -14,6 +14,7 @@ from cli.shared import (
     Unit,
     UserError,
     app,
+    application,
     chosen_plan,
     console,
     history_app,
@@ -32,9 +33,9 @@ def status(as_of: OptionalDay = None, unit: Unit = None, plan: Plan = None,
            as_json: AsJson = False) -> None:
     """Tiến độ: số nhiệm vụ theo tình trạng, nhóm, đơn vị; tỷ lệ hoàn thành; việc quá hạn."""
     def work() -> None:
-        settings = load_settings()
-        print_status_report(settings, as_of or settings.today(), unit=unit, plan=plan,
-                            as_json=as_json)
+        with application(load_settings()) as built:
+            print_status_report(built, as_of or built.today(), unit=unit, plan=plan,
+                                as_json=as_json)
 
     run(work)
 
@@ -82,23 +83,63 @@ def history_item(code: str, plan: Plan = None) -> None:
     run(work)
 
 
+@history_app.command("inspection")
+def history_inspection(
+    unit: Annotated[str, typer.Argument(metavar="ĐƠN_VỊ", help="mã hoặc tên đơn vị")],
+    plan: Annotated[str, typer.Option("--plan", help="mã kế hoạch kiểm tra")],
+) -> None:
+    """Dòng thời gian của một đơn vị trong kế hoạch kiểm tra: thêm, kiểm tra, kết luận, bớt."""
+    from flows.inspections import target_timeline
+
+    def work() -> None:
+        settings = load_settings()
+        with application(settings) as built:
+            name, events = target_timeline(built, unit, plan)
+            views().print_timeline(console, name, events, settings.zone,
+                                   title="Lịch sử kiểm tra")
+
+    run(work)
+
+
 @app.command()
-def explain(code: str, as_of: OptionalDay = None, plan: Plan = None) -> None:
-    """Vì sao nhiệm vụ được (hay chưa được) nhắc: bậc đã đến, đã gửi, bỏ qua, chờ, bậc tới."""
+def explain(
+    code: Annotated[str, typer.Argument(
+        metavar="MÃ", help="mã nhiệm vụ; hoặc đơn vị được kiểm tra, với --plan là mã kế hoạch "
+                           "kiểm tra")],
+    as_of: OptionalDay = None, plan: Plan = None,
+) -> None:
+    """Vì sao nhiệm vụ được (hay chưa được) nhắc: bậc đã đến, đã gửi, bỏ qua, chờ, bậc tới. Với
+    --plan là kế hoạch kiểm tra: hình thức, thời gian, tình trạng, kết luận của đơn vị."""
     from notifications.explain import explain_lines
     from persistence.explain import explanation
     from persistence.tracking import find_item
 
     def work() -> None:
         settings = load_settings()
-        day = as_of or settings.today()
-        with session_scope(settings) as session:
-            item = find_item(session, code, plan)
-            facts = explanation(session, item, day, settings.calendar, settings.policy)
-            for line in explain_lines(facts, settings.zone):
-                console.print(line, markup=False, highlight=False)
+        with application(settings) as built:
+            day = as_of or built.today()
+            if plan and _explain_target(built, code, plan, day):
+                return
+            with built.uow.transaction() as session:
+                item = find_item(session, code, plan)
+                facts = explanation(session, item, day, settings.calendar, settings.policy)
+                for line in explain_lines(facts, settings.zone):
+                    console.print(line, markup=False, highlight=False)
 
     run(work)
+
+
+def _explain_target(built, unit: str, plan: str, day) -> bool:
+    """`cchc explain UNIT --plan CODE` for an inspection plan's target; False when `plan` is
+    no inspection plan's code."""
+    from flows.inspections import explain_target, is_inspection_plan
+    from notifications.targets import target_lines
+
+    if not is_inspection_plan(built, plan):
+        return False
+    for line in target_lines(explain_target(built, unit, plan, day)):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    return True
 
 
 @app.command()
@@ -115,9 +156,8 @@ def report(
         settings = load_settings()
         if out is not None and out.suffix.lower() not in FORMATS:
             raise UserError(f"định dạng báo cáo không hỗ trợ: {out.name} (chọn {', '.join(FORMATS)})")
-        day = as_of or settings.today()
-        with session_scope(settings) as session:
-            result = status_report(session, settings, day, plan, unit)
+        with application(settings) as built, built.uow.transaction() as session:
+            result = status_report(session, settings, as_of or built.today(), plan, unit)
             if out is None:
                 typer.echo(render_report(result, ".md"))
                 return
@@ -148,8 +188,8 @@ def items(
 
     def work() -> None:
         settings = load_settings()
-        day = as_of or settings.today()
-        with session_scope(settings) as session:
+        with application(settings) as built, built.uow.transaction() as session:
+            day = as_of or built.today()
             chosen_plan(session, plan, unit)
             lines = item_lines(session, day, settings.calendar, settings.policy,
                                plan=plan, unit=unit)
@@ -159,5 +199,35 @@ def items(
                 typer.echo(json.dumps(items_document(day, lines), ensure_ascii=False, indent=2))
             else:
                 views().print_items(console, day, list(lines), wide=wide)
+
+    run(work)
+
+
+@app.command()
+def inspections(
+    plan: Annotated[str | None, typer.Option("--plan", help="chỉ kế hoạch kiểm tra này")] = None,
+    as_of: OptionalDay = None,
+    as_json: AsJson = False,
+) -> None:
+    """Kế hoạch kiểm tra: đơn vị được kiểm tra, hình thức, thời gian, ngày kiểm tra, kết luận,
+    tồn tại và kết quả khắc phục."""
+    from notifications.schemas import inspections_document
+    from persistence.inspection_reads import inspection_plans
+
+    def work() -> None:
+        settings = load_settings()
+        with application(settings) as built, built.uow.transaction() as session:
+            day = as_of or built.today()
+            readings = inspection_plans(session, day, settings.calendar, settings.policy,
+                                        code=plan)
+            if readings is None:
+                raise UserError(f"không có kế hoạch kiểm tra mã {plan}")
+            if as_json:
+                import json
+
+                typer.echo(json.dumps(inspections_document(day, readings), ensure_ascii=False,
+                                      indent=2))
+            else:
+                views().print_inspections(console, day, readings)
 
     run(work)

@@ -1,5 +1,5 @@
 """The `cchc` commands that run Prefect flows — check, dispatch, the demo — and the embedded
-scheduler. The flows run in this process under the invocation's settings."""
+scheduler. The flows run in this process on the invocation's one application."""
 
 from __future__ import annotations
 
@@ -21,22 +21,24 @@ from cli.shared import (
     print_status_report,
     read_settings,
     run,
-    session_scope,
     start_web_beside,
     views,
 )
 
 if TYPE_CHECKING:
+    from flows.application import Application
     from flows.settings import Settings
 
 
-def require_database(settings: Settings, unit: str | None = None) -> None:
-    """Refuse an uninitialised database, or an unknown unit, before Prefect starts (which
-    takes seconds)."""
+def require_unit(built: Application, unit: str | None) -> None:
+    """Refuse an unknown unit before Prefect starts (which takes seconds); an uninitialised
+    database was refused when the application was built."""
     from domain.models import Unit
 
-    with session_scope(settings) as session:
-        if unit is not None and session.get(Unit, unit) is None:
+    if unit is None:
+        return
+    with built.uow.reading() as session:
+        if session.get(Unit, unit) is None:
             raise UserError(f"không có đơn vị mã {unit}")
 
 
@@ -47,10 +49,11 @@ STARTING_PREFECT = ("khởi động máy chủ Prefect chạy nền cho {home} (
                     "hơn vì phải tạo cơ sở dữ liệu lịch sử chạy")
 
 
-def _run_flow(settings: Settings, description: str, call):
-    """Run a Prefect flow under `settings`, reporting to the Prefect API that answers (started
-    in the background if none does), behind a spinner; a start is also said once in plain
-    text, for a log or a pipe where a spinner shows nothing."""
+def _run_flow(built: Application, description: str, call):
+    """Run a Prefect flow on the command's application, reporting to the Prefect API that
+    answers (started in the background if none does), behind a spinner; a start is also said
+    once in plain text, for a log or a pipe where a spinner shows nothing."""
+    settings = built.settings
     with console.status(f"{description}: đang nạp Prefect…") as spinner:
         # Prefect's settings are already applied (`flows/__init__.py`): the server's start-up
         # timeout among them, whose 20 s default fails a first run on a fresh machine.
@@ -66,32 +69,30 @@ def _run_flow(settings: Settings, description: str, call):
         from prefect import tags
 
         from flows import deadline_check
-        from flows.flow_support import settings_in_use
+        from flows.flow_support import application_in_use
 
         spinner.update(f"{description}…")
-        with tags("cchc"), settings_in_use(settings):
+        with tags("cchc"), application_in_use(built):
             return call(deadline_check)
 
 
-def preview_day(settings: Settings, day: date, unit: str | None) -> dict:
+def preview_day(built: Application, day: date, unit: str | None) -> dict:
     """`cchc check --dry-run`: what the check would send, planned here without a flow run (it
     writes nothing, so there is no run to record)."""
-    if not settings.calendar.is_working_day(day):
+    if not built.calendar.is_working_day(day):
         return {"as_of": day.isoformat(), "working_day": False}
     from flows.checking import preview
 
-    with application(settings) as built:
-        return {"as_of": day.isoformat(), "dry_run": True,
-                "would_send": preview(built.uow, settings, day, unit)}
+    return {"as_of": day.isoformat(), "dry_run": True, "would_send": preview(built, day, unit)}
 
 
-def check_day(settings: Settings, day: date, *, dry_run: bool = False,
+def check_day(built: Application, day: date, *, dry_run: bool = False,
               unit: str | None = None) -> None:
     """`cchc check`: the deadline check of `day`, and what it queued and sent."""
     if dry_run:
-        result = preview_day(settings, day, unit)
+        result = preview_day(built, day, unit)
     else:
-        result = _run_flow(settings, f"Kiểm tra hạn ngày {day:%d/%m/%Y}",
+        result = _run_flow(built, f"Kiểm tra hạn ngày {day:%d/%m/%Y}",
                            lambda flows: flows.deadline_check(as_of=day, unit=unit))
     views().print_check(console, result)
 
@@ -106,9 +107,9 @@ def check(
 ) -> None:
     """Chạy kiểm tra hạn một lần: xếp thư nhắc vào hộp thư đi rồi gửi."""
     def work() -> None:
-        settings = load_settings()
-        require_database(settings, unit)
-        check_day(settings, as_of or settings.today(), dry_run=dry_run, unit=unit)
+        with application(load_settings()) as built:
+            require_unit(built, unit)
+            check_day(built, as_of or built.today(), dry_run=dry_run, unit=unit)
 
     run(work)
 
@@ -117,12 +118,11 @@ def check(
 def dispatch() -> None:
     """Gửi ngay các thư đang chờ trong hộp thư đi, kể cả thư đã tạm hoãn."""
     def work() -> None:
-        settings = load_settings()
-        require_database(settings)
-        result = _run_flow(
-            settings, "Gửi thư",
-            lambda flows: flows.dispatch_notifications(respect_backoff=False),
-        )
+        with application(load_settings()) as built:
+            result = _run_flow(
+                built, "Gửi thư",
+                lambda flows: flows.dispatch_notifications(respect_backoff=False),
+            )
         console.print(
             f"Đã gửi {result['sent']} thư, tạm hoãn {result['deferred']}, lỗi {result['failed']}."
         )
@@ -150,20 +150,47 @@ def demo_settings(settings: Settings, folder: Path) -> Settings:
                                  upload_dir=folder / "uploads")
 
 
-def prepare_demo(settings: Settings, folder: Path) -> None:
-    """Start `folder` afresh and load the example into it: units, plan, findings and the
-    register of reports received."""
-    import shutil
+# The province's 2019 inspection of the city — the team's three days, and the conclusion whose
+# findings the register holds (the example's README).
+DEMO_VISIT = ("TP-SL", "KHKT-2019", date(2019, 9, 23), date(2019, 9, 25))
+DEMO_CONCLUSION = ("Đoàn kiểm tra liên ngành về CCHC của tỉnh, 23-25/9/2019", date(2019, 10, 4))
 
-    from flows.importing import ImportKind
+
+def prepare_demo(settings: Settings, folder: Path) -> None:
+    """Start `folder` afresh, with the demo's database created in it."""
+    import shutil
 
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     initialise(settings)
+
+
+def load_demo(built: Application) -> None:
+    """Load the example into the demo's database: units, plan, findings, the register of
+    reports received and the province's 2019 plan of inspections, with its visit to the city
+    and the conclusion."""
+    from flows.importing import ImportKind
+
     for kind, name in ((ImportKind.units, "units.csv"), (ImportKind.plan, "plan-2021.xlsx"),
                        (ImportKind.findings, "findings-2019-2020.csv"),
-                       (ImportKind.reports, "received-reports.csv")):
-        import_and_say(settings, kind, EXAMPLES / name)
+                       (ImportKind.reports, "received-reports.csv"),
+                       (ImportKind.inspections, "inspections-2019.xlsx")):
+        import_and_say(built, kind, EXAMPLES / name)
+    _record_demo_inspection(built)
+
+
+def _record_demo_inspection(built: Application) -> None:
+    """What `cchc inspection done` and `cchc inspection conclude` (its findings those of the
+    register) record and say."""
+    from flows.inspections import record_conclusion, record_visit
+    from notifications.targets import conclusion_recorded, visit_recorded
+
+    unit, plan, first, last = DEMO_VISIT
+    said = [visit_recorded(record_visit(built, unit, plan, first, last))]
+    facts, _ = record_conclusion(built, unit, plan, *DEMO_CONCLUSION, None, registered=True)
+    said.append(conclusion_recorded(facts))
+    for line in said:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -176,12 +203,14 @@ def demo(
     def work() -> None:
         settings = demo_settings(read_settings(), folder)
         prepare_demo(settings, folder)
-        check_day(settings, DEMO_DAY)
-        emails = sorted((folder / "outbox").glob("*.eml"))
-        console.print(f"\n[bold]{len(emails)} thư (.eml) trong {folder / 'outbox'}[/]")
-        for email_file in emails:
-            console.print(f"  {email_file.name}")
-        print_status_report(settings, DEMO_DAY)
+        with application(settings) as built:
+            load_demo(built)
+            check_day(built, DEMO_DAY)
+            emails = sorted((folder / "outbox").glob("*.eml"))
+            console.print(f"\n[bold]{len(emails)} thư (.eml) trong {folder / 'outbox'}[/]")
+            for email_file in emails:
+                console.print(f"  {email_file.name}")
+            print_status_report(built, DEMO_DAY)
         console.print(f"\nLịch sử của lần chạy thử: {_demo_command(settings, 'history')}",
                       highlight=False, soft_wrap=True, markup=False)
         _print_web_pages(settings, emails)
@@ -243,31 +272,39 @@ def serve(
     def work() -> None:
         import logging
 
-        from flows.flow_support import settings_in_use
+        from flows.flow_support import application_in_use
         from flows.prefect_api import serving_api
-        from flows.scheduler import LocalTimeFormatter, scheduled_flows
+        from flows.scheduler import scheduled_flows
         from flows.scheduler import serve as serve_forever
 
-        settings = load_settings()
-        require_database(settings)
-        # Every line goes to the log file; the console shows only the engine's own (cchc.*),
-        # not the web server's and the scheduler's.
-        formatter = LocalTimeFormatter(settings.zone)
-        to_file = logging.FileHandler(settings.log_file, encoding="utf-8")
-        to_console = logging.StreamHandler()
-        to_console.addFilter(logging.Filter("cchc"))
-        for handler in (to_file, to_console):
-            handler.setFormatter(formatter)
-        logging.basicConfig(level=logging.INFO, handlers=[to_file, to_console])
-        logging.getLogger("cchc.serve").info("nhật ký chi tiết: %s", settings.log_file.resolve())
-        stop_web = start_web_beside(settings, host, port) if web else None
-        if web:
-            logging.getLogger("cchc.serve").info("trang web: http://%s:%d", host, port)
-        try:
-            with serving_api(), settings_in_use(settings):
-                serve_forever(settings.database_url, scheduled_flows(), settings.zone)
-        finally:
-            if stop_web is not None:
-                stop_web()
+        # One application for the scheduler's flows and the web pages beside them.
+        with application(load_settings()) as built:
+            _log_serving(built.settings)
+            stop_web = start_web_beside(built, host, port) if web else None
+            if web:
+                logging.getLogger("cchc.serve").info("trang web: http://%s:%d", host, port)
+            try:
+                with serving_api(), application_in_use(built):
+                    serve_forever(built, scheduled_flows())
+            finally:
+                if stop_web is not None:
+                    stop_web()
 
     run(work)
+
+
+def _log_serving(settings: Settings) -> None:
+    """Every line to the log file; on the console only the engine's own (cchc.*), not the web
+    server's and the scheduler's."""
+    import logging
+
+    from flows.scheduler import LocalTimeFormatter
+
+    formatter = LocalTimeFormatter(settings.zone)
+    to_file = logging.FileHandler(settings.log_file, encoding="utf-8")
+    to_console = logging.StreamHandler()
+    to_console.addFilter(logging.Filter("cchc"))
+    for handler in (to_file, to_console):
+        handler.setFormatter(formatter)
+    logging.basicConfig(level=logging.INFO, handlers=[to_file, to_console])
+    logging.getLogger("cchc.serve").info("nhật ký chi tiết: %s", settings.log_file.resolve())

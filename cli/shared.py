@@ -210,7 +210,9 @@ def load_settings() -> Settings:
 
 @contextmanager
 def application(settings: Settings) -> Iterator[Application]:
-    """The application over a database at the current schema (else: run `cchc init`)."""
+    """The invocation's one application, over a database at the current schema (else: run
+    `cchc init`): whatever the command runs — its use cases, its flows, the web server — is
+    handed this one, and its engine is disposed when the command ends."""
     from flows.application import build_application
     from persistence.db import is_current
 
@@ -225,8 +227,8 @@ def application(settings: Settings) -> Iterator[Application]:
 
 @contextmanager
 def session_scope(settings: Settings, *, dry_run: bool = False) -> Iterator:
-    """One transaction: committed when the block ends (rolled back for a dry run), rolled back
-    on any error."""
+    """One transaction of a command that needs nothing else of its application: committed when
+    the block ends (rolled back for a dry run), rolled back on any error."""
     with application(settings) as built:
         with built.uow.reading() if dry_run else built.uow.transaction() as session:
             yield session
@@ -239,16 +241,16 @@ def views() -> ModuleType:
     return terminal
 
 
-def web_server(settings: Settings, host: str, port: int, *, own_log: bool = True):
-    """The uvicorn server of the web pages over an application of their own, for `cchc web`
+def web_server(built: Application, host: str, port: int, *, own_log: bool = True):
+    """The uvicorn server of the web pages over the command's application, for `cchc web`
     and `cchc serve --web`; it sends what the pages queue. Without an access log: the units'
     links (tokens) are in their paths, and must never reach a log. `own_log` False: its lines
     go wherever the caller's logging sends them (`cchc serve`: its log file), not to the console."""
     import uvicorn
 
-    from flows.application import build_application
     from web.app import create_app
 
+    settings = built.settings
     if settings.secret_key is None:
         raise UserError("chưa đặt CCHC_SECRET_KEY: trang web cần khóa bí mật để ký đường dẫn "
                         "và phiên đăng nhập (vd. `python3 -c 'import secrets; "
@@ -258,7 +260,7 @@ def web_server(settings: Settings, host: str, port: int, *, own_log: bool = True
         # page's promise of a fresh one.
         raise UserError("chưa đặt CCHC_BASE_URL: trang web cần địa chỉ mà đơn vị mở được "
                         "(vd. https://cchc.example.gov.vn) để viết đường dẫn trong thư")
-    config = uvicorn.Config(create_app(build_application(settings), send_mail=True),
+    config = uvicorn.Config(create_app(built, send_mail=True),
                             host=host, port=port, access_log=False, log_level="info",
                             server_header=False,
                             proxy_headers=False,  # the app reads them (CCHC_TRUSTED_PROXIES)
@@ -266,20 +268,20 @@ def web_server(settings: Settings, host: str, port: int, *, own_log: bool = True
     return uvicorn.Server(config)
 
 
-def start_web_beside(settings: Settings, host: str, port: int) -> Callable[[], None]:
+def start_web_beside(built: Application, host: str, port: int) -> Callable[[], None]:
     """`cchc serve --web`: the web server in a thread beside the scheduler, logging to serve's
     log, once it serves; returns its stop."""
     import threading
     import time
 
-    server = web_server(settings, host, port, own_log=False)
+    server = web_server(built, host, port, own_log=False)
     thread = threading.Thread(target=server.run, name="cchc-web", daemon=True)
     thread.start()
     while not server.started and thread.is_alive():
         time.sleep(0.05)
     if not server.started:
         raise UserError(f"trang web không chạy được ở {host}:{port} (cổng đang bận?): "
-                        f"xem {settings.log_file}")
+                        f"xem {built.settings.log_file}")
 
     def stop() -> None:
         server.should_exit = True
@@ -310,6 +312,7 @@ def _user_error_exit(error: Exception) -> typer.Exit | None:
     from sqlalchemy.exc import OperationalError
 
     from domain.importers import ImportFailed
+    from domain.inspections import InspectionError
     from domain.policy import PolicyError
     from domain.tracking import ItemError
 
@@ -320,6 +323,10 @@ def _user_error_exit(error: Exception) -> typer.Exit | None:
         return typer.Exit(1)
     if isinstance(error, (UserError, ItemError)):
         return fail(escape(str(error)), 1)
+    if isinstance(error, InspectionError):
+        # The option the refusal is about, as the command line names it.
+        option = f"--{error.field}: " if error.field not in (None, "unit") else ""
+        return fail(escape(f"{option}{error}"), 1)
     if isinstance(error, PolicyError):
         return fail(escape(str(error)), 2)
     if isinstance(error, ValidationError) and error.title == "Settings":
@@ -382,26 +389,25 @@ def initialise(settings: Settings) -> None:
 
 
 def import_and_say(
-    settings: Settings, kind: ImportKind, file: Path, columns: tuple[str, dict] | None = None, *,
+    built: Application, kind: ImportKind, file: Path, columns: tuple[str, dict] | None = None, *,
     dry_run: bool = False, strict: bool = False, **plan_options: Any,
 ) -> None:
     """`cchc import KIND FILE`: import it all or nothing and say what came in (a dry run: what
     would), then hand the import's events to the Prefect server, if one is configured."""
     from flows.importing import import_file
 
-    with application(settings) as built:
-        summary = import_file(built, kind, file, columns, dry_run=dry_run, strict=strict,
-                              **plan_options)
-        if dry_run:
-            views().print_import_preview(console, file.name, summary)
-            return
-        views().print_imported(console, file.name, summary)
-        if settings.prefect_api_url:
-            import logging
+    summary = import_file(built, kind, file, columns, dry_run=dry_run, strict=strict,
+                          **plan_options)
+    if dry_run:
+        views().print_import_preview(console, file.name, summary)
+        return
+    views().print_imported(console, file.name, summary)
+    if built.settings.prefect_api_url:
+        import logging
 
-            from flows.publishing import publish_after_command
+        from flows.publishing import publish_after_command
 
-            publish_after_command(built.uow, logging.getLogger("cchc"))
+        publish_after_command(built.uow, logging.getLogger("cchc"))
 
 
 def chosen_plan(session, plan: str | None, unit: str | None):
@@ -426,12 +432,12 @@ def status_report(session, settings: Settings, day: date, plan: str | None, unit
 
 
 def print_status_report(
-    settings: Settings, day: date, *, unit: str | None = None, plan: str | None = None,
+    built: Application, day: date, *, unit: str | None = None, plan: str | None = None,
     as_json: bool = False,
 ) -> None:
     """`cchc status`: the progress on `day`, as tables or as JSON."""
-    with session_scope(settings) as session:
-        report = status_report(session, settings, day, plan, unit)
+    with built.uow.transaction() as session:
+        report = status_report(session, built.settings, day, plan, unit)
         if as_json:
             import json
 

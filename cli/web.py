@@ -31,13 +31,11 @@ def web(host: Host = "127.0.0.1", port: Port = 8080) -> None:
     """Chạy trang web: trang của đơn vị (từ đường dẫn trong thư) và trang xét duyệt của cơ quan
     thường trực (dừng bằng Ctrl+C)."""
     def work() -> None:
-        settings = load_settings()
-        with application(settings):  # refuses a database not initialised
-            pass
-        server = web_server(settings, host, port)
-        console.print(f"Trang web: http://{host}:{port}/ (cơ quan thường trực: /login)",
-                      highlight=False)
-        server.run()
+        with application(load_settings()) as built:  # refuses a database not initialised
+            server = web_server(built, host, port)
+            console.print(f"Trang web: http://{host}:{port}/ (cơ quan thường trực: /login)",
+                          highlight=False)
+            server.run()
 
     run(work)
 

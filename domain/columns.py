@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from domain.deadlines import normalise
 
@@ -47,6 +47,8 @@ UNIT_COLUMNS = (
     Column("other_names", ("Tên khác", "Tên gọi khác"), required=False, role="tên khác",
            short="ten_khac"),
     Column("groups", ("Nhóm", "Nhóm đơn vị"), required=False, role="nhóm đơn vị", short="nhom"),
+    Column("kind", ("Loại", "Loại đơn vị", "Cấp"), required=False, role="loại đơn vị",
+           short="loai"),
 )
 PLAN_COLUMNS = (
     Column("number", ("STT", "TT", "Số TT", "Số thứ tự"), role="số thứ tự", short="stt"),
@@ -100,6 +102,33 @@ FINDING_COLUMNS = (
            required=False, role="cơ quan kết luận", short="co_quan_ket_luan"),
 )
 
+# A findings file under a conclusion recorded by `cchc inspection conclude`: the conclusion
+# gives the inspection and its date, a blank unit is the inspected unit's.
+CONCLUSION_FINDING_COLUMNS = tuple(
+    replace(c, required=False) if c.key in ("inspection", "concluded_on", "unit") else c
+    for c in FINDING_COLUMNS)
+
+# A plan of inspections (kế hoạch kiểm tra): one row per inspected unit (or unit group).
+INSPECTION_COLUMNS = (
+    Column("number", ("STT", "TT", "Số TT", "Số thứ tự"), required=False, role="số thứ tự",
+           short="stt"),
+    Column("unit", ("Đơn vị được kiểm tra", "Cơ quan được kiểm tra",
+                    "Cơ quan, đơn vị được kiểm tra", "Đối tượng được kiểm tra",
+                    "Đối tượng kiểm tra", "Đơn vị", "Cơ quan", "Cơ quan, đơn vị", "Tên đơn vị"),
+           role="đơn vị được kiểm tra", short="don_vi"),
+    Column("mode", ("Hình thức kiểm tra", "Hình thức", "Phương thức kiểm tra", "Phương thức"),
+           required=False, role="hình thức kiểm tra", short="hinh_thuc"),
+    # Read as a deadline cell (an Excel date cell shown as Excel shows it): hence its key.
+    Column("deadline", ("Thời gian kiểm tra", "Thời gian", "Thời gian dự kiến",
+                        "Thời gian dự kiến kiểm tra", "Thời gian thực hiện", "Thời điểm kiểm tra"),
+           required=False, role="thời gian kiểm tra", short="thoi_gian"),
+    Column("topics", ("Nội dung kiểm tra", "Nội dung"), required=False, role="nội dung kiểm tra",
+           short="noi_dung"),
+    Column("body", ("Đơn vị chủ trì", "Đơn vị chủ trì kiểm tra", "Cơ quan chủ trì",
+                    "Thành phần đoàn", "Thành phần đoàn kiểm tra", "Đoàn kiểm tra"),
+           required=False, role="đơn vị chủ trì, thành phần đoàn", short="chu_tri"),
+)
+
 # A register of periodic reports received (sổ theo dõi báo cáo định kỳ).
 REPORT_COLUMNS = (
     Column("source", ("Mã báo cáo", "Mã nhiệm vụ", "Nghĩa vụ báo cáo", "Báo cáo", "Mã"),
@@ -118,6 +147,7 @@ COLUMNS_BY_KIND: Mapping[str, Sequence[Column]] = {
     "plan": PLAN_COLUMNS,
     "findings": FINDING_COLUMNS,
     "reports": REPORT_COLUMNS,
+    "inspections": INSPECTION_COLUMNS,
 }
 
 

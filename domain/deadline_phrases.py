@@ -192,6 +192,11 @@ def _refuse_impossible_periods(original: str, key: str) -> None:
 def _scan(original: str, text: str, year: int | None) -> list[_Found]:
     """Every date or period named in `text`, each read once (a matched span is blanked)."""
     scan = _Scanner(original, text, year)
+    # "Từ 23 đến 25/9/2019", "23-25/9/2019": the days of a visit, open from the first.
+    scan.take(r"(?:\btu\s+(?:ngay\s+)?)?(?<!quy\s)(?<!thang\s)(?<![\d/.-])\b(\d{1,2})"
+              r"\s*(?:-|–|den)\s*(?:ngay\s+)?(\d{1,2})\s*[/.]\s*(\d{1,2})"
+              r"(?:\s*[/.-]\s*(\d{4}))?(?![\d/.-])",
+              lambda m: _days(original, scan.either(m[4]), int(m[3]), int(m[1]), int(m[2])))
     scan.take(rf"\b{DATE}\b", lambda m: scan.day(int(m[3]), int(m[2]), int(m[1])))
     scan.take(rf"\b{DATE_WORDS}\b", lambda m: scan.day(int(m[3]), int(m[2]), int(m[1])))
     scan.take(rf"(?:\btu\s+)?\bthang\s+(\d{{1,2}})(?:{_YEAR})?\s*(?:-|–|den\s+het|den|toi)\s*"
@@ -273,6 +278,14 @@ class _Scanner:
                                 f"năm {first} đến năm {last}: năm cuối trước năm đầu")
         return _Reading(dated(self.original, date(last, 12, 31), None).due, date(first, 1, 1),
                         False)
+
+
+def _days(original: str, y: int, month: int, first: int, last: int) -> _Reading:
+    """Days `first` to `last` of a month: open from the first."""
+    opens, due = real_date(original, y, month, first), real_date(original, y, month, last)
+    if due < opens:
+        raise DeadlineError(original, f"ngày {first} đến ngày {last}: ngày cuối trước ngày đầu")
+    return _Reading(due, opens, True)
 
 
 class _NoYear(Exception):

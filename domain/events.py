@@ -14,6 +14,7 @@ from types import UnionType
 from typing import Any, ClassVar, get_args, get_origin, get_type_hints
 
 from domain.models import utcnow
+from domain.states import InspectionMode
 
 
 class EventName(StrEnum):
@@ -43,6 +44,13 @@ class EventName(StrEnum):
     REPORT_RETURNED = "item.report_returned"  # remediation: chưa đạt
     EXTENSION_APPROVED = "item.extension_approved"
     EXTENSION_REFUSED = "item.extension_refused"
+    # An inspection plan's targets (`domain/inspections.py`): visited or report reviewed,
+    # concluded, added to or dropped from the approved plan.
+    INSPECTION_DONE = "inspection.done"
+    INSPECTION_CONCLUDED = "inspection.concluded"
+    TARGET_ADDED = "inspection.target_added"
+    TARGET_DROPPED = "inspection.target_dropped"
+    TARGET_REMINDED = "inspection.reminded"  # a rung of the ladder for inspections reached
     LINK_REQUESTED = "link.requested"  # a fresh page link e-mailed to an address
     LINKS_REVOKED = "link.revoked"  # every link of an address issued before now refused
     USER_ADDED = "user.added"  # a secretariat login created or its password changed
@@ -239,6 +247,7 @@ class Imported(DomainEvent):
     updated: int | None = None
     unchanged: int | None = None
     reading: tuple[str, ...] | None = None
+    unit_kinds: dict[str, int] | None = None  # a units file: how many units of each kind
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -352,6 +361,77 @@ class UserDisabled(DomainEvent):
     user: str
 
 
+# -- an inspection plan's targets (`domain/inspections.py`) -----------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class InspectionDone(DomainEvent):
+    """Visited (trực tiếp), or the report received and reviewed (qua báo cáo)."""
+
+    name = EventName.INSPECTION_DONE
+    plan: str
+    unit: str
+    mode: InspectionMode
+    inspected_from: date
+    inspected_to: date
+    # Whether it ended by the window's last day (None: the window names no date).
+    within_window: bool | None
+    # The dates it replaces, when a visit recorded before its conclusion is recorded again.
+    previous_from: date | None = None
+    previous_to: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class InspectionConcluded(DomainEvent):
+    name = EventName.INSPECTION_CONCLUDED
+    plan: str
+    unit: str
+    doc: str  # the conclusion's document: "Thông báo số 12/TB-SNV"
+    on: date
+    has_findings: bool
+    findings: int | None = None  # the rows of its findings file
+
+
+@dataclass(frozen=True, kw_only=True)
+class TargetAdded(DomainEvent):
+    name = EventName.TARGET_ADDED
+    plan: str
+    unit: str
+    mode: InspectionMode
+    window: str | None
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TargetDropped(DomainEvent):
+    name = EventName.TARGET_DROPPED
+    plan: str
+    unit: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TargetReminded(DomainEvent):
+    """A check reached a rung of the ladder for inspections (`domain/inspection_ladder.py`)."""
+
+    name = EventName.TARGET_REMINDED
+    plan: str
+    unit: str
+    track: str  # TargetTrack
+    rung: str
+    due: date  # what the rung counts from
+    to: str | None  # the unit's head; None for the secretariat's alert, or nobody's address
+    skipped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class InspectionPlanImported(Imported):
+    """An inspection plan's file imported, with its targets by mode: read back as `Imported`."""
+
+    what: str = "inspections"
+    direct: int = 0
+    by_report: int = 0
+
+
 EVENT_TYPES: dict[EventName, type[DomainEvent]] = {
     kind.name: kind for kind in (
         ItemCreated, ItemUpdated, ItemCompleted, ItemExtended, DeadlineSet, ItemReopened,
@@ -359,7 +439,8 @@ EVENT_TYPES: dict[EventName, type[DomainEvent]] = {
         NoticeDeferred, NoticeFailed, Imported, SummarySent, RunFinished, ItemReported,
         ExtensionRequested, ProgressReported, ItemAcknowledged, ReportConfirmed, ReportReturned,
         ExtensionApproved, ExtensionRefused, LinkRequested, LinksRevoked, UserAdded,
-        UserDisabled,
+        UserDisabled, InspectionDone, InspectionConcluded, TargetAdded, TargetDropped,
+        TargetReminded,
     )
 }
 

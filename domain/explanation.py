@@ -1,7 +1,9 @@
 """What `cchc explain` answers, as facts: an item's status and extensions on a day, per track
 the rungs the ledger recorded (sent, skipped, pending, unaddressed) with the notices that
 carried them, the rung reached but not yet recorded, the next rung, and the chain of heads an
-escalation climbs. The reads fill these in; `notifications/explain.py` words them."""
+escalation climbs; an inspection target's mode, window, state, dates, conclusion and the
+remediation its findings brought. The reads fill these in; `notifications/explain.py` words
+them."""
 
 from __future__ import annotations
 
@@ -17,8 +19,16 @@ from domain.recipients import (
     no_escalation_reason,
     supervisor_for,
 )
-from domain.states import LedgerState, NoticeState, SubmissionKind, SubmissionState
+from domain.states import (
+    InspectionMode,
+    LedgerState,
+    NoticeState,
+    SubmissionKind,
+    SubmissionState,
+    TargetState,
+)
 from domain.status import Status
+from domain.tallies import ItemLine
 
 
 @dataclass(frozen=True)
@@ -152,3 +162,34 @@ class Explanation:
         """A report awaiting the secretariat's review holds the ladder of an open item."""
         return not self.status.is_done and any(
             s.state == SubmissionState.PENDING and s.pauses_ladder for s in self.submissions)
+
+
+@dataclass(frozen=True)
+class TargetFacts:
+    """An inspection plan's target on a day (`cchc explain UNIT --plan CODE`, and what the
+    recording commands say after they record)."""
+
+    plan_code: str
+    plan_title: str
+    decision_number: str | None
+    decision_date: date | None
+    unit_code: str
+    unit_name: str
+    mode: InspectionMode
+    state: TargetState
+    window_text: str | None
+    window_opens: date | None
+    window_closes: date | None
+    topics: str | None
+    inspected_from: date | None
+    inspected_to: date | None
+    as_of: date
+    doc: str | None = None  # the conclusion's document, its date and issuing unit
+    concluded_on: date | None = None
+    concluded_by: str | None = None
+    has_findings: bool | None = None
+    remediation: tuple[ItemLine, ...] = ()  # its conclusion's remediation items
+    added_on: date | None = None
+    added_reason: str | None = None
+    dropped_on: date | None = None
+    dropped_reason: str | None = None

@@ -1,5 +1,5 @@
-"""The tables: units, plans, inspections, tracked items, extensions, the ladder's ledger, the
-notification outbox and the append-only event history."""
+"""The tables: units, plans, inspection plans and their targets, inspections, tracked items,
+extensions, the ladders' ledgers, the notification outbox and the append-only event history."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from domain.states import NoticeState
+from domain.states import NoticeState, UnitKind
 
 # The scope of remediation items' codes (a plan's tasks are scoped by the plan's code).
 FINDINGS_SCOPE = "KT"
@@ -37,6 +37,10 @@ class Unit(SQLModel, table=True):
     successor_code: str | None = Field(default=None, foreign_key="unit.code", max_length=40)
     # Tên khác: other names plans write for it ("Sở GTVT"), ";"-separated as in the units file.
     other_names: str | None = None
+    # UnitKind: the Loại column, or what the name says ("UBND xã …"); a row written without it
+    # (a bulk load) is khác.
+    kind: str = Field(default=UnitKind.OTHER, max_length=12,
+                      sa_column_kwargs={"server_default": UnitKind.OTHER.value})
 
     __table_args__ = (
         # A page reads only its units' part of the tree (`persistence.ledger.units_around`):
@@ -90,6 +94,58 @@ class Inspection(SQLModel, table=True):
     # The authority that issued the conclusion (cơ quan kết luận), when the file names it.
     concluded_by_unit_code: str | None = Field(default=None, foreign_key="unit.code",
                                                max_length=40)
+
+
+class InspectionPlan(SQLModel, table=True):
+    """Kế hoạch kiểm tra công tác CCHC: the year's inspections, approved by a decision."""
+
+    code: str = Field(primary_key=True, max_length=40)
+    title: str
+    year: int
+    decision_number: str | None = None  # số quyết định phê duyệt
+    decision_date: date | None = None
+    issuing_unit_code: str | None = Field(default=None, foreign_key="unit.code", max_length=40)
+    # The secretariat's organisation that keeps the plan (its issuing unit unless told).
+    owner_unit_code: str | None = Field(default=None, foreign_key="unit.code", max_length=40)
+    inspecting_body: str | None = None  # đơn vị chủ trì / thành phần đoàn, as written
+    topics: str | None = None  # nội dung kiểm tra
+    created_at: datetime = _timestamp()
+
+
+class InspectionTarget(SQLModel, table=True):
+    """Đơn vị được kiểm tra: one unit of an inspection plan, visited (trực tiếp) or inspected
+    through its report (qua báo cáo), then concluded (`domain/inspections.py` decides)."""
+
+    __table_args__ = (
+        UniqueConstraint("plan_code", "unit_code"),
+        Index("ix_target_unit", "unit_code"),
+        Index("ix_target_inspection", "inspection_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    plan_code: str = Field(foreign_key="inspectionplan.code", max_length=40)
+    unit_code: str = Field(foreign_key="unit.code", max_length=40)
+    position: int = 0  # the row's order in the plan
+    mode: str = Field(max_length=12)  # InspectionMode
+    # The window as written ("Quý III", "Từ 23 đến 25/9/2019"), read by the deadline grammar:
+    # the period's first day when it names one, and its due date.
+    window_text: str | None = None
+    window_opens: date | None = None
+    window_closes: date | None = None
+    topics: str | None = None
+    inspecting_body: str | None = None
+    state: str = Field(max_length=12)  # TargetState
+    # The visit's first and last day; for a by-report target, the day the report was reviewed.
+    inspected_from: date | None = None
+    inspected_to: date | None = None
+    # The conclusion (its document, date and issuing unit); its findings, if any, belong to it.
+    inspection_id: int | None = Field(default=None, foreign_key="inspection.id")
+    has_findings: bool | None = None
+    # A target added to, or dropped from, the plan after its approval, and why.
+    added_on: date | None = None
+    added_reason: str | None = None
+    dropped_on: date | None = None
+    dropped_reason: str | None = None
+    updated_at: datetime = _timestamp()
 
 
 class Finding(SQLModel, table=True):
@@ -190,6 +246,30 @@ class LadderEntry(SQLModel, table=True):
     check_date: date
     state: str = Field(max_length=12)  # "queued" | "skipped" | "unaddressed"
     reason: str | None = None
+    created_at: datetime = _timestamp()
+
+
+class TargetLadderEntry(SQLModel, table=True):
+    """The ledger of the ladder for inspections: one row per rung decided for an inspection
+    target, track (`TargetTrack`) and the day it counts from, queued, skipped or unaddressed;
+    `notice_id` is the digest (or the secretariat's alert) that carries it. A table of its own
+    beside `LadderEntry`, whose rows are an item's: a target is no item."""
+
+    __table_args__ = (
+        UniqueConstraint("target_id", "track", "rung", "due_date"),
+        Index("ix_targetladder_notice", "notice_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = Field(foreign_key="inspectiontarget.id")
+    track: str = Field(max_length=16)  # TargetTrack
+    rung: str = Field(max_length=8)
+    # What the rung counts from: the report's due day, the window's last day, the visit's.
+    due_date: date
+    check_date: date
+    state: str = Field(max_length=12)  # LedgerState
+    reason: str | None = None
+    role: str = Field(max_length=12)  # RecipientRole: the unit's head, or the secretariat
+    notice_id: int | None = Field(default=None, foreign_key="notice.id")
     created_at: datetime = _timestamp()
 
 

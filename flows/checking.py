@@ -19,15 +19,14 @@ from domain.ladder import horizon, rungs_reached
 from domain.models import utcnow
 from domain.planning import OpenItem
 from domain.recipients import Delivery, UnitTree
-from flows.links import digest_links
+from flows.application import Application
 from flows.settings import Settings
-from notifications.delivery import DeliveryOutcome, DeliveryResult, SmtpSettings, sender_for
+from notifications.delivery import DeliveryOutcome, DeliveryResult
 from notifications.digests import Sections, render_digest, subject_for
 from notifications.email import OutgoingMessage, make_message_id
-from persistence import alerts, ledger, outbox
-from persistence.digest_lines import PlannedEntry, digest_views, planned_views
+from persistence import alerts, ledger, outbox, target_ladder
+from persistence.digest_lines import PlannedEntry, PlannedTarget, digest_views, planned_views
 from persistence.occurrence_store import materialise
-from persistence.unit_of_work import UnitOfWork
 
 # Items planned and written at a time: larger batches pay the per-statement costs less often,
 # while the sweep's memory stays in the tens of MB. A transaction takes several, since each
@@ -60,6 +59,7 @@ class CheckSummary:
     unaddressed: int = 0
     escalated: int = 0
     notices: int = 0
+    alerts: int = 0  # inspection targets the secretariat's alert is to tell of
 
     def add(self, outcome: ledger.BatchOutcome) -> None:
         self.queued += outcome.queued
@@ -67,6 +67,7 @@ class CheckSummary:
         self.unaddressed += outcome.unaddressed
         self.escalated += outcome.escalated
         self.notices += outcome.new_notices
+        self.alerts += outcome.alerts
 
 
 @dataclass
@@ -78,8 +79,7 @@ class DispatchSummary:
 
 
 def sweep_and_seal(
-    uow: UnitOfWork,
-    settings: Settings,
+    app: Application,
     as_of: date,
     log: logging.Logger | logging.LoggerAdapter,
     unit: str | None = None,
@@ -87,6 +87,7 @@ def sweep_and_seal(
     """Apply the ladder to every open item (of `unit`'s subtree, when given), a few batches a
     transaction, then render each new digest. Under the check lock, so concurrent checks of the
     same items never split a digest; checks of disjoint subtrees run side by side."""
+    uow, settings = app.uow, app.settings
     summary = CheckSummary(as_of, settings.calendar.is_working_day(as_of))
     partition = unit or ""
     digests = ledger.CheckDigests()
@@ -99,7 +100,7 @@ def sweep_and_seal(
         if not summary.working_day:
             log.info("%s không phải ngày làm việc: không gửi nhắc việc", f"{as_of:%d/%m/%Y}")
         else:
-            summary.items, stream = _moving_items(uow, settings, as_of, units)
+            summary.items, stream = _moving_items(app, as_of, units)
             log.info("xét %d nhiệm vụ đang mở trong tầm thang nhắc", summary.items)
             # Closed at once if a batch fails, not when the collector gets to it: its
             # connection goes back to the pool as it came.
@@ -119,10 +120,14 @@ def sweep_and_seal(
                                 break
                     log.info("đã ghi %d bậc nhắc mới", summary.queued)
             with uow.transaction() as session:
+                # The ladder for inspections, into the same digests as the items.
+                summary.add(target_ladder.record_targets(
+                    session, as_of=as_of, calendar=settings.calendar, policy=settings.policy,
+                    tree=tree, units=units, partition=partition, digests=digests))
                 ledger.refresh_statistics(
                     session, summary.queued + summary.skipped + summary.unaddressed)
         # Sealing also finishes digests a crashed check left collecting.
-        seal_digests(uow, settings, tree, partition, digests.lines)
+        seal_digests(app, tree, partition, digests.lines)
     return summary
 
 
@@ -143,11 +148,11 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def _moving_items(
-    uow: UnitOfWork, settings: Settings, as_of: date, units: set[str] | None
+    app: Application, as_of: date, units: set[str] | None
 ) -> tuple[int, Iterator[list[OpenItem]]]:
     """How many open items are within the ladder's reach on `as_of`, and those of them that may
     move that day, in batches."""
-    calendar, policy = settings.calendar, settings.policy
+    uow, calendar, policy = app.uow, app.calendar, app.policy
     reach = horizon(as_of, calendar, policy)
     counts = ledger.open_items_by_due_date(uow, as_of, units, reach)
     reached = {due: rungs_reached(due, as_of, calendar, policy) for due, _ in counts}
@@ -169,8 +174,7 @@ def _subtree(tree: UnitTree, unit: str | None) -> set[str] | None:
 
 
 def seal_digests(
-    uow: UnitOfWork,
-    settings: Settings,
+    app: Application,
     tree: UnitTree,
     partition: str = "",
     known: dict[int, list[PlannedEntry]] | None = None,
@@ -179,12 +183,12 @@ def seal_digests(
     a check created, with every line it gave them) are taken from there instead of read back."""
     sealed = 0
     known = {} if known is None else known
-    link = digest_links(settings, tree)
+    link = app.links.digest_links(tree)
     while True:
-        with uow.transaction() as session:
+        with app.uow.transaction() as session:
             notices = outbox.collecting(session, SEAL_TRANSACTION, partition)
             for group in _by_lines(notices, known):
-                _seal_batch(session, settings, tree, link, group, known)
+                _seal_batch(session, app.settings, tree, link, group, known)
         sealed += len(notices)
         if len(notices) < SEAL_TRANSACTION:
             return sealed
@@ -224,43 +228,50 @@ def _seal_batch(
             rendered, size = [], 0
 
 
-def queue_alert(uow: UnitOfWork, settings: Settings, as_of: date) -> bool:
+def queue_alert(app: Application, as_of: date) -> bool:
     """Queue the secretariat's alert of new escalations, rendered like a digest; False when
     there is nothing new to tell. Under its own lock, so alerts triggered together queue one."""
-    with uow.check_lock(alerts.ALERT_PARTITION):
-        with uow.transaction() as session:
-            notice_id = alerts.collect_alert(session, settings.policy.secretariat_email, as_of)
+    with app.uow.check_lock(alerts.ALERT_PARTITION):
+        with app.uow.transaction() as session:
+            notice_id = alerts.collect_alert(session, app.policy.secretariat_email, as_of)
             tree = ledger.load_unit_tree(session)
-        seal_digests(uow, settings, tree, alerts.ALERT_PARTITION)
+        seal_digests(app, tree, alerts.ALERT_PARTITION)
     return notice_id is not None
 
 
 def preview(
-    uow: UnitOfWork, settings: Settings, as_of: date, unit: str | None = None
+    app: Application, as_of: date, unit: str | None = None
 ) -> list[tuple[str, str, list[str]]]:
-    """What a check on `as_of` would send — (recipient, subject, item codes) — written nowhere:
-    the open items and their recorded rungs are read, the ladder plans in memory, and the
-    planned rungs are gathered into digests as a check would gather them."""
+    """What a check on `as_of` would send — (recipient, subject, item codes and inspection
+    targets as PLAN/UNIT) — written nowhere: the open items and targets and their recorded
+    rungs are read, the ladders plan in memory, and the planned rungs are gathered into
+    digests as a check would gather them."""
+    settings = app.settings
     if not settings.calendar.is_working_day(as_of):
         return []
-    with uow.reading() as session:
+    with app.uow.reading() as session:
         tree = ledger.load_unit_tree(session)
         units = _subtree(tree, unit)
         # By address, in the order a check would create them; a planned digest's id is
         # negative, so it is no notice already in the outbox.
         digests: dict[str, tuple[int, Delivery, set[str]]] = {}
-        entries: list[PlannedEntry] = []
-        with closing(_moving_items(uow, settings, as_of, units)[1]) as batches:
+        entries: list[PlannedEntry | PlannedTarget] = []
+        with closing(_moving_items(app, as_of, units)[1]) as batches:
             for batch in batches:
                 plan = ledger.plan_for(session, batch, as_of=as_of, calendar=settings.calendar,
                                        policy=settings.policy, tree=tree)
                 for index, target in plan.deliveries:
-                    digest = digests.setdefault(target.to.lower(),
-                                                (-1 - len(digests), target, set()))
-                    digest[2].update(target.cc)
+                    digest = _planned_digest(digests, target)
                     row = plan.ledger[index]
-                    entries.append(PlannedEntry(digest[0], target.role, row["rung"],
+                    entries.append(PlannedEntry(digest, target.role, row["rung"],
                                                 row["due_date"], row["item_id"]))
+        targets = target_ladder.plan_for(session, as_of=as_of, calendar=settings.calendar,
+                                         policy=settings.policy, tree=tree, units=units)
+        for index, target in targets.deliveries:
+            row = targets.rows[index]
+            entries.append(PlannedTarget(_planned_digest(digests, target), target.role,
+                                         row["track"], row["rung"], row["due_date"],
+                                         row["target_id"]))
         notices = [
             SimpleNamespace(id=number, check_date=as_of, recipient=target.to,
                             recipient_unit_code=target.unit.code, cc=sorted(cc - {target.to}))
@@ -269,34 +280,28 @@ def preview(
         views = planned_views(session, notices, entries, settings.calendar, tree)
     name = settings.policy.secretariat.name
     return [(view.recipient, subject_for(view, Sections.of(view), name),
-             [line.code for line in view.lines]) for view in views]
+             [line.code for line in view.lines]
+             + [f"{target.plan_code}/{target.unit_code}" for target in view.targets])
+            for view in views]
 
 
-def smtp_settings(settings: Settings) -> SmtpSettings | None:
-    if not settings.smtp_host:
-        return None
-    return SmtpSettings(
-        host=settings.smtp_host,
-        port=settings.smtp_port,
-        security=settings.smtp_security,
-        max_connections=settings.smtp_connections,
-        username=settings.smtp_username,
-        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
-        timeout=settings.smtp_timeout,
-    )
+def _planned_digest(digests: dict[str, tuple[int, Delivery, set[str]]], target: Delivery) -> int:
+    """The number of the digest a dry run gathers `target`'s line into, one per address."""
+    digest = digests.setdefault(target.to.lower(), (-1 - len(digests), target, set()))
+    digest[2].update(target.cc)
+    return digest[0]
 
 
 def dispatch(
-    uow: UnitOfWork,
-    settings: Settings,
+    app: Application,
     log: logging.Logger | logging.LoggerAdapter,
     *,
     respect_backoff: bool = True,
     partition: str | None = None,
 ) -> DispatchSummary:
     """Send what the outbox holds (of `partition` only, when given): claim a batch, send it,
-    record each outcome; repeat."""
-    sender = sender_for(smtp_settings(settings), settings.maildir)
+    record each outcome; repeat. The application's sender delivers them."""
+    uow, settings = app.uow, app.settings
     domain = settings.mail_from.rpartition("@")[2] or "localhost"
     token = uuid.uuid4().hex
     started = utcnow()
@@ -322,8 +327,9 @@ def dispatch(
                     text=n.text_body or "",
                     html=n.html_body or "",
                     message_id=make_message_id(n.id, n.key, domain),
-                    # The Date header and the .eml file's name in the engine's time zone.
-                    date=utcnow().astimezone(settings.zone),
+                    # The Date header and the .eml file's name: the application's clock, in
+                    # the engine's time zone (claims and leases keep the machine's time).
+                    date=app.clock.now(),
                 )
                 for n in claimed
             ]
@@ -334,7 +340,7 @@ def dispatch(
         results: list[DeliveryResult] = []
         # Each group of answers is recorded while the rest are being sent: a crash resends
         # only what the server accepted in the group not yet recorded (README, "Delivery").
-        for settled in sender.settled_groups(messages):
+        for settled in app.sender.settled_groups(messages):
             results += settled
             with uow.transaction() as session:
                 _record_outcomes(session, settled, by_id, token, max_age, summary, log)

@@ -18,10 +18,10 @@ from flows import checking, publishing
 from flows.flow_support import (
     RUN_HOOKS,
     engine_flow,
-    flow_database,
-    flow_settings,
+    flow_application,
     label_run,
     run_day_label,
+    task_application,
 )
 from notifications.run_history import (
     notice_rows,
@@ -41,28 +41,28 @@ def _check_run_name() -> str:
 
 @task(name="sweep-open-items", cache_policy=NO_CACHE)
 def sweep_open_items(as_of: date, unit: str | None) -> checking.CheckSummary:
-    with flow_database() as (settings, uow):
-        return checking.sweep_and_seal(uow, settings, as_of, get_run_logger(), unit)
+    with task_application() as app:
+        return checking.sweep_and_seal(app, as_of, get_run_logger(), unit)
 
 
 # Delivery touches the network and the database: a crash mid-way is safe to retry, because
 # claimed notices are re-claimed only after their lease and sent ones are never claimed again.
 @task(name="deliver-notices", retries=2, retry_delay_seconds=30, cache_policy=NO_CACHE)
 def deliver_notices(respect_backoff: bool) -> checking.DispatchSummary:
-    with flow_database() as (settings, uow):
-        return checking.dispatch(uow, settings, get_run_logger(), respect_backoff=respect_backoff)
+    with task_application() as app:
+        return checking.dispatch(app, get_run_logger(), respect_backoff=respect_backoff)
 
 
 @task(name="publish-events", cache_policy=NO_CACHE)
 def publish_events() -> int:
-    with flow_database() as (_settings, uow):
-        return publishing.publish_pending(uow, emit_event, get_run_logger())
+    with task_application() as app:
+        return publishing.publish_pending(app.uow, emit_event, get_run_logger())
 
 
 @task(name="preview-notices", cache_policy=NO_CACHE)
 def preview_notices(as_of: date, unit: str | None) -> list[tuple[str, str, list[str]]]:
-    with flow_database() as (settings, uow):
-        return checking.preview(uow, settings, as_of, unit)
+    with task_application() as app:
+        return checking.preview(app, as_of, unit)
 
 
 @task(name="record-run", cache_policy=NO_CACHE)
@@ -73,11 +73,11 @@ def record_run(
     notices sent, the failures with the server's reply, the plan's progress under a stable key)
     and the run's counts as labels, which `cchc history` reads back."""
     run_id = str(flow_run.id)
-    with flow_database() as (settings, uow), uow.reading() as session:
-        zone = settings.zone
+    with task_application() as app, app.uow.reading() as session:
+        zone = app.settings.zone
         delivered = run_notices(session, run_id)
         progress = (
-            status_report(session, as_of, settings.calendar, settings.policy, unit=unit)
+            status_report(session, as_of, app.calendar, app.policy, unit=unit)
             if as_of is not None and progress else None
         )
     sent = [n for n in delivered if not n.failed]
@@ -108,10 +108,10 @@ def deadline_check(as_of: date | None = None, dry_run: bool = False, unit: str |
 
     `unit` limits the check to that unit's subtree, so that workers can share a country by
     disjoint subtrees (one deployment per province, say)."""
-    settings = flow_settings()
-    as_of = as_of or settings.today()
+    app = flow_application()
+    as_of = as_of or app.today()
     logger = get_run_logger()
-    if not settings.calendar.is_working_day(as_of):
+    if not app.calendar.is_working_day(as_of):
         # The ladder counts working days: the next working day's check catches up what is due.
         logger.info("%s: không phải ngày làm việc, không kiểm tra", f"{as_of:%d/%m/%Y}")
         return {"as_of": as_of.isoformat(), "working_day": False}
@@ -120,6 +120,9 @@ def deadline_check(as_of: date | None = None, dry_run: bool = False, unit: str |
         logger.info("chạy thử %s: %d thư sẽ được gửi", f"{as_of:%d/%m/%Y}", len(planned))
         return {"as_of": as_of.isoformat(), "dry_run": True, "would_send": planned}
     summary = sweep_open_items(as_of, unit)
+    if summary.alerts and app.policy.secretariat_email:
+        # Inspection targets the secretariat is to be told of: its alert goes with this run.
+        queue_alert(as_of)
     sent = deliver_notices(respect_backoff=True)
     publish_events()
     record_run(as_of, unit, {"items_checked": summary.items, "rungs_queued": summary.queued,
@@ -144,8 +147,8 @@ def dispatch_notifications(respect_backoff: bool = True) -> dict:
 
 @task(name="queue-alert", cache_policy=NO_CACHE)
 def queue_alert(as_of: date) -> bool:
-    with flow_database() as (settings, uow):
-        return checking.queue_alert(uow, settings, as_of)
+    with task_application() as app:
+        return checking.queue_alert(app, as_of)
 
 
 def _alert_run_name() -> str:
@@ -164,12 +167,12 @@ def escalation_alert(
 
     Started by the `cchc.item.escalated` event (its payload gives the parameters); the alert
     lists every escalation not yet alerted, so one run covers a whole check's events."""
-    settings = flow_settings()
+    app = flow_application()
     logger = get_run_logger()
-    as_of = check_date or settings.today()
+    as_of = check_date or app.today()
     if code:
         logger.info("%s (đơn vị %s) đã được báo cáo cấp trên, bậc E%s", code, unit, level)
-    if not settings.policy.secretariat_email:
+    if not app.policy.secretariat_email:
         logger.warning("tệp chính sách chưa có secretariat.email: không có ai để báo")
         return {"queued": False}
     queued = queue_alert(as_of)

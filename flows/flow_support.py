@@ -1,9 +1,11 @@
-"""What every Prefect flow of the engine shares: the database for one task, its events tagged
-with the flow run, and run names that say which day they are about. Import it only after
-`prefect_env.configure()`."""
+"""What every Prefect flow of the engine shares: the process's one application, for each task
+with the events it records tagged with the flow run, and run names that say which day they are
+about. Import it only after `prefect_env.configure()`."""
 
 from __future__ import annotations
 
+import atexit
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -13,46 +15,49 @@ from prefect.runtime import flow_run
 from pydantic_core import to_jsonable_python
 
 from domain.events import current_flow_run
-from flows.application import build_application
+from flows.application import Application, build_application
 from flows.settings import Settings
 from persistence.run_log import record_run_end
-from persistence.unit_of_work import UnitOfWork
 
-# The configuration of the flows this process runs: the entry point's (`settings_in_use`), or,
-# in a worker, which is its own entry point, read once from its environment.
-_in_use: Settings | None = None
+# The application of the flows this process runs: the entry point's (`application_in_use`),
+# or, in a worker's flow-run process, which is its own entry point, built once from its
+# environment. A holder of the process, not a context variable: `cchc serve` runs its flows in
+# the scheduler's threads.
+_in_use: Application | None = None
+_building = threading.Lock()
 
 
 @contextmanager
-def settings_in_use(settings: Settings) -> Iterator[None]:
-    """Run the flows of this block under the entry point's settings (`cchc check`, the demo,
-    `cchc serve`'s jobs), not under a reading of the environment of their own."""
+def application_in_use(app: Application) -> Iterator[Application]:
+    """Run the flows of this block on the entry point's application (`cchc check`, the demo,
+    `cchc serve`'s jobs): its settings, engine, clock and sender. The entry point closes it."""
     global _in_use
-    previous, _in_use = _in_use, settings
+    previous, _in_use = _in_use, app
     try:
-        yield
+        yield app
     finally:
         _in_use = previous
 
 
-def flow_settings() -> Settings:
-    """The flows' configuration: the entry point's, else the worker's environment, read once."""
+def flow_application() -> Application:
+    """The flows' application: the entry point's; in a worker, which has no other entry point,
+    built on first use from its environment, kept for the process and closed at its exit."""
     global _in_use
-    if _in_use is None:
-        _in_use = Settings()
-    return _in_use
+    with _building:
+        if _in_use is None:
+            _in_use = build_application(Settings())
+            atexit.register(_in_use.close)
+        return _in_use
 
 
 @contextmanager
-def flow_database() -> Iterator[tuple[Settings, UnitOfWork]]:
+def task_application() -> Iterator[Application]:
     """The application for one task, with the events it records tagged with this flow run."""
-    app = build_application(flow_settings())
     token = current_flow_run.set(str(flow_run.id) if flow_run.id else None)
     try:
-        yield app.settings, app.uow
+        yield flow_application()
     finally:
         current_flow_run.reset(token)
-        app.close()
 
 
 class EngineFlow(Flow):
@@ -72,7 +77,7 @@ def engine_flow(**options):
 def run_day_label() -> str:
     """The day a run is about, DD-MM-YYYY: its `as_of` parameter, or today (a scheduled run)."""
     as_of = flow_run.parameters.get("as_of")
-    return (as_of if isinstance(as_of, date) else flow_settings().today()).strftime("%d-%m-%Y")
+    return (as_of if isinstance(as_of, date) else flow_application().today()).strftime("%d-%m-%Y")
 
 
 def label_run(as_of: date | None, counts: dict[str, int]) -> None:
@@ -95,16 +100,12 @@ def record_run_state(flow, run, state) -> None:  # noqa: ANN001 (Prefect's state
     if isinstance(as_of, str):
         as_of = date.fromisoformat(as_of)
     elif as_of is None and flow.name in DATED_FLOWS:
-        as_of = flow_settings().today()  # a scheduled run checks the day it runs
-    app = build_application(flow_settings())
-    try:
-        with app.uow.transaction() as session:
-            record_run_end(session, flow_run_id=str(run.id), flow=flow.name, name=run.name,
-                           as_of=as_of, state=state.name,
-                           started=run.start_time or run.expected_start_time,
-                           ended=state.timestamp)
-    finally:
-        app.close()
+        as_of = flow_application().today()  # a scheduled run checks the day it runs
+    with flow_application().uow.transaction() as session:
+        record_run_end(session, flow_run_id=str(run.id), flow=flow.name, name=run.name,
+                       as_of=as_of, state=state.name,
+                       started=run.start_time or run.expected_start_time,
+                       ended=state.timestamp)
 
 
 # The flows that are about a day (their `as_of`, else the day they run).

@@ -11,7 +11,7 @@ from typing import Any
 from adapters.tables import read_table
 from domain.columns import COLUMNS_BY_KIND
 from flows.application import Application
-from persistence import item_imports, unit_imports
+from persistence import inspection_imports, item_imports, unit_imports
 from persistence.occurrence_store import import_received_reports, materialise
 
 
@@ -20,6 +20,7 @@ class ImportKind(StrEnum):
     plan = "plan"
     findings = "findings"
     reports = "reports"
+    inspections = "inspections"
 
 
 def import_file(
@@ -41,15 +42,17 @@ def import_file(
         elif kind is ImportKind.plan:
             header = item_imports.read_plan_header(session, table, **plan_options)
             summary = item_imports.import_plan(session, table, header, settings.calendar,
-                                               strict=strict, today=settings.today(),
+                                               strict=strict, today=app.today(),
                                                skip_unknown_units=skip_unknown_units)
+        elif kind is ImportKind.inspections:
+            summary = inspection_imports.import_inspection_plan(session, table, **plan_options)
         elif kind is ImportKind.reports:
             summary = import_received_reports(session, settings.policy, table,
-                                              today=settings.today())
+                                              today=app.today())
         else:
             summary = item_imports.import_findings(session, table, settings.calendar,
-                                                   strict=strict, today=settings.today())
+                                                   strict=strict, today=app.today())
         # A recurring task's periods, and the obligations of the units' groups, are tracked
         # from the moment the plan or the units are in.
-        materialise(session, settings.policy, [settings.today().year])
+        materialise(session, settings.policy, [app.today().year])
     return summary

@@ -6,9 +6,11 @@ address no longer answers for its units (`responses.open_link`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from pydantic import SecretStr
 
 from domain.addresses import folded
 from domain.digest_lines import DigestView
@@ -29,40 +31,67 @@ class LinkRefused(Exception):
         self.reason, self.recipient = reason, recipient
 
 
-def _serializer(settings: Settings) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.secret_key.get_secret_value(), salt=LINK_SALT)
+@dataclass(frozen=True)
+class LinkSigner:
+    """Signs the page links and reads them back: the address e-mails link to (CCHC_BASE_URL),
+    the key (CCHC_SECRET_KEY) and how long a link lasts (the policy's `web.link_days`)."""
 
+    base_url: str | None
+    secret_key: SecretStr | None
+    link_days: int
 
-def links_enabled(settings: Settings) -> bool:
-    return bool(settings.base_url and settings.secret_key)
+    @classmethod
+    def of(cls, settings: Settings) -> LinkSigner:
+        return cls(settings.base_url, settings.secret_key, settings.policy.link_days)
 
+    @property
+    def enabled(self) -> bool:
+        """Without an address and a key, no e-mail carries a link."""
+        return bool(self.base_url and self.secret_key)
 
-def issue(settings: Settings, scope: Scope) -> str:
-    return _serializer(settings).dumps({"a": folded(scope.recipient),
-                                        "u": sorted(scope.units)})
+    def _serializer(self) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(self.secret_key.get_secret_value(), salt=LINK_SALT)
 
+    def issue(self, scope: Scope) -> str:
+        return self._serializer().dumps({"a": folded(scope.recipient),
+                                         "u": sorted(scope.units)})
 
-def page_url(settings: Settings, token: str) -> str:
-    return f"{settings.base_url.rstrip('/')}/u/{token}"
+    def page_url(self, scope: Scope) -> str:
+        """The address of `scope`'s page, under a freshly signed token."""
+        return f"{self.base_url.rstrip('/')}/u/{self.issue(scope)}"
 
+    def read(self, token: str, revoked_before: Callable[[str], datetime | None]) -> Scope:
+        """The scope a token grants, or LinkRefused: tampered, expired or revoked."""
+        serializer = self._serializer()
+        try:
+            payload, issued = serializer.loads(token, max_age=self.link_days * 86400,
+                                               return_timestamp=True)
+        except SignatureExpired as error:
+            recipient = _recipient(serializer, error.payload)
+            raise LinkRefused("expired", recipient) from None
+        except BadSignature:
+            raise LinkRefused("invalid") from None
+        scope = Scope(folded(payload["a"]), frozenset(payload["u"]))
+        revoked = revoked_before(scope.recipient)
+        if revoked is not None and issued < as_utc(revoked):
+            raise LinkRefused("revoked", scope.recipient)
+        return scope
 
-def read(settings: Settings, token: str, revoked_before: Callable[[str], datetime | None],
-         ) -> Scope:
-    """The scope a token grants, or LinkRefused: tampered, expired or revoked."""
-    serializer = _serializer(settings)
-    max_age = settings.policy.link_days * 86400
-    try:
-        payload, issued = serializer.loads(token, max_age=max_age, return_timestamp=True)
-    except SignatureExpired as error:
-        recipient = _recipient(serializer, error.payload)
-        raise LinkRefused("expired", recipient) from None
-    except BadSignature:
-        raise LinkRefused("invalid") from None
-    scope = Scope(folded(payload["a"]), frozenset(payload["u"]))
-    revoked = revoked_before(scope.recipient)
-    if revoked is not None and issued < as_utc(revoked):
-        raise LinkRefused("revoked", scope.recipient)
-    return scope
+    def digest_links(self, tree: UnitTree) -> Callable[[DigestView], str | None]:
+        """For each digest, the link to its recipient's page; None without a base URL and a
+        key, or for an address that answers for no unit (the secretariat's alert)."""
+        if not self.enabled:
+            return lambda view: None
+        made: dict[str, str | None] = {}
+
+        def link(view: DigestView) -> str | None:
+            address = folded(view.recipient)
+            if address not in made:
+                units = answerable_units(tree, address)
+                made[address] = self.page_url(Scope(address, units)) if units else None
+            return made[address]
+
+        return link
 
 
 def _recipient(serializer: URLSafeTimedSerializer, payload: object) -> str | None:
@@ -70,21 +99,3 @@ def _recipient(serializer: URLSafeTimedSerializer, payload: object) -> str | Non
         return serializer.load_payload(payload)["a"]
     except (BadSignature, KeyError, TypeError):
         return None
-
-
-def digest_links(settings: Settings, tree: UnitTree) -> Callable[[DigestView], str | None]:
-    """For each digest, the link to its recipient's page; None without a base URL and a key,
-    or for an address that answers for no unit (the secretariat's alert)."""
-    if not links_enabled(settings):
-        return lambda view: None
-    made: dict[str, str | None] = {}
-
-    def link(view: DigestView) -> str | None:
-        address = folded(view.recipient)
-        if address not in made:
-            units = answerable_units(tree, address)
-            made[address] = page_url(settings, issue(settings, Scope(address, units))) \
-                if units else None
-        return made[address]
-
-    return link

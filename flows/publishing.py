@@ -45,6 +45,14 @@ _ITEM_EVENTS = {
     EventName.EXTENSION_APPROVED: "cchc.extension.approved",
     EventName.EXTENSION_REFUSED: "cchc.extension.refused",
 }
+# An inspection plan's targets (`domain/inspections.py`), resource `cchc.inspection.<plan>.<unit>`.
+_INSPECTION_EVENTS = {
+    EventName.INSPECTION_DONE: "cchc.inspection.done",
+    EventName.INSPECTION_CONCLUDED: "cchc.inspection.concluded",
+    EventName.TARGET_ADDED: "cchc.inspection.target-added",
+    EventName.TARGET_DROPPED: "cchc.inspection.target-dropped",
+    EventName.TARGET_REMINDED: "cchc.inspection.reminded",
+}
 _NOTICE_EVENTS = {
     EventName.NOTICE_QUEUED: "cchc.notice.queued",
     EventName.NOTICE_SENT: "cchc.notice.sent",
@@ -87,6 +95,12 @@ def prefect_event(
                     "cchc.recheck": "yes" if from_import else "no"}
         return {"event": "cchc.import.completed", "resource": resource, "occurred": occurred,
                 "payload": payload}
+    if event.name in _INSPECTION_EVENTS:
+        target = f"{event.plan}.{event.unit}"
+        resource = {"prefect.resource.id": f"cchc.inspection.{target}",
+                    "prefect.resource.name": target, "cchc.unit": event.unit}
+        return {"event": _INSPECTION_EVENTS[event.name], "resource": resource,
+                "occurred": occurred, "payload": payload}
     if event.notice_id is not None and event.name in _NOTICE_EVENTS:
         resource = {"prefect.resource.id": f"cchc.notice.{event.notice_id}"}
         return {"event": _NOTICE_EVENTS[event.name], "resource": resource, "occurred": occurred,

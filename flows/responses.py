@@ -95,8 +95,7 @@ def open_link(app: Application, token: str) -> Scope:
     checked against the units file at each request: a head replaced there since the link was
     issued no longer opens the unit's page (the fresh link goes to whoever answers now)."""
     with app.uow.reading() as session:
-        scope = links.read(app.settings, token,
-                           lambda address: store.revoked_before(session, address))
+        scope = app.links.read(token, lambda address: store.revoked_before(session, address))
         # The part of the tree around the link's units holds them all: enough to ask who
         # answers for them, without reading every unit of the country at each request.
         around = units_around(session, scope.units)
@@ -224,8 +223,7 @@ def _tell_unit(app: Application, session, tree: UnitTree, submission: Submission
     recipient = submission.submitted_by
     units = rules.answerable_units(tree, recipient)
     unit = tree.units.get(min(units)) if units else None
-    link = (links.page_url(app.settings, links.issue(app.settings, Scope(recipient, units)))
-            if units and links.links_enabled(app.settings) else None)
+    link = app.links.page_url(Scope(recipient, units)) if units and app.links.enabled else None
     decided = letters.Decided(
         SubmissionState(submission.state), SubmissionKind(submission.kind),
         item.kind == ItemKind.REMEDIATION, item.code, item.content, submission.submitted_on,
@@ -348,7 +346,7 @@ def request_link(app: Application, address: str, actor: Actor) -> None:
     too often; the answer is the same either way (the page tells nobody which addresses
     exist)."""
     address = folded(address)
-    if not links.links_enabled(app.settings) or "@" not in address or len(address) > 254:
+    if not app.links.enabled or "@" not in address or len(address) > 254:
         return
     now = utcnow()
     limit, window = LINK_REQUESTS
@@ -359,7 +357,7 @@ def request_link(app: Application, address: str, actor: Actor) -> None:
         if not units or store.limited(session, key, now, limit=limit, window=window):
             return
         store.count_attempt(session, key, now, window)
-        link = links.page_url(app.settings, links.issue(app.settings, Scope(address, units)))
+        link = app.links.page_url(Scope(address, units))
         unit = tree.units[min(units)]
         message = letters.link_letter(addressee(unit, address), link, app.policy.link_days,
                                       app.policy.secretariat)

@@ -9,36 +9,32 @@ from datetime import date
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.application import build_application
 from flows.deadline_check import (
     deliver_notices,
     email_counts,
     publish_events,
     record_run,
 )
-from flows.flow_support import RUN_HOOKS, flow_settings, run_day_label
+from flows.flow_support import RUN_HOOKS, flow_application, run_day_label, task_application
 from flows.responses import queue_review_digest
 
 
 @task(name="queue-review-digest", cache_policy=NO_CACHE)
 def queue_digest(as_of: date) -> bool:
-    application = build_application(flow_settings())
-    try:
-        return queue_review_digest(application, as_of)
-    finally:
-        application.close()
+    with task_application() as app:
+        return queue_review_digest(app, as_of)
 
 
 @flow(name="review-digest", flow_run_name=lambda: f"cho-xet-{run_day_label()}", **RUN_HOOKS)
 def review_digest(as_of: date | None = None) -> dict:
     """Báo cáo, đề nghị của đơn vị chờ cơ quan thường trực xét (mỗi ngày làm việc, khi có)."""
-    settings = flow_settings()
-    as_of = as_of or settings.today()
+    app = flow_application()
+    as_of = as_of or app.today()
     logger = get_run_logger()
-    if not settings.calendar.is_working_day(as_of):
+    if not app.calendar.is_working_day(as_of):
         logger.info("%s: không phải ngày làm việc", f"{as_of:%d/%m/%Y}")
         return {"as_of": as_of.isoformat(), "queued": False}
-    if not settings.policy.secretariat_email:
+    if not app.policy.secretariat_email:
         logger.warning("tệp chính sách chưa có secretariat.email: không có ai để báo")
         return {"as_of": as_of.isoformat(), "queued": False}
     queued = queue_digest(as_of)

@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from apscheduler.events import (
@@ -26,6 +27,11 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from notifications.words import local_time_text
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from flows.application import Application
 
 PREFECT_YAML = Path(__file__).resolve().parent.parent / "prefect.yaml"
 # A run missed by up to this long (the machine was off) still runs, once, when it is back.
@@ -155,9 +161,10 @@ def install_jobs(scheduler: BaseScheduler, flows: list[ScheduledFlow]) -> None:
             job.reschedule(flow.trigger())
 
 
-def build_scheduler(database_url: str, scheduler_class: type[BaseScheduler]) -> BaseScheduler:
+def build_scheduler(engine: Engine, scheduler_class: type[BaseScheduler]) -> BaseScheduler:
+    """A scheduler keeping its jobs in the engine's database, over the engine's own pool."""
     return scheduler_class(
-        jobstores={"default": SQLAlchemyJobStore(url=database_url, tablename="scheduler_jobs")},
+        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename="scheduler_jobs")},
         job_defaults={"coalesce": True, "max_instances": 1,
                       "misfire_grace_time": MISFIRE_GRACE_SECONDS},
     )
@@ -184,9 +191,11 @@ class LocalTimeFormatter(logging.Formatter):
         return local_time_text(datetime.fromtimestamp(record.created, self.zone), self.zone)
 
 
-def serve(database_url: str, flows: list[ScheduledFlow], zone: tzinfo) -> None:
+def serve(app: Application, flows: list[ScheduledFlow]) -> None:
     """Run the flows on their schedules until SIGTERM or SIGINT; a running flow is let finish.
-    Times in its log lines are in `zone`."""
+    The jobs are kept in the application's database; times in the log lines are in its zone.
+    The flows run on the application the entry point set for them (`flow_support`)."""
+    zone = app.settings.zone
 
     def _when(moment: datetime) -> str:
         return local_time_text(moment, zone)
@@ -194,7 +203,7 @@ def serve(database_url: str, flows: list[ScheduledFlow], zone: tzinfo) -> None:
     stop = threading.Event()
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: stop.set())
-    scheduler = build_scheduler(database_url, BackgroundScheduler)
+    scheduler = build_scheduler(app.uow.engine, BackgroundScheduler)
 
     def report(event: JobEvent) -> None:
         job = scheduler.get_job(event.job_id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import tomllib
-from datetime import date, datetime
 from functools import cached_property
 from ipaddress import ip_network
 from pathlib import Path
@@ -104,9 +103,6 @@ class Settings(BaseModel):
     @cached_property
     def calendar(self) -> WorkingCalendar:
         return WorkingCalendar(self.policy.calendar)
-
-    def today(self) -> date:
-        return datetime.now(self.zone).date()
 
     def with_changes(self, **changes: Any) -> Settings:
         """These settings with some changed (the demo's own database and outbox, say). What was

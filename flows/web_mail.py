@@ -36,7 +36,7 @@ def pages_mail_sent(app: Application) -> Iterator[None]:
 def _send_until(app: Application, stop: threading.Event) -> None:
     while True:
         try:
-            checking.dispatch(app.uow, app.settings, log, partition=WEB_PARTITION)
+            checking.dispatch(app, log, partition=WEB_PARTITION)
         except Exception:
             # The database or the SMTP server away for a while: the next round tries again.
             log.exception("chưa gửi được thư của trang web; sẽ thử lại")

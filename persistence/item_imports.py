@@ -295,76 +295,65 @@ def import_findings(
     readings: list[CellReading] = []
     directory = load_directory(session)
     inspections = {i.name: i for i in session.exec(select(Inspection))}
-    items, authority = _finding_items(check, table, directory, inspections, readings,
-                                      strict=strict, calendar=calendar, today=today)
-    check.raise_if_any()
-
-    _save_findings(session, items, inspections, authority)
-    counts = _upsert_items(
-        session,
-        scope=FINDINGS_SCOPE,
-        kind=ItemKind.REMEDIATION,
-        rows=[
-            {k: v for k, v in values.items() if k not in ("inspection", "concluded_on", "finding")}
-            | {"finding_code": values["code"]}
-            for values in items
-        ],
-    )
-    reading = [*table.reading, *(f"đợt kiểm tra '{name}': cơ quan kết luận {code}"
-                                 for name, code in authority.items())]
-    summary = ImportSummary(*counts, readings=tuple(readings), reading=tuple(reading))
-    record(session, Imported(file=table.file, what="findings",
-                             undetermined=len(summary.undetermined), **summary.event_data()))
-    return summary
-
-
-def _finding_items(
-    check: RowChecker, table: Table, directory: UnitDirectory,
-    inspections: dict[str, Inspection], readings: list[CellReading], *, strict: bool,
-    calendar: WorkingCalendar, today: date | None,
-) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """Each finding row's remediation item, its problems noted in `check`; and the unit that
-    concluded each inspection, where the file names it."""
     concluded: dict[str, tuple[date, int]] = {}
     authority: dict[str, str] = {}
     seen: dict[str, int] = {}
     items: list[dict[str, Any]] = []
+    fanned: list[str] = []
     for row in table.rows:
         code = check.text(row, "code")
         if code in seen:
             check.fail(row, "code", code, f"mã trùng với dòng {seen[code]}")
         elif code:
             seen[code] = row.number
-        inspection = check.text(row, "inspection")
-        day = _conclusion_day(check, row, inspection, concluded, inspections)
-        by = lead_of(check, row, directory, "concluded_by", group_allowed=False)
-        if inspection and by and authority.setdefault(inspection, by.codes[0]) != by.codes[0]:
-            check.fail(row, "concluded_by", check.text(row, "concluded_by"),
-                       "cùng đợt kiểm tra nhưng khác cơ quan kết luận")
-        lead = lead_of(check, row, directory, group_allowed=False)
-        items.append(
-            {
-                "code": code,
-                "inspection": inspection,
-                "concluded_on": day,
-                "finding": check.text(row, "finding"),
-                "content": check.text(row, "requirement"),
-                "unit_code": lead.codes[0] if lead else None,
-                "deadline": _deadline(check, row, readings, strict, start=day,
-                                      calendar=calendar),
-                "completed_on": completion_from(check, row, today, Origin(concluded_on=day)),
-                "position": len(items),
-            }
-        )
-    return items, authority
+        inspection, day = _conclusion_of(check, row, directory, inspections, concluded,
+                                         authority)
+        lead = lead_of(check, row, directory)
+        values = {
+            "code": code,
+            "finding_code": code,
+            "inspection": inspection,
+            "concluded_on": day,
+            "finding": check.text(row, "finding"),
+            "content": check.text(row, "requirement"),
+            "unit_code": lead.codes[0] if lead else None,
+            "deadline": _deadline(check, row, readings, strict, start=day, calendar=calendar),
+            "completed_on": completion_from(check, row, today, Origin(concluded_on=day)),
+        }
+        # A finding addressed to a group is remedied, and tracked, once per member unit.
+        if lead and lead.group:
+            fanned.append(f"tồn tại {code} giao '{lead.group}' → {len(lead.codes)} đơn vị: "
+                          f"{', '.join(lead.codes)}")
+        for unit_code in lead.codes if lead and lead.group else [values["unit_code"]]:
+            unit_values = {"code": f"{code}/{unit_code}", "unit_code": unit_code} if (
+                lead and lead.group) else {}
+            items.append(values | unit_values | {"position": len(items)})
+    check.raise_if_any()
+    _store_findings(session, items, inspections, authority)
+    counts = _upsert_items(
+        session,
+        scope=FINDINGS_SCOPE,
+        kind=ItemKind.REMEDIATION,
+        rows=[
+            {k: v for k, v in values.items() if k not in ("inspection", "concluded_on", "finding")}
+            for values in items
+        ],
+    )
+    reading = [*table.reading, *fanned, *(f"đợt kiểm tra '{name}': cơ quan kết luận {code}"
+                                          for name, code in authority.items())]
+    summary = ImportSummary(*counts, readings=tuple(readings), reading=tuple(reading))
+    record(session, Imported(file=table.file, what="findings",
+                             undetermined=len(summary.undetermined), **summary.event_data()))
+    return summary
 
 
-def _conclusion_day(
-    check: RowChecker, row: Row, inspection: str | None,
-    concluded: dict[str, tuple[date, int]], inspections: dict[str, Inspection],
-) -> date | None:
-    """The row's conclusion date: required, and one per inspection, in the file and in the
-    database (`concluded`: each inspection's first date in the file, and its row)."""
+def _conclusion_of(
+    check: RowChecker, row: Row, directory: UnitDirectory, inspections: dict[str, Inspection],
+    concluded: dict[str, tuple[date, int]], authority: dict[str, str],
+) -> tuple[str | None, date | None]:
+    """A finding's inspection and date of conclusion, one date and one concluding unit per
+    inspection (`concluded`, `authority`: what the rows before said)."""
+    inspection = check.text(row, "inspection")
     day = check.day(row, "concluded_on")
     if day is None and row.values.get("concluded_on") in (None, ""):
         check.fail(row, "concluded_on", None, "thiếu ngày kết luận")
@@ -374,14 +363,16 @@ def _conclusion_day(
         if first[0] != day or (known and known.concluded_on != day):
             check.fail(row, "concluded_on", row.values.get("concluded_on"),
                        "cùng đợt kiểm tra nhưng khác ngày kết luận")
-    return day
+    by = lead_of(check, row, directory, "concluded_by", group_allowed=False)
+    if inspection and by and authority.setdefault(inspection, by.codes[0]) != by.codes[0]:
+        check.fail(row, "concluded_by", check.text(row, "concluded_by"),
+                   "cùng đợt kiểm tra nhưng khác cơ quan kết luận")
+    return inspection, day
 
 
-def _save_findings(
-    session: Session, items: list[dict[str, Any]], inspections: dict[str, Inspection],
-    authority: dict[str, str],
-) -> None:
-    """Each finding and its inspection, created or updated."""
+def _store_findings(session: Session, items: list[dict[str, Any]],
+                    inspections: dict[str, Inspection], authority: dict[str, str]) -> None:
+    """The inspections and findings the items belong to."""
     for values in items:
         inspection = inspections.get(values["inspection"])
         if inspection is None:
@@ -392,8 +383,8 @@ def _save_findings(
             inspection.concluded_by_unit_code = authority[inspection.name]
         session.add(inspection)
         session.flush()
-        finding = session.get(Finding, values["code"]) or Finding(
-            code=values["code"], inspection_id=inspection.id, description=""
+        finding = session.get(Finding, values["finding_code"]) or Finding(
+            code=values["finding_code"], inspection_id=inspection.id, description=""
         )
         assign_changes(finding, {"inspection_id": inspection.id, "description": values["finding"]})
         session.add(finding)

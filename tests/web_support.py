@@ -113,7 +113,7 @@ def seed(engine, today: date, calendar) -> Seeded:
 
 
 def unit_token(settings: Settings, address: str, *units: str) -> str:
-    return links.issue(settings, Scope(address, frozenset(units)))
+    return links.LinkSigner.of(settings).issue(Scope(address, frozenset(units)))
 
 
 def page_token(html: str) -> str:
@@ -184,21 +184,22 @@ def free_port() -> int:
 def serving(settings: Settings, port: int | None = None) -> Iterator[str]:
     """The web app served by uvicorn (as `cchc web` runs it) in a thread, on `port` or a free
     one."""
-    from cli.shared import web_server
+    from cli.shared import application, web_server
 
     port = port or free_port()
-    server = web_server(settings, "127.0.0.1", port)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the web server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with application(settings) as built:
+        server = web_server(built, "127.0.0.1", port)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "the web server did not start"
+            time.sleep(0.05)
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
 
 
 def aged_token(settings: Settings, address: str, units, age: timedelta) -> str:

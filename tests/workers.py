@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from persistence.unit_of_work import UnitOfWork
-
 
 def check_and_dispatch(
     database_url: str, smtp_port: int, maildir: str, as_of: date, start, unit: str | None = None,
@@ -15,18 +13,18 @@ def check_and_dispatch(
     """What `cchc check` does after Prefect has started: sweep, seal, dispatch (under the
     example's policy unless another is given)."""
     from flows import checking
+    from flows.application import build_application
     from flows.settings import Settings
-    from persistence.db import make_engine
     from tests.conftest import EXAMPLES
 
     settings = Settings(database_url=database_url, smtp_host="127.0.0.1", smtp_port=smtp_port,
                         maildir=maildir, policy_file=policy_file or EXAMPLES / "policy.toml")
-    engine = make_engine(database_url)
+    app = build_application(settings)
     log = logging.getLogger("worker")
     start.wait()
-    checking.sweep_and_seal(UnitOfWork(engine), settings, as_of, log, unit)
-    checking.dispatch(UnitOfWork(engine), settings, log)
-    engine.dispose()
+    checking.sweep_and_seal(app, as_of, log, unit)
+    checking.dispatch(app, log)
+    app.close()
 
 
 def record_run() -> None:
@@ -48,38 +46,37 @@ def check_of_1_july_2021() -> dict:
 def check_only(database_url: str, as_of: date, start) -> None:
     """A check that queues and seals digests and sends nothing (the dispatchers do)."""
     from flows import checking
+    from flows.application import build_application
     from flows.settings import Settings
-    from persistence.db import make_engine
 
-    engine = make_engine(database_url)
+    app = build_application(Settings(database_url=database_url))
     start.wait()
-    checking.sweep_and_seal(UnitOfWork(engine), Settings(database_url=database_url), as_of,
-                            logging.getLogger("check"))
-    engine.dispose()
+    checking.sweep_and_seal(app, as_of, logging.getLogger("check"))
+    app.close()
 
 
 def dispatch_until(database_url: str, smtp_port: int, start, checks_done) -> None:
     """A dispatcher polling the outbox until the checks are over, then draining it once more."""
     from flows import checking
+    from flows.application import build_application
     from flows.settings import Settings
-    from persistence.db import make_engine
 
-    settings = Settings(database_url=database_url, smtp_host="127.0.0.1", smtp_port=smtp_port)
-    engine = make_engine(database_url)
+    app = build_application(Settings(database_url=database_url, smtp_host="127.0.0.1",
+                                     smtp_port=smtp_port))
     start.wait()
     while True:
         last = checks_done.is_set()
-        checking.dispatch(UnitOfWork(engine), settings, logging.getLogger("dispatch"))
+        checking.dispatch(app, logging.getLogger("dispatch"))
         if last:
             break
-    engine.dispose()
+    app.close()
 
 
 def dispatch_once(database_url: str, smtp_port: int) -> None:
     """`cchc dispatch` without Prefect: a process the crash tests kill."""
     from flows import checking
+    from flows.application import build_application
     from flows.settings import Settings
-    from persistence.db import make_engine
 
     settings = Settings(database_url=database_url, smtp_host="127.0.0.1", smtp_port=smtp_port)
-    checking.dispatch(UnitOfWork(make_engine(database_url)), settings, logging.getLogger("dispatch"))
+    checking.dispatch(build_application(settings), logging.getLogger("dispatch"))

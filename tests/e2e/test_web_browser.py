@@ -61,8 +61,8 @@ def _browser_flow(database_url: str, tmp_path: Path) -> None:
     today, calendar = application.today(), application.calendar
     ids = seed(engine, today, calendar)
     day = today if calendar.is_working_day(today) else calendar.add_working_days(today, 1)
-    checking.sweep_and_seal(application.uow, settings, day, LOG)
-    checking.dispatch(application.uow, settings, LOG)
+    checking.sweep_and_seal(application, day, LOG)
+    checking.dispatch(application, LOG)
     link = _link_in_mail(settings.maildir, "giamdoc@a.example")
     assert link.startswith(f"http://127.0.0.1:{port}/u/")
     add_user(application, "thuongtruc", "mat-khau-du-dai-123")
@@ -117,15 +117,15 @@ def _browser_flow(database_url: str, tmp_path: Path) -> None:
             LadderEntry.item_id == ids.a1)).all()
     # The unit is told of the confirmation.
     before_letters = {p.name for p in settings.maildir.glob("*.eml")}
-    checking.dispatch(application.uow, settings, LOG)
+    checking.dispatch(application, LOG)
     (letter,) = _mails_about(settings.maildir, "A1", before_letters)
     with (settings.maildir / letter).open("rb") as raw:
         assert "đã được xác nhận" in BytesParser(policy=email_policy.default).parse(raw)[
             "Subject"]
     sent = {p.name for p in settings.maildir.glob("*.eml")}
     next_day = calendar.add_working_days(day, 1)
-    checking.sweep_and_seal(application.uow, settings, next_day, LOG)
-    checking.dispatch(application.uow, settings, LOG)
+    checking.sweep_and_seal(application, next_day, LOG)
+    checking.dispatch(application, LOG)
     assert _mails_about(settings.maildir, "A1", sent) == []
     # …while the same check still reminds what is still open, so it did run.
     assert _mails_about(settings.maildir, "OLD1", sent)

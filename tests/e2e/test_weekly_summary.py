@@ -32,14 +32,17 @@ def loaded(tmp_path, monkeypatch, prefect_harness):
 
 
 def weekly_summary(as_of: date) -> dict:
-    """The flow run in this process as an entry point runs it: under the settings the
-    environment holds now."""
-    from flows.flow_support import settings_in_use
+    """The flow run in this process as an entry point runs it: on an application built from
+    the settings the environment holds now."""
+    from flows.application import build_application
+    from flows.flow_support import application_in_use
     from flows.settings import Settings
     from flows.weekly_summary import weekly_summary as flow
 
-    with settings_in_use(Settings()):
-        return flow(as_of=as_of)
+    with application_in_use(build_application(Settings())) as app:
+        result = flow(as_of=as_of)
+    app.close()
+    return result
 
 
 def _latest_artifact(key: str):

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from domain.models import Notice
 from flows import checking
+from flows.application import build_application
 from flows.settings import Settings
 from notifications.email import make_message_id
 from persistence.db import make_engine, upgrade
@@ -55,7 +56,8 @@ def sealed_outbox(tmp_path_factory):
     engine = make_engine(url)
     upgrade(engine)
     seed(engine, districts=3, communes=25, items=700, as_of=AS_OF)
-    checking.sweep_and_seal(UnitOfWork(engine), Settings(database_url=url), AS_OF, logging.getLogger("t"))
+    checking.sweep_and_seal(build_application(Settings(database_url=url), engine=engine), AS_OF,
+                            logging.getLogger("t"))
     engine.dispose()
     return path
 
@@ -104,13 +106,13 @@ def test_a_dispatcher_killed_mid_send_loses_nothing_and_resends_only_the_accepte
         settings = Settings(database_url=url, smtp_host="127.0.0.1", smtp_port=server.port)
         claimed = message_ids(url, "sending")
         # Within the lease (15 minutes by default) the dead dispatcher's claims stand.
-        checking.dispatch(UnitOfWork(engine), settings, logging.getLogger("t"))
+        checking.dispatch(build_application(settings, engine=engine), logging.getLogger("t"))
         assert message_ids(url, "sending") == claimed
         assert window <= claimed  # what the server accepted and nobody marked is still claimed
 
         time.sleep(LEASE_SECONDS + 0.1)  # the dead dispatcher's claims expire
         settings.claim_lease_seconds = LEASE_SECONDS
-        checking.dispatch(UnitOfWork(engine), settings, logging.getLogger("t"))
+        checking.dispatch(build_application(settings, engine=engine), logging.getLogger("t"))
         engine.dispose()
         received = server.handler.message_ids()
         by_id = {}

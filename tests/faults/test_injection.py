@@ -10,6 +10,7 @@ import pytest
 
 from domain.models import Finding, Inspection, Plan, TrackedItem, Unit
 from flows import checking
+from flows.application import build_application
 from flows.settings import Settings
 from notifications.delivery import SmtpSender, SmtpSettings
 from notifications.email import OutgoingMessage
@@ -63,8 +64,9 @@ def test_markup_and_line_breaks_in_every_field_are_neutralised(tmp_path, payload
     engine = make_engine(settings.database_url)
     with ScriptedServer() as server:
         settings.smtp_port = server.port
-        checking.sweep_and_seal(UnitOfWork(engine), settings, AS_OF, logging.getLogger("t"))
-        summary = checking.dispatch(UnitOfWork(engine), settings, logging.getLogger("t"))
+        app = build_application(settings, engine=engine)
+        checking.sweep_and_seal(app, AS_OF, logging.getLogger("t"))
+        summary = checking.dispatch(app, logging.getLogger("t"))
     engine.dispose()
 
     assert summary.sent == len(server.handler.messages) >= 2

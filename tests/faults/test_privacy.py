@@ -18,6 +18,7 @@ from sqlalchemy import insert, select
 from domain.models import LadderEntry, Notice, NoticeEntry, TrackedItem, Unit
 from domain.states import RecipientRole
 from flows import checking
+from flows.application import build_application
 from flows.settings import Settings
 from persistence import ledger
 from persistence.db import make_engine, upgrade
@@ -90,7 +91,8 @@ def test_every_digest_lists_only_items_its_recipient_answers_for(
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     insert_organisation(engine, units, items)
-    checking.sweep_and_seal(UnitOfWork(engine), Settings(database_url=url), AS_OF, logging.getLogger("t"))
+    checking.sweep_and_seal(build_application(Settings(database_url=url), engine=engine), AS_OF,
+                            logging.getLogger("t"))
 
     with UnitOfWork(engine).reading() as session:
         tree = ledger.load_unit_tree(session)

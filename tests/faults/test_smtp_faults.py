@@ -15,6 +15,7 @@ from sqlmodel import select
 from domain.events import EventName
 from domain.models import Event, Notice, utcnow
 from flows import checking
+from flows.application import build_application
 from flows.settings import Settings
 from persistence.db import make_engine, upgrade
 from persistence.unit_of_work import UnitOfWork
@@ -36,7 +37,7 @@ class Outbox:
         upgrade(self.engine)
         settings = self.settings(25)
         load_examples(self.engine, settings.calendar)
-        checking.sweep_and_seal(UnitOfWork(self.engine), settings, AS_OF, log)
+        checking.sweep_and_seal(build_application(settings, engine=self.engine), AS_OF, log)
 
     def settings(self, port: int, **overrides) -> Settings:
         return Settings(database_url=self.url, smtp_host="127.0.0.1", smtp_port=port,
@@ -44,8 +45,8 @@ class Outbox:
                         **overrides)
 
     def dispatch(self, port: int, respect_backoff: bool = True, **overrides):
-        return checking.dispatch(UnitOfWork(self.engine), self.settings(port, **overrides), log,
-                                 respect_backoff=respect_backoff)
+        app = build_application(self.settings(port, **overrides), engine=self.engine)
+        return checking.dispatch(app, log, respect_backoff=respect_backoff)
 
     def notices(self) -> dict[str, Notice]:
         with UnitOfWork(self.engine).reading() as session:

@@ -44,7 +44,7 @@ def test_a_units_link_never_shows_or_accepts_another_units_item(
     site = web_settings(f"sqlite:///{folder / 'cchc.db'}", folder)
     application = build_application(site)
     insert_organisation(application.uow.engine, units, items)
-    checking.sweep_and_seal(application.uow, site, AS_OF, logging.getLogger("t"))
+    checking.sweep_and_seal(application, AS_OF, logging.getLogger("t"))
     with application.uow.reading() as session:
         tree = ledger.load_unit_tree(session)
         digests = session.execute(select(Notice.recipient, Notice.text_body)).all()

@@ -71,6 +71,8 @@ def test_checks_of_disjoint_subtrees_run_side_by_side_and_together_cover_everyth
     }
     # A check of the whole database afterwards finds everything already recorded.
     from flows import checking
+    from flows.application import build_application
 
-    summary = checking.sweep_and_seal(UnitOfWork(engine), settings, date(2021, 7, 1), logging.getLogger("t"))
+    summary = checking.sweep_and_seal(build_application(settings, engine=engine), date(2021, 7, 1),
+                                      logging.getLogger("t"))
     assert summary.queued == 0 and summary.items > 0

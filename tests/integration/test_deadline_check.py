@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from domain.models import Event, LadderEntry, Notice, NoticeEntry, TrackedItem, Unit
 from flows import checking
+from flows.application import build_application
 from flows.settings import Settings
 from persistence.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLES, load_examples
@@ -36,8 +37,9 @@ def settings_for(database_url: str, tmp_path, smtp_port: int | None = None) -> S
 
 
 def run_check(engine, settings: Settings, day: date, respect_backoff: bool = True):
-    summary = checking.sweep_and_seal(UnitOfWork(engine), settings, day, log)
-    return summary, checking.dispatch(UnitOfWork(engine), settings, log, respect_backoff=respect_backoff)
+    app = build_application(settings, engine=engine)
+    summary = checking.sweep_and_seal(app, day, log)
+    return summary, checking.dispatch(app, log, respect_backoff=respect_backoff)
 
 
 def codes_in(message) -> set[str]:
@@ -158,10 +160,11 @@ def test_a_check_with_the_smtp_server_down_keeps_notices_for_one_later_dispatch(
     summary, sent = run_check(engine, settings, date(2021, 7, 1))
     assert summary.notices > 0 and sent.sent == 0 and sent.deferred > 0
     server = SmtpServer(port).start()
+    app = build_application(settings, engine=engine)
     try:
-        result = checking.dispatch(UnitOfWork(engine), settings, log, respect_backoff=False)
+        result = checking.dispatch(app, log, respect_backoff=False)
         assert result.sent == summary.notices and result.failed == 0
-        assert checking.dispatch(UnitOfWork(engine), settings, log, respect_backoff=False).sent == 0
+        assert checking.dispatch(app, log, respect_backoff=False).sent == 0
         recipients = [m["To"] for m in server.messages]
         assert len(recipients) == len(set(recipients)) == summary.notices
     finally:
@@ -183,7 +186,7 @@ def test_a_permanent_refusal_fails_only_that_notice(engine, database_url, tmp_pa
 def test_dry_run_says_who_would_get_what_and_writes_nothing(engine, database_url, tmp_path):
     settings = settings_for(database_url, tmp_path)
     load_examples(engine, settings.calendar)
-    planned = checking.preview(UnitOfWork(engine), settings, date(2021, 7, 1))
+    planned = checking.preview(build_application(settings, engine=engine), date(2021, 7, 1))
     assert {r for r, _, _ in planned} >= {VP_HEAD, PNV_HEAD}
     assert dict((r, c) for r, _, c in planned)[VP_HEAD] == ["3.2"]
     with UnitOfWork(engine).reading() as session:
@@ -205,7 +208,7 @@ def test_a_dry_run_issues_no_write_and_plans_the_digests_the_real_check_then_sen
     for day in (date(2021, 7, 1), date(2021, 7, 12), date(2021, 8, 2)):
         event.listen(engine, "before_cursor_execute", seen)
         try:
-            planned = checking.preview(UnitOfWork(engine), settings, day)
+            planned = checking.preview(build_application(settings, engine=engine), day)
         finally:
             event.remove(engine, "before_cursor_execute", seen)
         writes = [s for s in statements
@@ -245,21 +248,21 @@ def test_a_notice_claimed_by_a_sender_that_crashed_is_sent_by_the_next_dispatch(
 
     from notifications.email import make_message_id
 
-    settings = settings_for(database_url, tmp_path)
-    checking.sweep_and_seal(UnitOfWork(engine), settings, date(2024, 2, 7), log)
+    app = build_application(settings_for(database_url, tmp_path), engine=engine)
+    checking.sweep_and_seal(app, date(2024, 2, 7), log)
     # A sender claimed it and died before sending or marking it.
     with UnitOfWork(engine).transaction() as session:
         session.exec(update(Notice).values(
             state="sending", claim_token="dead", attempts=1,
             claimed_at=datetime.now(timezone.utc) - timedelta(minutes=30),
         ))
-    result = checking.dispatch(UnitOfWork(engine), settings, log)
+    result = checking.dispatch(app, log)
     assert result.sent == 1
     with UnitOfWork(engine).reading() as session:
         notice = session.exec(select(Notice)).one()
     assert notice.state == "sent" and notice.attempts == 2
     assert notice.message_id == make_message_id(notice.id, notice.key, "tpsonla.sonla.example")
-    assert checking.dispatch(UnitOfWork(engine), settings, log).sent == 0
+    assert checking.dispatch(app, log).sent == 0
 
 
 def test_a_runs_artifact_rows_name_what_each_email_carried_and_the_servers_refusal(

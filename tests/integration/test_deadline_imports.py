@@ -326,7 +326,7 @@ def test_an_undetermined_task_given_a_recurring_rule_gets_its_periods_at_the_nex
     with_units, engine, database_url, tmp_path
 ):
     from flows import checking
-    from persistence.unit_of_work import UnitOfWork
+    from flows.application import build_application
     from tests.integration.test_deadline_check import log, settings_for
 
     path = plan_file(tmp_path, ["Theo chỉ đạo của UBND tỉnh"],
@@ -341,7 +341,7 @@ def test_an_undetermined_task_given_a_recurring_rule_gets_its_periods_at_the_nex
     assert (item["deadline_kind"], item["deadline_rule"]) == (
         "recurring", {"periods": ["month"], "day": 10, "month": None})
     assert status_json(with_units, "01/03/2022")["tasks"]["undetermined"] == 0
-    checking.sweep_and_seal(UnitOfWork(engine), settings_for(database_url, tmp_path),
+    checking.sweep_and_seal(build_application(settings_for(database_url, tmp_path), engine=engine),
                             date(2022, 3, 1), log)
     monthly = periods_of(with_units, "1.1")
     assert len(monthly) == 12 and monthly[2] == ("1.1/T3-2022", "2022-03-10")

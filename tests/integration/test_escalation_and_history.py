@@ -14,6 +14,7 @@ from cli.main import app
 from domain.models import LadderEntry, Notice, NoticeEntry, Plan, TrackedItem, Unit
 from domain.policy import PolicyError
 from flows import checking
+from flows.application import build_application
 from flows.settings import Settings
 from flows.tracking import complete_item, extend_item
 from notifications.explain import explain_lines
@@ -36,8 +37,9 @@ def settings(database_url, tmp_path) -> Settings:
 def check_daily(engine, settings, first: date, last: date) -> None:
     day = first
     while day <= last:
-        checking.sweep_and_seal(UnitOfWork(engine), settings, day, log)
-        checking.dispatch(UnitOfWork(engine), settings, log)
+        app = build_application(settings, engine=engine)
+        checking.sweep_and_seal(app, day, log)
+        checking.dispatch(app, log)
         day += timedelta(days=1)
 
 
@@ -266,7 +268,7 @@ def test_a_policy_naming_an_organisation_that_is_no_unit_is_refused_naming_the_k
     policy.write_text('[secretariat]\norganisation = "TP-XX"\n', "utf-8")
     settings = Settings(database_url=database_url, maildir=tmp_path / "outbox", policy_file=policy)
     with pytest.raises(PolicyError) as refused:
-        checking.sweep_and_seal(UnitOfWork(engine), settings, date(2024, 3, 6), log)
+        checking.sweep_and_seal(build_application(settings, engine=engine), date(2024, 3, 6), log)
     assert refused.value.key == "secretariat.organisation" and "TP-XX" in str(refused.value)
     with UnitOfWork(engine).reading() as session:
         assert session.exec(select(Notice)).first() is None
@@ -289,10 +291,11 @@ def test_the_secretariat_is_alerted_once_per_escalation_however_often_the_alert_
     KT19-05 of commune X-CX (E2); every alert after the first finds nothing new."""
     load_examples(engine, settings.calendar)
     day = date(2021, 7, 1)
-    checking.sweep_and_seal(UnitOfWork(engine), settings, day, log)
-    assert checking.queue_alert(UnitOfWork(engine), settings, day)
-    assert not checking.queue_alert(UnitOfWork(engine), settings, day)  # a second trigger of the same burst
-    checking.dispatch(UnitOfWork(engine), settings, log)
+    app = build_application(settings, engine=engine)
+    checking.sweep_and_seal(app, day, log)
+    assert checking.queue_alert(app, day)
+    assert not checking.queue_alert(app, day)  # a second trigger of the same burst
+    checking.dispatch(app, log)
 
     (alert,) = [n for n in sent(engine, SECRETARIAT) if n.cc == []]
     assert alert.subject.startswith("[CCHC] Sở Nội vụ: ") and "đã báo cáo cấp trên" in alert.subject
@@ -302,8 +305,9 @@ def test_the_secretariat_is_alerted_once_per_escalation_however_often_the_alert_
 
     # The next escalations (two plan tasks reach E1 on 07/07), and only they, make the next alert.
     check_daily(engine, settings, date(2021, 7, 2), date(2021, 7, 7))
-    assert checking.queue_alert(UnitOfWork(engine), settings, date(2021, 7, 7))
-    checking.dispatch(UnitOfWork(engine), settings, log)
+    app = build_application(settings, engine=engine)
+    assert checking.queue_alert(app, date(2021, 7, 7))
+    checking.dispatch(app, log)
     first, second = [n for n in sent(engine, SECRETARIAT) if n.cc == []]
     assert "2 nhiệm vụ quá hạn đã báo cáo cấp trên" in second.subject
     assert "ĐÃ BÁO CÁO CẤP TRÊN LẦN THỨ 1: " in second.text_body and "[KT19-05]" not in second.text_body

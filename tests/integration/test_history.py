@@ -19,6 +19,7 @@ from cli.main import app
 from domain.events import EventName, current_flow_run
 from domain.models import Event
 from flows import checking
+from flows.application import build_application
 from flows.scheduler import LocalTimeFormatter
 from flows.settings import Settings
 from persistence.explain import item_timeline
@@ -44,8 +45,9 @@ def checked(engine, database_url, tmp_path, monkeypatch):
     token = current_flow_run.set("run-1")
     try:
         started = datetime.now(UTC)
-        checking.sweep_and_seal(UnitOfWork(engine), settings, date(2021, 7, 1), log)
-        checking.dispatch(UnitOfWork(engine), settings, log)
+        app = build_application(settings, engine=engine)
+        checking.sweep_and_seal(app, date(2021, 7, 1), log)
+        checking.dispatch(app, log)
     finally:
         current_flow_run.reset(token)
     with UnitOfWork(engine).transaction() as session:

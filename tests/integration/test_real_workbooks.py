@@ -418,14 +418,17 @@ def test_each_commune_of_a_shared_task_is_reminded_on_its_own(engine, database_u
     import logging
 
     from flows import checking
+
+    from flows.application import build_application
     from flows.settings import Settings
 
     assert cchc("import", "units", str(EXAMPLES / "units.csv"))[0] == 0
     assert cchc("import", "plan", str(commune_plan(tmp_path / "communes.xlsx")))[0] == 0
     settings = Settings(database_url=database_url, maildir=tmp_path / "outbox",
                         policy_file=EXAMPLES / "policy.toml")
-    checking.sweep_and_seal(UnitOfWork(engine), settings, date(2021, 7, 2), logging.getLogger("test"))
-    checking.dispatch(UnitOfWork(engine), settings, logging.getLogger("test"))
+    app = build_application(settings, engine=engine)
+    checking.sweep_and_seal(app, date(2021, 7, 2), logging.getLogger("test"))
+    checking.dispatch(app, logging.getLogger("test"))
     mails = [p.read_text(encoding="utf-8") for p in (tmp_path / "outbox").rglob("*.eml")]
     for head in ("chutich@tohieu.tpsonla.sonla.example", "chutich@chiengxom.tpsonla.sonla.example",
                  "chutich@chiengle.tpsonla.sonla.example", "chutich@huala.tpsonla.sonla.example"):

@@ -16,8 +16,9 @@ import pytest
 from openpyxl import load_workbook
 
 from flows import checking
+
+from flows.application import build_application
 from flows.settings import Settings
-from persistence.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLES
 
 HEADLINE = "đã hoàn thành 36/70 nhiệm vụ (đạt 51,4%), đang thực hiện 34/70 nhiệm vụ"
@@ -114,8 +115,9 @@ def test_the_overdue_list_shows_the_last_notice_and_the_escalation_level_as_of_t
     log = logging.getLogger("test")
     day = date(2021, 7, 1)
     while day <= date(2021, 7, 7):
-        checking.sweep_and_seal(UnitOfWork(engine), settings, day, log)
-        checking.dispatch(UnitOfWork(engine), settings, log)
+        app = build_application(settings, engine=engine)
+        checking.sweep_and_seal(app, day, log)
+        checking.dispatch(app, log)
         day += timedelta(days=1)
 
     before = markdown_table(report(loaded, "--as-of", "06/07/2021"), "Nhiệm vụ quá hạn")

@@ -17,6 +17,7 @@ from flows.scheduler import (
     run_entrypoint,
     scheduled_flows,
 )
+from persistence.db import make_engine
 from tests.conftest import EXAMPLES, load_examples
 
 
@@ -35,7 +36,7 @@ def test_a_run_missed_while_stopped_is_caught_up_once_after_restart(tmp_path, mo
     job = [ScheduledFlow("deadline-check", "tests/workers.py:record_run", "0 7 * * *",
                          "Asia/Ho_Chi_Minh")]
 
-    first = build_scheduler(url, BackgroundScheduler)
+    first = build_scheduler(make_engine(url), BackgroundScheduler)
     first.start(paused=True)
     install_jobs(first, job)
     first.shutdown()
@@ -47,7 +48,7 @@ def test_a_run_missed_while_stopped_is_caught_up_once_after_restart(tmp_path, mo
     store.update_job(stored)
     store.shutdown()
 
-    second = build_scheduler(url, BackgroundScheduler)
+    second = build_scheduler(make_engine(url), BackgroundScheduler)
     second.start(paused=True)
     install_jobs(second, job)  # must not replace the stored job and forget the missed run
     assert second.get_job("deadline-check").next_run_time < datetime.now(timezone.utc)
@@ -110,14 +111,16 @@ def test_under_serve_a_check_that_escalated_alerts_the_secretariat(
     import email
     from email import policy
 
-    from flows.flow_support import settings_in_use
+    from flows.application import build_application
+    from flows.flow_support import application_in_use
     from flows.settings import Settings
 
     settings = Settings(database_url=database_url, maildir=tmp_path / "outbox",
                         policy_file=EXAMPLES / "policy.toml")
     load_examples(engine, settings.calendar)
-    with settings_in_use(settings):
+    with application_in_use(build_application(settings)) as app:
         run_entrypoint("tests/workers.py:check_of_1_july_2021")
+    app.close()
     sent = [email.message_from_bytes(path.read_bytes(), policy=policy.default)
             for path in (tmp_path / "outbox").glob("*.eml")]
     alerts = [message for message in sent

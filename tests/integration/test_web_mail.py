@@ -17,7 +17,7 @@ from sqlalchemy import select
 from domain.models import Event, Notice, Submission
 from domain.states import NoticeState
 from flows import checking
-from flows.application import build_application
+from flows.application import Clock, build_application
 from persistence import outbox
 from persistence.unit_of_work import UnitOfWork
 from tests.conftest import *  # noqa: F403 (the database fixtures)
@@ -65,7 +65,7 @@ def _notice_states(engine, prefix: str) -> list[NoticeState]:
 def test_a_fresh_link_asked_on_the_expired_link_page_arrives_without_a_check_and_only_once(
         engine, database_url, tmp_path, smtp_server):
     settings = _mail_settings(database_url, tmp_path, smtp_server)
-    seed(engine, settings.today(), settings.calendar)
+    seed(engine, Clock(settings.zone).today(), settings.calendar)
     expired = aged_token(settings, HEAD_A, {"A"}, timedelta(days=31))
     with serving(settings) as url, httpx.Client(base_url=url) as client:
         page = client.get(f"/u/{expired}")
@@ -76,7 +76,7 @@ def test_a_fresh_link_asked_on_the_expired_link_page_arrives_without_a_check_and
         (letter,) = _arrived(smtp_server, HEAD_A, "Đường dẫn mới")
         assert f"{settings.base_url}/u/" in letter.get_body(("plain",)).get_content()
         # A check's dispatch after it finds nothing left to send.
-        assert checking.dispatch(UnitOfWork(engine), settings, log).sent == 0
+        assert checking.dispatch(build_application(settings, engine=engine), log).sent == 0
     assert [m["To"] for m in smtp_server.messages] == [HEAD_A]
     assert _notice_states(engine, "link:") == [NoticeState.SENT]
 
@@ -119,14 +119,15 @@ def test_the_web_process_and_a_checks_dispatch_sending_at_once_send_each_letter_
     addresses = [f"donvi{number}@x.example" for number in range(40)]
     with UnitOfWork(engine).transaction() as session:
         for address in addresses:
-            outbox.queue_message(session, key=f"link:{address}", day=settings.today(),
+            outbox.queue_message(session, key=f"link:{address}", day=Clock(settings.zone).today(),
                                  recipient=address, unit_code=None, subject="[CCHC] thư",
                                  text="thư", html="<p>thư</p>")
     deadline = time.monotonic() + 60
+    check = build_application(settings, engine=engine)
     with serving(settings):
         while len(smtp_server.messages) < len(addresses):
             assert time.monotonic() < deadline, len(smtp_server.messages)
-            checking.dispatch(UnitOfWork(engine), settings, log)  # as a check would
+            checking.dispatch(check, log)  # as a check would
         time.sleep(0.5)
     assert sorted(m["To"] for m in smtp_server.messages) == sorted(addresses)
     assert set(_notice_states(engine, "link:")) == {NoticeState.SENT}

@@ -46,14 +46,14 @@ def _check_day(application):
 
 def _check(site):
     """A check today (or on the next working day), as the scheduler runs it."""
-    checking.sweep_and_seal(site.application.uow, site.settings, _check_day(site.application),
+    checking.sweep_and_seal(site.application, _check_day(site.application),
                             logging.getLogger("t"))
 
 
 def _reminded(application):
     """The codes of the items that check would send a notice about (writing nothing)."""
-    return {code for _, _, codes in checking.preview(
-        application.uow, application.settings, _check_day(application)) for code in codes}
+    return {code for _, _, codes in checking.preview(application, _check_day(application))
+            for code in codes}
 
 
 def test_the_unit_page_lists_its_own_items_most_pressing_first_and_its_dissolved_predecessors(

@@ -21,8 +21,8 @@ def _checked_and_sent(site):
     today = site.application.today()
     day = today if calendar.is_working_day(today) else calendar.add_working_days(today, 1)
     log = logging.getLogger("t")
-    checking.sweep_and_seal(site.application.uow, site.settings, day, log)
-    checking.dispatch(site.application.uow, site.settings, log)
+    checking.sweep_and_seal(site.application, day, log)
+    checking.dispatch(site.application, log)
 
 
 def test_the_unit_page_says_which_notice_was_sent_in_words_not_rung_codes(site):

@@ -56,6 +56,11 @@ DATED = [
     ("Năm 2021-2025", "31/12/2025", "01/01/2021"),
     ("Giai đoạn 2021 - 2025", "31/12/2025", "01/01/2021"),
     ("Từ ngày 01/3/2023 đến ngày 30/4/2023", "30/04/2023", "01/03/2023"),
+    # the days of an inspection's visit
+    ("Từ 23 đến 25/9/2023", "25/09/2023", "23/09/2023"),
+    ("Từ ngày 23 đến ngày 25/9/2023", "25/09/2023", "23/09/2023"),
+    ("23-25/9/2023", "25/09/2023", "23/09/2023"),
+    ("Từ 23 đến 25/9", "25/09/2023", "23/09/2023"),
     # the whole year
     ("Cả năm", "31/12/2023", "01/01/2023"),
     ("Trong năm", "31/12/2023", "01/01/2023"),
@@ -168,7 +173,8 @@ def test_two_deadlines_that_contradict_each_other_are_undetermined_naming_both(t
 
 
 @pytest.mark.parametrize("text", ["31/02/2022", "Trước 31/02", "Trước 30/02 hằng năm",
-                                  "Tháng 13", "Quý V", "Trước 29/02/2023"])
+                                  "Tháng 13", "Quý V", "Trước 29/02/2023", "Từ 25 đến 23/9",
+                                  "25-23/9/2023"])
 def test_an_impossible_date_or_period_is_an_error_naming_the_text(text):
     with pytest.raises(DeadlineError) as raised:
         read(text)

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from domain.states import InspectionMode
+
 from domain.events import (
     EVENT_TYPES,
     CompletionCorrected,
@@ -17,6 +19,8 @@ from domain.events import (
     ExtensionRefused,
     ExtensionRequested,
     Imported,
+    InspectionConcluded,
+    InspectionDone,
     ItemAcknowledged,
     ItemCompleted,
     ItemCreated,
@@ -35,6 +39,9 @@ from domain.events import (
     ReportConfirmed,
     ReportReturned,
     RungReached,
+    TargetAdded,
+    TargetDropped,
+    TargetReminded,
     RunFinished,
     SummarySent,
     UserAdded,
@@ -91,6 +98,16 @@ SAMPLES: list[DomainEvent] = [
     LinksRevoked(recipient=TO, by="admin"),
     UserAdded(user="admin", new=True),
     UserDisabled(user="thuky"),
+    InspectionDone(plan="KHKT-2019", unit="X-CB", mode=InspectionMode.DIRECT,
+                   inspected_from=DUE, inspected_to=DAY, within_window=False,
+                   previous_from=DUE, previous_to=DUE),
+    InspectionConcluded(plan="KHKT-2019", unit="X-CB", doc="Thông báo số 45/TB-UBND", on=LATER,
+                        has_findings=True, findings=2),
+    TargetAdded(plan="KHKT-2019", unit="P-YT", mode=InspectionMode.BY_REPORT, window="Quý IV",
+                reason="Theo chỉ đạo"),
+    TargetDropped(plan="KHKT-2019", unit="P-YT", reason="Sáp nhập"),
+    TargetReminded(plan="KHKT-2019", unit="X-CB", track="self_report", rung="R3",
+                   due=date(2019, 9, 16), to="chutich@xcb.example", skipped=("R7",)),
 ]
 
 

@@ -35,8 +35,6 @@ DOMAIN_NEVER = {("sqlmodel", "Session"), ("sqlalchemy.orm", "Session")}
 PACKAGES = ("domain", "adapters", "persistence", "notifications", "flows", "cli", "web")
 # What a state, kind or role is called, as a column or an attribute.
 STATE_LIKE = re.compile(r"(^|_)(state|kind|role|track|status|standing)$")
-# Still compared as a raw string where its query is being rewritten.
-RAW_STATES_LEFT = {"persistence/ledger.py"}
 
 
 def imported(tree: ast.AST) -> list[tuple[int, str, str | None]]:
@@ -167,9 +165,7 @@ def test_the_spreadsheet_adapters_importing_a_use_case_or_a_session_layer_is_cau
 
 
 def test_states_are_compared_through_their_enums_never_as_strings():
-    left = [problem for problem in raw_state_comparisons(ROOT)
-            if problem.split(":")[0] not in RAW_STATES_LEFT]
-    assert left == []
+    assert raw_state_comparisons(ROOT) == []
 
 
 # In a template: `line.role == "supervisor"`, where the renderer passes the enum (`roles`).

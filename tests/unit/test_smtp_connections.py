@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from flows.checking import smtp_settings
+from flows.application import smtp_settings
 from flows.settings import Settings
 
 

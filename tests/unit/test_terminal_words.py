@@ -189,6 +189,36 @@ WORDED = [
     ("user.added", {"user": "admin", "new": True}, "user: admin; new: True"),
     ("user.added", {"user": "admin", "new": False}, "user: admin; new: False"),
     ("user.disabled", {"user": "thuky"}, "user: thuky"),
+    ("inspection.done", {"plan": "KHKT-2019", "unit": "X-CB", "mode": "direct",
+                         "inspected_from": "2019-09-23", "inspected_to": "2019-09-25",
+                         "within_window": True, "previous_from": None, "previous_to": None},
+     "X-CB, kiểm tra trực tiếp: từ 23/09/2019 đến 25/09/2019, trong thời gian dự kiến"),
+    ("inspection.done", {"plan": "KHKT-2019", "unit": "X-CL", "mode": "by_report",
+                         "inspected_from": "2019-07-02", "inspected_to": "2019-07-10",
+                         "within_window": False, "previous_from": "2019-07-01",
+                         "previous_to": "2019-07-01"},
+     "X-CL, kiểm tra qua báo cáo: báo cáo nhận ngày 02/07/2019, xem xét ngày 10/07/2019, sau "
+     "thời gian dự kiến (sửa ngày đã ghi: báo cáo nhận và xem xét ngày 01/07/2019)"),
+    ("inspection.concluded", {"plan": "KHKT-2019", "unit": "X-CB",
+                              "doc": "Thông báo số 45/TB-UBND", "on": "2019-10-04",
+                              "has_findings": True, "findings": 2},
+     "X-CB: Thông báo số 45/TB-UBND ngày 04/10/2019, có tồn tại, hạn chế (2 dòng tồn tại, hạn "
+     "chế)"),
+    ("inspection.target_added", {"plan": "KHKT-2019", "unit": "P-YT", "mode": "by_report",
+                                 "window": "Quý IV", "reason": "Theo chỉ đạo"},
+     "P-YT vào kế hoạch KHKT-2019: kiểm tra qua báo cáo, thời gian “Quý IV”; lý do: Theo chỉ "
+     "đạo"),
+    ("inspection.target_dropped", {"plan": "KHKT-2019", "unit": "P-YT", "reason": "Sáp nhập"},
+     "P-YT khỏi kế hoạch KHKT-2019; lý do: Sáp nhập"),
+    ("inspection.reminded", {"plan": "KHKT-2019", "unit": "X-CB", "track": "self_report",
+                             "rung": "R3", "due": "2019-09-16", "to": "chutich@xcb.example",
+                             "skipped": ["R7"]},
+     "X-CB: báo cáo tự kiểm tra trước ngày Đoàn kiểm tra làm việc (bậc R3, tính từ ngày "
+     "16/09/2019), tới chutich@xcb.example; bỏ qua R7"),
+    ("inspection.reminded", {"plan": "KHKT-2019", "unit": "X-CB", "track": "window_passed",
+                             "rung": "O1", "due": "2019-09-30", "to": None},
+     "X-CB: đã hết thời gian kiểm tra, chưa ghi nhận đã kiểm tra (bậc O1, tính từ ngày "
+     "30/09/2019)"),
 ]
 
 

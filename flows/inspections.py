@@ -1,0 +1,99 @@
+"""The use cases of an inspection plan's targets: a visit (or a report reviewed) recorded, a
+conclusion with its findings file or without findings, a target added or dropped after the
+plan's approval, and what `explain` says of one. Each decides through `domain/inspections.py`
+inside one transaction: refused, it writes nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from adapters.tables import read_table
+from domain.columns import CONCLUSION_FINDING_COLUMNS
+from domain.explanation import TargetFacts
+from domain.importers import ImportSummary
+from domain.inspections import InspectionError, read_mode
+from domain.events import DomainEvent
+from domain.states import InspectionMode
+from flows.application import Application
+from persistence import inspections as store
+
+
+def _facts(app: Application, session, target, plan, as_of: date | None = None) -> TargetFacts:
+    return store.target_facts(session, target, plan, as_of or app.today(), app.calendar,
+                              app.policy)
+
+
+def record_visit(app: Application, unit: str, plan: str, on_from: date,
+                 on_to: date) -> TargetFacts:
+    """Đã kiểm tra: visited from `on_from` to `on_to`, or (by report) the report received on
+    `on_from` and reviewed on `on_to`."""
+    with app.uow.transaction() as session:
+        target, chosen = store.find_target(session, unit, plan)
+        store.record_visit(session, target, chosen, on_from, on_to, app.today())
+        return _facts(app, session, target, chosen)
+
+
+def record_conclusion(
+    app: Application, unit: str, plan: str, doc: str, on: date, findings: Path | None,
+    columns: tuple[str, dict] | None = None, *, registered: bool = False,
+) -> tuple[TargetFacts, ImportSummary | None]:
+    """Kết luận: `findings` (a findings file, read before anything is written) imported under
+    it, or None for a conclusion that found nothing to remedy — or, `registered`, whose
+    findings the findings register already holds under `doc` (imported before the plan of
+    inspections was). `columns`: as `cchc import findings` takes them."""
+    table = None
+    if findings is not None:
+        source, mapping = columns or ("chính sách [import.columns]",
+                                      app.policy.import_columns.get("findings"))
+        table = read_table(findings, CONCLUSION_FINDING_COLUMNS, mapping, source)
+    with app.uow.transaction() as session:
+        target, chosen = store.find_target(session, unit, plan)
+        summary = store.record_conclusion(session, target, chosen, doc, on, app.today(), table,
+                                          app.calendar, registered=registered)
+        return _facts(app, session, target, chosen), summary
+
+
+def _mode_of(text: str) -> InspectionMode:
+    mode = read_mode(text)
+    if mode is None:
+        raise InspectionError(f"hình thức kiểm tra “{text}” không rõ: cần trực tiếp hoặc qua "
+                              "báo cáo", "mode")
+    return mode
+
+
+def add_target(app: Application, unit: str, plan: str, mode: str, window: str | None,
+               reason: str) -> TargetFacts:
+    """Thêm đơn vị vào kế hoạch đã phê duyệt (`mode`, `window` as a plan's cells write them)."""
+    with app.uow.transaction() as session:
+        chosen = store.find_plan(session, plan)
+        target = store.add_target(session, chosen, unit, _mode_of(mode), window, reason,
+                                  app.today())
+        return _facts(app, session, target, chosen)
+
+
+def drop_target(app: Application, unit: str, plan: str, reason: str) -> TargetFacts:
+    with app.uow.transaction() as session:
+        target, chosen = store.find_target(session, unit, plan)
+        store.drop_target(session, target, reason, app.today())
+        return _facts(app, session, target, chosen)
+
+
+def is_inspection_plan(app: Application, code: str) -> bool:
+    """Whether `code` names an inspection plan (`cchc explain UNIT --plan CODE`)."""
+    with app.uow.reading() as session:
+        return store.plan_exists(session, code)
+
+
+def explain_target(app: Application, unit: str, plan: str, as_of: date) -> TargetFacts:
+    with app.uow.reading() as session:
+        target, chosen = store.find_target(session, unit, plan)
+        return _facts(app, session, target, chosen, as_of)
+
+
+def target_timeline(app: Application, unit: str, plan: str
+                    ) -> tuple[str, list[tuple[datetime, DomainEvent]]]:
+    """The target's name as its history is titled ("P-NV (KHKT-2019)"), and its events."""
+    with app.uow.reading() as session:
+        target, chosen = store.find_target(session, unit, plan)
+        return f"{target.unit_code} ({chosen.code})", store.target_timeline(session, target)
