@@ -23,6 +23,7 @@ import smtplib
 import socket
 import statistics
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -190,20 +191,8 @@ def _process_cpu(pid: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=5000)
-    parser.add_argument("--connections", type=int, default=4,
-                        help="connections of the engine's sender and of the ceiling")
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-
-    with socket.socket() as probe:  # a port nobody uses
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    ready = multiprocessing.Event()
-    sink = multiprocessing.Process(target=_serve, args=(port, ready), daemon=True)
-    sink.start()
-    ready.wait(30)
+    args = _arguments()
+    port, sink = _start_sink()
     messages = digests(args.messages)
     for message in messages:  # addresses recur from one check to the next: validated once
         envelope_recipients(message)
@@ -225,24 +214,58 @@ def main() -> None:
         "ceiling: raw pipelined transactions": lambda: ceiling(port, transactions,
                                                                args.connections),
     }
-    # Per way: messages/s, and CPU milliseconds per message spent by this process and the sink.
-    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in ways}
     try:
-        for _ in range(args.runs):
-            for name, way in ways.items():
-                started, cpu, sink_cpu = time.perf_counter(), _cpu(), _process_cpu(sink.pid)
-                delivered = way()
-                seconds = time.perf_counter() - started
-                if delivered != len(messages):
-                    raise SystemExit(f"{name}: {delivered} of {len(messages)} accepted")
-                runs[name].append((delivered / seconds,
-                                   (_cpu() - cpu) * 1000 / delivered,
-                                   (_process_cpu(sink.pid) - sink_cpu) * 1000 / delivered))
+        runs = _time_ways(ways, args.runs, len(messages), sink.pid)
     finally:
         sink.terminate()
         pool.shutdown()
     median = {name: [statistics.median(column) for column in zip(*values)]
               for name, values in runs.items()}
+    _print_results(args, processes, building, median)
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--connections", type=int, default=4,
+                        help="connections of the engine's sender and of the ceiling")
+    parser.add_argument("--runs", type=int, default=3)
+    return parser.parse_args()
+
+
+def _start_sink() -> tuple[int, multiprocessing.Process]:
+    """The SMTP sink, in a process of its own, listening on a free port."""
+    with socket.socket() as probe:  # a port nobody uses
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    ready = multiprocessing.Event()
+    sink = multiprocessing.Process(target=_serve, args=(port, ready), daemon=True)
+    sink.start()
+    ready.wait(30)
+    return port, sink
+
+
+def _time_ways(
+    ways: dict[str, Callable[[], int]], runs: int, expected: int, sink_pid: int
+) -> dict[str, list[tuple[float, float, float]]]:
+    """Per way, each run's messages/s, and CPU milliseconds per message spent by this process
+    and the sink."""
+    timed: dict[str, list[tuple[float, float, float]]] = {name: [] for name in ways}
+    for _ in range(runs):
+        for name, way in ways.items():
+            started, cpu, sink_cpu = time.perf_counter(), _cpu(), _process_cpu(sink_pid)
+            delivered = way()
+            seconds = time.perf_counter() - started
+            if delivered != expected:
+                raise SystemExit(f"{name}: {delivered} of {expected} accepted")
+            timed[name].append((delivered / seconds,
+                                (_cpu() - cpu) * 1000 / delivered,
+                                (_process_cpu(sink_pid) - sink_cpu) * 1000 / delivered))
+    return timed
+
+
+def _print_results(args: argparse.Namespace, processes: int, building: float,
+                   median: dict[str, list[float]]) -> None:
     print(f"{args.messages:,} digests to an aiosmtpd sink on 127.0.0.1, "
           f"{args.connections} connections; median of {args.runs} runs; "
           f"a pool of {processes} processes")

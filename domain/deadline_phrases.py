@@ -10,7 +10,7 @@ vague time (cuối năm, kỳ họp) or two deadlines that disagree never become
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from domain.deadline_values import (
@@ -191,74 +191,93 @@ def _refuse_impossible_periods(original: str, key: str) -> None:
 
 def _scan(original: str, text: str, year: int | None) -> list[_Found]:
     """Every date or period named in `text`, each read once (a matched span is blanked)."""
-    found: list[_Found] = []
+    scan = _Scanner(original, text, year)
+    # "Từ 23 đến 25/9/2019", "23-25/9/2019": the days of a visit, open from the first.
+    scan.take(r"(?:\btu\s+(?:ngay\s+)?)?(?<!quy\s)(?<!thang\s)(?<![\d/.-])\b(\d{1,2})"
+              r"\s*(?:-|–|den)\s*(?:ngay\s+)?(\d{1,2})\s*[/.]\s*(\d{1,2})"
+              r"(?:\s*[/.-]\s*(\d{4}))?(?![\d/.-])",
+              lambda m: _days(original, scan.either(m[4]), int(m[3]), int(m[1]), int(m[2])))
+    scan.take(rf"\b{DATE}\b", lambda m: scan.day(int(m[3]), int(m[2]), int(m[1])))
+    scan.take(rf"\b{DATE_WORDS}\b", lambda m: scan.day(int(m[3]), int(m[2]), int(m[1])))
+    scan.take(rf"(?:\btu\s+)?\bthang\s+(\d{{1,2}})(?:{_YEAR})?\s*(?:-|–|den\s+het|den|toi)\s*"
+              rf"(?:thang\s+)?(\d{{1,2}})(?:{_YEAR})?(?![\d/])",
+              lambda m: scan.months(scan.either(m[4], m[2]), int(m[1]), int(m[3])))
+    scan.take(rf"(?:\btu\s+)?\bquy\s+{_Q}(?:{_YEAR})?\s*(?:-|–|den\s+het|den|toi)\s*"
+              rf"(?:quy\s+)?{_Q}(?:{_YEAR})?\b",
+              lambda m: scan.quarters(scan.either(m[4], m[2]), quarter_number(m[1]),
+                                      quarter_number(m[3])))
+    scan.take(r"\b(?:nam|giai\s+doan)\s+(\d{4})\s*(?:-|–|den)\s*(?:nam\s+)?(\d{4})\b",
+              lambda m: scan.whole_years(int(m[1]), int(m[2])))
+    scan.take(rf"\bquy\s+{_Q}{_YEAR}\b",
+              lambda m: scan.quarters(int(m[2]), quarter_number(m[1]), quarter_number(m[1])))
+    scan.take(r"\b(?:0?6|sau)\s+thang\s+(dau|cuoi)\s+nam(?:\s+(\d{4}))?\b",
+              lambda m: _Reading(*_half(scan.either(m[2]), m[1]), False))
+    scan.take(rf"\bthang\s+(\d{{1,2}}){_YEAR}\b",
+              lambda m: scan.months(int(m[2]), int(m[1]), int(m[1])))
+    # "7/2021", "07/2021": a month shown as month/year (an Excel date cell's "mm/yyyy" format).
+    scan.take(r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/.-])",
+              lambda m: scan.months(int(m[2]), int(m[1]), int(m[1])))
+    scan.take(r"(?<![\d/.-])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/.-])",
+              lambda m: scan.day(scan.plan_year(), int(m[2]), int(m[1])))
+    scan.take(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b",
+              lambda m: scan.day(scan.plan_year(), int(m[2]), int(m[1])))
+    scan.take(r"\bthang\s+(\d{1,2})\b",
+              lambda m: scan.months(scan.plan_year(), int(m[1]), int(m[1])))
+    scan.take(rf"\bquy\s+{_Q}\b",
+              lambda m: scan.quarters(scan.plan_year(), quarter_number(m[1]),
+                                      quarter_number(m[1])))
+    scan.take(r"\bnam\s+(\d{4})\b", lambda m: scan.whole_years(int(m[1]), int(m[1])))
+    scan.take(r"\b(?:ca|trong|suot)\s+nam\b(?!\s*\d)",
+              lambda m: scan.whole_years(scan.plan_year(), scan.plan_year()))
+    return scan.found
 
-    def plan_year() -> int:
-        if year is None:
-            raise _NoYear
-        return year
 
-    def take(pattern: str, read) -> None:
-        nonlocal text
-        for m in list(re.finditer(pattern, text)):
+@dataclass
+class _Scanner:
+    """A text being read: what it still has to read (what was read is blanked) and what it
+    named so far; `year` is the plan's, for a date or period that names none."""
+
+    original: str
+    text: str
+    year: int | None
+    found: list[_Found] = field(default_factory=list)
+
+    def take(self, pattern: str, read) -> None:
+        """Read every match of `pattern` with `read`, then blank it."""
+        for m in list(re.finditer(pattern, self.text)):
             reading = read(m)
-            found.append(_Found(reading.due, reading.opens,
-                                bool(_START.search(text[: m.start()])), reading.fine))
-            text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+            self.found.append(_Found(reading.due, reading.opens,
+                                     bool(_START.search(self.text[: m.start()])), reading.fine))
+            self.text = (self.text[: m.start()] + " " * (m.end() - m.start())
+                         + self.text[m.end():])
 
-    def day(y: int, month: int, d: int) -> _Reading:
-        due = real_date(original, y, month, d)
-        return _Reading(dated(original, due, None).due, None, True)
+    def plan_year(self) -> int:
+        if self.year is None:
+            raise _NoYear
+        return self.year
 
-    def months(y: int, first: int, last: int) -> _Reading:
-        deadline = month_deadline(original, y, first, last)
+    def either(self, *values: str | None) -> int:
+        """The first year the text names, else the plan's."""
+        return next((int(v) for v in values if v), None) or self.plan_year()
+
+    def day(self, y: int, month: int, d: int) -> _Reading:
+        due = real_date(self.original, y, month, d)
+        return _Reading(dated(self.original, due, None).due, None, True)
+
+    def months(self, y: int, first: int, last: int) -> _Reading:
+        deadline = month_deadline(self.original, y, first, last)
         return _Reading(deadline.due, deadline.opens, first == last)
 
-    def quarters(y: int, first: int, last: int) -> _Reading:
-        deadline = quarter_deadline(original, y, first, last)
+    def quarters(self, y: int, first: int, last: int) -> _Reading:
+        deadline = quarter_deadline(self.original, y, first, last)
         return _Reading(deadline.due, deadline.opens, False)
 
-    def whole_years(first: int, last: int) -> _Reading:
+    def whole_years(self, first: int, last: int) -> _Reading:
         if last < first:
-            raise DeadlineError(original, f"năm {first} đến năm {last}: năm cuối trước năm đầu")
-        return _Reading(dated(original, date(last, 12, 31), None).due, date(first, 1, 1), False)
-
-    def either(*values: str | None) -> int:
-        return next((int(v) for v in values if v), None) or plan_year()
-
-    # "Từ 23 đến 25/9/2019", "23-25/9/2019": the days of a visit, open from the first.
-    take(r"(?:\btu\s+(?:ngay\s+)?)?(?<!quy\s)(?<!thang\s)(?<![\d/.-])\b(\d{1,2})\s*(?:-|–|den)"
-         r"\s*(?:ngay\s+)?(\d{1,2})\s*[/.]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?(?![\d/.-])",
-         lambda m: _days(original, either(m[4]), int(m[3]), int(m[1]), int(m[2])))
-    take(rf"\b{DATE}\b", lambda m: day(int(m[3]), int(m[2]), int(m[1])))
-    take(rf"\b{DATE_WORDS}\b", lambda m: day(int(m[3]), int(m[2]), int(m[1])))
-    take(rf"(?:\btu\s+)?\bthang\s+(\d{{1,2}})(?:{_YEAR})?\s*(?:-|–|den\s+het|den|toi)\s*"
-         rf"(?:thang\s+)?(\d{{1,2}})(?:{_YEAR})?(?![\d/])",
-         lambda m: months(either(m[4], m[2]), int(m[1]), int(m[3])))
-    take(rf"(?:\btu\s+)?\bquy\s+{_Q}(?:{_YEAR})?\s*(?:-|–|den\s+het|den|toi)\s*"
-         rf"(?:quy\s+)?{_Q}(?:{_YEAR})?\b",
-         lambda m: quarters(either(m[4], m[2]), quarter_number(m[1]), quarter_number(m[3])))
-    take(r"\b(?:nam|giai\s+doan)\s+(\d{4})\s*(?:-|–|den)\s*(?:nam\s+)?(\d{4})\b",
-         lambda m: whole_years(int(m[1]), int(m[2])))
-    take(rf"\bquy\s+{_Q}{_YEAR}\b",
-         lambda m: quarters(int(m[2]), quarter_number(m[1]), quarter_number(m[1])))
-    take(r"\b(?:0?6|sau)\s+thang\s+(dau|cuoi)\s+nam(?:\s+(\d{4}))?\b",
-         lambda m: _Reading(*_half(either(m[2]), m[1]), False))
-    take(rf"\bthang\s+(\d{{1,2}}){_YEAR}\b", lambda m: months(int(m[2]), int(m[1]), int(m[1])))
-    # "7/2021", "07/2021": a month shown as month/year (an Excel date cell's "mm/yyyy" format).
-    take(r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/.-])",
-         lambda m: months(int(m[2]), int(m[1]), int(m[1])))
-    take(r"(?<![\d/.-])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/.-])",
-         lambda m: day(plan_year(), int(m[2]), int(m[1])))
-    take(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b",
-         lambda m: day(plan_year(), int(m[2]), int(m[1])))
-    take(r"\bthang\s+(\d{1,2})\b", lambda m: months(plan_year(), int(m[1]), int(m[1])))
-    take(rf"\bquy\s+{_Q}\b",
-         lambda m: quarters(plan_year(), quarter_number(m[1]), quarter_number(m[1])))
-    take(r"\bnam\s+(\d{4})\b", lambda m: whole_years(int(m[1]), int(m[1])))
-    take(r"\b(?:ca|trong|suot)\s+nam\b(?!\s*\d)",
-         lambda m: whole_years(plan_year(), plan_year()))
-    return found
+            raise DeadlineError(self.original,
+                                f"năm {first} đến năm {last}: năm cuối trước năm đầu")
+        return _Reading(dated(self.original, date(last, 12, 31), None).due, date(first, 1, 1),
+                        False)
 
 
 def _days(original: str, y: int, month: int, first: int, last: int) -> _Reading:

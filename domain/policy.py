@@ -125,9 +125,23 @@ def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
     for key in data:
         if key not in _KNOWN:
             fail(key, f"khóa không được hỗ trợ (các khóa hợp lệ: {', '.join(sorted(_KNOWN))})")
-    defaults = Policy()
-    values: dict[str, Any] = {}
+    values = _ladder(data, fail)
+    levels = len(values.get("escalation_days", Policy().escalation_days))
+    values.update(_cc(data.get("cc", {}), levels, fail))
+    values.update(_secretariat(data.get("secretariat", {}), fail))
+    values.update(_delivery(data.get("delivery", {}), fail))
+    values["import_columns"] = _import_columns(data.get("import", {}), fail)
+    values.update(_periodic(data.get("periodic", {}), fail))
+    values["obligations"] = _obligations(data.get("obligations", []), fail)
+    values.update(_web(data.get("web", {}), fail))
+    values["inspections"] = _inspections(data.get("inspections", {}), fail)
+    values["calendar"] = _calendar(data.get("calendar", {}), fail)
+    return Policy(**values)
 
+
+def _ladder(data: Mapping[str, Any], fail) -> dict[str, Any]:
+    """The ladder's days: reminders before the deadline, the overdue repeat, escalations."""
+    values: dict[str, Any] = {}
     if "reminder_days" in data:
         days = _int_list(data["reminder_days"], "reminder_days", fail)
         if days != sorted(set(days), reverse=True) or days[-1] < 1:
@@ -143,18 +157,22 @@ def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
         if days != sorted(set(days)) or days[0] < 1:
             fail("escalation_days", "cần các số nguyên dương, tăng dần, không trùng (vd. [5, 15])")
         values["escalation_days"] = tuple(days)
+    return values
 
-    cc = data.get("cc", {})
+
+def _cc(cc: Any, levels: int, fail) -> dict[str, Any]:
+    """`[cc]`: who is copied on a reminder, an overdue notice and each of the `levels`
+    escalations."""
     if not isinstance(cc, Mapping):
         fail("cc", "cần một bảng (reminder, overdue, escalation)")
     for key in cc:
         if key not in ("reminder", "overdue", "escalation"):
             fail(f"cc.{key}", "chỉ có reminder, overdue, escalation")
+    values: dict[str, Any] = {}
     if "reminder" in cc:
         values["cc_reminder"] = _roles(cc["reminder"], "cc.reminder", fail)
     if "overdue" in cc:
         values["cc_overdue"] = _roles(cc["overdue"], "cc.overdue", fail)
-    levels = len(values.get("escalation_days", defaults.escalation_days))
     if "escalation" in cc:
         per_level = cc["escalation"]
         if not isinstance(per_level, list) or len(per_level) != levels:
@@ -162,15 +180,19 @@ def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
         values["cc_escalation"] = tuple(
             _roles(roles, f"cc.escalation[{i}]", fail) for i, roles in enumerate(per_level)
         )
-    elif levels != len(defaults.cc_escalation):
+    elif levels != len(Policy().cc_escalation):
         fail("cc.escalation", f"escalation_days có {levels} cấp: hãy nêu cc cho từng cấp")
+    return values
 
-    secretariat = data.get("secretariat", {})
+
+def _secretariat(secretariat: Any, fail) -> dict[str, Any]:
+    """`[secretariat]`: its name, e-mail, phone, officer and the organisation it serves."""
     if not isinstance(secretariat, Mapping):
         fail("secretariat", f"cần một bảng ({', '.join(_SECRETARIAT_KEYS)})")
     for key in secretariat:
         if key not in _SECRETARIAT_KEYS:
             fail(f"secretariat.{key}", f"chỉ có {', '.join(_SECRETARIAT_KEYS)}")
+    values: dict[str, Any] = {}
     for key in ("name", "phone", "officer", "organisation"):
         if key in secretariat:
             field_name = key if key == "organisation" else f"secretariat_{key}"
@@ -180,33 +202,36 @@ def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
         if "@" not in email or any(c in email for c in "\r\n"):
             fail("secretariat.email", f"không phải địa chỉ e-mail: {email!r}")
         values["secretariat_email"] = email
+    return values
 
-    delivery = data.get("delivery", {})
+
+def _delivery(delivery: Any, fail) -> dict[str, Any]:
     if not isinstance(delivery, Mapping):
         fail("delivery", "cần một bảng (max_age_hours)")
     for key in delivery:
         if key != "max_age_hours":
             fail(f"delivery.{key}", "chỉ có max_age_hours")
-    if "max_age_hours" in delivery:
-        hours = delivery["max_age_hours"]
-        if not isinstance(hours, int) or isinstance(hours, bool) or hours < 1:
-            fail("delivery.max_age_hours", f"cần số giờ nguyên dương, nhận được {hours!r}")
-        values["max_age_hours"] = hours
+    if "max_age_hours" not in delivery:
+        return {}
+    hours = delivery["max_age_hours"]
+    if not isinstance(hours, int) or isinstance(hours, bool) or hours < 1:
+        fail("delivery.max_age_hours", f"cần số giờ nguyên dương, nhận được {hours!r}")
+    return {"max_age_hours": hours}
 
-    values["import_columns"] = _import_columns(data.get("import", {}), fail)
-    periodic = data.get("periodic", {})
+
+def _periodic(periodic: Any, fail) -> dict[str, Any]:
     if not isinstance(periodic, Mapping) or any(key != "report_day" for key in periodic):
         fail("periodic", "chỉ có periodic.report_day")
-    if "report_day" in periodic:
-        day = periodic["report_day"]
-        if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
-            fail("periodic.report_day", f"cần một ngày trong tháng (1–31), nhận được {day!r}")
-        values["report_due_day"] = day
-    values["obligations"] = _obligations(data.get("obligations", []), fail)
-    values.update(_web(data.get("web", {}), fail))
-    values["inspections"] = _inspections(data.get("inspections", {}), fail)
+    if "report_day" not in periodic:
+        return {}
+    day = periodic["report_day"]
+    if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
+        fail("periodic.report_day", f"cần một ngày trong tháng (1–31), nhận được {day!r}")
+    return {"report_due_day": day}
 
-    calendar = data.get("calendar", {})
+
+def _calendar(calendar: Any, fail) -> CalendarOverrides:
+    """`[calendar]`: the local days off and the weekend days worked in their stead."""
     if not isinstance(calendar, Mapping):
         fail("calendar", "cần một bảng (days_off, working_days)")
     for key in calendar:
@@ -215,10 +240,9 @@ def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
     off = _dates(calendar.get("days_off", []), "calendar.days_off", fail)
     work = _dates(calendar.get("working_days", []), "calendar.working_days", fail)
     try:
-        values["calendar"] = CalendarOverrides(frozenset(off), frozenset(work))
+        return CalendarOverrides(frozenset(off), frozenset(work))
     except ValueError as error:
         fail("calendar", str(error))
-    return Policy(**values)
 
 
 def _web(table: Any, fail) -> dict[str, Any]:

@@ -111,87 +111,127 @@ def _counts(tally: Tally) -> tuple[Any, ...]:
 
 
 def report_tables(report: StatusReport) -> list[ReportTable]:
-    plan_total = [("Cộng", *_counts(report.tasks))] if report.groups else []
+    """Every table of the report, in the order each format writes them; the undetermined, the
+    inspection plan's and the periodic reports' tables only when there is something to list."""
     return [
-        ReportTable(
-            "Tình trạng", "Theo tình trạng",
-            (Column("Tình trạng", 34), Column("Nhiệm vụ kế hoạch", 14, True),
-             Column("Khắc phục sau kiểm tra", 14, True)),
-            [(label(s), report.tasks.statuses[s], report.remediation.statuses[s]) for s in Status]
-            + [("Tổng số", report.tasks.total, report.remediation.total)]
-            if report.items else [],
-            "Không có nhiệm vụ nào trong phạm vi báo cáo.",
-        ),
-        ReportTable(
-            "Theo nhóm", "Theo nhóm nhiệm vụ",
-            (Column("Nhóm nhiệm vụ", 50), *_COUNTS),
-            [(f"{g.numeral}. {g.title}", *_counts(t)) for g, t in report.groups] + plan_total,
-            "Kế hoạch chưa có nhóm nhiệm vụ nào.",
-        ),
-        ReportTable(
-            "Theo đơn vị", "Theo đơn vị chủ trì",
-            (Column("Đơn vị", 42), *_COUNTS),
-            [(f"{u.code} — {u.name}", *_counts(t)) for u, t in report.units],
-            "Không có đơn vị nào chủ trì nhiệm vụ trong phạm vi báo cáo.",
-        ),
-        ReportTable(
-            "Quá hạn", "Nhiệm vụ quá hạn",
-            (Column("Đơn vị", 30), Column("Mã", 9), Column("Nội dung", 60),
-             Column("Hạn", 12, True), Column("Số ngày làm việc quá hạn", 12, True),
-             Column("Thông báo gần nhất", 14, True), Column("Bậc thông báo", 10),
-             Column("Mức chuyển cấp trên", 20)),
-            [(f"{o.unit_code} — {o.unit_name}", o.code, o.content, o.due, o.overdue_days,
-              o.last_notice or "chưa gửi", _notice_text(o, report), escalation_text(o))
-             for o in report.overdue_details],
-            "Không có nhiệm vụ quá hạn.",
-        ),
-        *([ReportTable(
-            "Chưa xác định thời hạn", "Nhiệm vụ chưa xác định thời hạn",
-            (Column("Đơn vị", 12), Column("Mã", 9), Column("Nội dung", 60),
-             Column("Thời hạn ghi trong kế hoạch", 30)),
-            [(ln.unit_code, ln.code, ln.content, ln.deadline_text) for ln in report.undetermined],
-            "",
-        )] if report.undetermined else []),
-        ReportTable(
-            "Khắc phục sau KT", "Kết quả khắc phục sau kiểm tra",
-            (Column("Đợt kiểm tra", 50), Column("Ngày kết luận", 12, True),
-             Column("Số tồn tại, hạn chế", 10, True), Column("Nhiệm vụ khắc phục", 10, True),
-             Column("Đã hoàn thành", 10, True), Column("Đang thực hiện", 10, True),
-             Column("Quá hạn", 9, True), Column("Tỷ lệ đã xử lý", 12, True)),
-            [(i.name, i.concluded_on, i.findings, i.items, i.done, i.open, i.overdue,
-              Percent(i.share_handled, NO_ITEMS)) for i in report.inspections],
-            "Không có kết luận kiểm tra nào trong phạm vi báo cáo.",
-        ),
+        _by_status(report),
+        _by_group(report),
+        _by_unit(report),
+        _overdue(report),
+        *([_undetermined(report)] if report.undetermined else []),
+        _remediation(report),
         *([inspection_table(report.inspection)] if report.inspection else []),
-        *([ReportTable(
-            "Báo cáo định kỳ", "Báo cáo định kỳ",
-            (Column("Báo cáo", 44), Column("Kỳ", 14), Column("Hạn", 12, True),
-             Column("Đúng hạn", 9, True), Column("Muộn", 9, True), Column("Chưa gửi", 9, True),
-             Column("Đơn vị gửi muộn", 40), Column("Đơn vị chưa gửi", 40)),
-            [(f"{r.source} — {r.name}", r.title, r.due, len(r.on_time), len(r.late),
-              len(r.missing), late_text(r), missing_text(r)) for r in report.periodic],
-            "",
-        )] if report.periodic else []),
-        ReportTable(
-            "Chỉ số CCHC", "Số liệu cho tự đánh giá Chỉ số CCHC",
-            (Column("Chỉ tiêu", 44), Column("Số liệu đầu vào", 60),
-             Column("Kết quả", 14, True), Column("Đánh giá", 28)),
-            [(i.name, i.inputs, Percent(i.value, i.value_text), i.assessment)
-             for i in map(indicator_text, [*report.indicators, *(
-                 report.inspection.indicators if report.inspection else ())])],
-            "",
-        ),
-        ReportTable(
-            "Nhiệm vụ", "Danh sách nhiệm vụ",
-            (Column("Mã", 9), Column("Nội dung", 80), Column("Đơn vị chủ trì", 12),
-             Column("Thời hạn", 18), Column("Hạn", 12, True), Column("Hạn gốc", 12, True),
-             Column("Tình trạng", 28), Column("Quá hạn (ngày làm việc)", 12, True)),
-            [(ln.code, ln.content, ln.unit_code, ln.deadline_text, ln.due, ln.original_due,
-              label(ln.status), ln.overdue_days or None) for ln in report.items],
-            "Không có nhiệm vụ nào.",
-            in_documents=False,
-        ),
+        *([_periodic(report)] if report.periodic else []),
+        _indicators(report),
+        _items(report),
     ]
+
+
+def _by_status(report: StatusReport) -> ReportTable:
+    return ReportTable(
+        "Tình trạng", "Theo tình trạng",
+        (Column("Tình trạng", 34), Column("Nhiệm vụ kế hoạch", 14, True),
+         Column("Khắc phục sau kiểm tra", 14, True)),
+        [(label(s), report.tasks.statuses[s], report.remediation.statuses[s]) for s in Status]
+        + [("Tổng số", report.tasks.total, report.remediation.total)]
+        if report.items else [],
+        "Không có nhiệm vụ nào trong phạm vi báo cáo.",
+    )
+
+
+def _by_group(report: StatusReport) -> ReportTable:
+    plan_total = [("Cộng", *_counts(report.tasks))] if report.groups else []
+    return ReportTable(
+        "Theo nhóm", "Theo nhóm nhiệm vụ",
+        (Column("Nhóm nhiệm vụ", 50), *_COUNTS),
+        [(f"{g.numeral}. {g.title}", *_counts(t)) for g, t in report.groups] + plan_total,
+        "Kế hoạch chưa có nhóm nhiệm vụ nào.",
+    )
+
+
+def _by_unit(report: StatusReport) -> ReportTable:
+    return ReportTable(
+        "Theo đơn vị", "Theo đơn vị chủ trì",
+        (Column("Đơn vị", 42), *_COUNTS),
+        [(f"{u.code} — {u.name}", *_counts(t)) for u, t in report.units],
+        "Không có đơn vị nào chủ trì nhiệm vụ trong phạm vi báo cáo.",
+    )
+
+
+def _overdue(report: StatusReport) -> ReportTable:
+    return ReportTable(
+        "Quá hạn", "Nhiệm vụ quá hạn",
+        (Column("Đơn vị", 30), Column("Mã", 9), Column("Nội dung", 60),
+         Column("Hạn", 12, True), Column("Số ngày làm việc quá hạn", 12, True),
+         Column("Thông báo gần nhất", 14, True), Column("Bậc thông báo", 10),
+         Column("Mức chuyển cấp trên", 20)),
+        [(f"{o.unit_code} — {o.unit_name}", o.code, o.content, o.due, o.overdue_days,
+          o.last_notice or "chưa gửi", _notice_text(o, report), escalation_text(o))
+         for o in report.overdue_details],
+        "Không có nhiệm vụ quá hạn.",
+    )
+
+
+def _undetermined(report: StatusReport) -> ReportTable:
+    return ReportTable(
+        "Chưa xác định thời hạn", "Nhiệm vụ chưa xác định thời hạn",
+        (Column("Đơn vị", 12), Column("Mã", 9), Column("Nội dung", 60),
+         Column("Thời hạn ghi trong kế hoạch", 30)),
+        [(ln.unit_code, ln.code, ln.content, ln.deadline_text) for ln in report.undetermined],
+        "",
+    )
+
+
+def _remediation(report: StatusReport) -> ReportTable:
+    """Each inspection's findings and how far their remediation has come."""
+    return ReportTable(
+        "Khắc phục sau KT", "Kết quả khắc phục sau kiểm tra",
+        (Column("Đợt kiểm tra", 50), Column("Ngày kết luận", 12, True),
+         Column("Số tồn tại, hạn chế", 10, True), Column("Nhiệm vụ khắc phục", 10, True),
+         Column("Đã hoàn thành", 10, True), Column("Đang thực hiện", 10, True),
+         Column("Quá hạn", 9, True), Column("Tỷ lệ đã xử lý", 12, True)),
+        [(i.name, i.concluded_on, i.findings, i.items, i.done, i.open, i.overdue,
+          Percent(i.share_handled, NO_ITEMS)) for i in report.inspections],
+        "Không có kết luận kiểm tra nào trong phạm vi báo cáo.",
+    )
+
+
+def _periodic(report: StatusReport) -> ReportTable:
+    return ReportTable(
+        "Báo cáo định kỳ", "Báo cáo định kỳ",
+        (Column("Báo cáo", 44), Column("Kỳ", 14), Column("Hạn", 12, True),
+         Column("Đúng hạn", 9, True), Column("Muộn", 9, True), Column("Chưa gửi", 9, True),
+         Column("Đơn vị gửi muộn", 40), Column("Đơn vị chưa gửi", 40)),
+        [(f"{r.source} — {r.name}", r.title, r.due, len(r.on_time), len(r.late),
+          len(r.missing), late_text(r), missing_text(r)) for r in report.periodic],
+        "",
+    )
+
+
+def _indicators(report: StatusReport) -> ReportTable:
+    return ReportTable(
+        "Chỉ số CCHC", "Số liệu cho tự đánh giá Chỉ số CCHC",
+        (Column("Chỉ tiêu", 44), Column("Số liệu đầu vào", 60),
+         Column("Kết quả", 14, True), Column("Đánh giá", 28)),
+        [(i.name, i.inputs, Percent(i.value, i.value_text), i.assessment)
+         for i in map(indicator_text, [*report.indicators, *(
+             report.inspection.indicators if report.inspection else ())])],
+        "",
+    )
+
+
+def _items(report: StatusReport) -> ReportTable:
+    """Every item in the report's scope: the workbook's sheet only, too long for a document."""
+    return ReportTable(
+        "Nhiệm vụ", "Danh sách nhiệm vụ",
+        (Column("Mã", 9), Column("Nội dung", 80), Column("Đơn vị chủ trì", 12),
+         Column("Thời hạn", 18), Column("Hạn", 12, True), Column("Hạn gốc", 12, True),
+         Column("Tình trạng", 28), Column("Quá hạn (ngày làm việc)", 12, True)),
+        [(ln.code, ln.content, ln.unit_code, ln.deadline_text, ln.due, ln.original_due,
+          label(ln.status), ln.overdue_days or None) for ln in report.items],
+        "Không có nhiệm vụ nào.",
+        in_documents=False,
+    )
 
 
 def inspection_table(reading: PlanReading) -> ReportTable:

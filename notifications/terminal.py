@@ -60,16 +60,42 @@ if TYPE_CHECKING:
 
 
 def print_status(console: Console, report: StatusReport) -> None:
+    console.print(f"[bold]{_status_heading(report)}[/]")
+    for line in summary_lines(report):
+        console.print(line, markup=False, highlight=False)
+    console.print(_by_status_table(report))
+    if report.groups:
+        groups = _tally_table("Theo nhóm nhiệm vụ", "Nhóm")
+        for group, tally in report.groups:
+            _tally_row(groups, f"{group.numeral}. {group.title}", tally)
+        console.print(groups)
+    units = _tally_table("Theo đơn vị chủ trì", "Đơn vị")
+    for unit, tally in report.units:
+        _tally_row(units, f"{unit.code} — {unit.name}", tally)
+    console.print(units)
+    if report.undetermined:
+        console.print(_undetermined_table(report))
+    if report.periodic:
+        print_periodic(console, report)
+    if not report.overdue:
+        console.print("[green]Không có nhiệm vụ quá hạn.[/]")
+        return
+    console.print(_overdue_table(report))
+
+
+def _status_heading(report: StatusReport) -> str:
+    """The date of the report, and the plan's title and decision when it is one plan's."""
     plan = report.plan
     heading = f"Tiến độ đến ngày {report.as_of:%d/%m/%Y}"
     if plan is not None:
         heading += f" — {plan.title}"
         if plan.decision_number:
             heading += f" (QĐ {plan.decision_number})"
-    console.print(f"[bold]{heading}[/]")
-    for line in summary_lines(report):
-        console.print(line, markup=False, highlight=False)
+    return heading
 
+
+def _by_status_table(report: StatusReport) -> Table:
+    """How many plan tasks and how many remediations stand in each status."""
     by_status = Table(title="Theo tình trạng")
     by_status.add_column("Tình trạng")
     by_status.add_column("Nhiệm vụ KH", justify="right")
@@ -81,33 +107,20 @@ def print_status(console: Console, report: StatusReport) -> None:
             str(report.remediation.statuses[status]),
         )
     by_status.add_row("[bold]Tổng[/]", str(report.tasks.total), str(report.remediation.total))
-    console.print(by_status)
+    return by_status
 
-    if report.groups:
-        groups = _tally_table("Theo nhóm nhiệm vụ", "Nhóm")
-        for group, tally in report.groups:
-            _tally_row(groups, f"{group.numeral}. {group.title}", tally)
-        console.print(groups)
 
-    units = _tally_table("Theo đơn vị chủ trì", "Đơn vị")
-    for unit, tally in report.units:
-        _tally_row(units, f"{unit.code} — {unit.name}", tally)
-    console.print(units)
+def _undetermined_table(report: StatusReport) -> Table:
+    undetermined = Table(title="Chưa xác định thời hạn")
+    for column in ("Mã", "Nội dung", "Đơn vị", "Thời hạn ghi trong kế hoạch"):
+        undetermined.add_column(column)
+    for line in report.undetermined:
+        undetermined.add_row(escape(line.code), escape(line.content), line.unit_code,
+                             escape(line.deadline_text))
+    return undetermined
 
-    if report.undetermined:
-        undetermined = Table(title="Chưa xác định thời hạn")
-        for column in ("Mã", "Nội dung", "Đơn vị", "Thời hạn ghi trong kế hoạch"):
-            undetermined.add_column(column)
-        for line in report.undetermined:
-            undetermined.add_row(escape(line.code), escape(line.content), line.unit_code,
-                                 escape(line.deadline_text))
-        console.print(undetermined)
 
-    if report.periodic:
-        print_periodic(console, report)
-    if not report.overdue:
-        console.print("[green]Không có nhiệm vụ quá hạn.[/]")
-        return
+def _overdue_table(report: StatusReport) -> Table:
     overdue = Table(title="Nhiệm vụ quá hạn")
     for column in ("Mã", "Nội dung", "Đơn vị", "Thời hạn", "Hạn", "Quá hạn (ngày LV)"):
         overdue.add_column(column)
@@ -120,7 +133,7 @@ def print_status(console: Console, report: StatusReport) -> None:
             f"{line.due:%d/%m/%Y}" if line.due else "",
             str(line.overdue_days),
         )
-    console.print(overdue)
+    return overdue
 
 
 def print_inspections(console: Console, day: date, readings: list[PlanReading]) -> None:

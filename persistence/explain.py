@@ -12,6 +12,7 @@ from sqlmodel import Session
 from domain.calendar import WorkingCalendar
 from domain.events import DomainEvent
 from domain.explanation import (
+    ChainOfCommand,
     Explanation,
     ExtensionFact,
     NoticeFact,
@@ -44,11 +45,31 @@ def explanation(
 ) -> Explanation:
     """The facts of the item on `as_of`: its status and extensions, then per track what was
     reached, sent, skipped or pending, and what comes next."""
+    facts = _item_facts(session, item, as_of, calendar, policy)
+    if facts.status.is_done or facts.paused:  # what was sent, and nothing more for now
+        queued = session.exec(
+            select(LadderEntry)
+            .where(LadderEntry.item_id == item.id, LadderEntry.state == LedgerState.QUEUED)
+            .order_by(LadderEntry.id)
+        ).scalars().all()
+        return replace(facts, sent=tuple(_recorded(session, entry) for entry in queued))
+    if item.due_date is None:
+        return facts
+    chain, tracks = _ladder(session, item, as_of, calendar, policy)
+    return replace(facts, day_off=not calendar.is_working_day(as_of),
+                   holiday=calendar.holiday_name(as_of), chain=chain, tracks=tracks)
+
+
+def _item_facts(
+    session: Session, item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy: Policy,
+) -> Explanation:
+    """The item itself on `as_of`: its status, its extensions, its completion and what its
+    unit sent back that bears on the ladder."""
     status = status_of(due=item.due_date, opens=item.opens_on, completed_on=item.completed_on,
                        extended=item.extended, as_of=as_of, calendar=calendar,
                        due_soon_days=policy.due_soon_days, reopened_on=item.reopened_on,
                        first_due=item.due_when_reopened)
-    facts = Explanation(
+    return Explanation(
         code=item.code, content=item.content, unit_code=item.unit_code,
         deadline_text=item.deadline_text, due=item.due_date, as_of=as_of, status=status,
         extensions=tuple(
@@ -66,15 +87,13 @@ def explanation(
             if x.kind == SubmissionKind.ACKNOWLEDGEMENT or x.state == SubmissionState.PENDING
         ),
     )
-    if status.is_done or facts.paused:  # what was sent, and nothing more for now
-        queued = session.exec(
-            select(LadderEntry)
-            .where(LadderEntry.item_id == item.id, LadderEntry.state == LedgerState.QUEUED)
-            .order_by(LadderEntry.id)
-        ).scalars().all()
-        return replace(facts, sent=tuple(_recorded(session, entry) for entry in queued))
-    if item.due_date is None:
-        return facts
+
+
+def _ladder(
+    session: Session, item: TrackedItem, as_of: date, calendar: WorkingCalendar, policy: Policy,
+) -> tuple[ChainOfCommand, tuple[TrackFacts, ...]]:
+    """Who the item's escalations go to, and per track the rungs recorded under its current
+    due date, the one reached on `as_of` and not recorded (where it would go), and the next."""
     tree = load_unit_tree(session)
     assigned_by, plan_owner = item_authority(session, item.id)
     organisation = escalation_organisation(session, policy, tree)(plan_owner)
@@ -103,8 +122,7 @@ def explanation(
             reached_any=current is not None or bool(entries),
             upcoming=next_rung(track, item.due_date, as_of, calendar, policy),
         ))
-    return replace(facts, day_off=not calendar.is_working_day(as_of),
-                   holiday=calendar.holiday_name(as_of), chain=chain, tracks=tuple(tracks))
+    return chain, tuple(tracks)
 
 
 def _recorded(session: Session, entry: LadderEntry) -> RecordedRung:

@@ -40,7 +40,7 @@ from domain.plan_rows import (
 )
 from domain.states import DeadlineKind, ItemKind
 from domain.tracking import Origin
-from domain.unit_names import Partners, UnitDirectory
+from domain.unit_names import Lead, Partners, UnitDirectory
 from persistence.events import record
 from persistence.unit_directory import load_directory, read_plan_header  # noqa: F401  (the plan import's first step)
 
@@ -65,91 +65,15 @@ def import_plan(
     directory = load_directory(session, header.owner_unit_code)
     groups, rows, skipped = _groups_and_tasks(check, table, directory, skip_unknown_units)
     scoped = numbering_restarts(rows)
-    reading = [*table.reading, *header.reading]
-    if skipped:
-        reading.append(f"bỏ qua {len(skipped)} dòng giao cho đơn vị không có trong danh sách "
-                       "đơn vị (--skip-unknown-units): " + ", ".join(
-                           f"dòng {t.row.number} '{t.row.values['unit']}'" for t in skipped))
-    if groups:
-        reading.append(f"dòng {', '.join(str(g.pop('row')) for g in groups)}: tiêu đề nhóm "
-                       f"{', '.join(g['numeral'] for g in groups)} (không phải nhiệm vụ)")
-    if scoped:
-        reading.append("số thứ tự bắt đầu lại trong mỗi nhóm: mã nhiệm vụ ghi kèm số nhóm "
-                       "(vd. II.1)")
-    tasks: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    named: dict[str, str] = {}
-    partners_read: list[str] = []
-    partners_unknown: list[str] = []
-    for task in rows:
-        row = task.row
-        code = f"{task.group}.{task.number}" if scoped and task.group and task.number else task.number
-        if code is None:
-            check.fail(row, "number", None, "thiếu số thứ tự (STT) của nhiệm vụ")
-        elif code in seen:
-            hint = (" (nếu nhập trong Excel, hãy để cột STT ở dạng Văn bản: 1.10 ≠ 1.1)"
-                    if excel_ate_a_zero(task, rows) else "")
-            check.fail(row, "number", row.values.get("number"),
-                       f"số thứ tự trùng với dòng {seen[code]}{hint}")
-        else:
-            seen[code] = row.number
-        values = {
-            "group": task.group,
-            "content": check.text(row, "content"),
-            "deadline": _deadline(check, row, readings, strict, year=header.year),
-            # Only the future is refused here: the plan's year may be the file's guess or
-            # --year's, and its own record of past work stands.
-            "completed_on": completion_from(check, row, today),
-        } | {key: check.text(row, key, required=False)
-             # Optional columns the file lacks leave what the database holds alone.
-             for key in ("cooperating", "product") if key in table.letters}
-        if values.get("cooperating"):
-            partners = directory.read_partners(values["cooperating"])
-            values["partner_codes"] = list(partners.codes) or None
-            (partners_read if partners.codes else partners_unknown).append(
-                _partners_text(values["cooperating"], partners))
-        lead = lead_of(check, row, directory, unknown_hint=_SKIP_HINT)
-        if lead is None:
-            tasks.append(values | {"code": code, "unit_code": None, "position": len(tasks)})
-            continue
-        if lead.group is None:
-            if lead.by_name:
-                named[check.text(row, "unit") or ""] = lead.codes[0]
-            tasks.append(values | {"code": code, "unit_code": lead.codes[0],
-                                   "task_code": None, "lead_group": None,
-                                   "position": len(tasks)})
-            continue
-        # A task given to a group is tracked, reminded and escalated once per member unit.
-        reading.append(f"nhiệm vụ {code} giao '{lead.group}' → {len(lead.codes)} đơn vị: "
-                       f"{', '.join(lead.codes)}")
-        for unit_code in lead.codes:
-            tasks.append(values | {"code": f"{code}/{unit_code}", "unit_code": unit_code,
-                                   "task_code": code, "lead_group": lead.group,
-                                   "position": len(tasks)})
+    reading = [*table.reading, *header.reading, *_layout_said(groups, skipped, scoped)]
+    tasks, said = _plan_tasks(check, table, rows, directory, readings, scoped=scoped,
+                              strict=strict, year=header.year, today=today)
     check.raise_if_any()
-    if named:
-        reading.append("đơn vị chủ trì ghi bằng tên: " + "; ".join(
-            f"'{text}' → {target}" for text, target in named.items()))
-    if partners_read:
-        reading.append("đơn vị phối hợp (để biết, không nhắc việc): " + "; ".join(
-            dict.fromkeys(partners_read)))
-    if partners_unknown:
-        reading.append("đơn vị phối hợp không khớp đơn vị nào (giữ như ghi): " + "; ".join(
-            dict.fromkeys(partners_unknown)))
+    reading += said
 
     plan, said = _plan_identity(session, header)
     reading += said
-    group_ids = {}
-    for values in groups:
-        group = session.exec(
-            select(TaskGroup).where(
-                TaskGroup.plan_code == plan.code, TaskGroup.numeral == values["numeral"]
-            )
-        ).first() or TaskGroup(plan_code=plan.code, **values)
-        assign_changes(group, values)
-        session.add(group)
-        session.flush()
-        group_ids[group.numeral] = group.id
+    group_ids = _save_groups(session, plan.code, groups)
     counts = _upsert_items(
         session,
         scope=plan.code,
@@ -164,6 +88,139 @@ def import_plan(
     record(session, Imported(file=table.file, what="plan", plan=plan.code,
                              undetermined=len(summary.undetermined), **summary.event_data()))
     return summary
+
+
+def _layout_said(
+    groups: list[dict[str, Any]], skipped: list[TaskRow], scoped: bool
+) -> list[str]:
+    """What the reading says of the file's layout: the rows skipped, the group headings and
+    a numbering that restarts in each group."""
+    said = []
+    if skipped:
+        said.append(f"bỏ qua {len(skipped)} dòng giao cho đơn vị không có trong danh sách "
+                    "đơn vị (--skip-unknown-units): " + ", ".join(
+                        f"dòng {t.row.number} '{t.row.values['unit']}'" for t in skipped))
+    if groups:
+        said.append(f"dòng {', '.join(str(g['row']) for g in groups)}: tiêu đề nhóm "
+                    f"{', '.join(g['numeral'] for g in groups)} (không phải nhiệm vụ)")
+    if scoped:
+        said.append("số thứ tự bắt đầu lại trong mỗi nhóm: mã nhiệm vụ ghi kèm số nhóm "
+                    "(vd. II.1)")
+    return said
+
+
+def _plan_tasks(
+    check: RowChecker, table: Table, rows: list[TaskRow], directory: UnitDirectory,
+    readings: list[CellReading], *, scoped: bool, strict: bool, year: int | None,
+    today: date | None,
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The items of the task rows, each row's problems noted in `check`; and what the reading
+    says of them: tasks given to a group, units named by name, the cooperating units."""
+    tasks: list[dict[str, Any]] = []
+    said: list[str] = []
+    seen: dict[str, int] = {}
+    named: dict[str, str] = {}
+    partners_read: list[str] = []
+    partners_unknown: list[str] = []
+    for task in rows:
+        row = task.row
+        code = _task_code(check, task, rows, scoped, seen)
+        values = _task_values(check, table, task, readings, strict=strict, year=year,
+                              today=today)
+        if values.get("cooperating"):
+            partners = directory.read_partners(values["cooperating"])
+            values["partner_codes"] = list(partners.codes) or None
+            (partners_read if partners.codes else partners_unknown).append(
+                _partners_text(values["cooperating"], partners))
+        lead = lead_of(check, row, directory, unknown_hint=_SKIP_HINT)
+        if lead is not None and lead.group is None and lead.by_name:
+            named[check.text(row, "unit") or ""] = lead.codes[0]
+        if lead is not None and lead.group is not None:
+            said.append(f"nhiệm vụ {code} giao '{lead.group}' → {len(lead.codes)} đơn vị: "
+                        f"{', '.join(lead.codes)}")
+        tasks += _task_items(code, values, lead, position=len(tasks))
+    if named:
+        said.append("đơn vị chủ trì ghi bằng tên: " + "; ".join(
+            f"'{text}' → {target}" for text, target in named.items()))
+    if partners_read:
+        said.append("đơn vị phối hợp (để biết, không nhắc việc): " + "; ".join(
+            dict.fromkeys(partners_read)))
+    if partners_unknown:
+        said.append("đơn vị phối hợp không khớp đơn vị nào (giữ như ghi): " + "; ".join(
+            dict.fromkeys(partners_unknown)))
+    return tasks, said
+
+
+def _task_code(
+    check: RowChecker, task: TaskRow, rows: list[TaskRow], scoped: bool, seen: dict[str, int]
+) -> str | None:
+    """The task's code: its number, with its group's when the numbering restarts in each
+    group; a missing or repeated one is refused."""
+    row = task.row
+    code = f"{task.group}.{task.number}" if scoped and task.group and task.number else task.number
+    if code is None:
+        check.fail(row, "number", None, "thiếu số thứ tự (STT) của nhiệm vụ")
+    elif code in seen:
+        hint = (" (nếu nhập trong Excel, hãy để cột STT ở dạng Văn bản: 1.10 ≠ 1.1)"
+                if excel_ate_a_zero(task, rows) else "")
+        check.fail(row, "number", row.values.get("number"),
+                   f"số thứ tự trùng với dòng {seen[code]}{hint}")
+    else:
+        seen[code] = row.number
+    return code
+
+
+def _task_values(
+    check: RowChecker, table: Table, task: TaskRow, readings: list[CellReading], *,
+    strict: bool, year: int | None, today: date | None,
+) -> dict[str, Any]:
+    """A task row's group, content, deadline, completion and the optional columns the file
+    has."""
+    row = task.row
+    return {
+        "group": task.group,
+        "content": check.text(row, "content"),
+        "deadline": _deadline(check, row, readings, strict, year=year),
+        # Only the future is refused here: the plan's year may be the file's guess or
+        # --year's, and its own record of past work stands.
+        "completed_on": completion_from(check, row, today),
+    } | {key: check.text(row, key, required=False)
+         # Optional columns the file lacks leave what the database holds alone.
+         for key in ("cooperating", "product") if key in table.letters}
+
+
+def _task_items(
+    code: str | None, values: dict[str, Any], lead: Lead | None, *, position: int
+) -> list[dict[str, Any]]:
+    """The items of one task row from `position` on: one, or one per member unit when the
+    task is given to a group (each tracked, reminded and escalated on its own)."""
+    if lead is None:
+        return [values | {"code": code, "unit_code": None, "position": position}]
+    if lead.group is None:
+        return [values | {"code": code, "unit_code": lead.codes[0], "task_code": None,
+                          "lead_group": None, "position": position}]
+    return [values | {"code": f"{code}/{unit_code}", "unit_code": unit_code, "task_code": code,
+                      "lead_group": lead.group, "position": position + n}
+            for n, unit_code in enumerate(lead.codes)]
+
+
+def _save_groups(
+    session: Session, plan_code: str, groups: list[dict[str, Any]]
+) -> dict[str, int]:
+    """Each group heading's row, created or updated; its id by numeral."""
+    group_ids = {}
+    for heading in groups:
+        values = {k: v for k, v in heading.items() if k != "row"}  # the row is the reading's
+        group = session.exec(
+            select(TaskGroup).where(
+                TaskGroup.plan_code == plan_code, TaskGroup.numeral == values["numeral"]
+            )
+        ).first() or TaskGroup(plan_code=plan_code, **values)
+        assign_changes(group, values)
+        session.add(group)
+        session.flush()
+        group_ids[group.numeral] = group.id
+    return group_ids
 
 
 def _groups_and_tasks(
@@ -359,42 +416,57 @@ def _upsert_items(
             "original_due_date": deadline.due,
         }
         if item is None:
-            item = TrackedItem(
-                scope=scope, kind=kind, due_date=deadline.due, completed_on=completed_on, **fields
-            )
-            session.add(item)
-            session.flush()
-            record(session, ItemCreated(item_id=item.id, code=item.code, unit=item.unit_code,
-                                        due=item.due_date, deadline=deadline.text))
-            if completed_on:
-                record(session, ItemCompleted(item_id=item.id, on=completed_on,
-                                              source="import"))
+            _create_item(session, scope, kind, fields, deadline, completed_on)
             created += 1
-            continue
-        # A date or rule set here for an undetermined deadline outlives the same text
-        # re-imported.
-        if (deadline.kind is DeadlineKind.UNDETERMINED and item.deadline_text == deadline.text
-                and (item.due_date is not None or item.deadline_rule)):
-            for key in ("deadline_kind", "deadline_rule", "opens_on", "original_due_date"):
-                del fields[key]
-        # An extension recorded here outlives the spreadsheet's original deadline.
-        elif item.due_date == item.original_due_date:
-            fields["due_date"] = deadline.due
-        # A completion recorded here is never cleared by a spreadsheet that lacks it.
-        if completed_on is not None:
-            fields["completed_on"] = completed_on
-        changes = assign_changes(item, fields)
-        if changes:
-            session.add(item)
-            record(session, ItemUpdated(item_id=item.id, code=item.code, changes=changes))
-            if "completed_on" in changes:
-                record(session, ItemCompleted(item_id=item.id, on=completed_on,
-                                              source="import"))
+        elif _update_item(session, item, fields, deadline, completed_on):
             updated += 1
         else:
             unchanged += 1
     session.flush()
     return created, updated, unchanged
+
+
+def _create_item(
+    session: Session, scope: str, kind: str, fields: dict[str, Any], deadline: Deadline,
+    completed_on: date | None,
+) -> None:
+    item = TrackedItem(
+        scope=scope, kind=kind, due_date=deadline.due, completed_on=completed_on, **fields
+    )
+    session.add(item)
+    session.flush()
+    record(session, ItemCreated(item_id=item.id, code=item.code, unit=item.unit_code,
+                                due=item.due_date, deadline=deadline.text))
+    if completed_on:
+        record(session, ItemCompleted(item_id=item.id, on=completed_on, source="import"))
+
+
+def _update_item(
+    session: Session, item: TrackedItem, fields: dict[str, Any], deadline: Deadline,
+    completed_on: date | None,
+) -> bool:
+    """Apply the file's fields to a known item, keeping what was recorded here; whether any
+    changed."""
+    # A date or rule set here for an undetermined deadline outlives the same text
+    # re-imported.
+    if (deadline.kind is DeadlineKind.UNDETERMINED and item.deadline_text == deadline.text
+            and (item.due_date is not None or item.deadline_rule)):
+        for key in ("deadline_kind", "deadline_rule", "opens_on", "original_due_date"):
+            del fields[key]
+    # An extension recorded here outlives the spreadsheet's original deadline.
+    elif item.due_date == item.original_due_date:
+        fields["due_date"] = deadline.due
+    # A completion recorded here is never cleared by a spreadsheet that lacks it.
+    if completed_on is not None:
+        fields["completed_on"] = completed_on
+    changes = assign_changes(item, fields)
+    if not changes:
+        return False
+    session.add(item)
+    record(session, ItemUpdated(item_id=item.id, code=item.code, changes=changes))
+    if "completed_on" in changes:
+        record(session, ItemCompleted(item_id=item.id, on=completed_on, source="import"))
+    return True
 
 
 def _deadline(

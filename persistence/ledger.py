@@ -430,30 +430,8 @@ def collecting_notices(
     wanted = {address: (target, cc - {target.to})
               for address, (target, cc) in digest_recipients(targets).items()}
     unknown = [address for address in wanted if address not in digests.collecting]
-    sent_today: dict[str, int] = defaultdict(int)
-    if unknown:  # digests of earlier checks that day, sealed or left collecting by a crash
-        for notice_id, recipient, state, cc in session.execute(
-            select(Notice.id, Notice.recipient, Notice.state, Notice.cc)
-            .where(Notice.check_date == as_of, Notice.partition == partition)
-            .where(one_of(session, func.lower(Notice.recipient, type_=String), unknown))
-            .order_by(Notice.id)
-        ):
-            address = recipient.lower()
-            sent_today[address] += 1
-            if state == NoticeState.COLLECTING:
-                digests.collecting[address] = (notice_id, set(cc))
-    widened: list[dict[str, Any]] = []
-    for address, (_, cc) in wanted.items():
-        if address in digests.collecting:
-            notice_id, copies = digests.collecting[address]
-            if cc - copies:
-                copies |= cc
-                widened.append({"notice_id": notice_id, "new_cc": sorted(copies)})
-    if widened:  # one statement for the batch, not one per digest
-        table = Notice.__table__
-        session.connection().execute(
-            update(table).where(table.c.id == bindparam("notice_id"))
-            .values(cc=bindparam("new_cc", type_=table.c.cc.type)), widened)
+    sent_today = _earlier_digests(session, unknown, as_of, partition, digests)
+    _widen_copies(session, wanted, digests)
     new = [
         {
             "key": notice_key(as_of, target.to, sent_today[address] + 1, partition),
@@ -469,8 +447,58 @@ def collecting_notices(
         for address, (target, cc) in wanted.items()
         if address not in digests.collecting
     ]
-    if not new:
-        return
+    if new:
+        _start_digests(session, new, as_of, events, digests)
+        outcome.new_notices += len(new)
+
+
+def _earlier_digests(
+    session: Session, addresses: list[str], as_of: date, partition: str, digests: CheckDigests
+) -> dict[str, int]:
+    """How many digests earlier checks of the day (sealed, or left collecting by a crash)
+    made for each of `addresses`; those still collecting are noted in `digests`."""
+    sent_today: dict[str, int] = defaultdict(int)
+    if not addresses:
+        return sent_today
+    for notice_id, recipient, state, cc in session.execute(
+        select(Notice.id, Notice.recipient, Notice.state, Notice.cc)
+        .where(Notice.check_date == as_of, Notice.partition == partition)
+        .where(one_of(session, func.lower(Notice.recipient, type_=String), addresses))
+        .order_by(Notice.id)
+    ):
+        address = recipient.lower()
+        sent_today[address] += 1
+        if state == NoticeState.COLLECTING:
+            digests.collecting[address] = (notice_id, set(cc))
+    return sent_today
+
+
+def _widen_copies(
+    session: Session, wanted: dict[str, tuple[Delivery, set[str]]], digests: CheckDigests
+) -> None:
+    """Add to each digest still collecting the copies its recipient's new lines ask for."""
+    widened: list[dict[str, Any]] = []
+    for address, (_, cc) in wanted.items():
+        if address in digests.collecting:
+            notice_id, copies = digests.collecting[address]
+            if cc - copies:
+                copies |= cc
+                widened.append({"notice_id": notice_id, "new_cc": sorted(copies)})
+    if widened:  # one statement for the batch, not one per digest
+        table = Notice.__table__
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("notice_id"))
+            .values(cc=bindparam("new_cc", type_=table.c.cc.type)), widened)
+
+
+def _start_digests(
+    session: Session,
+    new: list[dict[str, Any]],
+    as_of: date,
+    events: list[dict[str, Any]],
+    digests: CheckDigests,
+) -> None:
+    """Insert the `new` digests, note them in `digests` as collecting, and their events."""
     _insert_rows(session, Notice, new)
     created = dict(session.execute(
         select(Notice.key, Notice.id)
@@ -482,4 +510,3 @@ def collecting_notices(
         digests.lines[notice_id] = []
         events.append(NoticeQueued(notice_id=notice_id, check_date=as_of,
                                    to=row["recipient"], unit=row["recipient_unit_code"]).row())
-    outcome.new_notices += len(new)
