@@ -362,7 +362,7 @@ class UserDisabled(DomainEvent):
 # -- an inspection plan's targets (`domain/inspections.py`) -----------------------------------
 
 @dataclass(frozen=True, kw_only=True)
-class InspectionDone(DomainEvent):
+class InspectionDone(_ByWhom):
     """Visited (trực tiếp), or the report received and reviewed (qua báo cáo)."""
 
     name = EventName.INSPECTION_DONE
@@ -379,7 +379,7 @@ class InspectionDone(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
-class InspectionConcluded(DomainEvent):
+class InspectionConcluded(_ByWhom):
     name = EventName.INSPECTION_CONCLUDED
     plan: str
     unit: str
@@ -390,7 +390,7 @@ class InspectionConcluded(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
-class TargetAdded(DomainEvent):
+class TargetAdded(_ByWhom):
     name = EventName.TARGET_ADDED
     plan: str
     unit: str
@@ -400,7 +400,7 @@ class TargetAdded(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
-class TargetDropped(DomainEvent):
+class TargetDropped(_ByWhom):
     name = EventName.TARGET_DROPPED
     plan: str
     unit: str

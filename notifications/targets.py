@@ -98,6 +98,11 @@ def target_lines(facts: TargetFacts) -> list[str]:
     return lines
 
 
+def _by(e: InspectionDone | InspectionConcluded | TargetAdded | TargetDropped) -> str:
+    """Who recorded it on the secretariat's pages (the command line names nobody)."""
+    return f"; bởi {e.by}" if e.by else ""
+
+
 def _done_text(e: InspectionDone, _zone: tzinfo) -> str:
     mode = InspectionMode(e.mode)
     text = f"{e.unit}, kiểm tra {label(mode)}: {visit_text(mode, e.inspected_from, e.inspected_to)}"
@@ -105,22 +110,22 @@ def _done_text(e: InspectionDone, _zone: tzinfo) -> str:
         e.within_window, "")
     if e.previous_from:
         text += f" (sửa ngày đã ghi: {visit_text(mode, e.previous_from, e.previous_to)})"
-    return text
+    return text + _by(e)
 
 
 def _concluded_text(e: InspectionConcluded, _zone: tzinfo) -> str:
     rows = f" ({e.findings} dòng tồn tại, hạn chế)" if e.findings else ""
-    return f"{e.unit}: {e.doc} ngày {_d(e.on)}, {findings_text(e.has_findings)}{rows}"
+    return f"{e.unit}: {e.doc} ngày {_d(e.on)}, {findings_text(e.has_findings)}{rows}{_by(e)}"
 
 
 def _added_text(e: TargetAdded, _zone: tzinfo) -> str:
     window = f", thời gian “{e.window}”" if e.window else ""
     return (f"{e.unit} vào kế hoạch {e.plan}: kiểm tra {label(InspectionMode(e.mode))}{window}; "
-            f"lý do: {e.reason}")
+            f"lý do: {e.reason}{_by(e)}")
 
 
 def _dropped_text(e: TargetDropped, _zone: tzinfo) -> str:
-    return f"{e.unit} khỏi kế hoạch {e.plan}; lý do: {e.reason}"
+    return f"{e.unit} khỏi kế hoạch {e.plan}; lý do: {e.reason}{_by(e)}"
 
 
 # The cycle's events in words (`cchc history inspection`): their names, their records.

@@ -55,6 +55,24 @@ def unit_code_of(session: Session, text: str, plan: InspectionPlan) -> str:
     return lead.codes[0]
 
 
+def plans_with_targets(session: Session
+                       ) -> list[tuple[InspectionPlan, list[InspectionTarget]]]:
+    """Every plan of inspections, the latest year first, each with its targets in its order."""
+    plans = session.exec(select(InspectionPlan).order_by(InspectionPlan.year.desc(),
+                                                         InspectionPlan.code)).all()
+    targets: dict[str, list[InspectionTarget]] = {plan.code: [] for plan in plans}
+    for target in session.exec(select(InspectionTarget).order_by(InspectionTarget.position,
+                                                                  InspectionTarget.id)):
+        targets[target.plan_code].append(target)
+    return [(plan, targets[plan.code]) for plan in plans]
+
+
+def target_by_id(session: Session, target_id: int
+                 ) -> tuple[InspectionTarget, InspectionPlan] | None:
+    target = session.get(InspectionTarget, target_id)
+    return None if target is None else (target, session.get(InspectionPlan, target.plan_code))
+
+
 def target_of(session: Session, plan: InspectionPlan, unit_code: str) -> InspectionTarget | None:
     return session.exec(select(InspectionTarget).where(
         InspectionTarget.plan_code == plan.code, InspectionTarget.unit_code == unit_code)).first()
@@ -80,13 +98,16 @@ def store(session: Session, target: InspectionTarget, decision: Decision) -> Ins
 
 
 def record_visit(session: Session, target: InspectionTarget, plan: InspectionPlan,
-                 on_from: date, on_to: date, today: date) -> InspectionTarget:
-    return store(session, target, rules.inspect(target, plan, on_from, on_to, today))
+                 on_from: date, on_to: date, today: date, *, by: str | None = None,
+                 ip: str | None = None) -> InspectionTarget:
+    return store(session, target, rules.inspect(target, plan, on_from, on_to, today, by=by,
+                                                ip=ip))
 
 
 def record_conclusion(
     session: Session, target: InspectionTarget, plan: InspectionPlan, doc: str, on: date,
-    today: date, findings: Table | None, calendar: WorkingCalendar,
+    today: date, findings: Table | None, calendar: WorkingCalendar, *, by: str | None = None,
+    ip: str | None = None,
 ) -> ImportSummary | None:
     """The conclusion (an `Inspection` row, shared by the targets one document concludes), and
     its findings file imported under it; the findings import's summary, if any."""
@@ -94,7 +115,8 @@ def record_conclusion(
     known = session.exec(select(Inspection).where(Inspection.name == doc)).first()
     decision = rules.conclude(target, doc, on, today, findings is not None,
                               known_on=known.concluded_on if known else None,
-                              findings=None if findings is None else len(findings.rows))
+                              findings=None if findings is None else len(findings.rows),
+                              by=by, ip=ip)
     inspection = known or Inspection(name=doc, concluded_on=on,
                                      concluded_by_unit_code=plan.issuing_unit_code)
     session.add(inspection)
@@ -114,11 +136,12 @@ def record_conclusion(
 
 
 def add_target(session: Session, plan: InspectionPlan, unit_text: str, mode: InspectionMode,
-               window_text: str | None, reason: str, today: date) -> InspectionTarget:
+               window_text: str | None, reason: str, today: date, *, by: str | None = None,
+               ip: str | None = None) -> InspectionTarget:
     code = unit_code_of(session, unit_text, plan)
     existing = target_of(session, plan, code)
     decision = rules.add_target(plan, code, mode, rules.read_window(window_text, plan.year),
-                                reason, today, existing)
+                                reason, today, existing, by=by, ip=ip)
     if existing is not None:
         return store(session, existing, decision)
     last = session.exec(select(func.max(InspectionTarget.position))
@@ -127,9 +150,9 @@ def add_target(session: Session, plan: InspectionPlan, unit_text: str, mode: Ins
     return store(session, target, Decision({}, decision.events))
 
 
-def drop_target(session: Session, target: InspectionTarget, reason: str,
-                today: date) -> InspectionTarget:
-    return store(session, target, rules.drop_target(target, reason, today))
+def drop_target(session: Session, target: InspectionTarget, reason: str, today: date, *,
+                by: str | None = None, ip: str | None = None) -> InspectionTarget:
+    return store(session, target, rules.drop_target(target, reason, today, by=by, ip=ip))
 
 
 def target_facts(session: Session, target: InspectionTarget, plan: InspectionPlan,
