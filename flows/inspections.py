@@ -113,6 +113,10 @@ class PlanView:
     targets: tuple[tuple[int, TargetFacts], ...]
     standing: PlanStanding
 
+    def row(self, unit_code: str) -> tuple[int, TargetFacts]:
+        """The target of unit `unit_code` (as the standing names it): its row id and facts."""
+        return next(row for row in self.targets if row[1].unit_code == unit_code)
+
 
 def plan_views(app: Application) -> list[PlanView]:
     today = app.today()

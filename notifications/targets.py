@@ -5,6 +5,7 @@ cycle's events as its history shows them."""
 from __future__ import annotations
 
 from datetime import date, tzinfo
+from typing import TYPE_CHECKING
 
 from domain.events import (
     EventName,
@@ -15,7 +16,11 @@ from domain.events import (
 )
 from domain.explanation import TargetFacts
 from domain.states import InspectionMode
+from notifications.imports import import_summary_text
 from notifications.words import day_text, label
+
+if TYPE_CHECKING:  # `cchc status` loads this module, and needs no importer to start
+    from domain.importers import ImportSummary
 
 
 def _d(day: date | None) -> str:
@@ -56,6 +61,12 @@ def visit_recorded(facts: TargetFacts) -> str:
 def conclusion_recorded(facts: TargetFacts) -> str:
     return (f"Đã ghi nhận kết luận kiểm tra {_who(facts)}, kế hoạch {facts.plan_code}: "
             f"{facts.doc} ngày {_d(facts.concluded_on)}, {findings_text(facts.has_findings)}.")
+
+
+def findings_imported(facts: TargetFacts, file_name: str, summary: ImportSummary) -> str:
+    """A conclusion recorded with its findings file (the secretariat's pages): what it wrote."""
+    return (f"{conclusion_recorded(facts)}\nĐã nhập {file_name}: "
+            f"{import_summary_text(summary)}")
 
 
 def target_added(facts: TargetFacts) -> str:
