@@ -78,16 +78,18 @@ def inspection_conclude(
     no_findings: Annotated[bool, typer.Option(
         "--no-findings", help="kết luận không có tồn tại, hạn chế")] = False,
 ) -> None:
-    """Ghi nhận kết luận kiểm tra, với tệp tồn tại (--findings) hoặc không (--no-findings)."""
+    """Ghi nhận kết luận kiểm tra, với tệp tồn tại (--findings) hoặc không (--no-findings);
+    không có cả hai: các tồn tại đã có trong sổ theo dõi dưới tên văn bản kết luận (--doc)."""
     from flows.inspections import record_conclusion
     from notifications.targets import conclusion_recorded
 
     def work() -> None:
-        if (findings is None) == (not no_findings):
+        if findings is not None and no_findings:
             raise UserError("cần đúng một trong --findings TỆP (kết luận có tồn tại, hạn chế) "
                             "và --no-findings")
         with application(load_settings()) as built:
-            facts, summary = record_conclusion(built, unit, plan, doc, on, findings)
+            facts, summary = record_conclusion(built, unit, plan, doc, on, findings,
+                                               registered=findings is None and not no_findings)
         _say(conclusion_recorded(facts))
         if summary is not None:
             views().print_imported(console, findings.name, summary)

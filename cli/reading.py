@@ -201,3 +201,33 @@ def items(
                 views().print_items(console, day, list(lines), wide=wide)
 
     run(work)
+
+
+@app.command()
+def inspections(
+    plan: Annotated[str | None, typer.Option("--plan", help="chỉ kế hoạch kiểm tra này")] = None,
+    as_of: OptionalDay = None,
+    as_json: AsJson = False,
+) -> None:
+    """Kế hoạch kiểm tra: đơn vị được kiểm tra, hình thức, thời gian, ngày kiểm tra, kết luận,
+    tồn tại và kết quả khắc phục."""
+    from notifications.schemas import inspections_document
+    from persistence.inspection_reads import inspection_plans
+
+    def work() -> None:
+        settings = load_settings()
+        with application(settings) as built, built.uow.transaction() as session:
+            day = as_of or built.today()
+            readings = inspection_plans(session, day, settings.calendar, settings.policy,
+                                        code=plan)
+            if readings is None:
+                raise UserError(f"không có kế hoạch kiểm tra mã {plan}")
+            if as_json:
+                import json
+
+                typer.echo(json.dumps(inspections_document(day, readings), ensure_ascii=False,
+                                      indent=2))
+            else:
+                views().print_inspections(console, day, readings)
+
+    run(work)

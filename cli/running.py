@@ -150,6 +150,12 @@ def demo_settings(settings: Settings, folder: Path) -> Settings:
                                  upload_dir=folder / "uploads")
 
 
+# The province's 2019 inspection of the city — the team's three days, and the conclusion whose
+# findings the register holds (the example's README).
+DEMO_VISIT = ("TP-SL", "KHKT-2019", date(2019, 9, 23), date(2019, 9, 25))
+DEMO_CONCLUSION = ("Đoàn kiểm tra liên ngành về CCHC của tỉnh, 23-25/9/2019", date(2019, 10, 4))
+
+
 def prepare_demo(settings: Settings, folder: Path) -> None:
     """Start `folder` afresh, with the demo's database created in it."""
     import shutil
@@ -160,14 +166,31 @@ def prepare_demo(settings: Settings, folder: Path) -> None:
 
 
 def load_demo(built: Application) -> None:
-    """Load the example into the demo's database: units, plan, findings and the register of
-    reports received."""
+    """Load the example into the demo's database: units, plan, findings, the register of
+    reports received and the province's 2019 plan of inspections, with its visit to the city
+    and the conclusion."""
     from flows.importing import ImportKind
 
     for kind, name in ((ImportKind.units, "units.csv"), (ImportKind.plan, "plan-2021.xlsx"),
                        (ImportKind.findings, "findings-2019-2020.csv"),
-                       (ImportKind.reports, "received-reports.csv")):
+                       (ImportKind.reports, "received-reports.csv"),
+                       (ImportKind.inspections, "inspections-2019.xlsx")):
         import_and_say(built, kind, EXAMPLES / name)
+    _record_demo_inspection(built)
+
+
+def _record_demo_inspection(built: Application) -> None:
+    """What `cchc inspection done` and `cchc inspection conclude` (its findings those of the
+    register) record and say."""
+    from flows.inspections import record_conclusion, record_visit
+    from notifications.targets import conclusion_recorded, visit_recorded
+
+    unit, plan, first, last = DEMO_VISIT
+    said = [visit_recorded(record_visit(built, unit, plan, first, last))]
+    facts, _ = record_conclusion(built, unit, plan, *DEMO_CONCLUSION, None, registered=True)
+    said.append(conclusion_recorded(facts))
+    for line in said:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()

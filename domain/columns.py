@@ -47,6 +47,8 @@ UNIT_COLUMNS = (
     Column("other_names", ("Tên khác", "Tên gọi khác"), required=False, role="tên khác",
            short="ten_khac"),
     Column("groups", ("Nhóm", "Nhóm đơn vị"), required=False, role="nhóm đơn vị", short="nhom"),
+    Column("kind", ("Loại", "Loại đơn vị", "Cấp"), required=False, role="loại đơn vị",
+           short="loai"),
 )
 PLAN_COLUMNS = (
     Column("number", ("STT", "TT", "Số TT", "Số thứ tự"), role="số thứ tự", short="stt"),

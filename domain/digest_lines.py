@@ -1,5 +1,6 @@
-"""Reading digests back for rendering: for each notice, the items it carries with what the
-recipient needs to act on them. Read for a batch of notices at once (a few queries per batch)."""
+"""Reading digests back for rendering: for each notice, the items (and inspection targets) it
+carries with what the recipient needs to act on them. Read for a batch of notices at once (a
+few queries per batch)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date
 
 from domain.ladder import RungKind, parse_rung
 from domain.recipients import UnitInfo
-from domain.states import SourceKind
+from domain.states import InspectionMode, SourceKind, TargetTrack
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,28 @@ class DigestLine:
 
 
 @dataclass(frozen=True)
+class TargetLine:
+    """One inspection target in a digest (`domain/inspection_ladder.py`): for its head, the
+    report to send; for the secretariat, the window passed or the conclusion awaited."""
+
+    plan_code: str
+    plan_title: str
+    unit_code: str
+    unit_name: str
+    mode: InspectionMode
+    track: TargetTrack
+    role: str
+    due: date  # the report's due day; the window's last day; the inspection's last day
+    window_text: str | None
+    window_opens: date | None
+    window_closes: date | None
+    inspected_from: date | None
+    inspected_to: date | None
+    remaining_days: int  # working days from the check to `due`
+    overdue_days: int  # working days from `due` to the check
+
+
+@dataclass(frozen=True)
 class DigestView:
     notice_id: int
     check_date: date
@@ -71,3 +94,4 @@ class DigestView:
     recipient_unit: UnitInfo | None
     cc: tuple[str, ...]
     lines: tuple[DigestLine, ...]
+    targets: tuple[TargetLine, ...] = ()

@@ -50,6 +50,7 @@ class EventName(StrEnum):
     INSPECTION_CONCLUDED = "inspection.concluded"
     TARGET_ADDED = "inspection.target_added"
     TARGET_DROPPED = "inspection.target_dropped"
+    TARGET_REMINDED = "inspection.reminded"  # a rung of the ladder for inspections reached
     LINK_REQUESTED = "link.requested"  # a fresh page link e-mailed to an address
     LINKS_REVOKED = "link.revoked"  # every link of an address issued before now refused
     USER_ADDED = "user.added"  # a secretariat login created or its password changed
@@ -246,6 +247,7 @@ class Imported(DomainEvent):
     updated: int | None = None
     unchanged: int | None = None
     reading: tuple[str, ...] | None = None
+    unit_kinds: dict[str, int] | None = None  # a units file: how many units of each kind
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -408,6 +410,20 @@ class TargetDropped(_ByWhom):
 
 
 @dataclass(frozen=True, kw_only=True)
+class TargetReminded(DomainEvent):
+    """A check reached a rung of the ladder for inspections (`domain/inspection_ladder.py`)."""
+
+    name = EventName.TARGET_REMINDED
+    plan: str
+    unit: str
+    track: str  # TargetTrack
+    rung: str
+    due: date  # what the rung counts from
+    to: str | None  # the unit's head; None for the secretariat's alert, or nobody's address
+    skipped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class InspectionPlanImported(Imported):
     """An inspection plan's file imported, with its targets by mode: read back as `Imported`."""
 
@@ -424,6 +440,7 @@ EVENT_TYPES: dict[EventName, type[DomainEvent]] = {
         ExtensionRequested, ProgressReported, ItemAcknowledged, ReportConfirmed, ReportReturned,
         ExtensionApproved, ExtensionRefused, LinkRequested, LinksRevoked, UserAdded,
         UserDisabled, InspectionDone, InspectionConcluded, TargetAdded, TargetDropped,
+        TargetReminded,
     )
 }
 

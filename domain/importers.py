@@ -24,6 +24,7 @@ from domain.columns import (  # noqa: F401
 from domain.deadlines import normalise
 from domain.states import DeadlineKind
 from domain.tracking import Origin, completion_date_problem
+from domain.unit_kinds import UnitKindReading
 
 
 @dataclass(frozen=True)
@@ -158,11 +159,15 @@ class ImportSummary:
     readings: tuple[CellReading, ...] = ()  # each deadline cell and how it was read
     # How the file was read and what was taken from where, one statement a line.
     reading: tuple[str, ...] = ()
+    unit_kinds: tuple[UnitKindReading, ...] = ()  # a units file: each unit's kind, and whence
 
     def event_data(self) -> dict[str, Any]:
         """What the import's `import.completed` event records."""
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+        data = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
                 "reading": list(self.reading)}
+        if self.unit_kinds:
+            data["unit_kinds"] = dict(Counter(r.kind.value for r in self.unit_kinds))
+        return data
 
     @property
     def kinds(self) -> Counter:

@@ -1,5 +1,5 @@
 """The tables: units, plans, inspection plans and their targets, inspections, tracked items,
-extensions, the ladder's ledger, the notification outbox and the append-only event history."""
+extensions, the ladders' ledgers, the notification outbox and the append-only event history."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from domain.states import NoticeState
+from domain.states import NoticeState, UnitKind
 
 # The scope of remediation items' codes (a plan's tasks are scoped by the plan's code).
 FINDINGS_SCOPE = "KT"
@@ -37,6 +37,10 @@ class Unit(SQLModel, table=True):
     successor_code: str | None = Field(default=None, foreign_key="unit.code", max_length=40)
     # Tên khác: other names plans write for it ("Sở GTVT"), ";"-separated as in the units file.
     other_names: str | None = None
+    # UnitKind: the Loại column, or what the name says ("UBND xã …"); a row written without it
+    # (a bulk load) is khác.
+    kind: str = Field(default=UnitKind.OTHER, max_length=12,
+                      sa_column_kwargs={"server_default": UnitKind.OTHER.value})
 
     __table_args__ = (
         # A page reads only its units' part of the tree (`persistence.ledger.units_around`):
@@ -242,6 +246,30 @@ class LadderEntry(SQLModel, table=True):
     check_date: date
     state: str = Field(max_length=12)  # "queued" | "skipped" | "unaddressed"
     reason: str | None = None
+    created_at: datetime = _timestamp()
+
+
+class TargetLadderEntry(SQLModel, table=True):
+    """The ledger of the ladder for inspections: one row per rung decided for an inspection
+    target, track (`TargetTrack`) and the day it counts from, queued, skipped or unaddressed;
+    `notice_id` is the digest (or the secretariat's alert) that carries it. A table of its own
+    beside `LadderEntry`, whose rows are an item's: a target is no item."""
+
+    __table_args__ = (
+        UniqueConstraint("target_id", "track", "rung", "due_date"),
+        Index("ix_targetladder_notice", "notice_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = Field(foreign_key="inspectiontarget.id")
+    track: str = Field(max_length=16)  # TargetTrack
+    rung: str = Field(max_length=8)
+    # What the rung counts from: the report's due day, the window's last day, the visit's.
+    due_date: date
+    check_date: date
+    state: str = Field(max_length=12)  # LedgerState
+    reason: str | None = None
+    role: str = Field(max_length=12)  # RecipientRole: the unit's head, or the secretariat
+    notice_id: int | None = Field(default=None, foreign_key="notice.id")
     created_at: datetime = _timestamp()
 
 

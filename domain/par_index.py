@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from domain.occurrences import PeriodicRow
+from domain.states import UnitKind
 from domain.status import percent
 
 # The usual bar for "share of subordinate units inspected in the year", a percentage.
@@ -23,6 +24,20 @@ class IndicatorKind(StrEnum):
     UNITS_INSPECTED = "units_inspected"
     FINDINGS_HANDLED = "findings_handled"
     PERIODIC_REPORTS = "periodic_reports"
+    # An inspection plan's: the organisation's units of the kinds the index counts inspected
+    # under it in its year, and its conclusions' findings remedied.
+    PLAN_UNITS_INSPECTED = "plan_units_inspected"
+    PLAN_FINDINGS_HANDLED = "plan_findings_handled"
+
+
+# The units whose inspection the index counts, by the kind of the organisation that inspects:
+# a province's departments, boards and district-level units (Chỉ số CCHC cấp tỉnh); a
+# district's offices and communes, wards and towns (the district's own index). Any other
+# organisation's: every unit below it.
+COUNTED_KINDS: dict[UnitKind, tuple[UnitKind, ...]] = {
+    UnitKind.PROVINCE: (UnitKind.DEPARTMENT, UnitKind.BOARD, UnitKind.DISTRICT),
+    UnitKind.DISTRICT: (UnitKind.OFFICE, UnitKind.COMMUNE, UnitKind.WARD, UnitKind.TOWNSHIP),
+}
 
 
 class PlanBand(StrEnum):
@@ -60,6 +75,9 @@ class Indicator:
     # those that will be), and the recurring tasks left out as no reports.
     sources: tuple[str, ...] = ()
     left_out: tuple[str, ...] = ()
+    plan: str | None = None  # an inspection plan's: its code
+    kinds: tuple[UnitKind, ...] = ()  # plan units inspected: the kinds counted (none: all)
+    direct: int | None = None  # plan units inspected: of them, inspected on site
 
     @property
     def value(self) -> Decimal | None:
@@ -81,6 +99,19 @@ def units_inspected(inspected: int, eligible: int, year: int) -> Indicator:
 
 def findings_handled(done: int, total: int) -> Indicator:
     return Indicator(IndicatorKind.FINDINGS_HANDLED, done, total)
+
+
+def plan_units_inspected(inspected: int, eligible: int, year: int, plan: str,
+                         kinds: tuple[UnitKind, ...], direct: int) -> Indicator:
+    """The organisation's units of the counted kinds inspected under an inspection plan in
+    its year (on site or through their report: `direct` of them on site), out of all of them."""
+    return Indicator(IndicatorKind.PLAN_UNITS_INSPECTED, inspected, eligible, year=year,
+                     meets_bar=inspected * 100 >= INSPECTION_BAR * eligible if eligible else None,
+                     plan=plan, kinds=kinds, direct=direct)
+
+
+def plan_findings_handled(done: int, total: int, plan: str) -> Indicator:
+    return Indicator(IndicatorKind.PLAN_FINDINGS_HANDLED, done, total, plan=plan)
 
 
 def periodic_reports(rows: Sequence[PeriodicRow], report_sources: Sequence[str]) -> Indicator:

@@ -26,6 +26,23 @@ class Secretariat:
     officer: str | None = None  # the officer following CCHC (chuyên viên theo dõi)
 
 
+@dataclass(frozen=True)
+class InspectionReminders:
+    """`[inspections]`: the ladder for inspections (README, "The ladder for inspections"); 0 or
+    false switches a reminder off."""
+
+    # A direct target's self-assessment report (báo cáo tự kiểm tra) is due this many working
+    # days before its window opens; its head is reminded on the ladder's reminder days before.
+    self_report_days: int = 5
+    # A by-report target is reminded of its report, due on its window's last day, until it is
+    # recorded received (`cchc inspection done`).
+    report_reminders: bool = True
+    # The secretariat is told of a target whose window closed with no inspection recorded.
+    window_alerts: bool = True
+    # … and of an inspection still without its conclusion this many working days after it.
+    conclusion_days: int = 15
+
+
 # Who may be copied on a notice: the focal officer (đầu mối CCHC) of the responsible unit,
 # the responsible unit's head (on escalations), the secretariat.
 CC_ROLES = ("focal", "unit_head", "secretariat")
@@ -64,6 +81,7 @@ class Policy:
     link_days: int = 30
     upload_max_mb: int = 10
     pause_on_report: bool = True
+    inspections: InspectionReminders = field(default_factory=InspectionReminders)
 
     @property
     def due_soon_days(self) -> int:
@@ -94,8 +112,11 @@ _KNOWN = {
     "periodic",
     "obligations",
     "web",
+    "inspections",
 }
 _WEB_KEYS = ("link_days", "upload_max_mb", "pause_on_report")
+_INSPECTION_DAYS = ("self_report_days", "conclusion_days")
+_INSPECTION_SWITCHES = ("report_reminders", "window_alerts")
 
 
 def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
@@ -183,6 +204,7 @@ def policy_from_mapping(data: Mapping[str, Any], source: str) -> Policy:
         values["report_due_day"] = day
     values["obligations"] = _obligations(data.get("obligations", []), fail)
     values.update(_web(data.get("web", {}), fail))
+    values["inspections"] = _inspections(data.get("inspections", {}), fail)
 
     calendar = data.get("calendar", {})
     if not isinstance(calendar, Mapping):
@@ -214,6 +236,25 @@ def _web(table: Any, fail) -> dict[str, Any]:
             fail("web.pause_on_report", "cần true hoặc false")
         values["pause_on_report"] = table["pause_on_report"]
     return values
+
+
+def _inspections(table: Any, fail) -> InspectionReminders:
+    """`[inspections]`: days (a whole number, 0 to switch off) and switches (true or false)."""
+    keys = _INSPECTION_DAYS + _INSPECTION_SWITCHES
+    if not isinstance(table, Mapping):
+        fail("inspections", f"cần một bảng ({', '.join(keys)})")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        where = f"inspections.{key}"
+        if key not in keys:
+            fail(where, f"chỉ có {', '.join(keys)}")
+        if key in _INSPECTION_DAYS and (not isinstance(value, int) or isinstance(value, bool)
+                                        or value < 0):
+            fail(where, f"cần số ngày làm việc (0 để tắt), nhận được {value!r}")
+        if key in _INSPECTION_SWITCHES and not isinstance(value, bool):
+            fail(where, f"cần true hoặc false, nhận được {value!r}")
+        values[key] = value
+    return InspectionReminders(**values)
 
 
 def _import_columns(table: Any, fail) -> dict[str, dict[str, str]]:

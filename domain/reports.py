@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from domain import par_index
+from domain.inspection_report import PlanReading
 from domain.models import Plan, TaskGroup, Unit
 from domain.occurrences import PeriodicRow
 from domain.policy import Policy
@@ -45,6 +46,8 @@ class StatusReport:
     periodic: list[PeriodicRow] = field(default_factory=list)
     # The policy's, which counts an item's overdue notices (đôn đốc lần thứ n).
     overdue_repeat_days: int = Policy.overdue_repeat_days
+    # The current inspection plan as of the day, when there is one (its section of the report).
+    inspection: PlanReading | None = None
 
     @property
     def overdue(self) -> list[ItemLine]:

@@ -60,6 +60,16 @@ class TargetState(StrEnum):
     DROPPED = "dropped"
 
 
+class TargetTrack(StrEnum):
+    """The ladder for inspections (`domain/inspection_ladder.py`): what a target is reminded of,
+    each keyed in its ledger by the day it counts from."""
+
+    SELF_REPORT = "self_report"  # a direct target: its self-assessment report before the visit
+    REPORT = "report"  # a by-report target: its report, until it is received
+    WINDOW_PASSED = "window_passed"  # the secretariat: the window closed, nothing recorded
+    CONCLUSION_LATE = "conclusion_late"  # the secretariat: inspected, not concluded in time
+
+
 class RecipientRole(StrEnum):
     RESPONSIBLE = "responsible"  # the unit's own head: its items
     SUPERVISOR = "supervisor"  # an ancestor's head: a subordinate unit's overdue items
@@ -71,6 +81,30 @@ class DeadlineKind(StrEnum):
     CONTINUOUS = "continuous"  # thường xuyên: no due date, never overdue
     RECURRING = "recurring"  # hằng tháng / hằng quý / hằng năm: one due date per period
     UNDETERMINED = "undetermined"  # chưa xác định thời hạn: no calendar date named
+
+
+class UnitKind(StrEnum):
+    """What a unit is in the administration (`domain/unit_kinds.py` reads it): the counts by
+    kind are what a secretariat's sentences about its inspections are made of."""
+
+    PROVINCE = "province"  # tỉnh (UBND tỉnh)
+    DEPARTMENT = "department"  # sở, and the province's agencies of its rank (Văn phòng UBND tỉnh)
+    BOARD = "board"  # ban of the province (Ban Dân tộc, Ban Quản lý các khu công nghiệp)
+    DISTRICT = "district"  # huyện, thành phố or thị xã (the district level)
+    OFFICE = "office"  # a district's phòng, ban, Thanh tra, Văn phòng HĐND và UBND
+    COMMUNE = "commune"  # xã
+    WARD = "ward"  # phường
+    TOWNSHIP = "township"  # thị trấn
+    OTHER = "other"  # khác: anything else, or a name that says nothing
+
+
+class UnitKindSource(StrEnum):
+    """Where an import took a unit's kind from, as its summary says it."""
+
+    COLUMN = "column"  # the units file's Loại column
+    NAME = "name"  # read from the unit's name ("UBND xã …")
+    UNREAD = "unread"  # the name says nothing: khác
+    KEPT = "kept"  # a file without the column leaves a known unit's kind alone
 
 
 class SubmissionKind(StrEnum):

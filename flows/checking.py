@@ -24,8 +24,8 @@ from flows.settings import Settings
 from notifications.delivery import DeliveryOutcome, DeliveryResult
 from notifications.digests import Sections, render_digest, subject_for
 from notifications.email import OutgoingMessage, make_message_id
-from persistence import alerts, ledger, outbox
-from persistence.digest_lines import PlannedEntry, digest_views, planned_views
+from persistence import alerts, ledger, outbox, target_ladder
+from persistence.digest_lines import PlannedEntry, PlannedTarget, digest_views, planned_views
 from persistence.occurrence_store import materialise
 
 # Items planned and written at a time: larger batches pay the per-statement costs less often,
@@ -59,6 +59,7 @@ class CheckSummary:
     unaddressed: int = 0
     escalated: int = 0
     notices: int = 0
+    alerts: int = 0  # inspection targets the secretariat's alert is to tell of
 
     def add(self, outcome: ledger.BatchOutcome) -> None:
         self.queued += outcome.queued
@@ -66,6 +67,7 @@ class CheckSummary:
         self.unaddressed += outcome.unaddressed
         self.escalated += outcome.escalated
         self.notices += outcome.new_notices
+        self.alerts += outcome.alerts
 
 
 @dataclass
@@ -118,6 +120,10 @@ def sweep_and_seal(
                                 break
                     log.info("đã ghi %d bậc nhắc mới", summary.queued)
             with uow.transaction() as session:
+                # The ladder for inspections, into the same digests as the items.
+                summary.add(target_ladder.record_targets(
+                    session, as_of=as_of, calendar=settings.calendar, policy=settings.policy,
+                    tree=tree, units=units, partition=partition, digests=digests))
                 ledger.refresh_statistics(
                     session, summary.queued + summary.skipped + summary.unaddressed)
         # Sealing also finishes digests a crashed check left collecting.
@@ -236,9 +242,10 @@ def queue_alert(app: Application, as_of: date) -> bool:
 def preview(
     app: Application, as_of: date, unit: str | None = None
 ) -> list[tuple[str, str, list[str]]]:
-    """What a check on `as_of` would send — (recipient, subject, item codes) — written nowhere:
-    the open items and their recorded rungs are read, the ladder plans in memory, and the
-    planned rungs are gathered into digests as a check would gather them."""
+    """What a check on `as_of` would send — (recipient, subject, item codes and inspection
+    targets as PLAN/UNIT) — written nowhere: the open items and targets and their recorded
+    rungs are read, the ladders plan in memory, and the planned rungs are gathered into
+    digests as a check would gather them."""
     settings = app.settings
     if not settings.calendar.is_working_day(as_of):
         return []
@@ -248,18 +255,23 @@ def preview(
         # By address, in the order a check would create them; a planned digest's id is
         # negative, so it is no notice already in the outbox.
         digests: dict[str, tuple[int, Delivery, set[str]]] = {}
-        entries: list[PlannedEntry] = []
+        entries: list[PlannedEntry | PlannedTarget] = []
         with closing(_moving_items(app, as_of, units)[1]) as batches:
             for batch in batches:
                 plan = ledger.plan_for(session, batch, as_of=as_of, calendar=settings.calendar,
                                        policy=settings.policy, tree=tree)
                 for index, target in plan.deliveries:
-                    digest = digests.setdefault(target.to.lower(),
-                                                (-1 - len(digests), target, set()))
-                    digest[2].update(target.cc)
+                    digest = _planned_digest(digests, target)
                     row = plan.ledger[index]
-                    entries.append(PlannedEntry(digest[0], target.role, row["rung"],
+                    entries.append(PlannedEntry(digest, target.role, row["rung"],
                                                 row["due_date"], row["item_id"]))
+        targets = target_ladder.plan_for(session, as_of=as_of, calendar=settings.calendar,
+                                         policy=settings.policy, tree=tree, units=units)
+        for index, target in targets.deliveries:
+            row = targets.rows[index]
+            entries.append(PlannedTarget(_planned_digest(digests, target), target.role,
+                                         row["track"], row["rung"], row["due_date"],
+                                         row["target_id"]))
         notices = [
             SimpleNamespace(id=number, check_date=as_of, recipient=target.to,
                             recipient_unit_code=target.unit.code, cc=sorted(cc - {target.to}))
@@ -268,7 +280,16 @@ def preview(
         views = planned_views(session, notices, entries, settings.calendar, tree)
     name = settings.policy.secretariat.name
     return [(view.recipient, subject_for(view, Sections.of(view), name),
-             [line.code for line in view.lines]) for view in views]
+             [line.code for line in view.lines]
+             + [f"{target.plan_code}/{target.unit_code}" for target in view.targets])
+            for view in views]
+
+
+def _planned_digest(digests: dict[str, tuple[int, Delivery, set[str]]], target: Delivery) -> int:
+    """The number of the digest a dry run gathers `target`'s line into, one per address."""
+    digest = digests.setdefault(target.to.lower(), (-1 - len(digests), target, set()))
+    digest[2].update(target.cc)
+    return digest[0]
 
 
 def dispatch(

@@ -120,6 +120,9 @@ def deadline_check(as_of: date | None = None, dry_run: bool = False, unit: str |
         logger.info("chạy thử %s: %d thư sẽ được gửi", f"{as_of:%d/%m/%Y}", len(planned))
         return {"as_of": as_of.isoformat(), "dry_run": True, "would_send": planned}
     summary = sweep_open_items(as_of, unit)
+    if summary.alerts and app.policy.secretariat_email:
+        # Inspection targets the secretariat is to be told of: its alert goes with this run.
+        queue_alert(as_of)
     sent = deliver_notices(respect_backoff=True)
     publish_events()
     record_run(as_of, unit, {"items_checked": summary.items, "rungs_queued": summary.queued,

@@ -39,11 +39,13 @@ def record_visit(app: Application, unit: str, plan: str, on_from: date, on_to: d
 
 def record_conclusion(
     app: Application, unit: str, plan: str, doc: str, on: date, findings: Path | None,
-    columns: tuple[str, dict] | None = None, *, by: str | None = None, ip: str | None = None,
+    columns: tuple[str, dict] | None = None, *, registered: bool = False,
+    by: str | None = None, ip: str | None = None,
 ) -> tuple[TargetFacts, ImportSummary | None]:
     """Kết luận: `findings` (a findings file, read before anything is written) imported under
-    it, or None for a conclusion that found nothing to remedy. `columns`: as `cchc import
-    findings` takes them."""
+    it, or None for a conclusion that found nothing to remedy — or, `registered`, whose
+    findings the findings register already holds under `doc` (imported before the plan of
+    inspections was). `columns`: as `cchc import findings` takes them."""
     table = None
     if findings is not None:
         source, mapping = columns or ("chính sách [import.columns]",
@@ -52,7 +54,8 @@ def record_conclusion(
     with app.uow.transaction() as session:
         target, chosen = store.find_target(session, unit, plan)
         summary = store.record_conclusion(session, target, chosen, doc, on, app.today(), table,
-                                          app.calendar, by=by, ip=ip)
+                                          app.calendar, registered=registered, by=by,
+                                          ip=ip)
         return _facts(app, session, target, chosen), summary
 
 

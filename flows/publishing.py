@@ -51,6 +51,7 @@ _INSPECTION_EVENTS = {
     EventName.INSPECTION_CONCLUDED: "cchc.inspection.concluded",
     EventName.TARGET_ADDED: "cchc.inspection.target-added",
     EventName.TARGET_DROPPED: "cchc.inspection.target-dropped",
+    EventName.TARGET_REMINDED: "cchc.inspection.reminded",
 }
 _NOTICE_EVENTS = {
     EventName.NOTICE_QUEUED: "cchc.notice.queued",

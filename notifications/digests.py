@@ -4,15 +4,17 @@ Templates live in `templates/`; HTML is autoescaped, the subject is one line."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
-from domain.digest_lines import DigestLine, DigestView
+from domain.digest_lines import DigestLine, DigestView, TargetLine
 from domain.ladder import RungKind
 from domain.policy import Policy, Secretariat
 from domain.recipients import UnitInfo
-from domain.states import RecipientRole
+from domain.states import RecipientRole, TargetTrack
+from notifications.targets import visit_text
 from notifications.templating import templates
-from notifications.words import head_of, rung_text
+from notifications.words import head_of, rung_text, target_count
 
 
 @dataclass(frozen=True)
@@ -31,16 +33,26 @@ class Sections:
     due_soon: list[DigestLine]
     subordinates: dict[str, list[DigestLine]]  # for a supervisor: unit name → its items
     escalated: dict[str, list[DigestLine]]  # for the secretariat's alert: unit name → its items
+    # The ladder for inspections: the reports the recipient's unit is to send, and for the
+    # secretariat's alert, its targets by track.
+    inspections: list[TargetLine] = field(default_factory=list)
+    inspection_alerts: dict[TargetTrack, list[TargetLine]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, view: DigestView) -> Sections:
         own = [line for line in view.lines if line.role == RecipientRole.RESPONSIBLE]
+        alerts: dict[TargetTrack, list[TargetLine]] = {}
+        for target in view.targets:
+            if target.role == RecipientRole.SECRETARIAT:
+                alerts.setdefault(target.track, []).append(target)
         return cls(
             overdue=[line for line in own if line.kind is RungKind.OVERDUE],
             due_today=[line for line in own if line.kind is RungKind.DUE],
             due_soon=[line for line in own if line.kind is RungKind.REMINDER],
             subordinates=_by_unit(view.lines, RecipientRole.SUPERVISOR),
             escalated=_by_unit(view.lines, RecipientRole.SECRETARIAT),
+            inspections=[t for t in view.targets if t.role == RecipientRole.RESPONSIBLE],
+            inspection_alerts={track: alerts[track] for track in TargetTrack if track in alerts},
         )
 
     @property
@@ -80,6 +92,10 @@ def subject_for(view: DigestView, sections: Sections, secretariat_name: str) -> 
     if sections.escalated:
         count = sum(len(lines) for lines in sections.escalated.values())
         parts.append(f"{count} nhiệm vụ quá hạn đã báo cáo cấp trên")
+    own = Counter(target.track for target in sections.inspections)
+    parts += [target_count(track, own[track]) for track in TargetTrack if own[track]]
+    parts += [target_count(track, len(lines))
+              for track, lines in sections.inspection_alerts.items()]
     unit = view.recipient_unit.name if view.recipient_unit else secretariat_name
     subject = f"[CCHC] {unit}: {', '.join(parts)} ({view.check_date:%d/%m/%Y})"
     # Whatever a unit's name holds, a subject is one header line.
@@ -103,6 +119,8 @@ def render_digest(view: DigestView, secretariat: Secretariat, link: str | None =
         "addressee": addressee,
         "rung": lambda name: rung_text(name, overdue_repeat_days),
         "roles": RecipientRole,
+        "tracks": TargetTrack,
+        "visit": visit_text,
     }
     return RenderedDigest(
         subject=subject_for(view, sections, secretariat.name),

@@ -3,12 +3,16 @@ a rule other than the plain forms (the command line, and the import's event in P
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from domain.states import UnitKind, UnitKindSource
 from notifications.words import label
 
 if TYPE_CHECKING:  # `cchc status` loads this module, and needs no importer to start
     from domain.importers import CellReading, ImportProblem, ImportSummary
+    from domain.unit_kinds import UnitKindReading
 
 # How many of a refused file's problems a page lists (the command line lists them all).
 PAGE_PROBLEMS = 30
@@ -20,7 +24,30 @@ def import_summary_text(summary: ImportSummary) -> str:
     if by_mode := getattr(summary, "by_mode", ()):
         counts += " (đơn vị được kiểm tra: " + ", ".join(
             f"{count} {label(mode)}" for mode, count in by_mode) + ")"
-    return "\n".join([counts, *(f"  • {line}" for line in summary.reading)])
+    lines = [*summary.reading, *unit_kind_lines(summary.unit_kinds)]
+    return "\n".join([counts, *(f"  • {line}" for line in lines)])
+
+
+def unit_kind_lines(readings: Sequence[UnitKindReading]) -> list[str]:
+    """How a units file's kinds were read: per source the count of each kind, the units whose
+    name said nothing by name, and the totals when the kinds came from more than one source."""
+    lines = []
+    for source in UnitKindSource:
+        taken = [r for r in readings if r.source is source]
+        if source is UnitKindSource.UNREAD and taken:
+            names = "; ".join(f"{r.name} ({r.code})" for r in taken)
+            lines.append(f"loại đơn vị {label(source)}: {names}")
+        elif taken:
+            lines.append(f"loại đơn vị {label(source)}: {kind_counts_text(taken)}")
+    if len({r.source for r in readings}) > 1:
+        lines.append(f"loại đơn vị, tổng cộng: {kind_counts_text(readings)}")
+    return lines
+
+
+def kind_counts_text(readings: Sequence[UnitKindReading]) -> str:
+    """"1 tỉnh, 3 sở, 2 xã", in the kinds' order."""
+    counts = Counter(r.kind for r in readings)
+    return ", ".join(f"{counts[kind]} {label(kind)}" for kind in UnitKind if counts[kind])
 
 
 def cell_reading_text(reading: CellReading) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from domain.par_index import INSPECTION_BAR, Indicator, IndicatorKind, PlanBand
-from notifications.words import format_number, format_percent
+from notifications.words import counted_noun, format_number, format_percent
 
 NO_DATA = "chưa có dữ liệu"
 _PLAN_BANDS = {PlanBand.ALL: "hoàn thành 100% kế hoạch", PlanBand.FROM_80: "từ 80% đến dưới 100%",
@@ -84,9 +84,32 @@ def _periodic_reports(i: Indicator) -> tuple[str, str, str]:
     return name, inputs, assessment
 
 
+def _plan_units_inspected(i: Indicator) -> tuple[str, str, str]:
+    noun = counted_noun(i.kinds)
+    name = f"Tỷ lệ {noun} được kiểm tra công tác CCHC trong năm {i.year}"
+    if not i.total:
+        return name, f"không có {noun} thuộc diện kiểm tra của kế hoạch {i.plan}", ""
+    verdict = "đạt" if i.meets_bar else "chưa đạt"
+    return (name, f"{_fraction(i)} {noun} đã được kiểm tra theo kế hoạch kiểm tra {i.plan} "
+            f"(trực tiếp {format_number(i.direct or 0)}, qua báo cáo "
+            f"{format_number(i.done - (i.direct or 0))})",
+            f"{verdict} mức {format_number(INSPECTION_BAR)}%")
+
+
+def _plan_findings_handled(i: Indicator) -> tuple[str, str, str]:
+    name = f"Tỷ lệ tồn tại, hạn chế theo kết luận kiểm tra của kế hoạch {i.plan} đã khắc phục"
+    if not i.total:
+        return name, "các kết luận kiểm tra chưa có nhiệm vụ khắc phục", ""
+    return (name, f"{_fraction(i)} nhiệm vụ khắc phục đã hoàn thành",
+            "đã khắc phục hết" if i.done == i.total
+            else f"còn {format_number(i.total - i.done)} chưa khắc phục")
+
+
 _WORDS = {
     IndicatorKind.PLAN_COMPLETION: _plan_completion,
     IndicatorKind.UNITS_INSPECTED: _units_inspected,
     IndicatorKind.FINDINGS_HANDLED: _findings_handled,
     IndicatorKind.PERIODIC_REPORTS: _periodic_reports,
+    IndicatorKind.PLAN_UNITS_INSPECTED: _plan_units_inspected,
+    IndicatorKind.PLAN_FINDINGS_HANDLED: _plan_findings_handled,
 }

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from domain.inspection_report import PlanReading, TargetLine
 from domain.occurrences import PeriodicRow
 from domain.report_lines import OverdueLine
 from domain.reports import StatusReport
@@ -161,6 +162,7 @@ def report_tables(report: StatusReport) -> list[ReportTable]:
               Percent(i.share_handled, NO_ITEMS)) for i in report.inspections],
             "Không có kết luận kiểm tra nào trong phạm vi báo cáo.",
         ),
+        *([inspection_table(report.inspection)] if report.inspection else []),
         *([ReportTable(
             "Báo cáo định kỳ", "Báo cáo định kỳ",
             (Column("Báo cáo", 44), Column("Kỳ", 14), Column("Hạn", 12, True),
@@ -175,7 +177,8 @@ def report_tables(report: StatusReport) -> list[ReportTable]:
             (Column("Chỉ tiêu", 44), Column("Số liệu đầu vào", 60),
              Column("Kết quả", 14, True), Column("Đánh giá", 28)),
             [(i.name, i.inputs, Percent(i.value, i.value_text), i.assessment)
-             for i in map(indicator_text, report.indicators)],
+             for i in map(indicator_text, [*report.indicators, *(
+                 report.inspection.indicators if report.inspection else ())])],
             "",
         ),
         ReportTable(
@@ -189,3 +192,32 @@ def report_tables(report: StatusReport) -> list[ReportTable]:
             in_documents=False,
         ),
     ]
+
+
+def inspection_table(reading: PlanReading) -> ReportTable:
+    """The inspection plan's targets, one row each: where each stands, its conclusion and what
+    became of its findings."""
+    def row(t: TargetLine) -> tuple[Any, ...]:
+        r, conclusion = t.remediation, t.conclusion
+        return (f"{t.unit_code} — {t.unit_name}", label(t.unit_kind), label(t.mode),
+                t.window_text, label(t.state) + (" (quá thời gian)" if t.window_passed else ""),
+                t.inspected_from, t.inspected_to,
+                conclusion.document if conclusion else None,
+                conclusion.concluded_on if conclusion else None,
+                # Counted once concluded; blank before.
+                *((r.findings, r.items, r.on_time, r.late, r.open, r.passed, r.failed)
+                  if conclusion else (None,) * 7))
+
+    return ReportTable(
+        "Kiểm tra", f"Kế hoạch kiểm tra {reading.plan.code}: đơn vị được kiểm tra",
+        (Column("Đơn vị", 40), Column("Loại", 12), Column("Hình thức", 12),
+         Column("Thời gian", 18), Column("Tình trạng", 24),
+         Column("Kiểm tra từ ngày", 12, True), Column("Đến ngày", 12, True),
+         Column("Kết luận", 36), Column("Ngày kết luận", 12, True),
+         Column("Tồn tại, hạn chế", 9, True), Column("Nhiệm vụ khắc phục", 9, True),
+         Column("Hoàn thành đúng hạn", 9, True), Column("Hoàn thành quá hạn", 9, True),
+         Column("Chưa hoàn thành", 9, True), Column("Đánh giá đạt", 9, True),
+         Column("Đánh giá chưa đạt", 9, True)),
+        [row(t) for t in reading.targets],
+        "Kế hoạch kiểm tra chưa có đơn vị nào.",
+    )

@@ -1,6 +1,7 @@
-"""The JSON documents the engine prints (README: `cchc status --json`, `cchc items --json`):
-the `cchc.status/1` and `cchc.items/1` schemas, written from the domain's facts. Codes stay
-stable English words; dates are ISO; the `*_text` fields are what the secretariat reads."""
+"""The JSON documents the engine prints (README: `cchc status --json`, `cchc items --json`,
+`cchc inspections --json`): the `cchc.status/1`, `cchc.items/1` and `cchc.inspections/1`
+schemas, written from the domain's facts. Codes stay stable English words; dates are ISO; the
+`*_text` fields are what the secretariat reads."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from domain.inspection_report import KindCounts, PlanReading, Remediation, TargetLine
+from domain.par_index import Indicator
 from domain.reports import StatusReport
-from domain.states import DeadlineKind
+from domain.states import DeadlineKind, InspectionMode, UnitKind
 from domain.status import Status
 from domain.tallies import ItemLine, Tally
 from notifications.words import format_percent, label
 
 STATUS_SCHEMA = "cchc.status/1"
 ITEMS_SCHEMA = "cchc.items/1"
+INSPECTIONS_SCHEMA = "cchc.inspections/1"
 
 
 def item_identity(line: ItemLine) -> dict[str, Any]:
@@ -74,7 +78,14 @@ def tally_dict(tally: Tally, *, with_rates: bool = False) -> dict[str, Any]:
 
 
 def status_document(report: StatusReport) -> dict[str, Any]:
-    """The report in the `cchc.status/1` schema."""
+    """The report in the `cchc.status/1` schema; with an inspection plan, its reading too."""
+    document = _status_body(report)
+    if report.inspection is not None:
+        document["inspection_plan"] = inspection_plan_dict(report.inspection)
+    return document
+
+
+def _status_body(report: StatusReport) -> dict[str, Any]:
     plan = report.plan
     return {
         "schema": STATUS_SCHEMA,
@@ -115,6 +126,77 @@ def status_document(report: StatusReport) -> dict[str, Any]:
         ],
         "undetermined": [item_identity(line) for line in report.undetermined],
     }
+
+
+def inspections_document(as_of: date, readings: Iterable[PlanReading]) -> dict[str, Any]:
+    """`cchc inspections --json`: each inspection plan as of the day."""
+    return {"schema": INSPECTIONS_SCHEMA, "as_of": as_of.isoformat(),
+            "plans": [inspection_plan_dict(reading) for reading in readings]}
+
+
+def inspection_plan_dict(reading: PlanReading) -> dict[str, Any]:
+    plan = reading.plan
+    return {
+        "code": plan.code, "year": plan.year, "title": plan.title,
+        "decision": plan.decision_number, "decision_date": _iso(plan.decision_date),
+        "issuing_unit": plan.issuing_unit_code, "owner_unit": plan.owner_unit_code,
+        "inspecting_body": plan.inspecting_body, "topics": plan.topics,
+        "targets": [target_dict(line) for line in reading.targets],
+        "totals": {
+            "planned": len(reading.active), "inspected": len(reading.done),
+            "concluded": len(reading.concluded),
+            "with_findings": sum(bool(t.has_findings) for t in reading.concluded),
+            "not_inspected": len(reading.waiting),
+            "window_passed": sum(t.window_passed for t in reading.waiting),
+            "dropped": len(reading.dropped),
+            "remediation": remediation_dict(reading.remediation),
+        },
+        "by_mode": {mode.value: _kind_counts(reading.counts, mode) for mode in InspectionMode},
+        "by_kind": _kind_counts(reading.counts, None),
+        "indicators": [indicator_dict(i) for i in reading.indicators],
+    }
+
+
+def target_dict(line: TargetLine) -> dict[str, Any]:
+    conclusion = line.conclusion
+    return {
+        "unit": line.unit_code, "name": line.unit_name,
+        "unit_kind": line.unit_kind.value, "unit_kind_text": label(line.unit_kind),
+        "mode": line.mode.value, "mode_text": label(line.mode),
+        "state": line.state.value, "state_text": label(line.state),
+        "window_text": line.window_text, "window_opens": _iso(line.window_opens),
+        "window_closes": _iso(line.window_closes), "window_passed": line.window_passed,
+        "topics": line.topics,
+        "inspected_from": _iso(line.inspected_from), "inspected_to": _iso(line.inspected_to),
+        "conclusion": None if conclusion is None else {
+            "document": conclusion.document, "date": _iso(conclusion.concluded_on),
+            "by": conclusion.concluded_by},
+        "has_findings": line.has_findings,
+        "remediation": remediation_dict(line.remediation),
+        "added_on": _iso(line.added_on), "added_reason": line.added_reason,
+        "dropped_on": _iso(line.dropped_on), "dropped_reason": line.dropped_reason,
+    }
+
+
+def remediation_dict(r: Remediation) -> dict[str, int]:
+    return {"findings": r.findings, "items": r.items, "done_on_time": r.on_time,
+            "done_late": r.late, "open": r.open, "overdue": r.overdue,
+            "evaluated_passed": r.passed, "evaluated_failed": r.failed}
+
+
+def indicator_dict(indicator: Indicator) -> dict[str, Any]:
+    return {"kind": indicator.kind.value, "done": indicator.done, "total": indicator.total,
+            "rate": _number(indicator.value), "rate_text": format_percent(indicator.value),
+            "year": indicator.year, "meets_bar": indicator.meets_bar,
+            "unit_kinds": [k.value for k in indicator.kinds], "direct": indicator.direct}
+
+
+def _kind_counts(counts: KindCounts, mode: InspectionMode | None) -> dict[str, Any]:
+    """Planned and inspected targets per unit kind (the kinds with any), and their sums."""
+    planned, done = counts.of("planned", mode), counts.of("done", mode)
+    return {"planned": sum(planned.values()), "inspected": sum(done.values()),
+            "by_unit_kind": {k.value: {"planned": planned[k], "inspected": done[k]}
+                             for k in UnitKind if planned[k]}}
 
 
 def _kind_shown(kind: DeadlineKind) -> str:

@@ -13,9 +13,10 @@ from domain.events import (
     InspectionDone,
     TargetAdded,
     TargetDropped,
+    TargetReminded,
 )
 from domain.explanation import TargetFacts
-from domain.states import InspectionMode
+from domain.states import InspectionMode, TargetTrack
 from notifications.imports import import_summary_text
 from notifications.words import day_text, label
 
@@ -139,12 +140,22 @@ def _dropped_text(e: TargetDropped, _zone: tzinfo) -> str:
     return f"{e.unit} khỏi kế hoạch {e.plan}; lý do: {e.reason}{_by(e)}"
 
 
+def _reminded_text(e: TargetReminded, _zone: tzinfo) -> str:
+    """A rung of the ladder for inspections: what about, counted from which day, to whom."""
+    skipped = f"; bỏ qua {', '.join(e.skipped)}" if e.skipped else ""
+    to = f", tới {e.to}" if e.to else ""
+    return (f"{e.unit}: {label(TargetTrack(e.track))} (bậc {e.rung}, tính từ "
+            f"ngày {_d(e.due)}){to}{skipped}")
+
+
 # The cycle's events in words (`cchc history inspection`): their names, their records.
 INSPECTION_LABELS = {
     EventName.INSPECTION_DONE: "đã kiểm tra",
     EventName.INSPECTION_CONCLUDED: "kết luận kiểm tra",
     EventName.TARGET_ADDED: "thêm đơn vị vào kế hoạch kiểm tra",
     EventName.TARGET_DROPPED: "đưa đơn vị ra khỏi kế hoạch kiểm tra",
+    EventName.TARGET_REMINDED: "nhắc kiểm tra",
 }
 INSPECTION_DETAILS = {InspectionDone: _done_text, InspectionConcluded: _concluded_text,
-                      TargetAdded: _added_text, TargetDropped: _dropped_text}
+                      TargetAdded: _added_text, TargetDropped: _dropped_text,
+                      TargetReminded: _reminded_text}

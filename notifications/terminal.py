@@ -43,7 +43,7 @@ from domain.status import Status
 from domain.tallies import Tally
 from notifications.imports import cell_reading_text, import_summary_text, one_line
 from notifications.report_tables import NO_ITEMS, late_text, missing_text
-from notifications.summary import summary_lines
+from notifications.summary import inspection_lines, summary_lines
 from notifications.targets import INSPECTION_DETAILS, INSPECTION_LABELS
 from notifications.words import (
     day_text,
@@ -55,6 +55,7 @@ from notifications.words import (
 )
 
 if TYPE_CHECKING:
+    from domain.inspection_report import PlanReading, TargetLine
     from domain.run_log import RunRecord
 
 
@@ -120,6 +121,52 @@ def print_status(console: Console, report: StatusReport) -> None:
             str(line.overdue_days),
         )
     console.print(overdue)
+
+
+def print_inspections(console: Console, day: date, readings: list[PlanReading]) -> None:
+    """`cchc inspections`: each plan's sentences, then its targets, one line each (whatever
+    the terminal's width: easy to read and to grep)."""
+    if not readings:
+        console.print(f"Đến ngày {day:%d/%m/%Y} chưa có kế hoạch kiểm tra nào.")
+    for reading in readings:
+        plan = reading.plan
+        decision = f" (QĐ {plan.decision_number})" if plan.decision_number else ""
+        console.print(f"[bold]{escape(plan.code)} — {escape(plan.title)}{escape(decision)}[/]")
+        for line in inspection_lines(reading):
+            console.print(line, markup=False, highlight=False)
+        console.print(f"[bold]Đơn vị được kiểm tra đến ngày {day:%d/%m/%Y}:[/]")
+        for number, target in enumerate(reading.targets, start=1):
+            console.print(f"{number}. " + " · ".join(target_parts(target)), soft_wrap=True,
+                          markup=False, highlight=False)
+
+
+def target_parts(target: TargetLine) -> list[str]:
+    """A target's line: the unit and its kind, the mode and window, where it stands, its
+    conclusion and what became of its findings."""
+    parts = [f"{target.unit_code} ({target.unit_name}, {label(target.unit_kind)})",
+             label(target.mode) + (f", {target.window_text}" if target.window_text else ""),
+             label(target.state) + (", quá thời gian kiểm tra" if target.window_passed else "")]
+    if target.inspected_from is not None:
+        days = day_text(target.inspected_from) + (
+            "" if target.inspected_to == target.inspected_from
+            else f"–{day_text(target.inspected_to)}")
+        parts.append(f"kiểm tra {days}")
+    if target.conclusion is not None:
+        parts.append(f"kết luận: {target.conclusion.document} "
+                     f"({day_text(target.conclusion.concluded_on)})")
+    r = target.remediation
+    if target.has_findings is False:
+        parts.append("không có tồn tại, hạn chế")
+    elif r.items:
+        parts.append(f"{r.findings} tồn tại, {r.items} nhiệm vụ khắc phục: hoàn thành đúng hạn "
+                     f"{r.on_time}, quá hạn {r.late}, chưa hoàn thành {r.open}"
+                     + (f"; đạt {r.passed}, chưa đạt {r.failed}" if r.passed or r.failed
+                        else ""))
+    if target.dropped_on is not None:
+        parts.append(f"lý do: {target.dropped_reason}")
+    elif target.added_on is not None:
+        parts.append(f"bổ sung ngày {day_text(target.added_on)}: {target.added_reason}")
+    return parts
 
 
 def _tally_table(title: str, first: str) -> Table:

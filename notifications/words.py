@@ -5,6 +5,7 @@ codes; whatever a user reads is chosen here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -20,6 +21,9 @@ from domain.states import (
     SubmissionKind,
     SubmissionState,
     TargetState,
+    TargetTrack,
+    UnitKind,
+    UnitKindSource,
 )
 from domain.status import Status
 
@@ -136,6 +140,24 @@ _LABELS: dict[type, dict[StrEnum, str]] = {
         SubmissionState.REFUSED: "không chấp thuận",
         SubmissionState.RECORDED: "đã ghi nhận",
     },
+    UnitKind: {
+        UnitKind.PROVINCE: "tỉnh",
+        UnitKind.DEPARTMENT: "sở",
+        UnitKind.BOARD: "ban",
+        UnitKind.DISTRICT: "huyện/thành phố/thị xã",
+        UnitKind.OFFICE: "phòng",
+        UnitKind.COMMUNE: "xã",
+        UnitKind.WARD: "phường",
+        UnitKind.TOWNSHIP: "thị trấn",
+        UnitKind.OTHER: "khác",
+    },
+    # How an import read units' kinds: "loại đơn vị theo cột Loại: 3 xã, 1 phường".
+    UnitKindSource: {
+        UnitKindSource.COLUMN: "theo cột Loại",
+        UnitKindSource.NAME: "đọc từ tên đơn vị",
+        UnitKindSource.KEPT: "giữ như đã có (tệp không có cột Loại)",
+        UnitKindSource.UNREAD: "không đọc được từ tên, ghi là khác (ghi rõ ở cột Loại nếu cần)",
+    },
     InspectionMode: {
         InspectionMode.DIRECT: "trực tiếp",
         InspectionMode.BY_REPORT: "qua báo cáo",
@@ -146,12 +168,32 @@ _LABELS: dict[type, dict[StrEnum, str]] = {
         TargetState.CONCLUDED: "đã có kết luận",
         TargetState.DROPPED: "đã đưa ra khỏi kế hoạch",
     },
+    TargetTrack: {
+        TargetTrack.SELF_REPORT: "báo cáo tự kiểm tra trước ngày Đoàn kiểm tra làm việc",
+        TargetTrack.REPORT: "báo cáo tự kiểm tra phục vụ kiểm tra qua báo cáo",
+        TargetTrack.WINDOW_PASSED: "đã hết thời gian kiểm tra, chưa ghi nhận đã kiểm tra",
+        TargetTrack.CONCLUSION_LATE: "đã kiểm tra, chưa có kết luận kiểm tra",
+    },
 }
 
 
+# How a digest's subject counts the lines of each track of the ladder for inspections.
+_TARGET_COUNTS = {
+    TargetTrack.SELF_REPORT: "{} báo cáo tự kiểm tra cần gửi trước ngày kiểm tra",
+    TargetTrack.REPORT: "{} báo cáo tự kiểm tra (kiểm tra qua báo cáo)",
+    TargetTrack.WINDOW_PASSED: "{} đơn vị hết thời gian kiểm tra chưa được kiểm tra",
+    TargetTrack.CONCLUSION_LATE: "{} cuộc kiểm tra chưa có kết luận",
+}
+
+
+def target_count(track: TargetTrack, count: int) -> str:
+    """"2 báo cáo tự kiểm tra cần gửi trước ngày kiểm tra": a subject's part."""
+    return _TARGET_COUNTS[track].format(count)
+
+
 def label(member: StrEnum) -> str:
-    """What a person reads for a status, a deadline kind, a rung kind, an outcome, or what a
-    unit sent and what became of it."""
+    """What a person reads for a status, a deadline kind, a rung kind, an outcome, what a
+    unit sent and what became of it, or a unit's kind and where an import read it."""
     return _LABELS[type(member)][member]
 
 
@@ -193,3 +235,45 @@ _LINK_REFUSALS = {"expired": "đã hết hạn", "revoked": "đã bị thu hồi
 def link_refusal(reason: str) -> str:
     """`flows.links.LinkRefused.reason` in words (other than a tampered link's)."""
     return _LINK_REFUSALS[reason]
+
+
+# How a secretariat's sentence names units of a kind: "5 xã", "6 cơ quan chuyên môn", "4 UBND
+# cấp huyện" (the label is the kind's name in a table: "phòng", "huyện/thành phố/thị xã").
+_KIND_NOUNS = {
+    UnitKind.PROVINCE: "UBND tỉnh", UnitKind.DEPARTMENT: "sở", UnitKind.BOARD: "ban",
+    UnitKind.DISTRICT: "UBND cấp huyện", UnitKind.OFFICE: "cơ quan chuyên môn",
+    UnitKind.COMMUNE: "xã", UnitKind.WARD: "phường", UnitKind.TOWNSHIP: "thị trấn",
+    UnitKind.OTHER: "đơn vị khác",
+}
+# The kinds a sentence names together, from the highest level down ("8 sở, ban"; "13 xã, thị
+# trấn"), and a level's name where it is named as one ("12 phòng ban chuyên môn").
+KIND_LEVELS = (
+    (UnitKind.PROVINCE,), (UnitKind.DEPARTMENT, UnitKind.BOARD), (UnitKind.DISTRICT,),
+    (UnitKind.OFFICE,), (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.TOWNSHIP), (UnitKind.OTHER,),
+)
+_LEVEL_NOUNS = {(UnitKind.OFFICE,): "phòng ban chuyên môn"}
+
+
+def kind_noun(kind: UnitKind) -> str:
+    return _KIND_NOUNS[kind]
+
+
+def level_noun(level: tuple[UnitKind, ...], present: Iterable[UnitKind]) -> str:
+    """A level named as one, by the kinds of it present: "sở, ban", "xã, thị trấn"."""
+    present = set(present)
+    return _LEVEL_NOUNS.get(level) or ", ".join(_KIND_NOUNS[k] for k in level if k in present)
+
+
+def counted_noun(kinds: Iterable[UnitKind]) -> str:
+    """The kinds the PAR index counts, by level: "sở, ban và UBND cấp huyện"; "đơn vị trực
+    thuộc" when it counts every unit."""
+    kinds = set(kinds)
+    if not kinds:
+        return "đơn vị trực thuộc"
+    return join_and([level_noun(level, kinds) for level in KIND_LEVELS
+                     if any(k in kinds for k in level)])
+
+
+def join_and(parts: list[str]) -> str:
+    """"a", "a và b", "a, b và c"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " và " + parts[-1]

@@ -24,7 +24,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # The latest migration's revision. Every command checks the schema against it before it reads
 # or writes; a constant, because loading Alembic's scripts costs a quarter of a second at every
 # start. A test keeps it equal to the scripts' head: bump it with each new migration.
-SCHEMA_HEAD = "0011_inspection_plans"
+SCHEMA_HEAD = "0013_inspection_reminders"
 VERSION_TABLE = "alembic_version"
 
 

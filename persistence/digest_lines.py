@@ -1,4 +1,5 @@
-"""A digest's lines read back from the ledger, the items and what was sent before."""
+"""A digest's lines read back from the ledgers, the items (and inspection targets) and what was
+sent before."""
 
 from __future__ import annotations
 
@@ -11,21 +12,24 @@ from sqlalchemy import Row, select
 from sqlmodel import Session
 
 from domain.calendar import WorkingCalendar
-from domain.digest_lines import DigestLine, DigestView, ItemSource, SentBefore
+from domain.digest_lines import DigestLine, DigestView, ItemSource, SentBefore, TargetLine
 from domain.ladder import RungKind, parse_rung
 from domain.models import (
     Finding,
     Inspection,
+    InspectionPlan,
+    InspectionTarget,
     LadderEntry,
     Notice,
     NoticeEntry,
     Plan,
     Submission,
+    TargetLadderEntry,
     TrackedItem,
 )
 from domain.recipients import UnitTree
 from domain.occurrences import OBLIGATIONS_SCOPE
-from domain.states import NoticeState, SourceKind, SubmissionKind
+from domain.states import InspectionMode, NoticeState, SourceKind, SubmissionKind, TargetTrack
 from persistence.db import one_of
 
 
@@ -49,6 +53,19 @@ class PlannedEntry:
     item_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedTarget:
+    """A line a check would add to a digest about an inspection target: (notice, role, track,
+    rung, day counted from) of the target, as its ledger row reads back."""
+
+    notice_id: int
+    role: str
+    track: str
+    rung: str
+    due_date: date
+    target_id: int
+
+
 def digest_views(
     session: Session, notices: Sequence[Notice], calendar: WorkingCalendar, tree: UnitTree
 ) -> list[DigestView]:
@@ -67,22 +84,31 @@ def digest_views(
         rungs.update((row.id, row) for row in session.execute(
             select(LadderEntry.id, LadderEntry.rung, LadderEntry.due_date, LadderEntry.item_id)
             .where(one_of(session, LadderEntry.id, ids[start:start + _IN_CHUNK]))))
+    targets = [PlannedTarget(*row) for row in session.execute(
+        select(TargetLadderEntry.notice_id, TargetLadderEntry.role, TargetLadderEntry.track,
+               TargetLadderEntry.rung, TargetLadderEntry.due_date, TargetLadderEntry.target_id)
+        .where(one_of(session, TargetLadderEntry.notice_id, [n.id for n in notices]))
+        .order_by(TargetLadderEntry.id))]
     return planned_views(session, notices, [
         PlannedEntry(entry.notice_id, entry.role, rungs[entry.ledger_id].rung,
                      rungs[entry.ledger_id].due_date, rungs[entry.ledger_id].item_id)
         for entry in entries
-    ], calendar, tree)
+    ] + targets, calendar, tree)
 
 
 def planned_views(
-    session: Session, notices: Sequence, entries: Sequence[PlannedEntry],
+    session: Session, notices: Sequence, entries: Sequence[PlannedEntry | PlannedTarget],
     calendar: WorkingCalendar, tree: UnitTree,
 ) -> list[DigestView]:
     """The digests of `notices` (or of objects with the same attributes: a check's plan held in
-    memory) with the lines `entries` give them, read from the items alone."""
+    memory) with the lines `entries` give them, read from the items (and targets) alone."""
     by_item: dict[int, list[PlannedEntry]] = defaultdict(list)
+    targets: list[PlannedTarget] = []
     for entry in entries:
-        by_item[entry.item_id].append(entry)
+        if isinstance(entry, PlannedTarget):
+            targets.append(entry)
+        else:
+            by_item[entry.item_id].append(entry)
     rows, item_ids = [], list(by_item)
     for start in range(0, len(item_ids), _IN_CHUNK):
         rows += session.execute(
@@ -94,12 +120,44 @@ def planned_views(
     # then list the same order whatever the database's collation.
     lines = sorted(((entry, row) for row in rows for entry in by_item[row.id]),
                    key=lambda line: (line[1].unit_code, line[1].scope, line[1].position))
-    return _views(session, lines, notices, calendar, tree)
+    return _views(session, lines, notices, calendar, tree,
+                  _target_lines(session, targets, notices, calendar, tree) if targets else {})
+
+
+def _target_lines(
+    session: Session, entries: Sequence[PlannedTarget], notices: Sequence,
+    calendar: WorkingCalendar, tree: UnitTree,
+) -> dict[int, tuple[TargetLine, ...]]:
+    """Each notice's inspection targets, by plan and position, read in one query (a check's
+    targets are tens to hundreds)."""
+    rows = {row.id: row for row in session.execute(
+        select(InspectionTarget.id, InspectionTarget.plan_code, InspectionTarget.unit_code,
+               InspectionTarget.mode, InspectionTarget.position, InspectionTarget.window_text,
+               InspectionTarget.window_opens, InspectionTarget.window_closes,
+               InspectionTarget.inspected_from, InspectionTarget.inspected_to,
+               InspectionPlan.title)
+        .join(InspectionPlan, InspectionPlan.code == InspectionTarget.plan_code)
+        .where(one_of(session, InspectionTarget.id, {e.target_id for e in entries})))}
+    checked = {n.id: n.check_date for n in notices}
+    by_notice: dict[int, list[TargetLine]] = defaultdict(list)
+    for entry in sorted(entries, key=lambda e: (rows[e.target_id].plan_code,
+                                                rows[e.target_id].position)):
+        row, day = rows[entry.target_id], checked[entry.notice_id]
+        by_notice[entry.notice_id].append(TargetLine(
+            plan_code=row.plan_code, plan_title=row.title, unit_code=row.unit_code,
+            unit_name=tree.responsible(row.unit_code).name, mode=InspectionMode(row.mode),
+            track=TargetTrack(entry.track), role=entry.role, due=entry.due_date,
+            window_text=row.window_text, window_opens=row.window_opens,
+            window_closes=row.window_closes, inspected_from=row.inspected_from,
+            inspected_to=row.inspected_to,
+            remaining_days=calendar.remaining(day, entry.due_date),
+            overdue_days=calendar.overdue(entry.due_date, day)))
+    return {notice_id: tuple(lines) for notice_id, lines in by_notice.items()}
 
 
 def _views(
     session: Session, lines: Sequence[tuple[PlannedEntry, Row]], notices: Sequence,
-    calendar: WorkingCalendar, tree: UnitTree,
+    calendar: WorkingCalendar, tree: UnitTree, targets: dict[int, tuple[TargetLine, ...]],
 ) -> list[DigestView]:
     items = {row.id: row for _, row in lines}
     sources = _sources(session, list(items.values()))
@@ -148,6 +206,7 @@ def _views(
             recipient_unit=tree.units.get(notice.recipient_unit_code or ""),
             cc=tuple(notice.cc),
             lines=tuple(by_notice[notice.id]),
+            targets=targets.get(notice.id, ()),
         )
         for notice in notices
     ]

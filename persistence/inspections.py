@@ -106,16 +106,25 @@ def record_visit(session: Session, target: InspectionTarget, plan: InspectionPla
 
 def record_conclusion(
     session: Session, target: InspectionTarget, plan: InspectionPlan, doc: str, on: date,
-    today: date, findings: Table | None, calendar: WorkingCalendar, *, by: str | None = None,
-    ip: str | None = None,
+    today: date, findings: Table | None, calendar: WorkingCalendar, *, registered: bool = False,
+    by: str | None = None, ip: str | None = None,
 ) -> ImportSummary | None:
     """The conclusion (an `Inspection` row, shared by the targets one document concludes), and
-    its findings file imported under it; the findings import's summary, if any."""
+    its findings file imported under it; the findings import's summary, if any. `registered`:
+    its findings are those the findings register already holds under `doc`."""
     doc = " ".join(doc.split())
     known = session.exec(select(Inspection).where(Inspection.name == doc)).first()
-    decision = rules.conclude(target, doc, on, today, findings is not None,
-                              known_on=known.concluded_on if known else None,
-                              findings=None if findings is None else len(findings.rows),
+    count = None if findings is None else len(findings.rows)
+    if registered:
+        count = 0 if known is None else session.exec(
+            select(func.count()).select_from(Finding).where(Finding.inspection_id == known.id)
+        ).one()
+        if not count:
+            raise InspectionError(
+                "cần đúng một trong --findings TỆP (kết luận có tồn tại, hạn chế) và "
+                f"--no-findings: sổ theo dõi chưa có tồn tại, hạn chế nào của “{doc}”")
+    decision = rules.conclude(target, doc, on, today, findings is not None or registered,
+                              known_on=known.concluded_on if known else None, findings=count,
                               by=by, ip=ip)
     inspection = known or Inspection(name=doc, concluded_on=on,
                                      concluded_by_unit_code=plan.issuing_unit_code)
@@ -191,7 +200,7 @@ def _remediation(session: Session, target: InspectionTarget, as_of: date,
 
 _TARGET_EVENTS = [name.value for name in (EventName.TARGET_ADDED, EventName.INSPECTION_DONE,
                                           EventName.INSPECTION_CONCLUDED,
-                                          EventName.TARGET_DROPPED)]
+                                          EventName.TARGET_DROPPED, EventName.TARGET_REMINDED)]
 
 
 def target_timeline(session: Session, target: InspectionTarget

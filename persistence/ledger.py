@@ -66,7 +66,7 @@ from domain.recipients import (
 )
 from domain.states import DeadlineKind, NoticeState, SubmissionState
 from persistence.db import one_of
-from persistence.digest_lines import PlannedEntry
+from persistence.digest_lines import PlannedEntry, PlannedTarget
 from persistence.unit_of_work import UnitOfWork, mark_events_recorded
 
 
@@ -258,7 +258,8 @@ class CheckDigests:
     keeps any other writer out of its digests."""
 
     collecting: dict[str, tuple[int, set[str]]] = field(default_factory=dict)
-    lines: dict[int, list[PlannedEntry]] = field(default_factory=dict)
+    # An item's line, or an inspection target's (`persistence/target_ladder.py`).
+    lines: dict[int, list[PlannedEntry | PlannedTarget]] = field(default_factory=dict)
 
 
 @dataclass
@@ -268,6 +269,7 @@ class BatchOutcome:
     unaddressed: int = 0
     escalated: int = 0
     new_notices: int = 0
+    alerts: int = 0  # inspection targets' rows waiting for the secretariat's alert
 
 
 def plan_for(
@@ -315,7 +317,7 @@ def write_plan(
     entries, events = plan.ledger, list(plan.events)
     _insert_rows(session, LadderEntry, entries)
     ledger_ids = _ledger_ids(session, [entries[index] for index, _ in plan.deliveries])
-    _collecting_notices(
+    collecting_notices(
         session, [t for _, t in plan.deliveries], as_of, partition, events, outcome, digests
     )
     links = []
@@ -411,7 +413,7 @@ def _ledger_ids(session: Session, rows: list[dict[str, Any]]) -> dict[tuple, int
     return {tuple(key): ledger_id for ledger_id, *key in found if tuple(key) in wanted}
 
 
-def _collecting_notices(
+def collecting_notices(
     session: Session,
     targets: Sequence[Delivery],
     as_of: date,

@@ -17,6 +17,7 @@ from domain.reports import SharedTask, StatusReport, most_overdue_first
 from domain.states import DeadlineKind, ItemKind
 from domain.status import shared_status
 from domain.tallies import ItemLine, Tally, item_line
+from persistence.inspection_reads import current_plan, read_plan
 from persistence.ledger import load_unit_tree
 from persistence.occurrence_store import (
     OCCURRENCE_KIND,
@@ -125,6 +126,7 @@ def status_report(
         shared=shared_tasks,
         periodic=periodic,
         overdue_repeat_days=policy.overdue_repeat_days,
+        inspection=_inspection(session, as_of, calendar, policy, units_wanted),
         indicators=[
             par_index.plan_completion(tasks.done, tasks.total, as_of),
             par_index.units_inspected(len(units_inspected_in(session, year) & eligible),
@@ -137,3 +139,14 @@ def status_report(
                                        + [o.code for o in policy.obligations]),
         ],
     )
+
+
+def _inspection(session: Session, as_of: date, calendar: WorkingCalendar, policy: Policy,
+                within: set[str] | None):
+    """The current inspection plan's reading, for the report's inspection section: none
+    without a plan, or when none of its targets is in the report's scope."""
+    plan = current_plan(session, as_of)
+    if plan is None:
+        return None
+    reading = read_plan(session, plan, as_of, calendar, policy, within=within)
+    return reading if reading.targets else None

@@ -40,6 +40,9 @@ _VARYING = (
     (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "UUID"),
     (re.compile(r"[A-Za-z0-9_\-]{20,}\.[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{20,}"), "TOKEN"),
     (re.compile(r"(?m)^Date: .*$"), "Date: DATE"),
+    (re.compile(r'name="csrf" value="[0-9a-f]+"'), 'name="csrf" value="CSRF"'),
+    # Whether this run started the background Prefect server depends on the runs before it.
+    (re.compile(r"(?m)^.*máy chủ Prefect chạy nền.*\n"), ""),
     (re.compile(r'boundary="[^"]+"|--=_[0-9a-f]+(--)?'), "BOUNDARY"),
     (re.compile(r"\b[a-z]+-[a-z]+-\d{2}-\d{2}-\d{4}\b"), "RUN-NAME"),
 )
@@ -75,6 +78,7 @@ class Recorder:
     def write(self, name: str, text: str) -> None:
         path = self.out / name
         path.parent.mkdir(parents=True, exist_ok=True)
+        text = text.replace(str(self.work), "WORK").replace(str(EXAMPLE), "EXAMPLE")
         path.write_text(normalised(text, self.today))
 
 
@@ -97,7 +101,7 @@ def digests(folder: Path) -> str:
         parts += [part.get_content() for part in message.walk()
                   if part.get_content_maintype() == "text"]
         shown.append("\n".join(map(str, parts)))
-    return "\n\n=====\n\n".join(sorted(shown))
+    return "\n\n=====\n\n".join(sorted(shown, key=lambda text: normalised(text, "")))
 
 
 def record_day(recorder: Recorder, day: str) -> list[str]:

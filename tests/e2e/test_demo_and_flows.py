@@ -288,7 +288,7 @@ def test_an_import_tells_prefect_at_once_so_the_deployments_trigger_can_rerun_th
 
     events = _prefect_events("cchc.import.completed", "cchc.import.units")
     assert events and events[0].payload["file"] == "units.csv"
-    assert "20 mới" in events[0].payload["summary"]
+    assert "30 mới" in events[0].payload["summary"]
 
 
 def test_two_cchc_check_processes_started_at_once_on_postgresql_deliver_each_notice_once(

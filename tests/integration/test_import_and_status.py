@@ -274,7 +274,7 @@ def test_reimporting_a_unit_list_without_reorganisation_columns_keeps_a_dissolut
     merged.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     assert cchc("import", "units", str(merged))[0] == 0
     code, output = cchc("import", "units", str(EXAMPLES / "units.csv"))
-    assert code == 0 and "20 không đổi" in output, output
+    assert code == 0 and "30 không đổi" in output, output
     with UnitOfWork(engine).reading() as session:
         dissolved = session.get(Unit, "P-CL")
         assert (dissolved.active, dissolved.successor_code) == (False, "P-TH")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from domain.digest_lines import DigestLine, DigestView, ItemSource, SentBefore
+from domain.digest_lines import DigestLine, DigestView, ItemSource, SentBefore, TargetLine
 from domain.ladder import RungKind
 from domain.policy import Secretariat
 from domain.recipients import UnitInfo
-from domain.states import RecipientRole
+from domain.states import InspectionMode, RecipientRole, TargetTrack
 from notifications.digests import render_digest
 
 VP = UnitInfo("VP", "Văn phòng HĐND và UBND thành phố", "TP", "Chánh Văn phòng",
@@ -31,9 +31,9 @@ def line(code, kind, *, role=RecipientRole.RESPONSIBLE, remaining=0, overdue=0, 
     )
 
 
-def view(*lines, recipient=VP.head_email, unit=VP):
+def view(*lines, recipient=VP.head_email, unit=VP, targets=()):
     return DigestView(notice_id=1, check_date=date(2021, 7, 1), recipient=recipient,
-                      recipient_unit=unit, cc=(), lines=lines)
+                      recipient_unit=unit, cc=(), lines=lines, targets=targets)
 
 
 def test_the_subject_says_how_many_items_are_overdue_and_due_soon_and_for_which_unit():
@@ -175,3 +175,77 @@ def test_each_source_says_what_it_is():
     assert source_text(ItemSource("Cải cách hành chính năm 2022", "12/KH-UBND")) == \
         "Kế hoạch Cải cách hành chính năm 2022 (12/KH-UBND)"
     assert source_text(ItemSource("KẾ HOẠCH CCHC năm 2021")) == "KẾ HOẠCH CCHC năm 2021"
+
+
+def target(track, *, unit=XA, mode=InspectionMode.DIRECT, role=RecipientRole.RESPONSIBLE,
+           due=date(2024, 2, 1), remaining=0, overdue=0, inspected=(None, None)):
+    return TargetLine(
+        plan_code="KHKT-2024", plan_title="Kế hoạch kiểm tra công tác CCHC năm 2024",
+        unit_code=unit.code, unit_name=unit.name, mode=mode, track=track, role=role, due=due,
+        window_text="Từ 15 đến 16/02/2024", window_opens=date(2024, 2, 15),
+        window_closes=date(2024, 2, 16), inspected_from=inspected[0], inspected_to=inspected[1],
+        remaining_days=remaining, overdue_days=overdue)
+
+
+def test_a_heads_digest_lists_its_items_and_its_inspection_report_to_send_in_one_e_mail():
+    rendered = render_digest(DigestView(
+        notice_id=1, check_date=date(2024, 1, 29), recipient=XA.head_email, recipient_unit=XA,
+        cc=(), lines=(line("3.2", RungKind.REMINDER, remaining=3),),
+        targets=(target(TargetTrack.SELF_REPORT, remaining=3),)), PNV)
+    assert rendered.subject == (
+        "[CCHC] UBND xã Chiềng Xôm: 1 nhiệm vụ sắp đến hạn, 1 báo cáo tự kiểm tra cần gửi "
+        "trước ngày kiểm tra (29/01/2024)")
+    text = rendered.text
+    assert "NHIỆM VỤ SẮP ĐẾN HẠN" in text and "[3.2]" in text
+    assert "KIỂM TRA CÔNG TÁC CẢI CÁCH HÀNH CHÍNH — đề nghị gửi báo cáo tự kiểm tra" in text
+    assert "- [KHKT-2024] UBND xã Chiềng Xôm (X-CX): kiểm tra trực tiếp" in text
+    assert ("Đề nghị gửi báo cáo tự kiểm tra theo nội dung kiểm tra trước ngày 01/02/2024, "
+            "trước ngày Đoàn kiểm tra làm việc (15/02/2024)") in text
+    assert "Thời gian kiểm tra: Từ 15 đến 16/02/2024 (từ 15/02/2024 đến 16/02/2024)" in text
+    assert "Còn 3 ngày làm việc" in text.split("KIỂM TRA CÔNG TÁC")[1]
+    html = rendered.html
+    assert "Kiểm tra công tác cải cách hành chính — đề nghị gửi báo cáo tự kiểm tra" in html
+    assert "<strong>01/02/2024</strong>" in html and "còn 3 ngày làm việc" in html
+
+
+def test_a_by_report_targets_overdue_report_says_how_late_it_is():
+    rendered = render_digest(view(targets=(target(
+        TargetTrack.REPORT, mode=InspectionMode.BY_REPORT, due=date(2024, 2, 16), overdue=4),),
+        recipient=XA.head_email, unit=XA), PNV)
+    assert "1 báo cáo tự kiểm tra (kiểm tra qua báo cáo)" in rendered.subject
+    assert "trước ngày 16/02/2024 (kiểm tra qua báo cáo)" in rendered.text
+    assert "Đã quá hạn 4 ngày làm việc" in rendered.text
+    assert "quá hạn 4 ngày làm việc" in rendered.html
+
+
+def test_the_secretariats_alert_lists_windows_passed_and_conclusions_awaited_by_track():
+    rendered = render_digest(DigestView(
+        notice_id=2, check_date=date(2024, 3, 15), recipient=PNV.email, recipient_unit=None,
+        cc=(), lines=(), targets=(
+            target(TargetTrack.CONCLUSION_LATE, role=RecipientRole.SECRETARIAT,
+                   due=date(2024, 2, 16), overdue=19,
+                   inspected=(date(2024, 2, 15), date(2024, 2, 16))),
+            target(TargetTrack.WINDOW_PASSED, unit=VP, role=RecipientRole.SECRETARIAT,
+                   due=date(2024, 2, 16), overdue=1))), PNV)
+    assert rendered.subject == (
+        "[CCHC] Phòng Nội vụ: 1 đơn vị hết thời gian kiểm tra chưa được kiểm tra, "
+        "1 cuộc kiểm tra chưa có kết luận (15/03/2024)")
+    text = rendered.text
+    assert text.startswith("Kính gửi: Phòng Nội vụ,")
+    passed, awaited = (text.index("ĐÃ HẾT THỜI GIAN KIỂM TRA"),
+                       text.index("ĐÃ KIỂM TRA, CHƯA CÓ KẾT LUẬN KIỂM TRA"))
+    assert passed < awaited  # in the order of the tracks, whatever the lines' order
+    assert ("Hết thời gian kiểm tra ngày 16/02/2024, chưa ghi nhận đã kiểm tra: quá 1 ngày "
+            "làm việc") in text
+    assert ("Đã kiểm tra từ 15/02/2024 đến 16/02/2024; đã 19 ngày làm việc, chưa có kết luận "
+            "kiểm tra") in text
+    assert "Đề nghị ban hành văn bản kết luận kiểm tra." in rendered.html
+
+
+def test_a_target_units_name_with_markup_is_escaped_in_html_and_one_line_in_text():
+    hostile = UnitInfo("X-1", "UBND xã <b>A</b>\r\nB", "TP", None, "x@x.example", None)
+    rendered = render_digest(view(targets=(target(TargetTrack.SELF_REPORT, unit=hostile),),
+                                  recipient=hostile.head_email, unit=hostile), PNV)
+    assert "<b>A</b>" not in rendered.html and "&lt;b&gt;A&lt;/b&gt;" in rendered.html
+    assert any(text.startswith("- [KHKT-2024] UBND xã <b>A</b>  B (X-1)")
+               for text in rendered.text.splitlines())

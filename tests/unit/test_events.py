@@ -41,6 +41,7 @@ from domain.events import (
     RungReached,
     TargetAdded,
     TargetDropped,
+    TargetReminded,
     RunFinished,
     SummarySent,
     UserAdded,
@@ -105,6 +106,8 @@ SAMPLES: list[DomainEvent] = [
     TargetAdded(plan="KHKT-2019", unit="P-YT", mode=InspectionMode.BY_REPORT, window="Quý IV",
                 reason="Theo chỉ đạo"),
     TargetDropped(plan="KHKT-2019", unit="P-YT", reason="Sáp nhập"),
+    TargetReminded(plan="KHKT-2019", unit="X-CB", track="self_report", rung="R3",
+                   due=date(2019, 9, 16), to="chutich@xcb.example", skipped=("R7",)),
 ]
 
 

@@ -8,7 +8,13 @@ from datetime import date
 import pytest
 
 from domain.calendar import CalendarOverrides, WorkingCalendar
-from domain.policy import Policy, PolicyError, Secretariat, policy_from_mapping
+from domain.policy import (
+    InspectionReminders,
+    Policy,
+    PolicyError,
+    Secretariat,
+    policy_from_mapping,
+)
 
 SOURCE = "policy.yaml"
 
@@ -82,6 +88,18 @@ def test_policy_calendar_overrides_change_working_day_counting():
     assert calendar.is_working_day(date(2024, 6, 8))
 
 
+def test_the_inspection_reminders_default_to_the_readmes_and_each_can_be_switched_off():
+    assert Policy().inspections == InspectionReminders(
+        self_report_days=5, report_reminders=True, window_alerts=True, conclusion_days=15)
+    off = policy_from_mapping({"inspections": {
+        "self_report_days": 0, "report_reminders": False, "window_alerts": False,
+        "conclusion_days": 0}}, SOURCE)
+    assert off.inspections == InspectionReminders(0, False, False, 0)
+    assert off.reminder_days == Policy().reminder_days
+    assert policy_from_mapping({"inspections": {"conclusion_days": 10}}, SOURCE).inspections \
+        == InspectionReminders(conclusion_days=10)
+
+
 def test_a_partial_mapping_keeps_the_other_defaults():
     policy = policy_from_mapping({"overdue_repeat_days": 2}, SOURCE)
     assert policy == Policy(overdue_repeat_days=2)
@@ -120,6 +138,14 @@ def test_a_partial_mapping_keeps_the_other_defaults():
         ({"calendar": {"days_off": "11/06/2024"}}, "calendar.days_off"),  # not a list
         ({"calendar": {"working_days": ["08/06/24x"]}}, "calendar.working_days"),
         ({"calendar": {"holidays": ["11/06/2024"]}}, "calendar.holidays"),
+        ({"inspections": {"self_report_days": -1}}, "inspections.self_report_days"),
+        ({"inspections": {"self_report_days": "5"}}, "inspections.self_report_days"),
+        ({"inspections": {"conclusion_days": True}}, "inspections.conclusion_days"),
+        ({"inspections": {"conclusion_days": 7.5}}, "inspections.conclusion_days"),
+        ({"inspections": {"report_reminders": "yes"}}, "inspections.report_reminders"),
+        ({"inspections": {"window_alerts": 1}}, "inspections.window_alerts"),
+        ({"inspections": {"visit_days": 3}}, "inspections.visit_days"),  # unknown key
+        ({"inspections": [5]}, "inspections"),
     ],
 )
 def test_bad_policy_values_are_refused_naming_the_key(mapping, key):

@@ -210,6 +210,15 @@ WORDED = [
      "đạo"),
     ("inspection.target_dropped", {"plan": "KHKT-2019", "unit": "P-YT", "reason": "Sáp nhập"},
      "P-YT khỏi kế hoạch KHKT-2019; lý do: Sáp nhập"),
+    ("inspection.reminded", {"plan": "KHKT-2019", "unit": "X-CB", "track": "self_report",
+                             "rung": "R3", "due": "2019-09-16", "to": "chutich@xcb.example",
+                             "skipped": ["R7"]},
+     "X-CB: báo cáo tự kiểm tra trước ngày Đoàn kiểm tra làm việc (bậc R3, tính từ ngày "
+     "16/09/2019), tới chutich@xcb.example; bỏ qua R7"),
+    ("inspection.reminded", {"plan": "KHKT-2019", "unit": "X-CB", "track": "window_passed",
+                             "rung": "O1", "due": "2019-09-30", "to": None},
+     "X-CB: đã hết thời gian kiểm tra, chưa ghi nhận đã kiểm tra (bậc O1, tính từ ngày "
+     "30/09/2019)"),
 ]
 
 
