@@ -11,8 +11,9 @@ from datetime import date
 
 from domain.responses import FormProblems, form_date, one_line
 
-# The conclusion form's answer to "with findings?": its file, or none to remedy.
-WITH_FINDINGS, NO_FINDINGS = "yes", "no"
+# The conclusion form's answer to "with findings?": its file, none to remedy, or those the
+# findings register already holds under the conclusion's document.
+WITH_FINDINGS, NO_FINDINGS, REGISTERED = "yes", "no", "registered"
 
 
 def _checked(problems: dict[str, str]) -> None:
@@ -33,25 +34,26 @@ def visit_form(form: Mapping[str, str]) -> tuple[date, date]:
 class ConclusionForm:
     doc: str
     on: date
-    with_findings: bool
+    with_findings: bool  # its findings file is imported under it
+    registered: bool = False  # its findings are those the register holds under `doc`
 
 
 def conclusion_form(form: Mapping[str, str], has_file: bool) -> ConclusionForm:
-    """Kết luận: its document, its date, and with findings (their file chosen, `has_file`) or
-    without (no file)."""
+    """Kết luận: its document, its date, and with findings (their file chosen, `has_file`),
+    without, or with those of the findings register (no file for either)."""
     problems: dict[str, str] = {}
     doc = one_line(form.get("doc"), "doc", problems)
     on = form_date(form.get("on"), "on", problems)
     answer = form.get("findings_kind")
-    if answer not in (WITH_FINDINGS, NO_FINDINGS):
+    if answer not in (WITH_FINDINGS, NO_FINDINGS, REGISTERED):
         problems["findings"] = "chưa chọn kết luận có hay không có tồn tại, hạn chế"
     elif answer == WITH_FINDINGS and not has_file:
         problems["findings"] = "chưa chọn tệp tồn tại, hạn chế (.xlsx hoặc .csv)"
-    elif answer == NO_FINDINGS and has_file:
-        problems["findings"] = ("kết luận không có tồn tại, hạn chế nhưng lại có tệp: bỏ tệp, "
-                                "hoặc chọn “có tồn tại, hạn chế”")
+    elif answer != WITH_FINDINGS and has_file:
+        problems["findings"] = ("đã chọn tệp tồn tại, hạn chế nhưng không chọn “có tồn tại, "
+                                "hạn chế: tệp kèm theo”: bỏ tệp, hoặc chọn mục đó")
     _checked(problems)
-    return ConclusionForm(doc, on, answer == WITH_FINDINGS)
+    return ConclusionForm(doc, on, answer == WITH_FINDINGS, answer == REGISTERED)
 
 
 @dataclass(frozen=True)

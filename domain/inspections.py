@@ -8,13 +8,11 @@ Vietnamese, and returning a `Decision`: the target's new field values and the ty
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from domain.deadlines import Deadline, DeadlineError, normalise, parse_deadline
 from domain.decisions import Decision
-from domain.explanation import TargetFacts
 from domain.events import (
     InspectionConcluded,
     InspectionDone,
@@ -254,37 +252,3 @@ def findings_under(table: Table, conclusion: Conclusion) -> tuple[Table, list[Im
             f"{conclusion.unit_code}"] if blank else []
     return replace(table, rows=rows, reading=[*table.reading, *said]), check.problems
 
-
-# --- a plan at a glance ----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PlanStanding:
-    """A plan of inspections on a day: how many targets stand in each state, who is next (the
-    uninspected targets whose window closes first, not yet passed), whose window passed
-    uninspected, and which conclusions are still open — the inspections awaiting one, and the
-    conclusions whose remediation items are not all done (unit code → how many are open)."""
-
-    by_state: tuple[tuple[TargetState, int], ...]
-    next_up: tuple[str, ...] = ()
-    next_closes: date | None = None
-    late: frozenset[str] = frozenset()
-    awaiting_conclusion: tuple[str, ...] = ()
-    remediation_open: dict[str, int] = field(default_factory=dict)
-
-
-def standing(targets: Sequence[TargetFacts], today: date) -> PlanStanding:
-    """`targets`: the plan's, in its order."""
-    planned = [t for t in targets if t.state == TargetState.PLANNED]
-    ahead = [t for t in planned if t.window_closes is not None and t.window_closes >= today]
-    closes = min((t.window_closes for t in ahead), default=None)
-    open_items = {t.unit_code: sum(not line.status.is_done for line in t.remediation)
-                  for t in targets if t.state == TargetState.CONCLUDED}
-    return PlanStanding(
-        by_state=tuple((state, sum(t.state == state for t in targets)) for state in TargetState),
-        next_up=tuple(t.unit_code for t in ahead if t.window_closes == closes),
-        next_closes=closes,
-        late=frozenset(t.unit_code for t in planned
-                       if t.window_closes is not None and t.window_closes < today),
-        awaiting_conclusion=tuple(t.unit_code for t in targets
-                                  if t.state == TargetState.INSPECTED),
-        remediation_open={code: count for code, count in open_items.items() if count})

@@ -1,7 +1,8 @@
 """The use cases of an inspection plan's targets: a visit (or a report reviewed) recorded, a
 conclusion with its findings file or without findings, a target added or dropped after the
-plan's approval, and what `explain` says of one. Each decides through `domain/inspections.py`
-inside one transaction: refused, it writes nothing."""
+plan's approval, and what `explain` says of one; and what the secretariat's inspection pages
+read. Each decides through `domain/inspections.py` inside one transaction: refused, it writes
+nothing."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from adapters.tables import read_table
 from domain.columns import CONCLUSION_FINDING_COLUMNS
 from domain.explanation import TargetFacts
 from domain.importers import ImportSummary
-from domain.inspections import InspectionError, PlanStanding, read_mode, standing
+from domain.inspection_report import PlanReading
+from domain.inspections import InspectionError, read_mode
 from domain.events import DomainEvent
-from domain.models import InspectionPlan
 from domain.states import InspectionMode
 from flows.application import Application
+from persistence import inspection_reads as reads
 from persistence import inspections as store
 
 
@@ -108,27 +110,22 @@ def target_timeline(app: Application, unit: str, plan: str
 # -- the secretariat's pages -------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class PlanView:
-    """A plan of inspections as its page lists it: its targets in its order (each its row id,
-    which the page's addresses carry, and its facts today) and how it stands."""
+class PlanPage:
+    """A plan of inspections as its page lists it: its reading today (as `cchc inspections`
+    reads it) and its targets' row ids by unit code, which the page's addresses carry."""
 
-    plan: InspectionPlan
-    targets: tuple[tuple[int, TargetFacts], ...]
-    standing: PlanStanding
-
-    def row(self, unit_code: str) -> tuple[int, TargetFacts]:
-        """The target of unit `unit_code` (as the standing names it): its row id and facts."""
-        return next(row for row in self.targets if row[1].unit_code == unit_code)
+    reading: PlanReading
+    ids: dict[str, int]
 
 
-def plan_views(app: Application) -> list[PlanView]:
+def plan_pages(app: Application) -> list[PlanPage]:
+    """Every plan of inspections, the latest first."""
     today = app.today()
-    views = []
     with app.uow.reading() as session:
-        for plan, targets in store.plans_with_targets(session):
-            rows = tuple((t.id, _facts(app, session, t, plan, today)) for t in targets)
-            views.append(PlanView(plan, rows, standing([facts for _, facts in rows], today)))
-    return views
+        units, ids = reads.unit_facts(session), store.target_ids(session)
+        return [PlanPage(reads.read_plan(session, plan, today, app.calendar, app.policy,
+                                         units=units), ids.get(plan.code, {}))
+                for plan in reversed(reads.all_plans(session))]
 
 
 def target_named(app: Application, target_id: int) -> tuple[str, str] | None:

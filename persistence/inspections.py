@@ -55,16 +55,13 @@ def unit_code_of(session: Session, text: str, plan: InspectionPlan) -> str:
     return lead.codes[0]
 
 
-def plans_with_targets(session: Session
-                       ) -> list[tuple[InspectionPlan, list[InspectionTarget]]]:
-    """Every plan of inspections, the latest year first, each with its targets in its order."""
-    plans = session.exec(select(InspectionPlan).order_by(InspectionPlan.year.desc(),
-                                                         InspectionPlan.code)).all()
-    targets: dict[str, list[InspectionTarget]] = {plan.code: [] for plan in plans}
-    for target in session.exec(select(InspectionTarget).order_by(InspectionTarget.position,
-                                                                  InspectionTarget.id)):
-        targets[target.plan_code].append(target)
-    return [(plan, targets[plan.code]) for plan in plans]
+def target_ids(session: Session) -> dict[str, dict[str, int]]:
+    """Each plan's targets' row ids (a page's addresses), by plan code and unit code."""
+    ids: dict[str, dict[str, int]] = {}
+    for plan_code, unit_code, target_id in session.execute(select(
+            InspectionTarget.plan_code, InspectionTarget.unit_code, InspectionTarget.id)):
+        ids.setdefault(plan_code, {})[unit_code] = target_id
+    return ids
 
 
 def target_by_id(session: Session, target_id: int

@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 from domain.importers import ImportFailed
 from domain.inspection_forms import (
     NO_FINDINGS,
+    REGISTERED,
     WITH_FINDINGS,
     conclusion_form,
     drop_form,
@@ -35,7 +36,7 @@ from notifications.imports import import_refused_text
 from notifications.report_tables import cell_text, report_tables
 from notifications.reports import render_report, workbook_bytes
 from notifications.responses import decision_result
-from notifications.summary import summary_lines
+from notifications.summary import inspection_lines, summary_lines
 from notifications.targets import (
     conclusion_recorded,
     findings_imported,
@@ -256,11 +257,13 @@ async def inspection_plans(request: Request, _user: User):
 async def plans_view(request: Request, status: int = 200, failed: str | None = None,
                      values: dict | None = None,
                      problems: dict[str, str] | None = None) -> HTMLResponse:
-    """The plans of inspections, each at a glance and each target's row; after a refused form
-    to add a target (`failed`: its plan's code), with what was typed and its problems."""
-    plans = await run_in_threadpool(inspection_cases.plan_views, request.app.state.application)
+    """The plans of inspections, each at a glance (the sentences of `cchc inspections`) and
+    each target's row; after a refused form to add a target (`failed`: its plan's code), with
+    what was typed and its problems."""
+    plans = await run_in_threadpool(inspection_cases.plan_pages, request.app.state.application)
     return page(request, "inspections.html.j2", status, plans=plans, failed=failed,
-                values=values or {}, problems=problems or {}, **_target_words())
+                values=values or {}, problems=problems or {}, sentences=inspection_lines,
+                **_target_words())
 
 
 @router.post("/inspections/add", response_class=HTMLResponse)
@@ -298,7 +301,7 @@ async def target_view(request: Request, target_id: int, status: int = 200,
     return page(request, "inspection_target.html.j2", status, target_id=target_id, facts=facts,
                 lines=target_lines(facts), timeline=_timeline(application, events),
                 captions=visit_dates(facts.mode), max_mb=application.policy.upload_max_mb,
-                with_findings=WITH_FINDINGS, no_findings=NO_FINDINGS, failed=failed,
+                findings_kinds=(NO_FINDINGS, WITH_FINDINGS, REGISTERED), failed=failed,
                 values=values or {}, problems=problems or {}, **_target_words())
 
 
@@ -343,7 +346,8 @@ async def inspection_drop(request: Request, target_id: RowId, user: User, target
 async def inspection_conclude(request: Request, target_id: RowId, user: User,
                               target: NamedTarget, form: InspectionForm):
     """Kết luận, with its findings file (.xlsx, .csv) imported under it as `cchc inspection
-    conclude --findings` does: kept only while it is read, in a folder of its own."""
+    conclude --findings` does (kept only while it is read, in a folder of its own), without
+    findings, or with those the findings register holds under its document."""
     application = request.app.state.application
     application.settings.upload_dir.mkdir(parents=True, exist_ok=True)
     with TemporaryDirectory(prefix="ket-luan-", dir=application.settings.upload_dir) as folder:
@@ -358,7 +362,8 @@ async def inspection_conclude(request: Request, target_id: RowId, user: User,
             path = Path(folder) / stored.stored_name if typed.with_findings else None
             try:
                 facts, summary = inspection_cases.record_conclusion(
-                    application, *target, typed.doc, typed.on, path, by=actor.who, ip=actor.ip)
+                    application, *target, typed.doc, typed.on, path,
+                    registered=typed.registered, by=actor.who, ip=actor.ip)
             except ImportFailed as failed:  # its problems name the file as it was sent
                 raise ImportFailed([replace(problem, file=stored.original_name)
                                     if problem.file == stored.stored_name else problem

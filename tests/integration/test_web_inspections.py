@@ -109,31 +109,30 @@ def refused(site: Site, answer_of, action: str, field: str, reason: str,
     return form
 
 
-def test_the_plans_page_answers_who_was_inspected_who_is_next_and_what_is_open(site):
+def test_the_plans_page_answers_who_was_inspected_who_is_next_and_what_is_open(site, tmp_path):
     assert 'href="/inspections"' in site.client.get("/review").text  # in the navigation
     page = site.client.get("/inspections").text
-    assert "[KHKT-2019]" in page and "quyết định 53/QĐ-UBND ngày 07/01/2019" in page
-    assert page.count('<tr id="target-') == 25
-    assert "25 đơn vị: 25 chưa kiểm tra." in page
-    # 2019 is over: every window passed uninspected.
-    assert "Quá thời gian dự kiến, chưa kiểm tra:" in page
+    assert "[KHKT-2019]" in page and page.count('<tr id="target-') == 25
     site.on_target("X-CB", "visit", {"on": "23/09/2019", "to": "25/09/2019"})
     site.on_target("X-CM", "visit", {"on": "24/09/2019"})
     site.on_target("X-CB", "conclude", {"doc": "Thông báo số 45/TB-UBND", "on": "04/10/2019",
                                         "findings_kind": "yes"},
-                   {"findings": ("tontai.csv", findings_csv(site.uploads.parent / "t.csv")
-                                 .read_bytes(), "text/csv")})
+                   {"findings": ("tontai.csv", findings_csv(tmp_path / "t.csv").read_bytes(),
+                                 "text/csv")})
     page = site.client.get("/inspections").text
-    assert "25 đơn vị: 23 chưa kiểm tra; 1 đã kiểm tra, chưa có kết luận; 1 đã có kết luận." \
-        in page
+    # The plan's sentences, as `cchc inspections` says them: who was inspected, who is late
+    # (2019 is over: every window passed), which conclusions are still open.
+    glance = page.split('class="glance"')[1].split("</div>")[0]
+    assert "đã thực hiện công tác kiểm tra theo kế hoạch tại 2 xã" in glance
+    assert "Chưa kiểm tra: 23 đơn vị, trong đó 23 đã quá thời gian kiểm tra" in glance
+    assert "chưa có kết luận: X-CM (UBND xã Chiềng Mung)" in glance
+    assert "2 nhiệm vụ khắc phục" in glance
     row = page.split(f'id="target-{site.target("X-CB").id}"')[1].split("</tr>")[0]
     assert "từ 23/09/2019 đến 25/09/2019" in row
     assert "Thông báo số 45/TB-UBND ngày 04/10/2019, có tồn tại, hạn chế; 2 nhiệm vụ khắc " \
-        "phục, 2 chưa xong" in row
-    glance = page.split('class="glance"')[1].split("</ul>")[0]
-    awaiting = glance.split("Đã kiểm tra, chờ kết luận:")[1].split("</li>")[0]
-    assert "UBND xã Chiềng Mung" in awaiting and "Chiềng Ban" not in awaiting
-    assert "UBND xã Chiềng Ban</a> (2)" in glance.split("còn nhiệm vụ khắc phục")[1]
+        "phục, 2 chưa hoàn thành (2 quá hạn)" in row
+    late = page.split(f'id="target-{site.target("X-CC").id}"')[1].split("</tr>")[0]
+    assert 'class="status-overdue">chưa kiểm tra — quá thời gian dự kiến' in late
 
 
 def test_a_visit_then_a_conclusion_without_findings_recorded_through_the_forms(site):
@@ -178,6 +177,23 @@ def test_a_conclusion_imports_its_findings_file_under_it(site, tmp_path):
     assert "KT-MS-01 (X-CB), hạn 25/10/2019" in page
 
 
+def test_a_conclusion_takes_the_findings_the_register_already_holds_under_its_document(
+        site, tmp_path):
+    doc = "Thông báo số 45/TB-UBND"
+    import_file(site.application, ImportKind.findings, write_plan_csv(tmp_path / "so.csv", [
+        [*FINDINGS_HEADER, "Đợt kiểm tra", "Ngày kết luận"],
+        ["KT-MS-01", "Chưa niêm yết", "X-CB", "Niêm yết đầy đủ", "Quý IV/2019", doc,
+         "04/10/2019"]]))
+    _visited(site)
+    said_once(site, site.on_target("X-CB", "conclude", {
+        "doc": doc, "on": "04/10/2019", "findings_kind": "registered"}),
+        f"Đã ghi nhận kết luận kiểm tra X-CB (UBND xã Chiềng Ban), kế hoạch KHKT-2019: {doc} "
+        "ngày 04/10/2019, có tồn tại, hạn chế.")
+    assert site.target("X-CB").has_findings is True
+    page = site.client.get(f"/inspections/targets/{site.target('X-CB').id}").text
+    assert "KT-MS-01 (X-CB), hạn 31/12/2019" in page
+
+
 def _visited(site: Site, unit: str = "X-CB") -> None:
     assert site.on_target(unit, "visit", {"on": "23/09/2019", "to": "25/09/2019"}
                           ).status_code == 303
@@ -213,7 +229,7 @@ CONCLUSION_REFUSALS = [
     ({"on": "04/10/2019", "findings_kind": "yes"}, None, "findings",
      "chưa chọn tệp tồn tại, hạn chế"),
     ({"on": "04/10/2019", "findings_kind": "no"}, ("t.csv", b"a,b\n1,2\n"), "findings",
-     "kết luận không có tồn tại, hạn chế nhưng lại có tệp"),
+     "đã chọn tệp tồn tại, hạn chế nhưng không chọn"),
     ({"on": "04/10/2019", "findings_kind": "yes"}, ("tontai.csv", b"%PDF-1.4\n..."),
      "findings", "tệp 'tontai.csv' có đuôi .csv nhưng nội dung không phải văn bản CSV"),
     ({"on": "04/10/2019", "findings_kind": "yes"}, ("tontai.pdf", b"%PDF-1.4\n..."),
@@ -289,19 +305,25 @@ def test_a_refused_target_to_add_says_why_beside_its_field_and_writes_nothing(si
 
 
 def test_a_refusal_about_no_field_of_the_form_is_said_at_the_head_of_the_page(site):
-    before = dump(site.engine)
-    for answer, reason in [
-        (site.post("/inspections/add", {"plan": "KHKT-2020", "unit": "X-BM",
-                                         "mode": "trực tiếp", "reason": "Bổ sung"}),
+    site.on_target("X-CM", "visit", {"on": "24/09/2019"})
+    for post, reason in [
+        (lambda: site.post("/inspections/add", {"plan": "KHKT-2020", "unit": "X-BM",
+                                                 "mode": "trực tiếp", "reason": "Bổ sung"}),
          "không có kế hoạch kiểm tra mã KHKT-2020"),
         # A conclusion for a target not yet inspected (its page offers no such form).
-        (site.on_target("X-CB", "conclude", {"doc": "TB 1", "on": "04/10/2019",
-                                             "findings_kind": "no"}),
-         "đơn vị X-CB (kế hoạch KHKT-2019) chưa được ghi nhận đã kiểm tra")]:
+        (lambda: site.on_target("X-CB", "conclude", {"doc": "TB 1", "on": "04/10/2019",
+                                                     "findings_kind": "no"}),
+         "đơn vị X-CB (kế hoạch KHKT-2019) chưa được ghi nhận đã kiểm tra"),
+        # The register's findings, when it holds none under that document.
+        (lambda: site.on_target("X-CM", "conclude", {"doc": "TB 1", "on": "04/10/2019",
+                                                     "findings_kind": "registered"}),
+         "sổ theo dõi chưa có tồn tại, hạn chế nào của “TB 1”")]:
+        before = dump(site.engine)
+        answer = post()
         assert answer.status_code == 422
         head = answer.text.split("<main>")[1].split("<h1>")[0]
         assert "Chưa ghi nhận: biểu mẫu có lỗi" in head and reason in head
-    assert dump(site.engine) == before
+        assert dump(site.engine) == before
 
 
 def test_every_form_needs_its_token_and_the_login(site):
