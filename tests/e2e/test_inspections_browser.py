@@ -89,7 +89,7 @@ def test_a_visit_and_a_conclusion_with_findings_recorded_through_the_forms(tmp_p
                                     storage_state=desk.context.storage_state()).new_page()
         phone.goto(f"{url}/inspections")
         row = phone.locator("tr:has-text('X-CB')").inner_text()
-        assert "đã có kết luận" in row and "1 nhiệm vụ khắc phục, 1 chưa xong" in row
+        assert "đã có kết luận" in row and "1 nhiệm vụ khắc phục, 1 chưa hoàn thành" in row
         assert phone.evaluate("document.documentElement.scrollWidth") <= 375
         phone.screenshot(path=str(tmp_path / "ke-hoach-kiem-tra-375.png"), full_page=True)
         browser.close()
