@@ -251,4 +251,3 @@ def findings_under(table: Table, conclusion: Conclusion) -> tuple[Table, list[Im
     said = [f"dòng {', '.join(blank)}: không ghi đơn vị → đơn vị được kiểm tra "
             f"{conclusion.unit_code}"] if blank else []
     return replace(table, rows=rows, reading=[*table.reading, *said]), check.problems
-
