@@ -364,7 +364,7 @@ class UserDisabled(DomainEvent):
 # -- an inspection plan's targets (`domain/inspections.py`) -----------------------------------
 
 @dataclass(frozen=True, kw_only=True)
-class InspectionDone(DomainEvent):
+class InspectionDone(_ByWhom):
     """Visited (trực tiếp), or the report received and reviewed (qua báo cáo)."""
 
     name = EventName.INSPECTION_DONE
@@ -381,7 +381,7 @@ class InspectionDone(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
-class InspectionConcluded(DomainEvent):
+class InspectionConcluded(_ByWhom):
     name = EventName.INSPECTION_CONCLUDED
     plan: str
     unit: str
@@ -392,7 +392,7 @@ class InspectionConcluded(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
-class TargetAdded(DomainEvent):
+class TargetAdded(_ByWhom):
     name = EventName.TARGET_ADDED
     plan: str
     unit: str
@@ -402,7 +402,7 @@ class TargetAdded(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
-class TargetDropped(DomainEvent):
+class TargetDropped(_ByWhom):
     name = EventName.TARGET_DROPPED
     plan: str
     unit: str

@@ -116,9 +116,10 @@ def _not_in_future(day: date, today: date, what: str, field: str) -> None:
 
 
 def inspect(target: InspectionTarget, plan: InspectionPlan, on_from: date, on_to: date,
-            today: date) -> Decision:
+            today: date, *, by: str | None = None, ip: str | None = None) -> Decision:
     """Kiểm tra: the visit's first and last day (a by-report target: the report received, then
-    reviewed). Recorded again before the conclusion, the dates are corrected."""
+    reviewed). Recorded again before the conclusion, the dates are corrected. `by`, `ip`: who
+    recorded it (a login and its address; the command line names nobody)."""
     _refuse_if_dropped(target)
     if target.state == TargetState.CONCLUDED:
         raise InspectionError(f"{_who(target)} đã có kết luận: không ghi lại ngày kiểm tra được",
@@ -139,13 +140,14 @@ def inspect(target: InspectionTarget, plan: InspectionPlan, on_from: date, on_to
         inspected_from=on_from, inspected_to=on_to,
         within_window=None if closes is None else on_to <= closes,
         previous_from=target.inspected_from if again else None,
-        previous_to=target.inspected_to if again else None)
+        previous_to=target.inspected_to if again else None, by=by, ip=ip)
     return Decision({"state": TargetState.INSPECTED.value, "inspected_from": on_from,
                      "inspected_to": on_to}, (event,))
 
 
 def conclude(target: InspectionTarget, doc: str, on: date, today: date, has_findings: bool,
-             *, known_on: date | None = None, findings: int | None = None) -> Decision:
+             *, known_on: date | None = None, findings: int | None = None,
+             by: str | None = None, ip: str | None = None) -> Decision:
     """Kết luận: the document that concludes the inspection, its date, and whether it found
     anything to remedy (`findings`: the rows of its findings file, when counted). `known_on`:
     the date a conclusion of that document already bears (one document may conclude several
@@ -175,13 +177,14 @@ def conclude(target: InspectionTarget, doc: str, on: date, today: date, has_find
         raise InspectionError("kết luận không có tồn tại, hạn chế nhưng lại có tệp tồn tại",
                               "findings")
     event = InspectionConcluded(plan=target.plan_code, unit=target.unit_code, doc=doc, on=on,
-                                has_findings=has_findings, findings=findings)
+                                has_findings=has_findings, findings=findings, by=by, ip=ip)
     return Decision({"state": TargetState.CONCLUDED.value, "has_findings": has_findings},
                     (event,))
 
 
 def add_target(plan: InspectionPlan, unit_code: str, mode: InspectionMode, window: Window,
-               reason: str, today: date, existing: InspectionTarget | None = None) -> Decision:
+               reason: str, today: date, existing: InspectionTarget | None = None, *,
+               by: str | None = None, ip: str | None = None) -> Decision:
     """Thêm đơn vị vào kế hoạch đã phê duyệt, with why; a unit dropped before comes back."""
     if existing is not None and existing.state != TargetState.DROPPED:
         raise InspectionError(f"đơn vị {unit_code} đã có trong kế hoạch {plan.code}", "unit")
@@ -195,10 +198,12 @@ def add_target(plan: InspectionPlan, unit_code: str, mode: InspectionMode, windo
         "dropped_on": None, "dropped_reason": None,
     }
     return Decision(changes, (TargetAdded(plan=plan.code, unit=unit_code, mode=mode,
-                                          window=window.text, reason=reason.strip()),))
+                                          window=window.text, reason=reason.strip(), by=by,
+                                          ip=ip),))
 
 
-def drop_target(target: InspectionTarget, reason: str, today: date) -> Decision:
+def drop_target(target: InspectionTarget, reason: str, today: date, *, by: str | None = None,
+                ip: str | None = None) -> Decision:
     """Đưa ra khỏi kế hoạch: a target not yet inspected; its row stays, dropped, with why."""
     _refuse_if_dropped(target)
     if target.state != TargetState.PLANNED:
@@ -210,7 +215,7 @@ def drop_target(target: InspectionTarget, reason: str, today: date) -> Decision:
     return Decision({"state": TargetState.DROPPED.value, "dropped_on": today,
                      "dropped_reason": reason.strip()},
                     (TargetDropped(plan=target.plan_code, unit=target.unit_code,
-                                   reason=reason.strip()),))
+                                   reason=reason.strip(), by=by, ip=ip),))
 
 
 @dataclass(frozen=True)

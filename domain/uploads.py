@@ -67,3 +67,24 @@ def file_type(head: bytes, filename: str) -> FileType:
 def is_ooxml(names: list[str]) -> bool:
     """Whether a zip archive's member names are those of a Word/Excel/PowerPoint document."""
     return "[Content_Types].xml" in names
+
+
+CSV = FileType("CSV", "text/csv", frozenset({".csv"}))
+TABLES = "Excel (.xlsx) hoặc CSV (.csv)"
+
+
+def table_type(head: bytes, filename: str) -> FileType:
+    """A spreadsheet for an import (a conclusion's findings file): an .xlsx whose content is a
+    zip archive, or a .csv whose content is text (no other type's first bytes, no NUL byte);
+    refused otherwise. What the file holds is read by the import, which says each problem."""
+    suffix = PurePath(filename).suffix.lower()
+    found = next((kind for magic, kind in _MAGIC if head.startswith(magic)), None)
+    if suffix == ".xlsx" and found is OOXML:
+        return OOXML
+    if suffix == ".csv" and found is None and b"\x00" not in head:
+        return CSV
+    if suffix not in (".xlsx", ".csv"):
+        raise UploadRefused(f"tệp {filename!r} không phải {TABLES}")
+    raise UploadRefused(f"tệp {filename!r} có đuôi {suffix} nhưng nội dung không phải "
+                        f"{'Excel' if suffix == '.xlsx' else 'văn bản CSV'} (đã kiểm tra nội "
+                        "dung tệp)")

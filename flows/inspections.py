@@ -1,10 +1,12 @@
 """The use cases of an inspection plan's targets: a visit (or a report reviewed) recorded, a
 conclusion with its findings file or without findings, a target added or dropped after the
-plan's approval, and what `explain` says of one. Each decides through `domain/inspections.py`
-inside one transaction: refused, it writes nothing."""
+plan's approval, and what `explain` says of one; and what the secretariat's inspection pages
+read. Each decides through `domain/inspections.py` inside one transaction: refused, it writes
+nothing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,10 +14,12 @@ from adapters.tables import read_table
 from domain.columns import CONCLUSION_FINDING_COLUMNS
 from domain.explanation import TargetFacts
 from domain.importers import ImportSummary
+from domain.inspection_report import PlanReading
 from domain.inspections import InspectionError, read_mode
 from domain.events import DomainEvent
 from domain.states import InspectionMode
 from flows.application import Application
+from persistence import inspection_reads as reads
 from persistence import inspections as store
 
 
@@ -24,19 +28,21 @@ def _facts(app: Application, session, target, plan, as_of: date | None = None) -
                               app.policy)
 
 
-def record_visit(app: Application, unit: str, plan: str, on_from: date,
-                 on_to: date) -> TargetFacts:
+def record_visit(app: Application, unit: str, plan: str, on_from: date, on_to: date, *,
+                 by: str | None = None, ip: str | None = None) -> TargetFacts:
     """Đã kiểm tra: visited from `on_from` to `on_to`, or (by report) the report received on
-    `on_from` and reviewed on `on_to`."""
+    `on_from` and reviewed on `on_to`. `by`, `ip`: who recorded it, from where (a login on the
+    secretariat's pages; the command line names nobody)."""
     with app.uow.transaction() as session:
         target, chosen = store.find_target(session, unit, plan)
-        store.record_visit(session, target, chosen, on_from, on_to, app.today())
+        store.record_visit(session, target, chosen, on_from, on_to, app.today(), by=by, ip=ip)
         return _facts(app, session, target, chosen)
 
 
 def record_conclusion(
     app: Application, unit: str, plan: str, doc: str, on: date, findings: Path | None,
     columns: tuple[str, dict] | None = None, *, registered: bool = False,
+    by: str | None = None, ip: str | None = None,
 ) -> tuple[TargetFacts, ImportSummary | None]:
     """Kết luận: `findings` (a findings file, read before anything is written) imported under
     it, or None for a conclusion that found nothing to remedy — or, `registered`, whose
@@ -50,7 +56,8 @@ def record_conclusion(
     with app.uow.transaction() as session:
         target, chosen = store.find_target(session, unit, plan)
         summary = store.record_conclusion(session, target, chosen, doc, on, app.today(), table,
-                                          app.calendar, registered=registered)
+                                          app.calendar, registered=registered, by=by,
+                                          ip=ip)
         return _facts(app, session, target, chosen), summary
 
 
@@ -63,19 +70,20 @@ def _mode_of(text: str) -> InspectionMode:
 
 
 def add_target(app: Application, unit: str, plan: str, mode: str, window: str | None,
-               reason: str) -> TargetFacts:
+               reason: str, *, by: str | None = None, ip: str | None = None) -> TargetFacts:
     """Thêm đơn vị vào kế hoạch đã phê duyệt (`mode`, `window` as a plan's cells write them)."""
     with app.uow.transaction() as session:
         chosen = store.find_plan(session, plan)
         target = store.add_target(session, chosen, unit, _mode_of(mode), window, reason,
-                                  app.today())
+                                  app.today(), by=by, ip=ip)
         return _facts(app, session, target, chosen)
 
 
-def drop_target(app: Application, unit: str, plan: str, reason: str) -> TargetFacts:
+def drop_target(app: Application, unit: str, plan: str, reason: str, *, by: str | None = None,
+                ip: str | None = None) -> TargetFacts:
     with app.uow.transaction() as session:
         target, chosen = store.find_target(session, unit, plan)
-        store.drop_target(session, target, reason, app.today())
+        store.drop_target(session, target, reason, app.today(), by=by, ip=ip)
         return _facts(app, session, target, chosen)
 
 
@@ -97,3 +105,43 @@ def target_timeline(app: Application, unit: str, plan: str
     with app.uow.reading() as session:
         target, chosen = store.find_target(session, unit, plan)
         return f"{target.unit_code} ({chosen.code})", store.target_timeline(session, target)
+
+
+# -- the secretariat's pages -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanPage:
+    """A plan of inspections as its page lists it: its reading today (as `cchc inspections`
+    reads it) and its targets' row ids by unit code, which the page's addresses carry."""
+
+    reading: PlanReading
+    ids: dict[str, int]
+
+
+def plan_pages(app: Application) -> list[PlanPage]:
+    """Every plan of inspections, the latest first."""
+    today = app.today()
+    with app.uow.reading() as session:
+        units, ids = reads.unit_facts(session), store.target_ids(session)
+        return [PlanPage(reads.read_plan(session, plan, today, app.calendar, app.policy,
+                                         units=units), ids.get(plan.code, {}))
+                for plan in reversed(reads.all_plans(session))]
+
+
+def target_named(app: Application, target_id: int) -> tuple[str, str] | None:
+    """The unit and plan codes of the target a page's address names, as the recording use
+    cases take them; None when there is no such target."""
+    with app.uow.reading() as session:
+        found = store.target_by_id(session, target_id)
+        return None if found is None else (found[0].unit_code, found[1].code)
+
+
+def target_view(app: Application, target_id: int
+                ) -> tuple[TargetFacts, list[tuple[datetime, DomainEvent]]] | None:
+    """A target's page: its facts today and its history; None when there is no such target."""
+    with app.uow.reading() as session:
+        found = store.target_by_id(session, target_id)
+        if found is None:
+            return None
+        target, plan = found
+        return _facts(app, session, target, plan), store.target_timeline(session, target)

@@ -11,8 +11,11 @@ from domain.states import UnitKind, UnitKindSource
 from notifications.words import label
 
 if TYPE_CHECKING:  # `cchc status` loads this module, and needs no importer to start
-    from domain.importers import CellReading, ImportSummary
+    from domain.importers import CellReading, ImportProblem, ImportSummary
     from domain.unit_kinds import UnitKindReading
+
+# How many of a refused file's problems a page lists (the command line lists them all).
+PAGE_PROBLEMS = 30
 
 
 def import_summary_text(summary: ImportSummary) -> str:
@@ -55,3 +58,13 @@ def cell_reading_text(reading: CellReading) -> str:
 def one_line(reading: CellReading) -> str:
     """A deadline cell as written, its line breaks as spaces; a blank one said."""
     return " ".join(reading.text.split()) or "(ô trống)"
+
+
+def import_refused_text(problems: list[ImportProblem]) -> str:
+    """A file refused on a page: nothing imported, and its problems one a line (file, row,
+    column), the first PAGE_PROBLEMS of them."""
+    lines = [f"Không nhập gì cả: {len(problems)} lỗi",
+             *(f"• {problem}" for problem in problems[:PAGE_PROBLEMS])]
+    if len(problems) > PAGE_PROBLEMS:
+        lines.append(f"… và {len(problems) - PAGE_PROBLEMS} lỗi khác")
+    return "\n".join(lines)

@@ -5,6 +5,7 @@ cycle's events as its history shows them."""
 from __future__ import annotations
 
 from datetime import date, tzinfo
+from typing import TYPE_CHECKING
 
 from domain.events import (
     EventName,
@@ -16,7 +17,11 @@ from domain.events import (
 )
 from domain.explanation import TargetFacts
 from domain.states import InspectionMode, TargetTrack
+from notifications.imports import import_summary_text
 from notifications.words import day_text, label
+
+if TYPE_CHECKING:  # `cchc status` loads this module, and needs no importer to start
+    from domain.importers import ImportSummary
 
 
 def _d(day: date | None) -> str:
@@ -59,6 +64,12 @@ def conclusion_recorded(facts: TargetFacts) -> str:
             f"{facts.doc} ngày {_d(facts.concluded_on)}, {findings_text(facts.has_findings)}.")
 
 
+def findings_imported(facts: TargetFacts, file_name: str, summary: ImportSummary) -> str:
+    """A conclusion recorded with its findings file (the secretariat's pages): what it wrote."""
+    return (f"{conclusion_recorded(facts)}\nĐã nhập {file_name}: "
+            f"{import_summary_text(summary)}")
+
+
 def target_added(facts: TargetFacts) -> str:
     return (f"Đã thêm {_who(facts)} vào kế hoạch {facts.plan_code}: kiểm tra {label(facts.mode)}, "
             f"thời gian {window_text(facts)}; lý do: {facts.added_reason}.")
@@ -99,6 +110,11 @@ def target_lines(facts: TargetFacts) -> list[str]:
     return lines
 
 
+def _by(e: InspectionDone | InspectionConcluded | TargetAdded | TargetDropped) -> str:
+    """Who recorded it on the secretariat's pages (the command line names nobody)."""
+    return f"; bởi {e.by}" if e.by else ""
+
+
 def _done_text(e: InspectionDone, _zone: tzinfo) -> str:
     mode = InspectionMode(e.mode)
     text = f"{e.unit}, kiểm tra {label(mode)}: {visit_text(mode, e.inspected_from, e.inspected_to)}"
@@ -106,22 +122,22 @@ def _done_text(e: InspectionDone, _zone: tzinfo) -> str:
         e.within_window, "")
     if e.previous_from:
         text += f" (sửa ngày đã ghi: {visit_text(mode, e.previous_from, e.previous_to)})"
-    return text
+    return text + _by(e)
 
 
 def _concluded_text(e: InspectionConcluded, _zone: tzinfo) -> str:
     rows = f" ({e.findings} dòng tồn tại, hạn chế)" if e.findings else ""
-    return f"{e.unit}: {e.doc} ngày {_d(e.on)}, {findings_text(e.has_findings)}{rows}"
+    return f"{e.unit}: {e.doc} ngày {_d(e.on)}, {findings_text(e.has_findings)}{rows}{_by(e)}"
 
 
 def _added_text(e: TargetAdded, _zone: tzinfo) -> str:
     window = f", thời gian “{e.window}”" if e.window else ""
     return (f"{e.unit} vào kế hoạch {e.plan}: kiểm tra {label(InspectionMode(e.mode))}{window}; "
-            f"lý do: {e.reason}")
+            f"lý do: {e.reason}{_by(e)}")
 
 
 def _dropped_text(e: TargetDropped, _zone: tzinfo) -> str:
-    return f"{e.unit} khỏi kế hoạch {e.plan}; lý do: {e.reason}"
+    return f"{e.unit} khỏi kế hoạch {e.plan}; lý do: {e.reason}{_by(e)}"
 
 
 def _reminded_text(e: TargetReminded, _zone: tzinfo) -> str:

@@ -212,6 +212,21 @@ def form_field(name: str) -> str:
     return _FORM_FIELDS.get(name, name)
 
 
+# The visit form's two dates on the secretariat's inspection pages, as each mode records them
+# (`cchc inspection done --on FIRST-LAST`).
+_VISIT_DATES = {
+    InspectionMode.DIRECT: ("Ngày đầu đoàn kiểm tra làm việc",
+                            "Ngày cuối (để trống nếu chỉ làm việc một ngày)"),
+    InspectionMode.BY_REPORT: ("Ngày nhận báo cáo", "Ngày xem xét xong báo cáo (để trống nếu "
+                                                    "cùng ngày nhận)"),
+}
+
+
+def visit_dates(mode: InspectionMode) -> tuple[str, str]:
+    """The captions of a visit's first and last day, for a target of `mode`."""
+    return _VISIT_DATES[mode]
+
+
 # Why a unit's page link opens nothing, as its page says it ("Đường dẫn đã hết hạn").
 _LINK_REFUSALS = {"expired": "đã hết hạn", "revoked": "đã bị thu hồi",
                   "outdated": "không còn hiệu lực"}

@@ -55,6 +55,21 @@ def unit_code_of(session: Session, text: str, plan: InspectionPlan) -> str:
     return lead.codes[0]
 
 
+def target_ids(session: Session) -> dict[str, dict[str, int]]:
+    """Each plan's targets' row ids (a page's addresses), by plan code and unit code."""
+    ids: dict[str, dict[str, int]] = {}
+    for plan_code, unit_code, target_id in session.execute(select(
+            InspectionTarget.plan_code, InspectionTarget.unit_code, InspectionTarget.id)):
+        ids.setdefault(plan_code, {})[unit_code] = target_id
+    return ids
+
+
+def target_by_id(session: Session, target_id: int
+                 ) -> tuple[InspectionTarget, InspectionPlan] | None:
+    target = session.get(InspectionTarget, target_id)
+    return None if target is None else (target, session.get(InspectionPlan, target.plan_code))
+
+
 def target_of(session: Session, plan: InspectionPlan, unit_code: str) -> InspectionTarget | None:
     return session.exec(select(InspectionTarget).where(
         InspectionTarget.plan_code == plan.code, InspectionTarget.unit_code == unit_code)).first()
@@ -80,13 +95,16 @@ def store(session: Session, target: InspectionTarget, decision: Decision) -> Ins
 
 
 def record_visit(session: Session, target: InspectionTarget, plan: InspectionPlan,
-                 on_from: date, on_to: date, today: date) -> InspectionTarget:
-    return store(session, target, rules.inspect(target, plan, on_from, on_to, today))
+                 on_from: date, on_to: date, today: date, *, by: str | None = None,
+                 ip: str | None = None) -> InspectionTarget:
+    return store(session, target, rules.inspect(target, plan, on_from, on_to, today, by=by,
+                                                ip=ip))
 
 
 def record_conclusion(
     session: Session, target: InspectionTarget, plan: InspectionPlan, doc: str, on: date,
     today: date, findings: Table | None, calendar: WorkingCalendar, *, registered: bool = False,
+    by: str | None = None, ip: str | None = None,
 ) -> ImportSummary | None:
     """The conclusion (an `Inspection` row, shared by the targets one document concludes), and
     its findings file imported under it; the findings import's summary, if any. `registered`:
@@ -103,7 +121,8 @@ def record_conclusion(
                 "cần đúng một trong --findings TỆP (kết luận có tồn tại, hạn chế) và "
                 f"--no-findings: sổ theo dõi chưa có tồn tại, hạn chế nào của “{doc}”")
     decision = rules.conclude(target, doc, on, today, findings is not None or registered,
-                              known_on=known.concluded_on if known else None, findings=count)
+                              known_on=known.concluded_on if known else None, findings=count,
+                              by=by, ip=ip)
     inspection = known or Inspection(name=doc, concluded_on=on,
                                      concluded_by_unit_code=plan.issuing_unit_code)
     session.add(inspection)
@@ -123,11 +142,12 @@ def record_conclusion(
 
 
 def add_target(session: Session, plan: InspectionPlan, unit_text: str, mode: InspectionMode,
-               window_text: str | None, reason: str, today: date) -> InspectionTarget:
+               window_text: str | None, reason: str, today: date, *, by: str | None = None,
+               ip: str | None = None) -> InspectionTarget:
     code = unit_code_of(session, unit_text, plan)
     existing = target_of(session, plan, code)
     decision = rules.add_target(plan, code, mode, rules.read_window(window_text, plan.year),
-                                reason, today, existing)
+                                reason, today, existing, by=by, ip=ip)
     if existing is not None:
         return store(session, existing, decision)
     last = session.exec(select(func.max(InspectionTarget.position))
@@ -136,9 +156,9 @@ def add_target(session: Session, plan: InspectionPlan, unit_text: str, mode: Ins
     return store(session, target, Decision({}, decision.events))
 
 
-def drop_target(session: Session, target: InspectionTarget, reason: str,
-                today: date) -> InspectionTarget:
-    return store(session, target, rules.drop_target(target, reason, today))
+def drop_target(session: Session, target: InspectionTarget, reason: str, today: date, *,
+                by: str | None = None, ip: str | None = None) -> InspectionTarget:
+    return store(session, target, rules.drop_target(target, reason, today, by=by, ip=ip))
 
 
 def target_facts(session: Session, target: InspectionTarget, plan: InspectionPlan,

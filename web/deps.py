@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from domain.responses import Scope
-from flows import links, logins
+from flows import inspections, links, logins
 from flows import responses as cases
 from notifications.words import link_refusal
 from web.rendering import Answered, message, page, read_form, refused_form, too_large
@@ -97,3 +97,19 @@ def logged_in(request: Request) -> str:
 
 User = Annotated[str, Depends(logged_in)]
 ReviewForm = Annotated[dict[str, Any], Depends(session_form("/review"))]
+InspectionForm = Annotated[dict[str, Any], Depends(session_form("/inspections"))]
+
+
+async def inspection_target(request: Request, target_id: RowId, _user: User) -> tuple[str, str]:
+    """The target a secretariat's address names, as the unit and plan codes the recording use
+    cases take; one that names none is answered here (404)."""
+    named = await run_in_threadpool(inspections.target_named, request.app.state.application,
+                                    target_id)
+    if named is None:
+        raise Answered(message(request, "Không có đơn vị này",
+                               "Không có đơn vị được kiểm tra này trong kế hoạch kiểm tra nào.",
+                               404, "/inspections"))
+    return named
+
+
+NamedTarget = Annotated[tuple[str, str], Depends(inspection_target)]

@@ -6,20 +6,32 @@ from __future__ import annotations
 
 import secrets
 import zipfile
+from collections.abc import Callable
 from pathlib import Path, PurePath
 
-from domain.uploads import OOXML, SNIFF_BYTES, StoredFile, UploadRefused, file_type, is_ooxml
+from domain.uploads import (
+    OOXML,
+    SNIFF_BYTES,
+    FileType,
+    StoredFile,
+    UploadRefused,
+    file_type,
+    is_ooxml,
+)
 
 CHUNK = 64 * 1024
 
 
-async def store_upload(upload, folder: Path, max_bytes: int) -> StoredFile | None:
-    """Copy a form's file (starlette's UploadFile) into `folder`; None when none was chosen."""
+async def store_upload(upload, folder: Path, max_bytes: int,
+                       kind_of: Callable[[bytes, str], FileType] = file_type
+                       ) -> StoredFile | None:
+    """Copy a form's file (starlette's UploadFile) into `folder`; None when none was chosen.
+    `kind_of`: the types accepted (an attachment's, or `domain/uploads.py: table_type`)."""
     name = PurePath((upload.filename or "").replace("\\", "/")).name.strip()
     head = await upload.read(SNIFF_BYTES)
     if not name and not head:
         return None
-    kind = file_type(head, name or "(không tên)")
+    kind = kind_of(head, name or "(không tên)")
     folder.mkdir(parents=True, exist_ok=True)
     # Never the uploaded name: a generated one, with the suffix the content was checked against.
     stored = secrets.token_hex(16) + PurePath(name).suffix.lower()

@@ -60,7 +60,7 @@ def test_a_visit_inspects_the_target_and_says_whether_it_kept_its_window():
     assert event.data() == {
         "plan": "KT-2019", "unit": "TP-SL", "mode": "direct", "inspected_from": "2019-09-23",
         "inspected_to": "2019-09-25", "within_window": True, "previous_from": None,
-        "previous_to": None}
+        "previous_to": None, "by": None, "ip": None}  # the command line names nobody
     assert parse(event.name, event.data()) == event  # stored, and read back by history
     late = inspect(target(), PLAN, date(2019, 10, 1), date(2019, 10, 1), TODAY)
     assert late.events[0].within_window is False
@@ -112,12 +112,14 @@ def test_a_concluded_or_dropped_target_cannot_be_inspected():
 
 def test_a_conclusion_with_findings_concludes_the_target():
     decision = conclude(visited(), " Thông báo số 12/TB-SNV ", date(2019, 10, 4), TODAY, True,
-                        findings=5)
+                        findings=5, by="thuongtruc", ip="10.0.0.7")
     assert decision.changes == {"state": "concluded", "has_findings": True}
     (event,) = decision.events
     assert isinstance(event, InspectionConcluded)
+    # Recorded on the secretariat's pages: the login and its address.
     assert event.data() == {"plan": "KT-2019", "unit": "TP-SL", "doc": "Thông báo số 12/TB-SNV",
-                            "on": "2019-10-04", "has_findings": True, "findings": 5}
+                            "on": "2019-10-04", "has_findings": True, "findings": 5,
+                            "by": "thuongtruc", "ip": "10.0.0.7"}
     assert parse(event.name, event.data()) == event
 
 
